@@ -1,0 +1,86 @@
+//! Enums stored as short upper-case strings, identical on SQLite and PostgreSQL.
+//! Their spelling is the GraphQL enum value, so a row reads like the API.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What kind of organisation a partner is; decides its default governing bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrganisationKind {
+    #[sea_orm(string_value = "HOUSING_CORPORATION")]
+    HousingCorporation,
+    #[sea_orm(string_value = "MUNICIPALITY")]
+    Municipality,
+    #[sea_orm(string_value = "CARE_PROVIDER")]
+    CareProvider,
+    #[sea_orm(string_value = "SCHOOL_BOARD")]
+    SchoolBoard,
+    #[sea_orm(string_value = "WELFARE")]
+    Welfare,
+    #[sea_orm(string_value = "COMPANY")]
+    Company,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// The kind of a governing body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BodyKind {
+    #[sea_orm(string_value = "EXECUTIVE_BOARD")]
+    ExecutiveBoard,
+    #[sea_orm(string_value = "SUPERVISORY_BOARD")]
+    SupervisoryBoard,
+    #[sea_orm(string_value = "WORKS_COUNCIL")]
+    WorksCouncil,
+    #[sea_orm(string_value = "CLIENT_COUNCIL")]
+    ClientCouncil,
+    #[sea_orm(string_value = "MUNICIPAL_COUNCIL")]
+    MunicipalCouncil,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// The say a governing body has in its organisation's commitments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BodyRight {
+    #[sea_orm(string_value = "DECIDES")]
+    Decides,
+    #[sea_orm(string_value = "APPROVES")]
+    Approves,
+    #[sea_orm(string_value = "CONSENTS")]
+    Consents,
+    #[sea_orm(string_value = "ADVISES")]
+    Advises,
+    #[sea_orm(string_value = "WISHES_AND_CONCERNS")]
+    WishesAndConcerns,
+}
+
+/// A person's role in the tenant as a whole (absent for most people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TenantRole {
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+    #[sea_orm(string_value = "FACILITATOR")]
+    Facilitator,
+}
+
+/// A person's role in one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PositionRole {
+    #[sea_orm(string_value = "DIRECTOR")]
+    Director,
+    #[sea_orm(string_value = "SUPERVISOR")]
+    Supervisor,
+    #[sea_orm(string_value = "STAFF")]
+    Staff,
+}

@@ -1,0 +1,16 @@
+//! Schema migrations of Eendracht. Each migration explains why the schema is the
+//! way it is; they run in order at start-up (`eendracht migrate`, or any
+//! subcommand that touches the database) and are never edited once released.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_foundation::Migration)]
+    }
+}

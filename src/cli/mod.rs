@@ -1,0 +1,61 @@
+//! The command line: one file per subcommand.
+
+mod bootstrap;
+mod migrate;
+mod schema;
+mod serve;
+mod token;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Environment, ServeSettings, Settings};
+
+/// Eendracht: a multi-tenant GraphQL backend for networks of organisations
+/// that work together.
+#[derive(Debug, Parser)]
+#[command(name = "eendracht", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP server (migrations are applied first).
+    Serve(ServeSettings),
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Create a tenant and its first ADMIN; running it again changes nothing.
+    Bootstrap(bootstrap::Args),
+    /// Mint an HS256 token for local use and tests.
+    Token(token::Args),
+}
+
+/// Parses the command line and runs the subcommand.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.settings.environment);
+    match cli.command {
+        Command::Serve(serve) => serve::run(&cli.settings, &serve).await,
+        Command::Migrate => migrate::run(&cli.settings).await,
+        Command::Schema => schema::run(),
+        Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,
+        Command::Token(args) => token::run(&cli.settings, &args),
+    }
+}
+
+/// Logs go to stderr (stdout is for `schema` and `token` output): readable in
+/// development, one JSON object per line in production. `RUST_LOG` filters.
+fn init_tracing(environment: Environment) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match environment {
+        Environment::Production => builder.json().flatten_event(true).try_init(),
+        Environment::Development => builder.compact().try_init(),
+    };
+}

@@ -1,0 +1,15 @@
+//! `eendracht serve`.
+
+use std::sync::Arc;
+
+use crate::clock::SystemClock;
+use crate::config::{ServeSettings, Settings};
+use crate::startup::{Application, shutdown_signal};
+
+pub async fn run(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<()> {
+    let app = Application::build(settings, serve, Arc::new(SystemClock)).await?;
+    let addr = app.local_addr();
+    tracing::info!(%addr, environment = ?settings.environment, "Eendracht is listening");
+    println!("Eendracht GraphQL API: http://{addr}/graphql");
+    app.run_until_stopped(shutdown_signal()).await
+}

@@ -1,0 +1,100 @@
+//! Typed settings, from the environment variables of the configuration contract
+//! (DESIGN.md) with command-line flags that mirror them. Secrets are
+//! [`SecretString`]s so they never reach a log line or a `Debug` print.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use secrecy::SecretString;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://eendracht.db?mode=rwc";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Settings shared by every subcommand that touches the database or tokens.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database to use: `sqlite://…` or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// `development` or `production`. Production refuses to start without explicit
+    /// token keys and turns off GraphiQL and field suggestions.
+    #[arg(long = "env", env = "EENDRACHT_ENV", value_enum, default_value = "development", global = true)]
+    pub environment: Environment,
+
+    /// HS256 shared secret for the deployment's own tokens.
+    #[arg(long, env = "EENDRACHT_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<SecretString>,
+
+    /// A PEM file (one RS256 or ES256 public key) or a JWKS file of public keys.
+    #[arg(long, env = "EENDRACHT_JWT_PUBLIC_KEYS", global = true)]
+    pub jwt_public_keys: Option<PathBuf>,
+
+    /// Required `iss` of the deployment's own tokens, when set.
+    #[arg(long, env = "EENDRACHT_JWT_ISSUER", global = true)]
+    pub jwt_issuer: Option<String>,
+
+    /// Required `aud` of the deployment's own tokens, when set.
+    #[arg(long, env = "EENDRACHT_JWT_AUDIENCE", global = true)]
+    pub jwt_audience: Option<String>,
+}
+
+/// Settings of `serve` alone.
+#[derive(Debug, Clone, Args)]
+pub struct ServeSettings {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "EENDRACHT_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Comma-separated origins allowed to call the API from a browser.
+    #[arg(long, env = "EENDRACHT_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Redis for rate-limit counters shared across processes.
+    #[arg(long, env = "EENDRACHT_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<SecretString>,
+}
+
+impl Settings {
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Where a generated development secret is kept: beside the SQLite file, or
+    /// in the working directory for other databases.
+    pub fn dev_secret_path(&self) -> PathBuf {
+        let file = ".eendracht-jwt-secret";
+        match sqlite_file(&self.database_url) {
+            Some(db) => db.parent().map(|dir| dir.join(file)).unwrap_or_else(|| PathBuf::from(file)),
+            None => PathBuf::from(file),
+        }
+    }
+}
+
+/// The file behind a `sqlite://` URL, if it names one.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dev_secret_lives_beside_the_sqlite_file() {
+        assert_eq!(sqlite_file("sqlite://data/e.db?mode=rwc"), Some(PathBuf::from("data/e.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x/y"), None);
+    }
+}

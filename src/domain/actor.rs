@@ -1,0 +1,62 @@
+//! Who is asking: built once per request from the token and the database, and
+//! passed to every read and write. Roles come from the database, never from
+//! the token.
+
+use chrono::NaiveDate;
+use entity::{PositionRole, TenantRole};
+use uuid::Uuid;
+
+/// A position that holds today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentPosition {
+    pub organisation_id: Uuid,
+    pub role: PositionRole,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub tenant_id: Uuid,
+    pub tenant_slug: String,
+    pub person_id: Uuid,
+    pub tenant_role: Option<TenantRole>,
+    /// Only positions that hold on `today`; an ended position gives no rights.
+    pub positions: Vec<CurrentPosition>,
+    /// Ids of the governing bodies the person sits on.
+    pub body_ids: Vec<Uuid>,
+    /// The request's date by the injectable clock.
+    pub today: NaiveDate,
+}
+
+impl Actor {
+    pub fn is_admin(&self) -> bool {
+        self.tenant_role == Some(TenantRole::Admin)
+    }
+
+    pub fn is_facilitator(&self) -> bool {
+        self.tenant_role == Some(TenantRole::Facilitator)
+    }
+
+    /// The organisations the person currently works for, in any role.
+    pub fn organisation_ids(&self) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = self.positions.iter().map(|p| p.organisation_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    pub fn works_for(&self, organisation_id: Uuid) -> bool {
+        self.positions.iter().any(|p| p.organisation_id == organisation_id)
+    }
+
+    pub fn has_role_at(&self, organisation_id: Uuid, role: PositionRole) -> bool {
+        self.positions.iter().any(|p| p.organisation_id == organisation_id && p.role == role)
+    }
+
+    pub fn is_director_of(&self, organisation_id: Uuid) -> bool {
+        self.has_role_at(organisation_id, PositionRole::Director)
+    }
+
+    pub fn sits_on(&self, body_id: Uuid) -> bool {
+        self.body_ids.contains(&body_id)
+    }
+}

@@ -1,0 +1,90 @@
+//! The one error type of the application. Each variant's comment says what a
+//! client sees; the mapping to GraphQL `extensions.code` lives in one place,
+//! `graphql::error`.
+
+use std::fmt;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// HTTP 401, `UNAUTHENTICATED`: no valid token, or a token for nobody we know.
+    /// The reason is logged, never told.
+    #[error("authentication required")]
+    Unauthenticated(String),
+
+    /// `FORBIDDEN`: the viewer may see the object but not do this to it.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// `NOT_FOUND`: the object does not exist *or* the viewer may not see it;
+    /// the two are indistinguishable by design.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+
+    /// `BAD_USER_INPUT`: the input is malformed; nothing was written.
+    #[error("{message}")]
+    BadUserInput { field: Option<String>, message: String },
+
+    /// `CONFLICT`: the state changed underneath (stale `expectedVersion`, an
+    /// illegal transition, a lock that could not be had).
+    #[error("{0}")]
+    Conflict(String),
+
+    /// `LIMIT_EXCEEDED`: a query or input limit was exceeded.
+    #[error("{0}")]
+    LimitExceeded(String),
+
+    /// `THROTTLED`, HTTP 429 with `Retry-After`.
+    #[error("too many requests, retry after {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+
+    /// `TIMEOUT`: the request ran past its deadline; its statement was cancelled.
+    #[error("the request took too long and was cancelled")]
+    Timeout,
+
+    /// `INTERNAL`: masked as "internal error"; the cause goes to the log only.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl fmt::Display) -> Self {
+        Self::BadUserInput { field: Some(field.into()), message: message.to_string() }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict(message.into())
+    }
+
+    /// The stable code a client switches on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Conflict(_) => "CONFLICT",
+            Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            Self::Throttled { .. } => "THROTTLED",
+            Self::Timeout => "TIMEOUT",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Internal(error)
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Internal(error.into())
+    }
+}

@@ -1,0 +1,75 @@
+//! Who may do what: the access rules for actions, in one place. What a viewer
+//! may *see* is enforced where rows are read (`store::visibility`); this module
+//! answers "may this actor do this" and "may this actor see this field".
+
+use uuid::Uuid;
+
+use super::{Actor, AppError, AppResult};
+
+/// Tenant administration: organisations, bodies, people, positions.
+pub fn require_admin(actor: &Actor) -> AppResult<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only a tenant administrator may do this"))
+    }
+}
+
+/// E-mail addresses are shown to the person themself, to people of their own
+/// organisations, and to facilitators and admins.
+pub fn may_see_email(actor: &Actor, person_id: Uuid, person_organisation_ids: &[Uuid]) -> bool {
+    actor.person_id == person_id
+        || actor.is_admin()
+        || actor.is_facilitator()
+        || person_organisation_ids.iter().any(|org| actor.works_for(*org))
+}
+
+/// The token subject identifies a person to the identity provider; only admins
+/// and the person themself need it.
+pub fn may_see_subject(actor: &Actor, person_id: Uuid) -> bool {
+    actor.person_id == person_id || actor.is_admin()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use entity::{PositionRole, TenantRole};
+
+    use super::*;
+    use crate::domain::CurrentPosition;
+
+    fn actor(role: Option<TenantRole>, orgs: &[Uuid]) -> Actor {
+        Actor {
+            tenant_id: Uuid::now_v7(),
+            tenant_slug: "t".into(),
+            person_id: Uuid::now_v7(),
+            tenant_role: role,
+            positions: orgs
+                .iter()
+                .map(|org| CurrentPosition { organisation_id: *org, role: PositionRole::Staff })
+                .collect(),
+            body_ids: vec![],
+            today: NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date"),
+        }
+    }
+
+    #[test]
+    fn email_is_shown_to_colleagues_facilitators_and_admins_only() {
+        let org = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let person = Uuid::now_v7();
+        assert!(may_see_email(&actor(None, &[org]), person, &[org]));
+        assert!(!may_see_email(&actor(None, &[other]), person, &[org]));
+        assert!(may_see_email(&actor(Some(TenantRole::Facilitator), &[]), person, &[org]));
+        assert!(may_see_email(&actor(Some(TenantRole::Admin), &[]), person, &[org]));
+    }
+
+    #[test]
+    fn only_admins_administer() {
+        assert!(require_admin(&actor(Some(TenantRole::Admin), &[])).is_ok());
+        assert!(matches!(
+            require_admin(&actor(Some(TenantRole::Facilitator), &[])),
+            Err(AppError::Forbidden(_))
+        ));
+    }
+}

@@ -1,0 +1,80 @@
+//! GraphQL mirrors of the stored enums. `remote` derives the conversions both
+//! ways, so the wire names and the stored strings are spelled identically.
+
+use async_graphql::Enum;
+
+/// What kind of organisation a partner is; decides its default governing bodies.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::OrganisationKind")]
+pub enum OrganisationKind {
+    /// A housing corporation (woningcorporatie).
+    HousingCorporation,
+    /// A municipality (gemeente).
+    Municipality,
+    /// A care provider (zorgaanbieder).
+    CareProvider,
+    /// A school board (schoolbestuur).
+    SchoolBoard,
+    /// A welfare organisation (welzijnsorganisatie).
+    Welfare,
+    /// A company.
+    Company,
+    /// Any other kind.
+    Other,
+}
+
+/// The kind of a governing body.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::BodyKind")]
+pub enum BodyKind {
+    /// The executive board (bestuur, raad van bestuur, college van B&W).
+    ExecutiveBoard,
+    /// The supervisory board (raad van commissarissen or raad van toezicht).
+    SupervisoryBoard,
+    /// The works council (ondernemingsraad, medezeggenschapsraad).
+    WorksCouncil,
+    /// A client council or tenants' organisation (cliëntenraad, huurdersorganisatie).
+    ClientCouncil,
+    /// A municipal council (gemeenteraad).
+    MunicipalCouncil,
+    /// Any other body.
+    Other,
+}
+
+/// The say a governing body has in its organisation's commitments.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::BodyRight")]
+pub enum BodyRight {
+    /// Takes the decision; exactly one body of an organisation decides.
+    Decides,
+    /// Must approve the decision; its rejection blocks.
+    Approves,
+    /// Must consent; its refusal blocks.
+    Consents,
+    /// Gives advice, which does not block; departing from negative advice needs a motivation.
+    Advises,
+    /// Gives wishes and concerns before the decision (a municipal council).
+    WishesAndConcerns,
+}
+
+/// A person's role in the tenant as a whole.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::TenantRole")]
+pub enum TenantRole {
+    /// Administers the tenant: organisations, bodies, people, networks.
+    Admin,
+    /// Facilitates networks: charter, invitations, meetings, commitments.
+    Facilitator,
+}
+
+/// A person's role in one organisation.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::PositionRole")]
+pub enum PositionRole {
+    /// A director: acts for the organisation.
+    Director,
+    /// A supervisor (member of a supervisory board).
+    Supervisor,
+    /// A member of staff.
+    Staff,
+}

@@ -1,0 +1,116 @@
+//! DataLoaders: one batched, tenant-scoped, visibility-filtered query per
+//! relation and nesting level, never one per row. Keys are newtypes so one
+//! [`StoreLoader`] serves every relation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{governing_body, organisation, person, position};
+use uuid::Uuid;
+
+use crate::domain::AppError;
+use crate::store::Store;
+
+/// Loads through the request's store, so every batch runs in the request's
+/// transaction with the request's actor.
+pub struct StoreLoader {
+    store: Store,
+}
+
+pub type Loaders = DataLoader<StoreLoader>;
+
+pub fn loaders(store: Store) -> Loaders {
+    DataLoader::new(StoreLoader { store }, tokio::spawn)
+}
+
+pub fn from_context<'a>(ctx: &Context<'a>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
+}
+
+/// Loader errors are shared between every field waiting on the batch.
+pub type LoadError = Arc<AppError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrganisationId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PersonId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BodyId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PositionId(pub Uuid);
+/// The active governing bodies of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BodiesOf(pub Uuid);
+/// The person ids of a body's members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MembersOf(pub Uuid);
+/// A person's positions (visible ones, ended included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PositionsOf(pub Uuid);
+
+macro_rules! by_id_loader {
+    ($key:ident, $model:ty, $method:ident) => {
+        impl Loader<$key> for StoreLoader {
+            type Value = $model;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $model>, LoadError> {
+                let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+                let rows = self.store.$method(&ids).await.map_err(Arc::new)?;
+                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+            }
+        }
+    };
+}
+
+by_id_loader!(OrganisationId, organisation::Model, organisations_by_ids);
+by_id_loader!(PersonId, person::Model, people_by_ids);
+by_id_loader!(BodyId, governing_body::Model, bodies_by_ids);
+by_id_loader!(PositionId, position::Model, positions_by_ids);
+
+/// Groups rows under the key they belong to; keys without rows get an empty list.
+fn group<K, V>(keys: &[K], rows: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>>
+where
+    K: std::hash::Hash + Eq + Copy,
+{
+    let mut grouped: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (key, value) in rows {
+        grouped.entry(key).or_default().push(value);
+    }
+    grouped
+}
+
+impl Loader<BodiesOf> for StoreLoader {
+    type Value = Vec<governing_body::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[BodiesOf]) -> Result<HashMap<BodiesOf, Self::Value>, LoadError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.bodies_of(&ids).await.map_err(Arc::new)?;
+        Ok(group(keys, rows.into_iter().map(|b| (BodiesOf(b.organisation_id), b))))
+    }
+}
+
+impl Loader<MembersOf> for StoreLoader {
+    type Value = Vec<Uuid>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[MembersOf]) -> Result<HashMap<MembersOf, Self::Value>, LoadError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.body_member_ids(&ids).await.map_err(Arc::new)?;
+        Ok(group(keys, rows.into_iter().map(|(body, person)| (MembersOf(body), person))))
+    }
+}
+
+impl Loader<PositionsOf> for StoreLoader {
+    type Value = Vec<position::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PositionsOf]) -> Result<HashMap<PositionsOf, Self::Value>, LoadError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.positions_of_people(&ids).await.map_err(Arc::new)?;
+        Ok(group(keys, rows.into_iter().map(|p| (PositionsOf(p.person_id), p))))
+    }
+}

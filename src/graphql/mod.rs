@@ -1,0 +1,61 @@
+//! The GraphQL API. Architecture invariant: only this module (and `http`,
+//! which mounts it) knows async-graphql. Resolvers translate between wire
+//! types and the service layer and decide nothing themselves.
+
+mod connection;
+mod enums;
+pub mod error;
+mod ids;
+pub mod loaders;
+mod node;
+mod organisations;
+mod people;
+mod scalars;
+mod viewer;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+
+use crate::store::Store;
+
+#[derive(MergedObject, Default)]
+pub struct Query(viewer::ViewerQuery, node::NodeQuery, organisations::OrganisationQuery, people::PeopleQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(organisations::OrganisationMutation, people::PeopleMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Query limits (DESIGN.md, "Limits"); configurable per deployment.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub depth: usize,
+    pub complexity: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { depth: 10, complexity: 1_000 }
+    }
+}
+
+/// Builds the schema. `production` turns off field suggestions, which would
+/// otherwise help a caller map the schema by guessing.
+pub fn build_schema(limits: Limits, production: bool) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity);
+    if production {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(Limits::default(), false).sdl()
+}
+
+/// The request's store. Every request gets one before execution starts.
+fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    ctx.data_unchecked::<Store>()
+}

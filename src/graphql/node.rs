@@ -1,0 +1,56 @@
+//! The Relay `Node` interface and `node`/`nodes`. An object the viewer may not
+//! see is null here, exactly like one that does not exist.
+
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+use super::ids::{self, NodeType};
+use super::loaders::{self, BodyId, OrganisationId, PersonId, PositionId};
+use super::organisations::{GoverningBody, Organisation};
+use super::people::{Person, Position};
+
+/// An object with a global id, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    Organisation(Organisation),
+    GoverningBody(GoverningBody),
+    Person(Person),
+    Position(Position),
+}
+
+async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
+    let loaders = loaders::from_context(ctx);
+    Ok(match node_type {
+        NodeType::Organisation => loaders.load_one(OrganisationId(id)).await?.map(|m| Node::Organisation(Organisation(m))),
+        NodeType::GoverningBody => loaders.load_one(BodyId(id)).await?.map(|m| Node::GoverningBody(GoverningBody(m))),
+        NodeType::Person => loaders.load_one(PersonId(id)).await?.map(|m| Node::Person(Person(m))),
+        NodeType::Position => loaders.load_one(PositionId(id)).await?.map(|m| Node::Position(Position(m))),
+    })
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// The object with this global id, or null when it does not exist or you may
+    /// not see it.
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
+        let (node_type, uuid) = ids::decode_global_id("id", &id)?;
+        load(ctx, node_type, uuid).await
+    }
+
+    /// The objects with these global ids, in the same order; null for each that
+    /// does not exist or that you may not see. At most 100 ids.
+    #[graphql(complexity = "1 + ids.len() * child_complexity")]
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Up to 100 global ids.", validator(max_items = 100))] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        let decoded = ids.iter().map(|id| ids::decode_global_id("ids", id)).collect::<Result<Vec<_>, _>>()?;
+        // Every lookup is queued before any is awaited, so the loaders batch
+        // them into one query per type.
+        futures_util::future::try_join_all(decoded.into_iter().map(|(t, id)| load(ctx, t, id))).await
+    }
+}

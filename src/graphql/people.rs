@@ -1,0 +1,267 @@
+//! People and positions: types, queries and mutations.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{person, position};
+use uuid::Uuid;
+
+use super::connection::{self, connection};
+use super::enums::{PositionRole, TenantRole};
+use super::ids::{self, NodeType};
+use super::loaders::{self, OrganisationId, PersonId, PositionsOf};
+use super::organisations::Organisation;
+use super::scalars::Date;
+use super::store;
+use crate::domain::policy;
+use crate::service::people as service;
+
+/// A person: someone who signs in, works for one or more organisations, and may
+/// sit on governing bodies or represent a partner in networks.
+#[derive(Clone)]
+pub struct Person(pub person::Model);
+
+impl Person {
+    pub fn uuid(&self) -> Uuid {
+        self.0.id
+    }
+}
+
+#[Object]
+impl Person {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::global_id(NodeType::Person, self.0.id)
+    }
+
+    /// The person's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The e-mail address; null unless you are this person, work for one of the
+    /// same organisations, or are a facilitator or admin.
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let Some(email) = &self.0.email else { return Ok(None) };
+        let actor = store(ctx).actor();
+        let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();
+        let organisations: Vec<Uuid> = positions
+            .iter()
+            .filter(|p| is_current(p, actor.today))
+            .map(|p| p.organisation_id)
+            .collect();
+        Ok(policy::may_see_email(actor, self.0.id, &organisations).then(|| email.clone()))
+    }
+
+    /// The `sub` the person signs in with; visible to admins and the person only.
+    async fn subject(&self, ctx: &Context<'_>) -> Option<&str> {
+        policy::may_see_subject(store(ctx).actor(), self.0.id).then_some(self.0.subject.as_str())
+    }
+
+    /// The person's role in the tenant, if any.
+    async fn tenant_role(&self) -> Option<TenantRole> {
+        self.0.tenant_role.map(Into::into)
+    }
+
+    /// The person's positions in organisations you may see, ended ones included.
+    async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
+        let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(positions.into_iter().map(Position).collect())
+    }
+
+    /// When the person was registered.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+connection!(
+    Person,
+    PersonConnection,
+    PersonEdge,
+    "A page of people, oldest first.",
+    "A person in a list, with its cursor."
+);
+
+fn is_current(position: &position::Model, today: chrono::NaiveDate) -> bool {
+    position.started_on <= today && position.ended_on.is_none_or(|end| end > today)
+}
+
+/// A person's role in an organisation over a period.
+#[derive(Clone)]
+pub struct Position(pub position::Model);
+
+impl Position {
+    pub fn uuid(&self) -> Uuid {
+        self.0.id
+    }
+}
+
+#[Object]
+impl Position {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::global_id(NodeType::Position, self.0.id)
+    }
+
+    /// Who holds the position; null if you may no longer see that person.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        Ok(loaders::from_context(ctx).load_one(PersonId(self.0.person_id)).await?.map(Person))
+    }
+
+    /// Where the position is held.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    }
+
+    /// The role: director, supervisor or staff.
+    async fn role(&self) -> PositionRole {
+        self.0.role.into()
+    }
+
+    /// The first day the position holds.
+    async fn started_on(&self) -> Date {
+        Date(self.0.started_on)
+    }
+
+    /// The first day it no longer holds; null while it runs.
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
+    }
+
+    /// Whether the position holds today. Only current positions give rights.
+    async fn current(&self, ctx: &Context<'_>) -> bool {
+        is_current(&self.0, store(ctx).actor().today)
+    }
+}
+
+connection!(
+    Position,
+    PositionConnection,
+    PositionEdge,
+    "A page of positions, oldest first.",
+    "A position in a list, with its cursor."
+);
+
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// The people the viewer may see, oldest first.
+    #[graphql(complexity = "connection::cost(first, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> Result<PersonConnection> {
+        let page = connection::page_request(first, after.as_deref())?;
+        let page = store(ctx).people_page(page).await?;
+        Ok(PersonConnection::new(page.map(Person)))
+    }
+}
+
+/// Registers a person who can sign in with a token whose `sub` is `subject`.
+#[derive(InputObject)]
+pub struct CreatePersonInput {
+    /// The `sub` claim of the person's tokens, unique within the tenant.
+    pub subject: String,
+    /// The person's name, 1 to 200 characters.
+    pub name: String,
+    /// The person's e-mail address.
+    pub email: Option<String>,
+    /// ADMIN or FACILITATOR for the tenant as a whole; usually none.
+    pub tenant_role: Option<TenantRole>,
+}
+
+/// The result of `createPerson`.
+#[derive(SimpleObject)]
+pub struct CreatePersonPayload {
+    /// The new person.
+    pub person: Person,
+}
+
+/// Gives a person a role in an organisation from a date on.
+#[derive(InputObject)]
+pub struct AssignPositionInput {
+    /// Who.
+    pub person_id: ID,
+    /// Where.
+    pub organisation_id: ID,
+    /// In which role.
+    pub role: PositionRole,
+    /// From which day (default: today).
+    pub started_on: Option<Date>,
+}
+
+/// The result of `assignPosition`.
+#[derive(SimpleObject)]
+pub struct AssignPositionPayload {
+    /// The new position.
+    pub position: Position,
+}
+
+/// Ends a position; it stays on record.
+#[derive(InputObject)]
+pub struct EndPositionInput {
+    /// The position to end.
+    pub position_id: ID,
+    /// The first day it no longer holds (default: today).
+    pub ended_on: Option<Date>,
+}
+
+/// The result of `endPosition`.
+#[derive(SimpleObject)]
+pub struct EndPositionPayload {
+    /// The ended position.
+    pub position: Position,
+}
+
+#[derive(Default)]
+pub struct PeopleMutation;
+
+#[Object]
+impl PeopleMutation {
+    /// Registers a person. ADMIN only.
+    async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<CreatePersonPayload> {
+        let person = service::create_person(
+            store(ctx),
+            service::CreatePerson {
+                subject: input.subject,
+                name: input.name,
+                email: input.email,
+                tenant_role: input.tenant_role.map(Into::into),
+            },
+        )
+        .await?;
+        Ok(CreatePersonPayload { person: Person(person) })
+    }
+
+    /// Gives a person a position in an organisation. ADMIN only.
+    async fn assign_position(&self, ctx: &Context<'_>, input: AssignPositionInput) -> Result<AssignPositionPayload> {
+        let position = service::assign_position(
+            store(ctx),
+            service::AssignPosition {
+                person_id: ids::decode_id("personId", &input.person_id, NodeType::Person)?,
+                organisation_id: ids::decode_id("organisationId", &input.organisation_id, NodeType::Organisation)?,
+                role: input.role.into(),
+                started_on: input.started_on.map(|d| d.0),
+            },
+        )
+        .await?;
+        Ok(AssignPositionPayload { position: Position(position) })
+    }
+
+    /// Ends a position. ADMIN only.
+    async fn end_position(&self, ctx: &Context<'_>, input: EndPositionInput) -> Result<EndPositionPayload> {
+        let position = service::end_position(
+            store(ctx),
+            service::EndPosition {
+                position_id: ids::decode_id("positionId", &input.position_id, NodeType::Position)?,
+                ended_on: input.ended_on.map(|d| d.0),
+            },
+        )
+        .await?;
+        Ok(EndPositionPayload { position: Position(position) })
+    }
+}

@@ -1,0 +1,67 @@
+//! `viewer`: who is signed in, and where they stand.
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+
+use super::enums::TenantRole;
+use super::loaders::{self, PersonId, PositionsOf};
+use super::people::{Person, Position};
+use super::store;
+use crate::domain::AppError;
+
+/// The tenant: the consultancy or host organisation whose data this is.
+#[derive(SimpleObject)]
+pub struct Tenant {
+    /// The tenant's slug, the `tid` claim of its tokens.
+    pub slug: String,
+    /// The tenant's name.
+    pub name: String,
+}
+
+/// The signed-in person and their standing in the tenant.
+pub struct Viewer;
+
+#[Object]
+impl Viewer {
+    /// The signed-in person.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        let id = store(ctx).actor().person_id;
+        let person = loaders::from_context(ctx)
+            .load_one(PersonId(id))
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the viewer cannot see themself")))?;
+        Ok(Person(person))
+    }
+
+    /// The tenant the viewer signed in to.
+    async fn tenant(&self, ctx: &Context<'_>) -> Result<Tenant> {
+        let tenant = store(ctx).tenant().await?;
+        Ok(Tenant { slug: tenant.slug, name: tenant.name })
+    }
+
+    /// The viewer's role in the tenant, if any.
+    async fn tenant_role(&self, ctx: &Context<'_>) -> Option<TenantRole> {
+        store(ctx).actor().tenant_role.map(Into::into)
+    }
+
+    /// The viewer's current positions: the organisations they act in today.
+    async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
+        let actor = store(ctx).actor();
+        let positions = loaders::from_context(ctx).load_one(PositionsOf(actor.person_id)).await?.unwrap_or_default();
+        Ok(positions
+            .into_iter()
+            .filter(|p| p.started_on <= actor.today && p.ended_on.is_none_or(|end| end > actor.today))
+            .map(Position)
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct ViewerQuery;
+
+#[Object]
+impl ViewerQuery {
+    /// The signed-in person and their standing.
+    async fn viewer(&self) -> Viewer {
+        Viewer
+    }
+}

@@ -1,0 +1,165 @@
+//! The GraphQL endpoint: authenticate, run each operation in its own
+//! transaction, commit only what succeeded, and give every error its code.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use tower_http::request_id::RequestId;
+
+use super::AppState;
+use crate::auth::Principal;
+use crate::domain::AppError;
+use crate::graphql::{error, loaders};
+use crate::store::{Access, Store};
+
+/// The most operations one batched request may carry.
+const MAX_BATCH: usize = 10;
+
+pub async fn graphiql() -> impl IntoResponse {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    request_id: Option<axum::Extension<RequestId>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> axum::response::Response {
+    let request_id = request_id
+        .and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned))
+        .unwrap_or_default();
+
+    let principal = match state.verifier.verify_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()))
+    {
+        Ok(principal) => principal,
+        Err(reason) => {
+            tracing::debug!(%reason, "token refused");
+            return unauthenticated(&request_id);
+        }
+    };
+
+    // JSON only: a form-encoded or text/plain POST is what a cross-site form
+    // can send without a CORS preflight.
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json") || ct.starts_with("application/graphql-response+json"));
+    if !is_json {
+        return bad_request(&request_id, StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the request as application/json");
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(_) => return bad_request(&request_id, StatusCode::BAD_REQUEST, "the body is not a GraphQL request in JSON"),
+    };
+
+    let response = match batch {
+        BatchRequest::Single(request) => match execute(&state, &principal, request, &request_id).await {
+            Ok(response) => BatchResponse::Single(response),
+            Err(error) => return error_response(&error, &request_id),
+        },
+        BatchRequest::Batch(requests) => {
+            if requests.len() > MAX_BATCH {
+                let error = AppError::LimitExceeded(format!("a batch holds at most {MAX_BATCH} operations"));
+                return (StatusCode::OK, json(&error::response_for(&error, &request_id))).into_response();
+            }
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                match execute(&state, &principal, request, &request_id).await {
+                    Ok(response) => responses.push(response),
+                    Err(error) => return error_response(&error, &request_id),
+                }
+            }
+            BatchResponse::Batch(responses)
+        }
+    };
+    (StatusCode::OK, json(&response)).into_response()
+}
+
+/// Runs one operation in its own transaction. `Err` only for failures that
+/// concern the whole HTTP request (the principal is unknown).
+async fn execute(
+    state: &AppState,
+    principal: &Principal,
+    mut request: Request,
+    request_id: &str,
+) -> Result<Response, AppError> {
+    let operation_name = request.operation_name.clone();
+    let access = match request.parsed_query() {
+        Ok(document) => access_of(document, operation_name.as_deref()),
+        // A document that does not parse is answered by execution below, with
+        // the parser's message; it never reaches the database.
+        Err(_) => Access::Read,
+    };
+    let store = match Store::begin(&state.db, principal, access, state.clock.clone(), state.request_timeout).await {
+        Ok(store) => store,
+        Err(error @ AppError::Unauthenticated(_)) => return Err(error),
+        Err(error) => return Ok(error::response_for(&error, request_id)),
+    };
+    let request = request.data(store.clone()).data(loaders::loaders(store.clone()));
+
+    let executed = tokio::time::timeout(state.request_timeout, state.schema.execute(request)).await;
+    let mut response = match executed {
+        Ok(response) => response,
+        Err(_) => {
+            store.rollback().await;
+            return Ok(error::response_for(&AppError::Timeout, request_id));
+        }
+    };
+    if response.errors.is_empty() {
+        if let Err(commit_error) = store.commit().await {
+            response = error::response_for(&commit_error, request_id);
+            tracing::warn!(code = commit_error.code(), "commit failed");
+            return Ok(response);
+        }
+    } else {
+        store.rollback().await;
+    }
+    error::finish(&mut response, request_id);
+    Ok(response)
+}
+
+/// Mutations take the write path (on SQLite: the write lock up front).
+fn access_of(document: &ExecutableDocument, operation_name: Option<&str>) -> Access {
+    let ty = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation.node.ty),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations.get(name).map(|op| op.node.ty),
+            None => operations.values().next().map(|op| op.node.ty),
+        },
+    };
+    if ty == Some(OperationType::Mutation) { Access::Write } else { Access::Read }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> impl IntoResponse + use<T> {
+    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
+}
+
+fn unauthenticated(request_id: &str) -> axum::response::Response {
+    let error = AppError::Unauthenticated(String::new());
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))],
+        json(&error::response_for(&error, request_id)),
+    )
+        .into_response()
+}
+
+fn error_response(error: &AppError, request_id: &str) -> axum::response::Response {
+    match error {
+        AppError::Unauthenticated(reason) => {
+            tracing::debug!(%reason, "principal refused");
+            unauthenticated(request_id)
+        }
+        other => (StatusCode::OK, json(&error::response_for(other, request_id))).into_response(),
+    }
+}
+
+fn bad_request(request_id: &str, status: StatusCode, message: &str) -> axum::response::Response {
+    let error = AppError::BadUserInput { field: None, message: message.to_owned() };
+    (status, json(&error::response_for(&error, request_id))).into_response()
+}

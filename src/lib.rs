@@ -1,0 +1,13 @@
+//! Eendracht: a multi-tenant GraphQL backend for networks of organisations
+//! that work together. See ARCHITECTURE.md for the code map and invariants.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod service;
+pub mod startup;
+pub mod store;

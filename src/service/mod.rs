@@ -1,0 +1,6 @@
+//! Use cases: one function per mutation, in one module per area. Each checks
+//! the rules (`domain`), changes the data (`store`) and records its event, all
+//! in the request's transaction. Resolvers call these and decide nothing.
+
+pub mod organisations;
+pub mod people;

@@ -1,0 +1,82 @@
+//! People and positions (tenant administration).
+
+use chrono::NaiveDate;
+use entity::{PositionRole, TenantRole, person, position};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::events::EventKind;
+use crate::domain::values::{Email, Name, Subject};
+use crate::domain::{AppError, AppResult, policy};
+use crate::store::{NewEvent, Store};
+
+pub struct CreatePerson {
+    pub subject: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub tenant_role: Option<TenantRole>,
+}
+
+pub async fn create_person(store: &Store, input: CreatePerson) -> AppResult<person::Model> {
+    policy::require_admin(store.actor())?;
+    let subject = Subject::parse("subject", &input.subject)?;
+    let name = Name::parse("name", &input.name)?;
+    let email = input.email.as_deref().map(|e| Email::parse("email", e)).transpose()?;
+    let person = store.insert_person(subject, name, email, input.tenant_role).await?;
+    store
+        .record_event(NewEvent::new(EventKind::PersonCreated, person.id, json!({ "tenantRole": person.tenant_role })))
+        .await?;
+    Ok(person)
+}
+
+pub struct AssignPosition {
+    pub person_id: Uuid,
+    pub organisation_id: Uuid,
+    pub role: PositionRole,
+    pub started_on: Option<NaiveDate>,
+}
+
+pub async fn assign_position(store: &Store, input: AssignPosition) -> AppResult<position::Model> {
+    let person = store.person(input.person_id).await?;
+    let organisation = store.organisation(input.organisation_id).await?;
+    policy::require_admin(store.actor())?;
+    let started_on = input.started_on.unwrap_or(store.actor().today);
+    let position = store.insert_position(person.id, organisation.id, input.role, started_on).await?;
+    store
+        .record_event(
+            NewEvent::new(
+                EventKind::PositionAssigned,
+                position.id,
+                json!({ "personId": person.id, "organisationId": organisation.id, "role": position.role, "startedOn": started_on }),
+            )
+            .concerning([organisation.id]),
+        )
+        .await?;
+    Ok(position)
+}
+
+pub struct EndPosition {
+    pub position_id: Uuid,
+    pub ended_on: Option<NaiveDate>,
+}
+
+pub async fn end_position(store: &Store, input: EndPosition) -> AppResult<position::Model> {
+    let position = store.position(input.position_id).await?;
+    policy::require_admin(store.actor())?;
+    let ended_on = input.ended_on.unwrap_or(store.actor().today);
+    if ended_on < position.started_on {
+        return Err(AppError::bad_input("endedOn", "a position cannot end before it started"));
+    }
+    let position = store.end_position(position.id, ended_on).await?;
+    store
+        .record_event(
+            NewEvent::new(
+                EventKind::PositionEnded,
+                position.id,
+                json!({ "personId": position.person_id, "organisationId": position.organisation_id, "endedOn": ended_on }),
+            )
+            .concerning([position.organisation_id]),
+        )
+        .await?;
+    Ok(position)
+}

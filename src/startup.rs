@@ -1,0 +1,156 @@
+//! Building the application apart from serving it: [`Application::build`]
+//! connects, migrates, binds (port 0 in tests) and wires the router;
+//! [`Application::run_until_stopped`] serves until the shutdown signal, then
+//! lets in-flight requests finish.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+
+use crate::auth::{self, Issuer, Minter, TenantBinding, VerificationKey, Verifier};
+use crate::clock::Clock;
+use crate::config::{ServeSettings, Settings};
+use crate::graphql::{self, Limits};
+use crate::http::{self, AppState};
+use crate::store::{self, Db};
+
+/// The per-request deadline (DESIGN.md: 10 s).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: Db,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings, serve: &ServeSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let verifier = verifier(settings)?;
+        let db = open_database(settings).await?;
+        let state = AppState {
+            schema: graphql::build_schema(Limits::default(), settings.is_production()),
+            db: db.clone(),
+            verifier: Arc::new(verifier),
+            clock,
+            production: settings.is_production(),
+            request_timeout: REQUEST_TIMEOUT,
+        };
+        let listener = TcpListener::bind(serve.listen)
+            .await
+            .with_context(|| format!("listening on {}", serve.listen))?;
+        Ok(Self { listener, router: http::router(state), db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| ([127, 0, 0, 1], 0).into())
+    }
+
+    /// The database pool, for tests that look behind the API.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets requests in
+    /// flight finish and closes the pool.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
+        self.db.close().await;
+        Ok(())
+    }
+}
+
+/// Connects and applies pending migrations: every subcommand that touches the
+/// database starts here, so each works on a fresh one.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database_url).await?;
+    store::migrate(&db).await?;
+    Ok(db)
+}
+
+/// The HS256 secret: configured, or in development generated once beside the
+/// database. Production without explicit keys refuses to start.
+pub fn hs_secret(settings: &Settings) -> anyhow::Result<Option<SecretString>> {
+    if let Some(secret) = &settings.jwt_secret {
+        if secret.expose_secret().len() < 32 {
+            bail!("EENDRACHT_JWT_SECRET must be at least 32 characters");
+        }
+        return Ok(Some(secret.clone()));
+    }
+    if settings.is_production() {
+        if settings.jwt_public_keys.is_none() {
+            bail!("in production set EENDRACHT_JWT_SECRET or EENDRACHT_JWT_PUBLIC_KEYS");
+        }
+        return Ok(None);
+    }
+    if settings.jwt_public_keys.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(auth::dev_secret(&settings.dev_secret_path())?))
+}
+
+/// The deployment's own issuer: the HS256 secret and/or the configured public keys.
+pub fn verifier(settings: &Settings) -> anyhow::Result<Verifier> {
+    let mut keys: Vec<VerificationKey> = Vec::new();
+    if let Some(secret) = hs_secret(settings)? {
+        keys.push(VerificationKey {
+            kid: None,
+            algorithm: Algorithm::HS256,
+            key: DecodingKey::from_secret(secret.expose_secret().as_bytes()),
+        });
+    }
+    if let Some(path) = &settings.jwt_public_keys {
+        keys.extend(auth::load_public_keys(path)?);
+    }
+    Ok(Verifier::new(vec![Issuer {
+        issuer: settings.jwt_issuer.clone(),
+        audience: settings.jwt_audience.clone(),
+        keys,
+        binding: TenantBinding::FromTidClaim,
+    }]))
+}
+
+/// What `eendracht token` signs with: the HS256 secret.
+pub fn minter(settings: &Settings) -> anyhow::Result<Minter> {
+    let secret = hs_secret(settings)?
+        .context("minting needs the HS256 secret (EENDRACHT_JWT_SECRET); public keys cannot sign")?;
+    Ok(Minter {
+        key: EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+        issuer: settings.jwt_issuer.clone(),
+        audience: settings.jwt_audience.clone(),
+    })
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

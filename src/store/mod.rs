@@ -1,0 +1,259 @@
+//! Persistence. Architecture invariants:
+//! - every read and write goes through a [`Store`], which carries the request's
+//!   [`Actor`]; tenant scoping happens in [`Store::scoped`] and nowhere else;
+//! - what a viewer may see is decided in [`visibility`], once per kind of object,
+//!   and applied by every list, loader and `node` lookup;
+//! - a request runs in one transaction shared by all its resolvers and loaders;
+//!   on PostgreSQL it sets `app.tenant_id` for row-level security; on SQLite a
+//!   mutation takes the write lock up front (`BEGIN IMMEDIATE`);
+//! - every change writes its event ([`Store::record_event`]) in that transaction.
+
+mod connect;
+mod events;
+pub mod organisations;
+mod page;
+pub mod people;
+mod scope;
+pub mod tenants;
+pub mod visibility;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use entity::{body_member, person, position, tenant};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
+use uuid::Uuid;
+
+pub use connect::{Db, migrate};
+pub use events::NewEvent;
+pub use page::{Page, PageRequest, TotalCount};
+
+use crate::auth::{Principal, TenantRef};
+use crate::clock::Clock;
+use crate::domain::{Actor, AppError, AppResult, CurrentPosition};
+
+/// Whether a request may write. Decides how its transaction starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// The request's view of the database: its transaction, its actor, its clock.
+/// Cheap to clone; all clones share one transaction.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    tx: Mutex<Option<Arc<DatabaseTransaction>>>,
+    actor: Actor,
+    clock: Arc<dyn Clock>,
+    backend: DbBackend,
+}
+
+/// How often a SQLite write lock is retried after the busy timeout ran out,
+/// before the request is answered CONFLICT.
+const SQLITE_LOCK_ATTEMPTS: u32 = 3;
+
+impl Store {
+    /// Starts the request's transaction and resolves the principal into an
+    /// actor. A token for an unknown tenant or subject is UNAUTHENTICATED.
+    #[tracing::instrument(skip_all, fields(access = ?access))]
+    pub async fn begin(
+        db: &Db,
+        principal: &Principal,
+        access: Access,
+        clock: Arc<dyn Clock>,
+        statement_timeout: Duration,
+    ) -> AppResult<Self> {
+        let tx = begin_transaction(db, access).await?;
+        let now = clock.now();
+        match resolve_actor(&tx, principal, now, statement_timeout).await {
+            Ok(actor) => Ok(Self {
+                inner: Arc::new(Inner {
+                    tx: Mutex::new(Some(Arc::new(tx))),
+                    actor,
+                    clock,
+                    backend: db.backend(),
+                }),
+            }),
+            Err(error) => {
+                let _ = tx.rollback().await;
+                Err(error)
+            }
+        }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.inner.actor
+    }
+
+    pub fn tenant_id(&self) -> Uuid {
+        self.inner.actor.tenant_id
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.inner.backend
+    }
+
+    /// The shared transaction. Fails once the request has committed.
+    pub(crate) fn tx(&self) -> AppResult<Arc<DatabaseTransaction>> {
+        self.inner
+            .tx
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the request's transaction is already finished")))
+    }
+
+    fn take_tx(&self) -> AppResult<DatabaseTransaction> {
+        let shared = self
+            .inner
+            .tx
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the request's transaction is already finished")))?;
+        Arc::try_unwrap(shared)
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("the request's transaction is still in use")))
+    }
+
+    /// Commits the request's work. A failed commit is an error of the request:
+    /// its response must not claim success.
+    pub async fn commit(&self) -> AppResult<()> {
+        let tx = self.take_tx()?;
+        tx.commit().await.map_err(|e| classify(e, "committing the request"))
+    }
+
+    /// Undoes the request's work.
+    pub async fn rollback(&self) {
+        if let Ok(tx) = self.take_tx()
+            && let Err(error) = tx.rollback().await
+        {
+            tracing::warn!(%error, "rolling back a request failed");
+        }
+    }
+}
+
+async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransaction> {
+    let conn = db.connection();
+    if db.backend() != DbBackend::Sqlite || access == Access::Read {
+        return conn.begin().await.map_err(|e| classify(e, "starting a transaction"));
+    }
+    // SQLite: take the write lock before the first read, so two writers never
+    // deadlock upgrading read locks; the busy timeout waits for it, and a lock
+    // that still cannot be had is retried, then refused with CONFLICT.
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match conn.begin_with_options(options).await {
+            Ok(tx) => return Ok(tx),
+            Err(error) if is_busy(&error) && attempt < SQLITE_LOCK_ATTEMPTS => {
+                tracing::debug!(attempt, "SQLite write lock busy, retrying");
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+            }
+            Err(error) => return Err(classify(error, "starting a write transaction")),
+        }
+    }
+}
+
+fn is_busy(error: &DbErr) -> bool {
+    let text = error.to_string();
+    text.contains("database is locked") || text.contains("SQLITE_BUSY") || text.contains("(code: 5)")
+}
+
+/// Maps a database error: a lock that could not be had or a serialisation
+/// failure is CONFLICT (try again); anything else is INTERNAL with context.
+pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
+    let text = error.to_string();
+    if is_busy(&error) || text.contains("could not serialize access") || text.contains("deadlock detected") {
+        tracing::info!(%error, doing, "concurrent write refused");
+        return AppError::conflict("another change was being written at the same time; try again");
+    }
+    AppError::Internal(anyhow::Error::new(error).context(doing))
+}
+
+async fn resolve_actor(
+    tx: &DatabaseTransaction,
+    principal: &Principal,
+    now: DateTime<Utc>,
+    statement_timeout: Duration,
+) -> AppResult<Actor> {
+    let tenant_query = match &principal.tenant {
+        TenantRef::Slug(slug) => tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str())),
+        TenantRef::Id(id) => tenant::Entity::find_by_id(*id),
+    };
+    let tenant = tenant_query
+        .one(tx)
+        .await
+        .context("looking up the token's tenant")?
+        .ok_or_else(|| AppError::Unauthenticated("unknown tenant".into()))?;
+
+    if tx.get_database_backend() == DbBackend::Postgres {
+        // Row-level security reads the tenant from this transaction-local
+        // setting; the statement timeout makes PostgreSQL cancel a statement
+        // that outlives the request's deadline. One round trip for both.
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)",
+            [tenant.id.to_string().into(), format!("{}ms", statement_timeout.as_millis()).into()],
+        ))
+        .await
+        .context("setting the request's tenant")?;
+    }
+
+    let person = person::Entity::find()
+        .filter(person::Column::TenantId.eq(tenant.id))
+        .filter(person::Column::Subject.eq(principal.subject.as_str()))
+        .one(tx)
+        .await
+        .context("looking up the token's person")?
+        .ok_or_else(|| AppError::Unauthenticated("unknown subject".into()))?;
+
+    let today = now.date_naive();
+    let positions = position::Entity::find()
+        .filter(position::Column::TenantId.eq(tenant.id))
+        .filter(position::Column::PersonId.eq(person.id))
+        .filter(visibility::position_current(today))
+        .all(tx)
+        .await
+        .context("loading the viewer's positions")?
+        .into_iter()
+        .map(|p| CurrentPosition { organisation_id: p.organisation_id, role: p.role })
+        .collect();
+
+    let body_ids = body_member::Entity::find()
+        .select_only()
+        .column(body_member::Column::BodyId)
+        .filter(body_member::Column::TenantId.eq(tenant.id))
+        .filter(body_member::Column::PersonId.eq(person.id))
+        .into_tuple::<Uuid>()
+        .all(tx)
+        .await
+        .context("loading the viewer's bodies")?;
+
+    Ok(Actor {
+        tenant_id: tenant.id,
+        tenant_slug: tenant.slug,
+        person_id: person.id,
+        tenant_role: person.tenant_role,
+        positions,
+        body_ids,
+        today,
+    })
+}

@@ -1,0 +1,156 @@
+//! People and their positions.
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use entity::{PositionRole, TenantRole, person, position};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use uuid::Uuid;
+
+use super::{Page, PageRequest, Store, visibility};
+use crate::domain::values::{Email, Name, Subject};
+use crate::domain::{AppError, AppResult};
+
+impl Store {
+    fn visible_people(&self) -> sea_orm::Select<person::Entity> {
+        self.scoped::<person::Entity>().filter(visibility::people(self.actor()))
+    }
+
+    pub async fn people_page(&self, page: PageRequest) -> AppResult<Page<person::Model>> {
+        self.keyset_page(self.visible_people(), person::Column::Id, page).await
+    }
+
+    pub async fn people_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<person::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_people()
+            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading people by id")?)
+    }
+
+    /// One visible person, or NOT_FOUND (also when they exist but are hidden).
+    pub async fn person(&self, id: Uuid) -> AppResult<person::Model> {
+        self.people_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("person"))
+    }
+
+    pub async fn insert_person(
+        &self,
+        subject: Subject,
+        name: Name,
+        email: Option<Email>,
+        tenant_role: Option<TenantRole>,
+    ) -> AppResult<person::Model> {
+        let tx = self.tx()?;
+        let now = self.now();
+        let model = person::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            subject: subject.into_inner(),
+            name: name.into_inner(),
+            email: email.map(Email::into_inner),
+            tenant_role,
+            created_at: now,
+            updated_at: now,
+        };
+        let inserted = person::Entity::insert(person::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await;
+        match inserted {
+            Ok(_) => Ok(model),
+            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                Err(AppError::conflict("a person with this subject already exists in the tenant"))
+            }
+            Err(error) => Err(AppError::Internal(anyhow::Error::new(error).context("inserting a person"))),
+        }
+    }
+
+    /// Positions of the given people, ended ones included, in organisations the
+    /// viewer may see.
+    pub async fn positions_of_people(&self, person_ids: &[Uuid]) -> AppResult<Vec<position::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<position::Entity>()
+            .filter(visibility::positions(self.actor()))
+            .filter(position::Column::PersonId.is_in(person_ids.iter().copied()))
+            .order_by_asc(position::Column::Id)
+            .all(&*tx)
+            .await
+            .context("loading positions of people")?)
+    }
+
+    pub async fn positions_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<position::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<position::Entity>()
+            .filter(visibility::positions(self.actor()))
+            .filter(position::Column::Id.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading positions by id")?)
+    }
+
+    pub async fn position(&self, id: Uuid) -> AppResult<position::Model> {
+        self.positions_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("position"))
+    }
+
+    /// A page of an organisation's positions, current ones only unless asked.
+    pub async fn positions_page_of_organisation(
+        &self,
+        organisation_id: Uuid,
+        include_ended: bool,
+        page: PageRequest,
+    ) -> AppResult<Page<position::Model>> {
+        let mut query = self
+            .scoped::<position::Entity>()
+            .filter(visibility::positions(self.actor()))
+            .filter(position::Column::OrganisationId.eq(organisation_id));
+        if !include_ended {
+            query = query.filter(visibility::position_current(self.actor().today));
+        }
+        self.keyset_page(query, position::Column::Id, page).await
+    }
+
+    pub async fn insert_position(
+        &self,
+        person_id: Uuid,
+        organisation_id: Uuid,
+        role: PositionRole,
+        started_on: NaiveDate,
+    ) -> AppResult<position::Model> {
+        let tx = self.tx()?;
+        let model = position::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            person_id,
+            organisation_id,
+            role,
+            started_on,
+            ended_on: None,
+            created_at: self.now(),
+        };
+        position::Entity::insert(position::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a position")?;
+        Ok(model)
+    }
+
+    /// Ends a running position; CONFLICT when it already ended.
+    pub async fn end_position(&self, id: Uuid, ended_on: NaiveDate) -> AppResult<position::Model> {
+        let tx = self.tx()?;
+        let result = position::Entity::update_many()
+            .col_expr(position::Column::EndedOn, Expr::value(ended_on))
+            .filter(position::Column::TenantId.eq(self.tenant_id()))
+            .filter(position::Column::Id.eq(id))
+            .filter(position::Column::EndedOn.is_null())
+            .exec(&*tx)
+            .await
+            .context("ending a position")?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict("the position has already ended"));
+        }
+        self.position(id).await
+    }
+}
