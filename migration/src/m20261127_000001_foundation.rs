@@ -160,13 +160,21 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                index("people_tenant_subject", People::Table, &["tenant_id", "subject"])
-                    .unique()
-                    .to_owned(),
+                index(
+                    "people_tenant_subject",
+                    People::Table,
+                    &["tenant_id", "subject"],
+                )
+                .unique()
+                .to_owned(),
             )
             .await?;
         manager
-            .create_index(index("people_tenant_id", People::Table, &["tenant_id", "id"]))
+            .create_index(index(
+                "people_tenant_id",
+                People::Table,
+                &["tenant_id", "id"],
+            ))
             .await?;
 
         manager
@@ -186,7 +194,11 @@ impl MigrationTrait for Migration {
             .await?;
         // Keyset pagination of a tenant's organisations walks this index.
         manager
-            .create_index(index("organisations_tenant_id", Organisations::Table, &["tenant_id", "id"]))
+            .create_index(index(
+                "organisations_tenant_id",
+                Organisations::Table,
+                &["tenant_id", "id"],
+            ))
             .await?;
 
         manager
@@ -227,7 +239,11 @@ impl MigrationTrait for Migration {
                     .col(uuid(BodyMembers::PersonId))
                     .col(uuid(BodyMembers::TenantId))
                     .col(timestamp_with_time_zone(BodyMembers::CreatedAt))
-                    .primary_key(Index::create().col(BodyMembers::BodyId).col(BodyMembers::PersonId))
+                    .primary_key(
+                        Index::create()
+                            .col(BodyMembers::BodyId)
+                            .col(BodyMembers::PersonId),
+                    )
                     .foreign_key(&mut tenant_fk(BodyMembers::Table))
                     .foreign_key(
                         ForeignKey::create()
@@ -245,10 +261,18 @@ impl MigrationTrait for Migration {
         // "Which bodies does this person sit on" is asked on every request that
         // speaks for a body; members by body is served by the primary key.
         manager
-            .create_index(index("body_members_tenant_person", BodyMembers::Table, &["tenant_id", "person_id"]))
+            .create_index(index(
+                "body_members_tenant_person",
+                BodyMembers::Table,
+                &["tenant_id", "person_id"],
+            ))
             .await?;
         manager
-            .create_index(index("body_members_tenant_body", BodyMembers::Table, &["tenant_id", "body_id"]))
+            .create_index(index(
+                "body_members_tenant_body",
+                BodyMembers::Table,
+                &["tenant_id", "body_id"],
+            ))
             .await?;
 
         manager
@@ -280,7 +304,11 @@ impl MigrationTrait for Migration {
         // Both directions are hot: a viewer's own positions (every request builds
         // its actor from them) and an organisation's people.
         manager
-            .create_index(index("positions_tenant_person", Positions::Table, &["tenant_id", "person_id"]))
+            .create_index(index(
+                "positions_tenant_person",
+                Positions::Table,
+                &["tenant_id", "person_id"],
+            ))
             .await?;
         manager
             .create_index(index(
@@ -309,10 +337,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("events_tenant_network_id", Events::Table, &["tenant_id", "network_id", "id"]))
+            .create_index(index(
+                "events_tenant_network_id",
+                Events::Table,
+                &["tenant_id", "network_id", "id"],
+            ))
             .await?;
         manager
-            .create_index(index("events_tenant_subject", Events::Table, &["tenant_id", "subject_id", "id"]))
+            .create_index(index(
+                "events_tenant_subject",
+                Events::Table,
+                &["tenant_id", "subject_id", "id"],
+            ))
             .await?;
 
         manager
@@ -357,7 +393,9 @@ impl MigrationTrait for Migration {
             People::Table.into_iden(),
             Tenants::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -184,16 +184,26 @@ impl Verifier {
                 Err(error) => last_error = Some(error),
             }
         }
-        Err(AuthError::Invalid(last_error.unwrap_or_else(|| jsonwebtoken::errors::ErrorKind::InvalidSignature.into())))
+        Err(AuthError::Invalid(last_error.unwrap_or_else(|| {
+            jsonwebtoken::errors::ErrorKind::InvalidSignature.into()
+        })))
     }
 }
 
 fn principal(issuer: &Issuer, claims: Claims) -> Result<Principal, AuthError> {
     let tenant = match &issuer.binding {
-        TenantBinding::FromTidClaim => TenantRef::Slug(claims.tid.filter(|t| !t.is_empty()).ok_or(AuthError::NoTenant)?),
+        TenantBinding::FromTidClaim => TenantRef::Slug(
+            claims
+                .tid
+                .filter(|t| !t.is_empty())
+                .ok_or(AuthError::NoTenant)?,
+        ),
         TenantBinding::Bound(tenant_id) => TenantRef::Id(*tenant_id),
     };
-    Ok(Principal { tenant, subject: claims.sub })
+    Ok(Principal {
+        tenant,
+        subject: claims.sub,
+    })
 }
 
 /// What `eendracht token` needs to mint tokens of the deployment's own issuer.
@@ -204,7 +214,13 @@ pub struct Minter {
 }
 
 impl Minter {
-    pub fn mint(&self, tenant_slug: &str, subject: &str, ttl: Duration, now_secs: u64) -> anyhow::Result<String> {
+    pub fn mint(
+        &self,
+        tenant_slug: &str,
+        subject: &str,
+        ttl: Duration,
+        now_secs: u64,
+    ) -> anyhow::Result<String> {
         let claims = Claims {
             sub: subject.to_owned(),
             tid: Some(tenant_slug.to_owned()),
@@ -213,7 +229,10 @@ impl Minter {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.key)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.key,
+        )?)
     }
 }
-

@@ -45,11 +45,15 @@ impl Actor {
     }
 
     pub fn works_for(&self, organisation_id: Uuid) -> bool {
-        self.positions.iter().any(|p| p.organisation_id == organisation_id)
+        self.positions
+            .iter()
+            .any(|p| p.organisation_id == organisation_id)
     }
 
     pub fn has_role_at(&self, organisation_id: Uuid, role: PositionRole) -> bool {
-        self.positions.iter().any(|p| p.organisation_id == organisation_id && p.role == role)
+        self.positions
+            .iter()
+            .any(|p| p.organisation_id == organisation_id && p.role == role)
     }
 
     pub fn is_director_of(&self, organisation_id: Uuid) -> bool {

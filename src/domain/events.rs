@@ -40,7 +40,10 @@ impl EventKind {
     }
 
     pub fn from_wire_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|kind| kind.wire_name() == name)
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.wire_name() == name)
     }
 }
 
@@ -54,7 +57,12 @@ mod tests {
         for kind in EventKind::ALL {
             let name = kind.wire_name();
             assert!(seen.insert(name), "{name} used twice");
-            assert!(name.contains('.') && name.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'));
+            assert!(
+                name.contains('.')
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+            );
             assert_eq!(EventKind::from_wire_name(name), Some(*kind));
         }
     }

@@ -11,7 +11,9 @@ pub fn require_admin(actor: &Actor) -> AppResult<()> {
     if actor.is_admin() {
         Ok(())
     } else {
-        Err(AppError::forbidden("only a tenant administrator may do this"))
+        Err(AppError::forbidden(
+            "only a tenant administrator may do this",
+        ))
     }
 }
 
@@ -21,7 +23,9 @@ pub fn may_see_email(actor: &Actor, person_id: Uuid, person_organisation_ids: &[
     actor.person_id == person_id
         || actor.is_admin()
         || actor.is_facilitator()
-        || person_organisation_ids.iter().any(|org| actor.works_for(*org))
+        || person_organisation_ids
+            .iter()
+            .any(|org| actor.works_for(*org))
 }
 
 /// The token subject identifies a person to the identity provider; only admins
@@ -46,7 +50,10 @@ mod tests {
             tenant_role: role,
             positions: orgs
                 .iter()
-                .map(|org| CurrentPosition { organisation_id: *org, role: PositionRole::Staff })
+                .map(|org| CurrentPosition {
+                    organisation_id: *org,
+                    role: PositionRole::Staff,
+                })
                 .collect(),
             body_ids: vec![],
             today: NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date"),
@@ -60,8 +67,16 @@ mod tests {
         let person = Uuid::now_v7();
         assert!(may_see_email(&actor(None, &[org]), person, &[org]));
         assert!(!may_see_email(&actor(None, &[other]), person, &[org]));
-        assert!(may_see_email(&actor(Some(TenantRole::Facilitator), &[]), person, &[org]));
-        assert!(may_see_email(&actor(Some(TenantRole::Admin), &[]), person, &[org]));
+        assert!(may_see_email(
+            &actor(Some(TenantRole::Facilitator), &[]),
+            person,
+            &[org]
+        ));
+        assert!(may_see_email(
+            &actor(Some(TenantRole::Admin), &[]),
+            person,
+            &[org]
+        ));
     }
 
     #[test]

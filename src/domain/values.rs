@@ -13,7 +13,10 @@ impl Name {
     pub fn parse(field: &str, raw: &str) -> AppResult<Self> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            return Err(AppError::bad_input(field, format!("{field} must not be empty")));
+            return Err(AppError::bad_input(
+                field,
+                format!("{field} must not be empty"),
+            ));
         }
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(AppError::bad_input(
@@ -22,7 +25,10 @@ impl Name {
             ));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(AppError::bad_input(field, format!("{field} must not contain control characters")));
+            return Err(AppError::bad_input(
+                field,
+                format!("{field} must not contain control characters"),
+            ));
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -51,7 +57,10 @@ impl Email {
         if valid {
             Ok(Self(email))
         } else {
-            Err(AppError::bad_input(field, format!("{field} is not a valid e-mail address")))
+            Err(AppError::bad_input(
+                field,
+                format!("{field} is not a valid e-mail address"),
+            ))
         }
     }
 
@@ -66,11 +75,16 @@ pub struct Subject(String);
 
 impl Subject {
     pub fn parse(field: &str, raw: &str) -> AppResult<Self> {
-        let valid = !raw.is_empty() && raw.len() <= 255 && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
+        let valid = !raw.is_empty()
+            && raw.len() <= 255
+            && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(AppError::bad_input(field, format!("{field} must be 1 to 255 visible characters without spaces")))
+            Err(AppError::bad_input(
+                field,
+                format!("{field} must be 1 to 255 visible characters without spaces"),
+            ))
         }
     }
 
@@ -86,13 +100,18 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(raw: &str) -> AppResult<Self> {
         let valid = (2..=64).contains(&raw.len())
-            && raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !raw.starts_with('-')
             && !raw.ends_with('-');
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(AppError::bad_input("slug", "a slug is 2 to 64 lower-case letters, digits and dashes"))
+            Err(AppError::bad_input(
+                "slug",
+                "a slug is 2 to 64 lower-case letters, digits and dashes",
+            ))
         }
     }
 
@@ -106,7 +125,10 @@ pub fn response_days(field: &str, days: i32) -> AppResult<i32> {
     if (0..=365).contains(&days) {
         Ok(days)
     } else {
-        Err(AppError::bad_input(field, format!("{field} must be between 0 and 365")))
+        Err(AppError::bad_input(
+            field,
+            format!("{field} must be between 0 and 365"),
+        ))
     }
 }
 
@@ -116,7 +138,12 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(Name::parse("name", "  Woonstad  ").map(Name::into_inner).ok(), Some("Woonstad".into()));
+        assert_eq!(
+            Name::parse("name", "  Woonstad  ")
+                .map(Name::into_inner)
+                .ok(),
+            Some("Woonstad".into())
+        );
         assert!(Name::parse("name", "   ").is_err());
         assert!(Name::parse("name", &"x".repeat(201)).is_err());
         assert!(Name::parse("name", &"é".repeat(200)).is_ok());
@@ -126,8 +153,13 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(Email::parse("email", "Anna@Gemeente.NL").is_ok());
-        for bad in ["", "anna", "@x.nl", "anna@nl", "anna@.nl", "a b@x.nl", "a@b@x.nl"] {
-            assert!(Email::parse("email", bad).is_err(), "{bad} should be refused");
+        for bad in [
+            "", "anna", "@x.nl", "anna@nl", "anna@.nl", "a b@x.nl", "a@b@x.nl",
+        ] {
+            assert!(
+                Email::parse("email", bad).is_err(),
+                "{bad} should be refused"
+            );
         }
     }
 

@@ -28,16 +28,19 @@ pub fn page_request(first: Option<i32>, after: Option<&str>) -> AppResult<PageRe
     PageRequest::new(first, after)
 }
 
-/// The complexity of a connection field: its children once per requested item.
+/// The complexity of a connection field: the cost of one item times the items
+/// requested. The connection's own bookkeeping (`edges`, `node`, `cursor`,
+/// `pageInfo`, `totalCount`) is free, so the figure counts the items' fields.
 pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let first = first.map_or(PageRequest::DEFAULT_SIZE as usize, |n| n.clamp(1, 100) as usize);
+    let first = first.map_or(PageRequest::DEFAULT_SIZE as usize, |n| {
+        n.clamp(1, 100) as usize
+    });
     1 + first * child_complexity
 }
 
 /// Defines `$connection` and `$edge` types for node type `$node`.
 macro_rules! connection {
     ($node:ident, $connection:ident, $edge:ident, $connection_doc:literal, $edge_doc:literal) => {
-        #[doc = $connection_doc]
         pub struct $connection {
             page: $crate::store::Page<$node>,
         }
@@ -48,47 +51,69 @@ macro_rules! connection {
             }
         }
 
+        #[doc = $connection_doc]
         #[async_graphql::Object]
         impl $connection {
             /// The items of this page, each with its cursor.
+            #[graphql(complexity = "child_complexity")]
             async fn edges(&self) -> Vec<$edge> {
                 self.page
                     .items
                     .iter()
-                    .map(|node| $edge { cursor: $crate::graphql::ids::cursor(node.uuid()), node: node.clone() })
+                    .map(|node| $edge {
+                        cursor: $crate::graphql::ids::cursor(node.uuid()),
+                        node: node.clone(),
+                    })
                     .collect()
             }
 
             /// The items of this page, without cursors.
+            #[graphql(complexity = "child_complexity")]
             async fn nodes(&self) -> &[$node] {
                 &self.page.items
             }
 
             /// Where this page stands in the whole list.
+            #[graphql(complexity = 0)]
             async fn page_info(&self) -> $crate::graphql::connection::PageInfo {
                 let items = &self.page.items;
                 $crate::graphql::connection::PageInfo {
                     has_next_page: self.page.has_next_page,
                     has_previous_page: self.page.has_previous_page,
-                    start_cursor: items.first().map(|n| $crate::graphql::ids::cursor(n.uuid())),
+                    start_cursor: items
+                        .first()
+                        .map(|n| $crate::graphql::ids::cursor(n.uuid())),
                     end_cursor: items.last().map(|n| $crate::graphql::ids::cursor(n.uuid())),
                 }
             }
 
             /// How many items the whole list holds. Costs a count query, which runs
             /// only when this field is selected.
+            #[graphql(complexity = 0)]
             async fn total_count(&self) -> async_graphql::Result<u64> {
                 Ok(self.page.total.get().await?)
             }
         }
 
-        #[doc = $edge_doc]
-        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
-            /// Pass as `after` to continue after this item.
             cursor: String,
-            /// The item.
             node: $node,
+        }
+
+        #[doc = $edge_doc]
+        #[async_graphql::Object]
+        impl $edge {
+            /// Pass as `after` to continue after this item.
+            #[graphql(complexity = 0)]
+            async fn cursor(&self) -> &str {
+                &self.cursor
+            }
+
+            /// The item.
+            #[graphql(complexity = "child_complexity")]
+            async fn node(&self) -> &$node {
+                &self.node
+            }
         }
     };
 }

@@ -89,7 +89,10 @@ impl Loader<BodiesOf> for StoreLoader {
     async fn load(&self, keys: &[BodiesOf]) -> Result<HashMap<BodiesOf, Self::Value>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
         let rows = self.store.bodies_of(&ids).await.map_err(Arc::new)?;
-        Ok(group(keys, rows.into_iter().map(|b| (BodiesOf(b.organisation_id), b))))
+        Ok(group(
+            keys,
+            rows.into_iter().map(|b| (BodiesOf(b.organisation_id), b)),
+        ))
     }
 }
 
@@ -100,7 +103,11 @@ impl Loader<MembersOf> for StoreLoader {
     async fn load(&self, keys: &[MembersOf]) -> Result<HashMap<MembersOf, Self::Value>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
         let rows = self.store.body_member_ids(&ids).await.map_err(Arc::new)?;
-        Ok(group(keys, rows.into_iter().map(|(body, person)| (MembersOf(body), person))))
+        Ok(group(
+            keys,
+            rows.into_iter()
+                .map(|(body, person)| (MembersOf(body), person)),
+        ))
     }
 }
 
@@ -108,9 +115,19 @@ impl Loader<PositionsOf> for StoreLoader {
     type Value = Vec<position::Model>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[PositionsOf]) -> Result<HashMap<PositionsOf, Self::Value>, LoadError> {
+    async fn load(
+        &self,
+        keys: &[PositionsOf],
+    ) -> Result<HashMap<PositionsOf, Self::Value>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = self.store.positions_of_people(&ids).await.map_err(Arc::new)?;
-        Ok(group(keys, rows.into_iter().map(|p| (PositionsOf(p.person_id), p))))
+        let rows = self
+            .store
+            .positions_of_people(&ids)
+            .await
+            .map_err(Arc::new)?;
+        Ok(group(
+            keys,
+            rows.into_iter().map(|p| (PositionsOf(p.person_id), p)),
+        ))
     }
 }

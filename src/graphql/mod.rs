@@ -17,9 +17,17 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 
 use crate::store::Store;
 
+/// The entry points for reading.
 #[derive(MergedObject, Default)]
-pub struct Query(viewer::ViewerQuery, node::NodeQuery, organisations::OrganisationQuery, people::PeopleQuery);
+pub struct Query(
+    viewer::ViewerQuery,
+    node::NodeQuery,
+    organisations::OrganisationQuery,
+    people::PeopleQuery,
+);
 
+/// The entry points for changing data. Each takes one `input` object and
+/// returns a payload named after it; each runs in one transaction with its event.
 #[derive(MergedObject, Default)]
 pub struct Mutation(organisations::OrganisationMutation, people::PeopleMutation);
 
@@ -34,7 +42,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { depth: 10, complexity: 1_000 }
+        Self {
+            depth: 10,
+            complexity: 1_000,
+        }
     }
 }
 

@@ -21,10 +21,22 @@ pub enum Node {
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
     let loaders = loaders::from_context(ctx);
     Ok(match node_type {
-        NodeType::Organisation => loaders.load_one(OrganisationId(id)).await?.map(|m| Node::Organisation(Organisation(m))),
-        NodeType::GoverningBody => loaders.load_one(BodyId(id)).await?.map(|m| Node::GoverningBody(GoverningBody(m))),
-        NodeType::Person => loaders.load_one(PersonId(id)).await?.map(|m| Node::Person(Person(m))),
-        NodeType::Position => loaders.load_one(PositionId(id)).await?.map(|m| Node::Position(Position(m))),
+        NodeType::Organisation => loaders
+            .load_one(OrganisationId(id))
+            .await?
+            .map(|m| Node::Organisation(Organisation(m))),
+        NodeType::GoverningBody => loaders
+            .load_one(BodyId(id))
+            .await?
+            .map(|m| Node::GoverningBody(GoverningBody(m))),
+        NodeType::Person => loaders
+            .load_one(PersonId(id))
+            .await?
+            .map(|m| Node::Person(Person(m))),
+        NodeType::Position => loaders
+            .load_one(PositionId(id))
+            .await?
+            .map(|m| Node::Position(Position(m))),
     })
 }
 
@@ -35,7 +47,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The object with this global id, or null when it does not exist or you may
     /// not see it.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> Result<Option<Node>> {
         let (node_type, uuid) = ids::decode_global_id("id", &id)?;
         load(ctx, node_type, uuid).await
     }
@@ -48,9 +64,13 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Up to 100 global ids.", validator(max_items = 100))] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
-        let decoded = ids.iter().map(|id| ids::decode_global_id("ids", id)).collect::<Result<Vec<_>, _>>()?;
+        let decoded = ids
+            .iter()
+            .map(|id| ids::decode_global_id("ids", id))
+            .collect::<Result<Vec<_>, _>>()?;
         // Every lookup is queued before any is awaited, so the loaders batch
         // them into one query per type.
-        futures_util::future::try_join_all(decoded.into_iter().map(|(t, id)| load(ctx, t, id))).await
+        futures_util::future::try_join_all(decoded.into_iter().map(|(t, id)| load(ctx, t, id)))
+            .await
     }
 }

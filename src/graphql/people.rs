@@ -15,8 +15,6 @@ use super::store;
 use crate::domain::policy;
 use crate::service::people as service;
 
-/// A person: someone who signs in, works for one or more organisations, and may
-/// sit on governing bodies or represent a partner in networks.
 #[derive(Clone)]
 pub struct Person(pub person::Model);
 
@@ -26,6 +24,8 @@ impl Person {
     }
 }
 
+/// A person: someone who signs in, works for one or more organisations, and may
+/// sit on governing bodies or represent a partner in networks.
 #[Object]
 impl Person {
     /// Opaque global id.
@@ -41,9 +41,14 @@ impl Person {
     /// The e-mail address; null unless you are this person, work for one of the
     /// same organisations, or are a facilitator or admin.
     async fn email(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let Some(email) = &self.0.email else { return Ok(None) };
+        let Some(email) = &self.0.email else {
+            return Ok(None);
+        };
         let actor = store(ctx).actor();
-        let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();
+        let positions = loaders::from_context(ctx)
+            .load_one(PositionsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         let organisations: Vec<Uuid> = positions
             .iter()
             .filter(|p| is_current(p, actor.today))
@@ -64,7 +69,10 @@ impl Person {
 
     /// The person's positions in organisations you may see, ended ones included.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
-        let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();
+        let positions = loaders::from_context(ctx)
+            .load_one(PositionsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(positions.into_iter().map(Position).collect())
     }
 
@@ -86,7 +94,6 @@ fn is_current(position: &position::Model, today: chrono::NaiveDate) -> bool {
     position.started_on <= today && position.ended_on.is_none_or(|end| end > today)
 }
 
-/// A person's role in an organisation over a period.
 #[derive(Clone)]
 pub struct Position(pub position::Model);
 
@@ -96,6 +103,7 @@ impl Position {
     }
 }
 
+/// A person's role in an organisation over a period.
 #[Object]
 impl Position {
     /// Opaque global id.
@@ -105,12 +113,18 @@ impl Position {
 
     /// Who holds the position; null if you may no longer see that person.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        Ok(loaders::from_context(ctx).load_one(PersonId(self.0.person_id)).await?.map(Person))
+        Ok(loaders::from_context(ctx)
+            .load_one(PersonId(self.0.person_id))
+            .await?
+            .map(Person))
     }
 
     /// Where the position is held.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+        Ok(loaders::from_context(ctx)
+            .load_one(OrganisationId(self.0.organisation_id))
+            .await?
+            .map(Organisation))
     }
 
     /// The role: director, supervisor or staff.
@@ -223,7 +237,11 @@ pub struct PeopleMutation;
 #[Object]
 impl PeopleMutation {
     /// Registers a person. ADMIN only.
-    async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<CreatePersonPayload> {
+    async fn create_person(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePersonInput,
+    ) -> Result<CreatePersonPayload> {
         let person = service::create_person(
             store(ctx),
             service::CreatePerson {
@@ -234,26 +252,42 @@ impl PeopleMutation {
             },
         )
         .await?;
-        Ok(CreatePersonPayload { person: Person(person) })
+        Ok(CreatePersonPayload {
+            person: Person(person),
+        })
     }
 
     /// Gives a person a position in an organisation. ADMIN only.
-    async fn assign_position(&self, ctx: &Context<'_>, input: AssignPositionInput) -> Result<AssignPositionPayload> {
+    async fn assign_position(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignPositionInput,
+    ) -> Result<AssignPositionPayload> {
         let position = service::assign_position(
             store(ctx),
             service::AssignPosition {
                 person_id: ids::decode_id("personId", &input.person_id, NodeType::Person)?,
-                organisation_id: ids::decode_id("organisationId", &input.organisation_id, NodeType::Organisation)?,
+                organisation_id: ids::decode_id(
+                    "organisationId",
+                    &input.organisation_id,
+                    NodeType::Organisation,
+                )?,
                 role: input.role.into(),
                 started_on: input.started_on.map(|d| d.0),
             },
         )
         .await?;
-        Ok(AssignPositionPayload { position: Position(position) })
+        Ok(AssignPositionPayload {
+            position: Position(position),
+        })
     }
 
     /// Ends a position. ADMIN only.
-    async fn end_position(&self, ctx: &Context<'_>, input: EndPositionInput) -> Result<EndPositionPayload> {
+    async fn end_position(
+        &self,
+        ctx: &Context<'_>,
+        input: EndPositionInput,
+    ) -> Result<EndPositionPayload> {
         let position = service::end_position(
             store(ctx),
             service::EndPosition {
@@ -262,6 +296,8 @@ impl PeopleMutation {
             },
         )
         .await?;
-        Ok(EndPositionPayload { position: Position(position) })
+        Ok(EndPositionPayload {
+            position: Position(position),
+        })
     }
 }

@@ -1,8 +1,8 @@
 //! Writing the audit trail. Events are only ever inserted.
 
 use anyhow::Context;
-use entity::{event, event_organisation};
 use chrono::{DateTime, Utc};
+use entity::{event, event_organisation};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
@@ -23,7 +23,13 @@ pub struct NewEvent {
 
 impl NewEvent {
     pub fn new(kind: EventKind, subject_id: Uuid, payload: serde_json::Value) -> Self {
-        Self { kind, subject_id, network_id: None, organisation_ids: Vec::new(), payload }
+        Self {
+            kind,
+            subject_id,
+            network_id: None,
+            organisation_ids: Vec::new(),
+            payload,
+        }
     }
 
     pub fn concerning(mut self, organisation_ids: impl IntoIterator<Item = Uuid>) -> Self {
@@ -39,7 +45,14 @@ impl Store {
     /// back together with the change it records.
     pub async fn record_event(&self, new: NewEvent) -> AppResult<Uuid> {
         let tx = self.tx()?;
-        insert_event(&*tx, self.tenant_id(), Some(self.actor().person_id), self.now(), new).await
+        insert_event(
+            &*tx,
+            self.tenant_id(),
+            Some(self.actor().person_id),
+            self.now(),
+            new,
+        )
+        .await
     }
 }
 
@@ -67,13 +80,13 @@ pub(crate) async fn insert_event(
     .await
     .context("writing an event")?;
     if !new.organisation_ids.is_empty() {
-        event_organisation::Entity::insert_many(new.organisation_ids.into_iter().map(|organisation_id| {
-            event_organisation::ActiveModel {
+        event_organisation::Entity::insert_many(new.organisation_ids.into_iter().map(
+            |organisation_id| event_organisation::ActiveModel {
                 event_id: Set(id),
                 organisation_id: Set(organisation_id),
                 tenant_id: Set(tenant_id),
-            }
-        }))
+            },
+        ))
         .exec_without_returning(conn)
         .await
         .context("writing an event's organisations")?;

@@ -24,8 +24,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{body_member, person, position, tenant};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -114,7 +114,11 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the request's transaction is already finished")))
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!(
+                    "the request's transaction is already finished"
+                ))
+            })
     }
 
     fn take_tx(&self) -> AppResult<DatabaseTransaction> {
@@ -124,16 +128,23 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the request's transaction is already finished")))?;
-        Arc::try_unwrap(shared)
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("the request's transaction is still in use")))
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!(
+                    "the request's transaction is already finished"
+                ))
+            })?;
+        Arc::try_unwrap(shared).map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("the request's transaction is still in use"))
+        })
     }
 
     /// Commits the request's work. A failed commit is an error of the request:
     /// its response must not claim success.
     pub async fn commit(&self) -> AppResult<()> {
         let tx = self.take_tx()?;
-        tx.commit().await.map_err(|e| classify(e, "committing the request"))
+        tx.commit()
+            .await
+            .map_err(|e| classify(e, "committing the request"))
     }
 
     /// Undoes the request's work.
@@ -149,7 +160,10 @@ impl Store {
 async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransaction> {
     let conn = db.connection();
     if db.backend() != DbBackend::Sqlite || access == Access::Read {
-        return conn.begin().await.map_err(|e| classify(e, "starting a transaction"));
+        return conn
+            .begin()
+            .await
+            .map_err(|e| classify(e, "starting a transaction"));
     }
     // SQLite: take the write lock before the first read, so two writers never
     // deadlock upgrading read locks; the busy timeout waits for it, and a lock
@@ -174,14 +188,19 @@ async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransac
 
 fn is_busy(error: &DbErr) -> bool {
     let text = error.to_string();
-    text.contains("database is locked") || text.contains("SQLITE_BUSY") || text.contains("(code: 5)")
+    text.contains("database is locked")
+        || text.contains("SQLITE_BUSY")
+        || text.contains("(code: 5)")
 }
 
 /// Maps a database error: a lock that could not be had or a serialisation
 /// failure is CONFLICT (try again); anything else is INTERNAL with context.
 pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
     let text = error.to_string();
-    if is_busy(&error) || text.contains("could not serialize access") || text.contains("deadlock detected") {
+    if is_busy(&error)
+        || text.contains("could not serialize access")
+        || text.contains("deadlock detected")
+    {
         tracing::info!(%error, doing, "concurrent write refused");
         return AppError::conflict("another change was being written at the same time; try again");
     }
@@ -195,7 +214,9 @@ async fn resolve_actor(
     statement_timeout: Duration,
 ) -> AppResult<Actor> {
     let tenant_query = match &principal.tenant {
-        TenantRef::Slug(slug) => tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str())),
+        TenantRef::Slug(slug) => {
+            tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str()))
+        }
         TenantRef::Id(id) => tenant::Entity::find_by_id(*id),
     };
     let tenant = tenant_query
@@ -234,7 +255,10 @@ async fn resolve_actor(
         .await
         .context("loading the viewer's positions")?
         .into_iter()
-        .map(|p| CurrentPosition { organisation_id: p.organisation_id, role: p.role })
+        .map(|p| CurrentPosition {
+            organisation_id: p.organisation_id,
+            role: p.role,
+        })
         .collect();
 
     let body_ids = body_member::Entity::find()

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 use super::Store;
@@ -101,10 +103,18 @@ impl Store {
             let query = query.clone();
             async move {
                 let tx = store.tx()?;
-                query.count(&*tx).await.map_err(|e| super::classify(e, "counting a connection"))
+                query
+                    .count(&*tx)
+                    .await
+                    .map_err(|e| super::classify(e, "counting a connection"))
             }
             .boxed()
         }));
-        Ok(Page { items, has_next_page, has_previous_page: page.after.is_some(), total })
+        Ok(Page {
+            items,
+            has_next_page,
+            has_previous_page: page.after.is_some(),
+            total,
+        })
     }
 }

@@ -19,7 +19,15 @@ macro_rules! tenant_scoped {
     };
 }
 
-tenant_scoped!(person, organisation, governing_body, body_member, position, event, event_organisation);
+tenant_scoped!(
+    person,
+    organisation,
+    governing_body,
+    body_member,
+    position,
+    event,
+    event_organisation
+);
 
 impl Store {
     /// `SELECT … FROM <table> WHERE tenant_id = <actor's tenant>`: the start of

@@ -17,7 +17,11 @@ use crate::domain::Actor;
 pub fn position_current(day: NaiveDate) -> Condition {
     Condition::all()
         .add(position::Column::StartedOn.lte(day))
-        .add(Condition::any().add(position::Column::EndedOn.is_null()).add(position::Column::EndedOn.gt(day)))
+        .add(
+            Condition::any()
+                .add(position::Column::EndedOn.is_null())
+                .add(position::Column::EndedOn.gt(day)),
+        )
 }
 
 pub fn organisations(actor: &Actor) -> Condition {

@@ -1,0 +1,530 @@
+// Fixtures serve every test module; not every module uses every field.
+#![allow(dead_code)]
+
+//! Shared fixtures: spawn the real application on port 0 against a fresh
+//! database, talk to it over HTTP with real tokens, look behind it with SQL.
+//!
+//! Every test runs twice through [`both!`]: on SQLite (a temp file) and on
+//! PostgreSQL (a database created from a migrated template), when
+//! `EENDRACHT_TEST_POSTGRES_URL` is set. Under `CI=true` a missing PostgreSQL
+//! fails the test instead of skipping it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::{TimeZone, Utc};
+use eendracht::clock::ManualClock;
+use eendracht::config::{Environment, ServeSettings, Settings};
+use eendracht::domain::values::{Name, Slug, Subject};
+use eendracht::startup::Application;
+use eendracht::store::{Db, tenants};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
+pub const ISSUER: &str = "https://eendracht.test";
+pub const AUDIENCE: &str = "eendracht-api";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How the application under test verifies tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keys {
+    /// HS256 secret, issuer and audience required.
+    Hs256,
+    /// RS256/ES256 public keys from the fixture JWKS, issuer and audience required.
+    PublicOnly,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub clock: ManualClock,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+    pg_database: Option<String>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn pg_url() -> Option<String> {
+    match std::env::var("EENDRACHT_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!(
+                    "CI=true but EENDRACHT_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI"
+                );
+            }
+            None
+        }
+    }
+}
+
+/// `postgres://…/name` → (`postgres://…/`, `name`).
+fn split_url(url: &str) -> (String, String) {
+    let without_query = url.split('?').next().unwrap_or(url);
+    let slash = without_query
+        .rfind('/')
+        .expect("a database URL names a database");
+    (
+        without_query[..=slash].to_owned(),
+        without_query[slash + 1..].to_owned(),
+    )
+}
+
+static TEMPLATE: OnceCell<()> = OnceCell::const_new();
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Migrates the CI database once per test process; tests copy it.
+async fn migrated_template(url: &str) {
+    TEMPLATE
+        .get_or_init(|| async {
+            let db = Db::connect(url)
+                .await
+                .expect("connect to the PostgreSQL template");
+            eendracht::store::migrate(&db)
+                .await
+                .expect("migrate the template");
+            db.close().await;
+        })
+        .await;
+}
+
+async fn create_pg_database() -> Option<(String, String)> {
+    let url = pg_url()?;
+    migrated_template(&url).await;
+    let (base, template) = split_url(&url);
+    let name = format!(
+        "{template}_t{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let admin = Database::connect(format!("{base}postgres"))
+        .await
+        .expect("connect to the postgres database");
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        // Copying a template fails while another session is connected to it,
+        // which happens for a moment when tests start together: retry.
+        match admin
+            .execute_unprepared(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .await
+        {
+            Ok(_) => break,
+            Err(error) if attempts < 50 => {
+                tracing_like_log(&format!("retrying CREATE DATABASE: {error}"));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("creating test database {name}: {error}"),
+        }
+    }
+    let _ = admin.close().await;
+    Some((format!("{base}{name}"), name))
+}
+
+fn tracing_like_log(message: &str) {
+    eprintln!("[test harness] {message}");
+}
+
+fn settings(database_url: String, keys: Keys) -> Settings {
+    Settings {
+        database_url,
+        environment: Environment::Development,
+        jwt_secret: match keys {
+            Keys::Hs256 => Some(SECRET.to_owned().into()),
+            Keys::PublicOnly => None,
+        },
+        jwt_public_keys: match keys {
+            Keys::Hs256 => None,
+            Keys::PublicOnly => Some(fixture("jwks.json")),
+        },
+        jwt_issuer: Some(ISSUER.to_owned()),
+        jwt_audience: Some(AUDIENCE.to_owned()),
+    }
+}
+
+/// Spawns the application; `None` when PostgreSQL is asked for but not
+/// configured outside CI (the test is then skipped).
+pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
+    let (database_url, dir, pg_database) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (url, Some(dir), None)
+        }
+        Backend::Postgres => {
+            let (url, name) = create_pg_database().await?;
+            (url, None, Some(name))
+        }
+    };
+    let settings = settings(database_url, keys);
+    let serve = ServeSettings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        cors_origins: vec![],
+        redis_url: None,
+    };
+    let clock = ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("valid time"),
+    );
+    let app = Application::build(&settings, &serve, Arc::new(clock.clone()))
+        .await
+        .expect("build the application");
+    let address = format!("http://{}", app.local_addr());
+    let db = app.db().clone();
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    Some(TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        clock,
+        backend,
+        _dir: dir,
+        pg_database,
+        shutdown: Some(shutdown),
+    })
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        // Drop the test's PostgreSQL database; a leftover is harmless (CI drops
+        // them by prefix) but clutters a developer's server.
+        if let (Some(name), Some(url)) = (self.pg_database.take(), pg_url()) {
+            let (base, _) = split_url(&url);
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async {
+                    if let Ok(admin) = Database::connect(format!("{base}postgres")).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A GraphQL response body with helpers to read it.
+#[derive(Debug, Clone)]
+pub struct Gql(pub Value);
+
+impl Gql {
+    /// `data`, asserting there were no errors.
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.0.get("errors").is_none(),
+            "unexpected errors: {:#}",
+            self.0
+        );
+        &self.0["data"]
+    }
+
+    /// The code of the first error, asserting there was one.
+    pub fn code(&self) -> &str {
+        let error = &self.0["errors"][0];
+        assert!(!error.is_null(), "expected an error, got {:#}", self.0);
+        assert!(
+            error["extensions"]["requestId"].is_string(),
+            "no requestId: {:#}",
+            self.0
+        );
+        error["extensions"]["code"]
+            .as_str()
+            .expect("every error has a code")
+    }
+
+    pub fn message(&self) -> &str {
+        self.0["errors"][0]["message"].as_str().unwrap_or_default()
+    }
+}
+
+impl std::ops::Index<&str> for Gql {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        &self.data()[key]
+    }
+}
+
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("time after 1970")
+        .as_secs()
+}
+
+impl TestApp {
+    pub fn sql_backend(&self) -> DbBackend {
+        match self.backend {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    }
+
+    /// A valid HS256 token for a person of a tenant.
+    pub fn token(&self, tenant: &str, subject: &str) -> String {
+        sign_hs(
+            SECRET,
+            json!({
+                "sub": subject, "tid": tenant, "iss": ISSUER, "aud": AUDIENCE, "exp": now_secs() + 3600
+            }),
+        )
+    }
+
+    pub async fn post(&self, authorization: Option<&str>, body: Value) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&body);
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        request.send().await.expect("the server answers")
+    }
+
+    /// Runs a GraphQL operation with a bearer token; asserts HTTP 200.
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Gql {
+        let response = self
+            .post(
+                Some(&format!("Bearer {token}")),
+                json!({ "query": query, "variables": variables }),
+            )
+            .await;
+        let status = response.status();
+        let body: Value = response.json().await.expect("a JSON body");
+        assert_eq!(status, 200, "HTTP {status}: {body:#}");
+        Gql(body)
+    }
+
+    /// Creates a tenant with an admin (as `eendracht bootstrap` does) and
+    /// returns the admin's token.
+    pub async fn bootstrap(&self, tenant: &str, admin_subject: &str) -> String {
+        let slug = Slug::parse(tenant).expect("slug");
+        tenants::bootstrap(
+            &self.db,
+            &slug,
+            &Name::parse("name", &format!("Tenant {tenant}")).expect("name"),
+            &Subject::parse("subject", admin_subject).expect("subject"),
+            &Name::parse("name", "Admin").expect("name"),
+            Utc::now(),
+        )
+        .await
+        .expect("bootstrap");
+        self.token(tenant, admin_subject)
+    }
+
+    /// Rows in a table, looked at behind the API's back.
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .connection()
+            .query_one_raw(Statement::from_string(
+                self.sql_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("a count")
+    }
+
+    pub async fn create_organisation(&self, token: &str, name: &str, kind: &str) -> Value {
+        let response = self
+            .gql(
+                token,
+                "mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) {
+                    organisation { id name kind version governingBodies { id name kind right responseDays } } } }",
+                json!({ "input": { "name": name, "kind": kind } }),
+            )
+            .await;
+        response["createOrganisation"]["organisation"].clone()
+    }
+
+    pub async fn create_person(
+        &self,
+        token: &str,
+        subject: &str,
+        name: &str,
+        email: Option<&str>,
+    ) -> String {
+        let response = self
+            .gql(
+                token,
+                "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+                json!({ "input": { "subject": subject, "name": name, "email": email } }),
+            )
+            .await;
+        response["createPerson"]["person"]["id"]
+            .as_str()
+            .expect("person id")
+            .to_owned()
+    }
+
+    pub async fn assign(
+        &self,
+        token: &str,
+        person: &str,
+        organisation: &str,
+        role: &str,
+    ) -> String {
+        let response = self
+            .gql(
+                token,
+                "mutation($input: AssignPositionInput!) { assignPosition(input: $input) { position { id } } }",
+                json!({ "input": { "personId": person, "organisationId": organisation, "role": role } }),
+            )
+            .await;
+        response["assignPosition"]["position"]["id"]
+            .as_str()
+            .expect("position id")
+            .to_owned()
+    }
+}
+
+pub fn sign_hs(secret: &str, claims: Value) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("sign")
+}
+
+/// Runs a test body on SQLite and on PostgreSQL: `both!(name, |app| async { … })`
+/// defines `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $keys:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::helpers::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite, $keys).await.expect("SQLite app");
+                run(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::helpers::spawn_app($crate::helpers::Backend::Postgres, $keys).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: EENDRACHT_TEST_POSTGRES_URL is not set"),
+                }
+            }
+        }
+    };
+    ($name:ident, |$app:ident| $body:block) => {
+        $crate::both!($name, $crate::helpers::Keys::Hs256, |$app| $body);
+    };
+}
+
+/// Creates a tenant and admin without minting an HS token (for apps that only
+/// trust public keys).
+pub async fn bootstrap_without_token(app: &TestApp, tenant: &str, admin_subject: &str) {
+    let _ = app.bootstrap(tenant, admin_subject).await;
+}
+
+/// A small tenant: two organisations, a director and a staff member of the
+/// first, a staff member of the second.
+pub struct World {
+    pub admin: String,
+    pub org_a: String,
+    pub org_b: String,
+    pub director_a: String,
+    pub director_a_token: String,
+    pub staff_a: String,
+    pub staff_a_token: String,
+    pub staff_b: String,
+    pub staff_b_token: String,
+}
+
+pub async fn world(app: &TestApp, tenant: &str) -> World {
+    let admin = app.bootstrap(tenant, &format!("{tenant}-admin")).await;
+    let org_a = app
+        .create_organisation(&admin, "Woonstad Noord", "HOUSING_CORPORATION")
+        .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let org_b = app
+        .create_organisation(&admin, "Gemeente Zuid", "MUNICIPALITY")
+        .await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let director_a = app
+        .create_person(
+            &admin,
+            &format!("{tenant}-dir-a"),
+            "Dirk Directeur",
+            Some("dirk@noord.nl"),
+        )
+        .await;
+    let staff_a = app
+        .create_person(
+            &admin,
+            &format!("{tenant}-staff-a"),
+            "Sanne Staf",
+            Some("sanne@noord.nl"),
+        )
+        .await;
+    let staff_b = app
+        .create_person(
+            &admin,
+            &format!("{tenant}-staff-b"),
+            "Bram Beleid",
+            Some("bram@zuid.nl"),
+        )
+        .await;
+    app.assign(&admin, &director_a, &org_a, "DIRECTOR").await;
+    app.assign(&admin, &staff_a, &org_a, "STAFF").await;
+    app.assign(&admin, &staff_b, &org_b, "STAFF").await;
+    World {
+        director_a_token: app.token(tenant, &format!("{tenant}-dir-a")),
+        staff_a_token: app.token(tenant, &format!("{tenant}-staff-a")),
+        staff_b_token: app.token(tenant, &format!("{tenant}-staff-b")),
+        admin,
+        org_a,
+        org_b,
+        director_a,
+        staff_a,
+        staff_b,
+    }
+}

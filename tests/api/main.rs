@@ -1,0 +1,13 @@
+//! Integration tests over real HTTP: one test binary, one module per area.
+//! Test names are sentences; each test runs on SQLite and PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod events;
+mod governance;
+mod input;
+mod isolation;
+mod pagination;
+mod roles;
+mod schema;
