@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod events;
 mod governance;
+mod http;
 mod input;
 mod isolation;
 mod pagination;
