@@ -25,22 +25,11 @@ pub struct Settings {
 
     /// `development` or `production`. Production refuses to start without explicit
     /// token keys and turns off GraphiQL and field suggestions.
-    #[arg(
-        long = "env",
-        env = "EENDRACHT_ENV",
-        value_enum,
-        default_value = "development",
-        global = true
-    )]
+    #[arg(long = "env", env = "EENDRACHT_ENV", value_enum, default_value = "development", global = true)]
     pub environment: Environment,
 
     /// HS256 shared secret for the deployment's own tokens.
-    #[arg(
-        long,
-        env = "EENDRACHT_JWT_SECRET",
-        hide_env_values = true,
-        global = true
-    )]
+    #[arg(long, env = "EENDRACHT_JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<SecretString>,
 
     /// A PEM file (one RS256 or ES256 public key) or a JWKS file of public keys.
@@ -82,10 +71,7 @@ impl Settings {
     pub fn dev_secret_path(&self) -> PathBuf {
         let file = ".eendracht-jwt-secret";
         match sqlite_file(&self.database_url) {
-            Some(db) => db
-                .parent()
-                .map(|dir| dir.join(file))
-                .unwrap_or_else(|| PathBuf::from(file)),
+            Some(db) => db.parent().map(|dir| dir.join(file)).unwrap_or_else(|| PathBuf::from(file)),
             None => PathBuf::from(file),
         }
     }
@@ -93,9 +79,7 @@ impl Settings {
 
 /// The file behind a `sqlite://` URL, if it names one.
 pub fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     if path.is_empty() || path == ":memory:" {
         return None;
@@ -109,10 +93,7 @@ mod tests {
 
     #[test]
     fn the_dev_secret_lives_beside_the_sqlite_file() {
-        assert_eq!(
-            sqlite_file("sqlite://data/e.db?mode=rwc"),
-            Some(PathBuf::from("data/e.db"))
-        );
+        assert_eq!(sqlite_file("sqlite://data/e.db?mode=rwc"), Some(PathBuf::from("data/e.db")));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://x/y"), None);
     }

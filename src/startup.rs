@@ -29,11 +29,7 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(
-        settings: &Settings,
-        serve: &ServeSettings,
-        clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<Self> {
+    pub async fn build(settings: &Settings, serve: &ServeSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let verifier = verifier(settings)?;
         let db = open_database(settings).await?;
         let state = AppState {
@@ -44,27 +40,17 @@ impl Application {
             production: settings.is_production(),
             request_timeout: REQUEST_TIMEOUT,
         };
-        let listener = TcpListener::bind(serve.listen)
-            .await
-            .with_context(|| format!("listening on {}", serve.listen))?;
-        Ok(Self {
-            listener,
-            router: http::router(state),
-            db,
-        })
+        let listener =
+            TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;
+        Ok(Self { listener, router: http::router(state), db })
     }
 
     pub fn port(&self) -> u16 {
-        self.listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_default()
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
     pub fn local_addr(&self) -> std::net::SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| ([127, 0, 0, 1], 0).into())
+        self.listener.local_addr().unwrap_or_else(|_| ([127, 0, 0, 1], 0).into())
     }
 
     /// The database pool, for tests that look behind the API.
@@ -74,14 +60,8 @@ impl Application {
 
     /// Serves until `shutdown` completes, then stops accepting, lets requests in
     /// flight finish and closes the pool.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await.context("serving HTTP")?;
         self.db.close().await;
         Ok(())
     }
@@ -139,9 +119,8 @@ pub fn verifier(settings: &Settings) -> anyhow::Result<Verifier> {
 
 /// What `eendracht token` signs with: the HS256 secret.
 pub fn minter(settings: &Settings) -> anyhow::Result<Minter> {
-    let secret = hs_secret(settings)?.context(
-        "minting needs the HS256 secret (EENDRACHT_JWT_SECRET); public keys cannot sign",
-    )?;
+    let secret = hs_secret(settings)?
+        .context("minting needs the HS256 secret (EENDRACHT_JWT_SECRET); public keys cannot sign")?;
     Ok(Minter {
         key: EncodingKey::from_secret(secret.expose_secret().as_bytes()),
         issuer: settings.jwt_issuer.clone(),

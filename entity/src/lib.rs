@@ -2,13 +2,24 @@
 //! them. Architecture invariant: this crate holds table rows and nothing else; no
 //! business rule and no access decision lives here.
 
+pub mod alignment_answer;
+pub mod alignment_invitee;
+pub mod alignment_question;
+pub mod alignment_response;
+pub mod alignment_round;
 pub mod body_member;
+pub mod charter_version;
 pub mod event;
 pub mod event_organisation;
+pub mod expectation;
 pub mod governing_body;
+pub mod network;
+pub mod network_facilitator;
 pub mod organisation;
+pub mod partnership;
 pub mod person;
 pub mod position;
+pub mod representation;
 pub mod tenant;
 pub mod types;
 

@@ -110,10 +110,7 @@ enum EventOrganisations {
 }
 
 fn tenant_fk<T: IntoIden>(table: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, Alias::new("tenant_id"))
-        .to(Tenants::Table, Tenants::Id)
-        .to_owned()
+    ForeignKey::create().from(table, Alias::new("tenant_id")).to(Tenants::Table, Tenants::Id).to_owned()
 }
 
 fn index<T: IntoIden + Copy>(name: &str, table: T, cols: &[&'static str]) -> IndexCreateStatement {
@@ -159,23 +156,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                index(
-                    "people_tenant_subject",
-                    People::Table,
-                    &["tenant_id", "subject"],
-                )
-                .unique()
-                .to_owned(),
-            )
+            .create_index(index("people_tenant_subject", People::Table, &["tenant_id", "subject"]).unique().to_owned())
             .await?;
-        manager
-            .create_index(index(
-                "people_tenant_id",
-                People::Table,
-                &["tenant_id", "id"],
-            ))
-            .await?;
+        manager.create_index(index("people_tenant_id", People::Table, &["tenant_id", "id"])).await?;
 
         manager
             .create_table(
@@ -193,13 +176,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // Keyset pagination of a tenant's organisations walks this index.
-        manager
-            .create_index(index(
-                "organisations_tenant_id",
-                Organisations::Table,
-                &["tenant_id", "id"],
-            ))
-            .await?;
+        manager.create_index(index("organisations_tenant_id", Organisations::Table, &["tenant_id", "id"])).await?;
 
         manager
             .create_table(
@@ -239,11 +216,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(BodyMembers::PersonId))
                     .col(uuid(BodyMembers::TenantId))
                     .col(timestamp_with_time_zone(BodyMembers::CreatedAt))
-                    .primary_key(
-                        Index::create()
-                            .col(BodyMembers::BodyId)
-                            .col(BodyMembers::PersonId),
-                    )
+                    .primary_key(Index::create().col(BodyMembers::BodyId).col(BodyMembers::PersonId))
                     .foreign_key(&mut tenant_fk(BodyMembers::Table))
                     .foreign_key(
                         ForeignKey::create()
@@ -261,19 +234,9 @@ impl MigrationTrait for Migration {
         // "Which bodies does this person sit on" is asked on every request that
         // speaks for a body; members by body is served by the primary key.
         manager
-            .create_index(index(
-                "body_members_tenant_person",
-                BodyMembers::Table,
-                &["tenant_id", "person_id"],
-            ))
+            .create_index(index("body_members_tenant_person", BodyMembers::Table, &["tenant_id", "person_id"]))
             .await?;
-        manager
-            .create_index(index(
-                "body_members_tenant_body",
-                BodyMembers::Table,
-                &["tenant_id", "body_id"],
-            ))
-            .await?;
+        manager.create_index(index("body_members_tenant_body", BodyMembers::Table, &["tenant_id", "body_id"])).await?;
 
         manager
             .create_table(
@@ -289,9 +252,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Positions::CreatedAt))
                     .foreign_key(&mut tenant_fk(Positions::Table))
                     .foreign_key(
-                        ForeignKey::create()
-                            .from(Positions::Table, Positions::PersonId)
-                            .to(People::Table, People::Id),
+                        ForeignKey::create().from(Positions::Table, Positions::PersonId).to(People::Table, People::Id),
                     )
                     .foreign_key(
                         ForeignKey::create()
@@ -303,13 +264,7 @@ impl MigrationTrait for Migration {
             .await?;
         // Both directions are hot: a viewer's own positions (every request builds
         // its actor from them) and an organisation's people.
-        manager
-            .create_index(index(
-                "positions_tenant_person",
-                Positions::Table,
-                &["tenant_id", "person_id"],
-            ))
-            .await?;
+        manager.create_index(index("positions_tenant_person", Positions::Table, &["tenant_id", "person_id"])).await?;
         manager
             .create_index(index(
                 "positions_tenant_organisation",
@@ -337,19 +292,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index(
-                "events_tenant_network_id",
-                Events::Table,
-                &["tenant_id", "network_id", "id"],
-            ))
+            .create_index(index("events_tenant_network_id", Events::Table, &["tenant_id", "network_id", "id"]))
             .await?;
-        manager
-            .create_index(index(
-                "events_tenant_subject",
-                Events::Table,
-                &["tenant_id", "subject_id", "id"],
-            ))
-            .await?;
+        manager.create_index(index("events_tenant_subject", Events::Table, &["tenant_id", "subject_id", "id"])).await?;
 
         manager
             .create_table(
@@ -359,9 +304,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(EventOrganisations::OrganisationId))
                     .col(uuid(EventOrganisations::TenantId))
                     .primary_key(
-                        Index::create()
-                            .col(EventOrganisations::EventId)
-                            .col(EventOrganisations::OrganisationId),
+                        Index::create().col(EventOrganisations::EventId).col(EventOrganisations::OrganisationId),
                     )
                     .foreign_key(&mut tenant_fk(EventOrganisations::Table))
                     .foreign_key(
@@ -393,9 +336,7 @@ impl MigrationTrait for Migration {
             People::Table.into_iden(),
             Tenants::Table.into_iden(),
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -24,8 +24,7 @@ pub fn dev_secret(path: &Path) -> anyhow::Result<SecretString> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    write_private(path, &secret)
-        .with_context(|| format!("writing the development secret to {}", path.display()))?;
+    write_private(path, &secret).with_context(|| format!("writing the development secret to {}", path.display()))?;
     Ok(SecretString::from(secret))
 }
 
@@ -33,11 +32,7 @@ pub fn dev_secret(path: &Path) -> anyhow::Result<SecretString> {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     file.write_all(contents.as_bytes())
 }
 
@@ -49,30 +44,18 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 /// Reads public keys: a PEM file with one RSA (RS256) or EC P-256 (ES256) key,
 /// or a JWKS file whose RSA and EC keys become RS256 and ES256 keys.
 pub fn load_public_keys(path: &Path) -> anyhow::Result<Vec<VerificationKey>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading public keys from {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading public keys from {}", path.display()))?;
     if text.trim_start().starts_with('{') {
         let set: JwkSet = serde_json::from_str(&text).context("parsing the JWKS file")?;
         return keys_from_jwks(&set);
     }
     if let Ok(key) = DecodingKey::from_rsa_pem(text.as_bytes()) {
-        return Ok(vec![VerificationKey {
-            kid: None,
-            algorithm: Algorithm::RS256,
-            key,
-        }]);
+        return Ok(vec![VerificationKey { kid: None, algorithm: Algorithm::RS256, key }]);
     }
     if let Ok(key) = DecodingKey::from_ec_pem(text.as_bytes()) {
-        return Ok(vec![VerificationKey {
-            kid: None,
-            algorithm: Algorithm::ES256,
-            key,
-        }]);
+        return Ok(vec![VerificationKey { kid: None, algorithm: Algorithm::ES256, key }]);
     }
-    bail!(
-        "{} holds neither an RSA nor an EC public key in PEM form, nor a JWKS",
-        path.display()
-    )
+    bail!("{} holds neither an RSA nor an EC public key in PEM form, nor a JWKS", path.display())
 }
 
 /// Turns a JWKS into verification keys; keys of other types are skipped.
@@ -85,11 +68,7 @@ pub fn keys_from_jwks(set: &JwkSet) -> anyhow::Result<Vec<VerificationKey>> {
             _ => continue,
         };
         let key = DecodingKey::from_jwk(jwk).context("reading a key of the JWKS")?;
-        keys.push(VerificationKey {
-            kid: jwk.common.key_id.clone(),
-            algorithm,
-            key,
-        });
+        keys.push(VerificationKey { kid: jwk.common.key_id.clone(), algorithm, key });
     }
     if keys.is_empty() {
         bail!("the JWKS holds no RSA or EC keys");

@@ -135,9 +135,8 @@ impl Verifier {
         let header = jsonwebtoken::decode_header(token).map_err(AuthError::BadHeader)?;
         // The issuer is read unverified only to choose which keys to try; the
         // signature check below then proves it.
-        let claimed_iss = jsonwebtoken::dangerous::insecure_decode_claims::<Unverified>(token)
-            .map_err(AuthError::Invalid)?
-            .iss;
+        let claimed_iss =
+            jsonwebtoken::dangerous::insecure_decode_claims::<Unverified>(token).map_err(AuthError::Invalid)?.iss;
         let issuer = self
             .issuers
             .iter()
@@ -184,26 +183,18 @@ impl Verifier {
                 Err(error) => last_error = Some(error),
             }
         }
-        Err(AuthError::Invalid(last_error.unwrap_or_else(|| {
-            jsonwebtoken::errors::ErrorKind::InvalidSignature.into()
-        })))
+        Err(AuthError::Invalid(last_error.unwrap_or_else(|| jsonwebtoken::errors::ErrorKind::InvalidSignature.into())))
     }
 }
 
 fn principal(issuer: &Issuer, claims: Claims) -> Result<Principal, AuthError> {
     let tenant = match &issuer.binding {
-        TenantBinding::FromTidClaim => TenantRef::Slug(
-            claims
-                .tid
-                .filter(|t| !t.is_empty())
-                .ok_or(AuthError::NoTenant)?,
-        ),
+        TenantBinding::FromTidClaim => {
+            TenantRef::Slug(claims.tid.filter(|t| !t.is_empty()).ok_or(AuthError::NoTenant)?)
+        }
         TenantBinding::Bound(tenant_id) => TenantRef::Id(*tenant_id),
     };
-    Ok(Principal {
-        tenant,
-        subject: claims.sub,
-    })
+    Ok(Principal { tenant, subject: claims.sub })
 }
 
 /// What `eendracht token` needs to mint tokens of the deployment's own issuer.
@@ -214,13 +205,7 @@ pub struct Minter {
 }
 
 impl Minter {
-    pub fn mint(
-        &self,
-        tenant_slug: &str,
-        subject: &str,
-        ttl: Duration,
-        now_secs: u64,
-    ) -> anyhow::Result<String> {
+    pub fn mint(&self, tenant_slug: &str, subject: &str, ttl: Duration, now_secs: u64) -> anyhow::Result<String> {
         let claims = Claims {
             sub: subject.to_owned(),
             tid: Some(tenant_slug.to_owned()),
@@ -229,10 +214,6 @@ impl Minter {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
         };
-        Ok(jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &self.key,
-        )?)
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.key)?)
     }
 }

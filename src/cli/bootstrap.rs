@@ -30,15 +30,10 @@ pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
     let subject = Subject::parse("admin subject", &args.admin_subject).map_err(invalid)?;
     let admin_name = Name::parse("admin name", &args.admin_name).map_err(invalid)?;
     let db = open_database(settings).await?;
-    let done =
-        tenants::bootstrap(&db, &slug, &tenant_name, &subject, &admin_name, Utc::now()).await?;
+    let done = tenants::bootstrap(&db, &slug, &tenant_name, &subject, &admin_name, Utc::now()).await?;
     db.close().await;
     let verb = |created: bool| {
-        if created {
-            "created"
-        } else {
-            "already present"
-        }
+        if created { "created" } else { "already present" }
     };
     println!("tenant {} {}", slug.as_str(), verb(done.created_tenant));
     println!("admin {} {}", args.admin_subject, verb(done.created_admin));

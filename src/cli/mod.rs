@@ -51,12 +51,9 @@ pub async fn run() -> anyhow::Result<()> {
 /// Logs go to stderr (stdout is for `schema` and `token` output): readable in
 /// development, one JSON object per line in production. `RUST_LOG` filters.
 fn init_tracing(environment: Environment) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn")
-    });
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match environment {
         Environment::Production => builder.json().flatten_event(true).try_init(),
         Environment::Development => builder.compact().try_init(),

@@ -20,9 +20,6 @@ pub struct Args {
 
 pub fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    println!(
-        "{}",
-        minter(settings)?.mint(&args.tenant, &args.subject, args.ttl, now)?
-    );
+    println!("{}", minter(settings)?.mint(&args.tenant, &args.subject, args.ttl, now)?);
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! the token.
 
 use chrono::NaiveDate;
-use entity::{PositionRole, TenantRole};
+use entity::{PartnershipStatus, PositionRole, TenantRole};
 use uuid::Uuid;
 
 /// A position that holds today.
@@ -11,6 +11,24 @@ use uuid::Uuid;
 pub struct CurrentPosition {
     pub organisation_id: Uuid,
     pub role: PositionRole,
+}
+
+/// A partnership (INVITED or ACTIVE) of one of the actor's organisations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnPartnership {
+    pub partnership_id: Uuid,
+    pub network_id: Uuid,
+    pub organisation_id: Uuid,
+    pub status: PartnershipStatus,
+}
+
+/// A representation of a partner that holds today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentRepresentation {
+    pub representation_id: Uuid,
+    pub partnership_id: Uuid,
+    pub network_id: Uuid,
+    pub organisation_id: Uuid,
 }
 
 #[derive(Debug, Clone)]
@@ -23,6 +41,12 @@ pub struct Actor {
     pub positions: Vec<CurrentPosition>,
     /// Ids of the governing bodies the person sits on.
     pub body_ids: Vec<Uuid>,
+    /// Networks the person facilitates.
+    pub facilitated_network_ids: Vec<Uuid>,
+    /// INVITED and ACTIVE partnerships of the person's organisations.
+    pub partnerships: Vec<OwnPartnership>,
+    /// The person's current seats at network tables.
+    pub representations: Vec<CurrentRepresentation>,
     /// The request's date by the injectable clock.
     pub today: NaiveDate,
 }
@@ -45,15 +69,11 @@ impl Actor {
     }
 
     pub fn works_for(&self, organisation_id: Uuid) -> bool {
-        self.positions
-            .iter()
-            .any(|p| p.organisation_id == organisation_id)
+        self.positions.iter().any(|p| p.organisation_id == organisation_id)
     }
 
     pub fn has_role_at(&self, organisation_id: Uuid, role: PositionRole) -> bool {
-        self.positions
-            .iter()
-            .any(|p| p.organisation_id == organisation_id && p.role == role)
+        self.positions.iter().any(|p| p.organisation_id == organisation_id && p.role == role)
     }
 
     pub fn is_director_of(&self, organisation_id: Uuid) -> bool {
@@ -62,5 +82,34 @@ impl Actor {
 
     pub fn sits_on(&self, body_id: Uuid) -> bool {
         self.body_ids.contains(&body_id)
+    }
+
+    pub fn facilitates(&self, network_id: Uuid) -> bool {
+        self.facilitated_network_ids.contains(&network_id)
+    }
+
+    /// Whether the person currently represents this partnership.
+    pub fn represents(&self, partnership_id: Uuid) -> bool {
+        self.representations.iter().any(|r| r.partnership_id == partnership_id)
+    }
+
+    /// The networks the person may see (ADMIN aside, who sees all): those they
+    /// facilitate, those where one of their organisations is an ACTIVE partner,
+    /// and, for a DIRECTOR, those their organisation is INVITED to, so that
+    /// they can see what they are asked to accept.
+    pub fn visible_network_ids(&self) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = self.facilitated_network_ids.clone();
+        ids.extend(
+            self.partnerships
+                .iter()
+                .filter(|p| {
+                    p.status == PartnershipStatus::Active
+                        || (p.status == PartnershipStatus::Invited && self.is_director_of(p.organisation_id))
+                })
+                .map(|p| p.network_id),
+        );
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 }

@@ -24,10 +24,7 @@ pub enum AppError {
 
     /// `BAD_USER_INPUT`: the input is malformed; nothing was written.
     #[error("{message}")]
-    BadUserInput {
-        field: Option<String>,
-        message: String,
-    },
+    BadUserInput { field: Option<String>, message: String },
 
     /// `CONFLICT`: the state changed underneath (stale `expectedVersion`, an
     /// illegal transition, a lock that could not be had).
@@ -53,10 +50,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn bad_input(field: impl Into<String>, message: impl fmt::Display) -> Self {
-        Self::BadUserInput {
-            field: Some(field.into()),
-            message: message.to_string(),
-        }
+        Self::BadUserInput { field: Some(field.into()), message: message.to_string() }
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {

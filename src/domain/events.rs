@@ -12,6 +12,20 @@ pub enum EventKind {
     PersonUpdated,
     PositionAssigned,
     PositionEnded,
+    NetworkCreated,
+    NetworkUpdated,
+    NetworkSettingsChanged,
+    FacilitatorAssigned,
+    CharterAdopted,
+    CharterAcknowledged,
+    PartnerInvited,
+    PartnerJoined,
+    PartnerLeft,
+    RepresentativesSet,
+    ExpectationRecorded,
+    AlignmentRoundOpened,
+    AlignmentResponseSubmitted,
+    AlignmentRoundClosed,
 }
 
 impl EventKind {
@@ -24,6 +38,20 @@ impl EventKind {
         EventKind::PersonUpdated,
         EventKind::PositionAssigned,
         EventKind::PositionEnded,
+        EventKind::NetworkCreated,
+        EventKind::NetworkUpdated,
+        EventKind::NetworkSettingsChanged,
+        EventKind::FacilitatorAssigned,
+        EventKind::CharterAdopted,
+        EventKind::CharterAcknowledged,
+        EventKind::PartnerInvited,
+        EventKind::PartnerJoined,
+        EventKind::PartnerLeft,
+        EventKind::RepresentativesSet,
+        EventKind::ExpectationRecorded,
+        EventKind::AlignmentRoundOpened,
+        EventKind::AlignmentResponseSubmitted,
+        EventKind::AlignmentRoundClosed,
     ];
 
     pub fn wire_name(self) -> &'static str {
@@ -36,14 +64,25 @@ impl EventKind {
             EventKind::PersonUpdated => "person.updated",
             EventKind::PositionAssigned => "position.assigned",
             EventKind::PositionEnded => "position.ended",
+            EventKind::NetworkCreated => "network.created",
+            EventKind::NetworkUpdated => "network.updated",
+            EventKind::NetworkSettingsChanged => "network.settings_changed",
+            EventKind::FacilitatorAssigned => "network.facilitator_assigned",
+            EventKind::CharterAdopted => "charter.adopted",
+            EventKind::CharterAcknowledged => "charter.acknowledged",
+            EventKind::PartnerInvited => "partner.invited",
+            EventKind::PartnerJoined => "partner.joined",
+            EventKind::PartnerLeft => "partner.left",
+            EventKind::RepresentativesSet => "representatives.set",
+            EventKind::ExpectationRecorded => "expectation.recorded",
+            EventKind::AlignmentRoundOpened => "alignment_round.opened",
+            EventKind::AlignmentResponseSubmitted => "alignment_response.submitted",
+            EventKind::AlignmentRoundClosed => "alignment_round.closed",
         }
     }
 
     pub fn from_wire_name(name: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|kind| kind.wire_name() == name)
+        Self::ALL.iter().copied().find(|kind| kind.wire_name() == name)
     }
 }
 
@@ -57,12 +96,7 @@ mod tests {
         for kind in EventKind::ALL {
             let name = kind.wire_name();
             assert!(seen.insert(name), "{name} used twice");
-            assert!(
-                name.contains('.')
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
-            );
+            assert!(name.contains('.') && name.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'));
             assert_eq!(EventKind::from_wire_name(name), Some(*kind));
         }
     }

@@ -15,12 +15,7 @@ pub struct BodySpec {
 }
 
 fn body(name: &str, kind: BodyKind, right: BodyRight, response_days: i32) -> BodySpec {
-    BodySpec {
-        name: name.to_owned(),
-        kind,
-        right,
-        response_days,
-    }
+    BodySpec { name: name.to_owned(), kind, right, response_days }
 }
 
 /// The bodies `createOrganisation` creates for a kind. Exactly one DECIDES; a
@@ -50,22 +45,16 @@ pub fn default_bodies(kind: OrganisationKind) -> Vec<BodySpec> {
         OrganisationKind::SchoolBoard => vec![
             body("College van Bestuur", ExecutiveBoard, Decides, 0),
             body("Raad van Toezicht", SupervisoryBoard, Approves, 0),
-            body(
-                "Gemeenschappelijke medezeggenschapsraad",
-                WorksCouncil,
-                Advises,
-                42,
-            ),
+            body("Gemeenschappelijke medezeggenschapsraad", WorksCouncil, Advises, 42),
         ],
         OrganisationKind::Welfare => vec![
             body("Bestuur", ExecutiveBoard, Decides, 0),
             body("Raad van Toezicht", SupervisoryBoard, Approves, 0),
             body("Ondernemingsraad", WorksCouncil, Advises, 42),
         ],
-        OrganisationKind::Company => vec![
-            body("Directie", ExecutiveBoard, Decides, 0),
-            body("Ondernemingsraad", WorksCouncil, Advises, 42),
-        ],
+        OrganisationKind::Company => {
+            vec![body("Directie", ExecutiveBoard, Decides, 0), body("Ondernemingsraad", WorksCouncil, Advises, 42)]
+        }
         OrganisationKind::Other => vec![body("Bestuur", ExecutiveBoard, Decides, 0)],
     }
 }
@@ -73,10 +62,7 @@ pub fn default_bodies(kind: OrganisationKind) -> Vec<BodySpec> {
 /// An organisation's active bodies must include exactly one that DECIDES, and
 /// their names must be distinct: ratifications name them.
 pub fn check_body_set(bodies: &[BodySpec]) -> AppResult<()> {
-    let deciding = bodies
-        .iter()
-        .filter(|b| b.right == BodyRight::Decides)
-        .count();
+    let deciding = bodies.iter().filter(|b| b.right == BodyRight::Decides).count();
     if deciding != 1 {
         return Err(AppError::bad_input(
             "bodies",
@@ -86,10 +72,7 @@ pub fn check_body_set(bodies: &[BodySpec]) -> AppResult<()> {
     let mut names: Vec<String> = bodies.iter().map(|b| b.name.to_lowercase()).collect();
     names.sort();
     if names.windows(2).any(|pair| pair[0] == pair[1]) {
-        return Err(AppError::bad_input(
-            "bodies",
-            "governing body names must be distinct",
-        ));
+        return Err(AppError::bad_input("bodies", "governing body names must be distinct"));
     }
     Ok(())
 }
@@ -110,12 +93,7 @@ mod tests {
     #[test]
     fn two_deciding_bodies_are_refused() {
         let mut bodies = default_bodies(OrganisationKind::Other);
-        bodies.push(body(
-            "Tweede bestuur",
-            BodyKind::Other,
-            BodyRight::Decides,
-            0,
-        ));
+        bodies.push(body("Tweede bestuur", BodyKind::Other, BodyRight::Decides, 0));
         assert!(check_body_set(&bodies).is_err());
     }
 }

@@ -2,11 +2,13 @@
 //! GraphQL or HTTP; it decides, the store persists, resolvers translate.
 
 pub mod actor;
+pub mod alignment;
 pub mod error;
 pub mod events;
 pub mod governance;
 pub mod policy;
+pub mod settings;
 pub mod values;
 
-pub use actor::{Actor, CurrentPosition};
+pub use actor::{Actor, CurrentPosition, CurrentRepresentation, OwnPartnership};
 pub use error::{AppError, AppResult};

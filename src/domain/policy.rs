@@ -8,12 +8,43 @@ use super::{Actor, AppError, AppResult};
 
 /// Tenant administration: organisations, bodies, people, positions.
 pub fn require_admin(actor: &Actor) -> AppResult<()> {
-    if actor.is_admin() {
+    if actor.is_admin() { Ok(()) } else { Err(AppError::forbidden("only a tenant administrator may do this")) }
+}
+
+/// Facilitator work on a network: charter, invitations, rounds, meetings.
+pub fn require_facilitator(actor: &Actor, network_id: Uuid) -> AppResult<()> {
+    if actor.facilitates(network_id) {
         Ok(())
     } else {
-        Err(AppError::forbidden(
-            "only a tenant administrator may do this",
-        ))
+        Err(AppError::forbidden("only a facilitator of this network may do this"))
+    }
+}
+
+/// Running a network (name, purpose, status, settings): its facilitators, and
+/// tenant admins.
+pub fn require_network_steward(actor: &Actor, network_id: Uuid) -> AppResult<()> {
+    if actor.facilitates(network_id) || actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only a facilitator of this network or an admin may do this"))
+    }
+}
+
+/// Acting for an organisation: its DIRECTORs.
+pub fn require_director(actor: &Actor, organisation_id: Uuid) -> AppResult<()> {
+    if actor.is_director_of(organisation_id) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only a director of this organisation may do this"))
+    }
+}
+
+/// Creating a network: tenant admins and facilitators.
+pub fn require_admin_or_facilitator(actor: &Actor) -> AppResult<()> {
+    if actor.is_admin() || actor.is_facilitator() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only an admin or a facilitator may do this"))
     }
 }
 
@@ -23,9 +54,7 @@ pub fn may_see_email(actor: &Actor, person_id: Uuid, person_organisation_ids: &[
     actor.person_id == person_id
         || actor.is_admin()
         || actor.is_facilitator()
-        || person_organisation_ids
-            .iter()
-            .any(|org| actor.works_for(*org))
+        || person_organisation_ids.iter().any(|org| actor.works_for(*org))
 }
 
 /// The token subject identifies a person to the identity provider; only admins
@@ -50,12 +79,12 @@ mod tests {
             tenant_role: role,
             positions: orgs
                 .iter()
-                .map(|org| CurrentPosition {
-                    organisation_id: *org,
-                    role: PositionRole::Staff,
-                })
+                .map(|org| CurrentPosition { organisation_id: *org, role: PositionRole::Staff })
                 .collect(),
             body_ids: vec![],
+            facilitated_network_ids: vec![],
+            partnerships: vec![],
+            representations: vec![],
             today: NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date"),
         }
     }
@@ -67,24 +96,13 @@ mod tests {
         let person = Uuid::now_v7();
         assert!(may_see_email(&actor(None, &[org]), person, &[org]));
         assert!(!may_see_email(&actor(None, &[other]), person, &[org]));
-        assert!(may_see_email(
-            &actor(Some(TenantRole::Facilitator), &[]),
-            person,
-            &[org]
-        ));
-        assert!(may_see_email(
-            &actor(Some(TenantRole::Admin), &[]),
-            person,
-            &[org]
-        ));
+        assert!(may_see_email(&actor(Some(TenantRole::Facilitator), &[]), person, &[org]));
+        assert!(may_see_email(&actor(Some(TenantRole::Admin), &[]), person, &[org]));
     }
 
     #[test]
     fn only_admins_administer() {
         assert!(require_admin(&actor(Some(TenantRole::Admin), &[])).is_ok());
-        assert!(matches!(
-            require_admin(&actor(Some(TenantRole::Facilitator), &[])),
-            Err(AppError::Forbidden(_))
-        ));
+        assert!(matches!(require_admin(&actor(Some(TenantRole::Facilitator), &[])), Err(AppError::Forbidden(_))));
     }
 }

@@ -13,22 +13,13 @@ impl Name {
     pub fn parse(field: &str, raw: &str) -> AppResult<Self> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            return Err(AppError::bad_input(
-                field,
-                format!("{field} must not be empty"),
-            ));
+            return Err(AppError::bad_input(field, format!("{field} must not be empty")));
         }
         if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(AppError::bad_input(
-                field,
-                format!("{field} must be at most {} characters", Self::MAX_CHARS),
-            ));
+            return Err(AppError::bad_input(field, format!("{field} must be at most {} characters", Self::MAX_CHARS)));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(AppError::bad_input(
-                field,
-                format!("{field} must not contain control characters"),
-            ));
+            return Err(AppError::bad_input(field, format!("{field} must not contain control characters")));
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -39,6 +30,38 @@ impl Name {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A longer text (a purpose, charter text, an expectation): trimmed, 1 to
+/// 10,000 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(String);
+
+impl Text {
+    pub const MAX_CHARS: usize = 10_000;
+
+    pub fn parse(field: &str, raw: &str) -> AppResult<Self> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(AppError::bad_input(field, format!("{field} must not be empty")));
+        }
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(AppError::bad_input(field, format!("{field} must be at most {} characters", Self::MAX_CHARS)));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// An optional text: absent or blank is `None`.
+    pub fn parse_optional(field: &str, raw: Option<&str>) -> AppResult<Option<Self>> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => Self::parse(field, text).map(Some),
+        }
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
     }
 }
 
@@ -57,10 +80,7 @@ impl Email {
         if valid {
             Ok(Self(email))
         } else {
-            Err(AppError::bad_input(
-                field,
-                format!("{field} is not a valid e-mail address"),
-            ))
+            Err(AppError::bad_input(field, format!("{field} is not a valid e-mail address")))
         }
     }
 
@@ -75,16 +95,11 @@ pub struct Subject(String);
 
 impl Subject {
     pub fn parse(field: &str, raw: &str) -> AppResult<Self> {
-        let valid = !raw.is_empty()
-            && raw.len() <= 255
-            && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
+        let valid = !raw.is_empty() && raw.len() <= 255 && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(AppError::bad_input(
-                field,
-                format!("{field} must be 1 to 255 visible characters without spaces"),
-            ))
+            Err(AppError::bad_input(field, format!("{field} must be 1 to 255 visible characters without spaces")))
         }
     }
 
@@ -100,18 +115,13 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(raw: &str) -> AppResult<Self> {
         let valid = (2..=64).contains(&raw.len())
-            && raw
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !raw.starts_with('-')
             && !raw.ends_with('-');
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(AppError::bad_input(
-                "slug",
-                "a slug is 2 to 64 lower-case letters, digits and dashes",
-            ))
+            Err(AppError::bad_input("slug", "a slug is 2 to 64 lower-case letters, digits and dashes"))
         }
     }
 
@@ -125,10 +135,7 @@ pub fn response_days(field: &str, days: i32) -> AppResult<i32> {
     if (0..=365).contains(&days) {
         Ok(days)
     } else {
-        Err(AppError::bad_input(
-            field,
-            format!("{field} must be between 0 and 365"),
-        ))
+        Err(AppError::bad_input(field, format!("{field} must be between 0 and 365")))
     }
 }
 
@@ -138,12 +145,7 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            Name::parse("name", "  Woonstad  ")
-                .map(Name::into_inner)
-                .ok(),
-            Some("Woonstad".into())
-        );
+        assert_eq!(Name::parse("name", "  Woonstad  ").map(Name::into_inner).ok(), Some("Woonstad".into()));
         assert!(Name::parse("name", "   ").is_err());
         assert!(Name::parse("name", &"x".repeat(201)).is_err());
         assert!(Name::parse("name", &"é".repeat(200)).is_ok());
@@ -153,13 +155,8 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(Email::parse("email", "Anna@Gemeente.NL").is_ok());
-        for bad in [
-            "", "anna", "@x.nl", "anna@nl", "anna@.nl", "a b@x.nl", "a@b@x.nl",
-        ] {
-            assert!(
-                Email::parse("email", bad).is_err(),
-                "{bad} should be refused"
-            );
+        for bad in ["", "anna", "@x.nl", "anna@nl", "anna@.nl", "a b@x.nl", "a@b@x.nl"] {
+            assert!(Email::parse("email", bad).is_err(), "{bad} should be refused");
         }
     }
 

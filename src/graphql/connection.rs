@@ -32,9 +32,7 @@ pub fn page_request(first: Option<i32>, after: Option<&str>) -> AppResult<PageRe
 /// requested. The connection's own bookkeeping (`edges`, `node`, `cursor`,
 /// `pageInfo`, `totalCount`) is free, so the figure counts the items' fields.
 pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let first = first.map_or(PageRequest::DEFAULT_SIZE as usize, |n| {
-        n.clamp(1, 100) as usize
-    });
+    let first = first.map_or(PageRequest::DEFAULT_SIZE as usize, |n| n.clamp(1, 100) as usize);
     1 + first * child_complexity
 }
 
@@ -60,10 +58,7 @@ macro_rules! connection {
                 self.page
                     .items
                     .iter()
-                    .map(|node| $edge {
-                        cursor: $crate::graphql::ids::cursor(node.uuid()),
-                        node: node.clone(),
-                    })
+                    .map(|node| $edge { cursor: $crate::graphql::ids::cursor(node.uuid()), node: node.clone() })
                     .collect()
             }
 
@@ -80,9 +75,7 @@ macro_rules! connection {
                 $crate::graphql::connection::PageInfo {
                     has_next_page: self.page.has_next_page,
                     has_previous_page: self.page.has_previous_page,
-                    start_cursor: items
-                        .first()
-                        .map(|n| $crate::graphql::ids::cursor(n.uuid())),
+                    start_cursor: items.first().map(|n| $crate::graphql::ids::cursor(n.uuid())),
                     end_cursor: items.last().map(|n| $crate::graphql::ids::cursor(n.uuid())),
                 }
             }

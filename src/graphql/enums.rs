@@ -78,3 +78,51 @@ pub enum PositionRole {
     /// A member of staff.
     Staff,
 }
+
+/// Whether a network is running.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::NetworkStatus")]
+pub enum NetworkStatus {
+    /// Partners work together.
+    Active,
+    /// Work is on hold.
+    Paused,
+    /// The network has ended; its history stays readable.
+    Ended,
+}
+
+/// Where an organisation stands in a network.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::PartnershipStatus")]
+pub enum PartnershipStatus {
+    /// Invited; a director of the organisation has not accepted yet.
+    Invited,
+    /// A partner.
+    Active,
+    /// Left the network; the partnership stays on record.
+    Left,
+}
+
+/// What a partner expects of the network.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::ExpectationKind")]
+pub enum ExpectationKind {
+    /// A goal the partner expects the network to pursue.
+    Goal,
+    /// How the partner expects the network to work.
+    WayOfWorking,
+    /// What the partner expects to contribute, or others to contribute.
+    Contribution,
+    /// A result the partner expects.
+    Result,
+}
+
+/// Whether an alignment round takes answers.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::RoundStatus")]
+pub enum RoundStatus {
+    /// Invitees can answer until `closesAt`.
+    Open,
+    /// Closed by a facilitator or by reaching `closesAt`.
+    Closed,
+}

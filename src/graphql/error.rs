@@ -11,11 +11,7 @@ use crate::domain::AppError;
 /// Which code an error carries, and the message the client sees.
 fn classify(error: &ServerError) -> (&'static str, Option<String>) {
     let app = error.source.as_ref().and_then(|source| {
-        source.downcast_ref::<AppError>().or_else(|| {
-            source
-                .downcast_ref::<Arc<AppError>>()
-                .map(|arc| arc.as_ref())
-        })
+        source.downcast_ref::<AppError>().or_else(|| source.downcast_ref::<Arc<AppError>>().map(|arc| arc.as_ref()))
     });
     if let Some(app) = app {
         return match app {
@@ -28,10 +24,7 @@ fn classify(error: &ServerError) -> (&'static str, Option<String>) {
     }
     // Errors async-graphql raises itself, before or while reading the input.
     let message = error.message.as_str();
-    if message.contains("nested too deep")
-        || message.contains("too complex")
-        || message.contains("too many")
-    {
+    if message.contains("nested too deep") || message.contains("too complex") || message.contains("too many") {
         ("LIMIT_EXCEEDED", None)
     } else {
         ("BAD_USER_INPUT", None)
@@ -50,9 +43,7 @@ pub fn decorate(error: &mut ServerError, request_id: &str) {
     if let Some(message) = message {
         error.message = message;
     }
-    let extensions = error
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default);
+    let extensions = error.extensions.get_or_insert_with(ErrorExtensionValues::default);
     extensions.set("code", code);
     extensions.set("requestId", request_id);
 }
@@ -61,9 +52,7 @@ pub fn decorate(error: &mut ServerError, request_id: &str) {
 pub fn response_for(error: &AppError, request_id: &str) -> Response {
     let mut server_error = ServerError::new(error.to_string(), None);
     server_error.source = None;
-    let extensions = server_error
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default);
+    let extensions = server_error.extensions.get_or_insert_with(ErrorExtensionValues::default);
     extensions.set("code", error.code());
     extensions.set("requestId", request_id);
     Response::from_errors(vec![server_error])

@@ -15,15 +15,16 @@ pub enum NodeType {
     GoverningBody,
     Person,
     Position,
+    Network,
+    CharterVersion,
+    Partnership,
+    Representation,
+    Expectation,
+    AlignmentRound,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 4] = [
-        NodeType::Organisation,
-        NodeType::GoverningBody,
-        NodeType::Person,
-        NodeType::Position,
-    ];
+    const ALL: [NodeType; 4] = [NodeType::Organisation, NodeType::GoverningBody, NodeType::Person, NodeType::Position];
 
     fn name(self) -> &'static str {
         match self {
@@ -31,6 +32,12 @@ impl NodeType {
             NodeType::GoverningBody => "GoverningBody",
             NodeType::Person => "Person",
             NodeType::Position => "Position",
+            NodeType::Network => "Network",
+            NodeType::CharterVersion => "CharterVersion",
+            NodeType::Partnership => "Partnership",
+            NodeType::Representation => "Representation",
+            NodeType::Expectation => "Expectation",
+            NodeType::AlignmentRound => "AlignmentRound",
         }
     }
 
@@ -41,6 +48,12 @@ impl NodeType {
             NodeType::GoverningBody => "governing body",
             NodeType::Person => "person",
             NodeType::Position => "position",
+            NodeType::Network => "network",
+            NodeType::CharterVersion => "charter version",
+            NodeType::Partnership => "partnership",
+            NodeType::Representation => "representation",
+            NodeType::Expectation => "expectation",
+            NodeType::AlignmentRound => "alignment round",
         }
     }
 }
@@ -52,15 +65,10 @@ pub fn global_id(node_type: NodeType, id: Uuid) -> ID {
 /// Decodes any global id. Malformed → BAD_USER_INPUT.
 pub fn decode_global_id(field: &str, id: &ID) -> AppResult<(NodeType, Uuid)> {
     let malformed = || AppError::bad_input(field, format!("{field} is not a valid id"));
-    let bytes = URL_SAFE_NO_PAD
-        .decode(id.as_str())
-        .map_err(|_| malformed())?;
+    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let (type_name, uuid) = text.split_once(':').ok_or_else(malformed)?;
-    let node_type = NodeType::ALL
-        .into_iter()
-        .find(|t| t.name() == type_name)
-        .ok_or_else(malformed)?;
+    let node_type = NodeType::ALL.into_iter().find(|t| t.name() == type_name).ok_or_else(malformed)?;
     let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
     Ok((node_type, uuid))
 }
@@ -76,9 +84,7 @@ pub fn decode_id(field: &str, id: &ID, expected: NodeType) -> AppResult<Uuid> {
 }
 
 pub fn decode_ids(field: &str, ids: &[ID], expected: NodeType) -> AppResult<Vec<Uuid>> {
-    ids.iter()
-        .map(|id| decode_id(field, id, expected))
-        .collect()
+    ids.iter().map(|id| decode_id(field, id, expected)).collect()
 }
 
 pub fn cursor(id: Uuid) -> String {
@@ -102,14 +108,8 @@ mod tests {
     fn global_ids_round_trip_and_carry_their_type() {
         let id = Uuid::now_v7();
         let gid = global_id(NodeType::Person, id);
-        assert_eq!(
-            decode_global_id("id", &gid).ok(),
-            Some((NodeType::Person, id))
-        );
-        assert!(matches!(
-            decode_id("id", &gid, NodeType::Organisation),
-            Err(AppError::NotFound(_))
-        ));
+        assert_eq!(decode_global_id("id", &gid).ok(), Some((NodeType::Person, id)));
+        assert!(matches!(decode_id("id", &gid, NodeType::Organisation), Err(AppError::NotFound(_))));
     }
 
     #[test]
@@ -122,10 +122,7 @@ mod tests {
             &URL_SAFE_NO_PAD.encode("Tenant:0190"),
         ] {
             assert!(
-                matches!(
-                    decode_global_id("id", &ID(bad.to_string())),
-                    Err(AppError::BadUserInput { .. })
-                ),
+                matches!(decode_global_id("id", &ID(bad.to_string())), Err(AppError::BadUserInput { .. })),
                 "{bad}"
             );
         }

@@ -7,7 +7,10 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{governing_body, organisation, person, position};
+use entity::{
+    alignment_question, alignment_round, charter_version, expectation, governing_body, network, organisation,
+    partnership, person, position, representation,
+};
 use uuid::Uuid;
 
 use crate::domain::AppError;
@@ -49,6 +52,39 @@ pub struct MembersOf(pub Uuid);
 /// A person's positions (visible ones, ended included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PositionsOf(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NetworkId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnershipId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RepresentationId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CharterVersionId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExpectationId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoundId(pub Uuid);
+/// Every charter version of a network, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CharterVersionsOf(pub Uuid);
+/// The person ids of a network's facilitators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FacilitatorsOf(pub Uuid);
+/// A partnership's representations; `current` leaves ended ones out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RepresentationsOf {
+    pub partnership: Uuid,
+    pub current: bool,
+}
+/// A partnership's expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExpectationsOf(pub Uuid);
+/// An organisation's partnerships, every period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnershipsOf(pub Uuid);
+/// A round's questions, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuestionsOf(pub Uuid);
 
 macro_rules! by_id_loader {
     ($key:ident, $model:ty, $method:ident) => {
@@ -69,6 +105,12 @@ by_id_loader!(OrganisationId, organisation::Model, organisations_by_ids);
 by_id_loader!(PersonId, person::Model, people_by_ids);
 by_id_loader!(BodyId, governing_body::Model, bodies_by_ids);
 by_id_loader!(PositionId, position::Model, positions_by_ids);
+by_id_loader!(NetworkId, network::Model, networks_by_ids);
+by_id_loader!(PartnershipId, partnership::Model, partnerships_by_ids);
+by_id_loader!(RepresentationId, representation::Model, representations_by_ids);
+by_id_loader!(CharterVersionId, charter_version::Model, charter_versions_by_ids);
+by_id_loader!(ExpectationId, expectation::Model, expectations_by_ids);
+by_id_loader!(RoundId, alignment_round::Model, rounds_by_ids);
 
 /// Groups rows under the key they belong to; keys without rows get an empty list.
 fn group<K, V>(keys: &[K], rows: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>>
@@ -89,10 +131,7 @@ impl Loader<BodiesOf> for StoreLoader {
     async fn load(&self, keys: &[BodiesOf]) -> Result<HashMap<BodiesOf, Self::Value>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
         let rows = self.store.bodies_of(&ids).await.map_err(Arc::new)?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|b| (BodiesOf(b.organisation_id), b)),
-        ))
+        Ok(group(keys, rows.into_iter().map(|b| (BodiesOf(b.organisation_id), b))))
     }
 }
 
@@ -103,11 +142,7 @@ impl Loader<MembersOf> for StoreLoader {
     async fn load(&self, keys: &[MembersOf]) -> Result<HashMap<MembersOf, Self::Value>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
         let rows = self.store.body_member_ids(&ids).await.map_err(Arc::new)?;
-        Ok(group(
-            keys,
-            rows.into_iter()
-                .map(|(body, person)| (MembersOf(body), person)),
-        ))
+        Ok(group(keys, rows.into_iter().map(|(body, person)| (MembersOf(body), person))))
     }
 }
 
@@ -115,19 +150,64 @@ impl Loader<PositionsOf> for StoreLoader {
     type Value = Vec<position::Model>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[PositionsOf],
-    ) -> Result<HashMap<PositionsOf, Self::Value>, LoadError> {
+    async fn load(&self, keys: &[PositionsOf]) -> Result<HashMap<PositionsOf, Self::Value>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let rows = self
-            .store
-            .positions_of_people(&ids)
-            .await
-            .map_err(Arc::new)?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|p| (PositionsOf(p.person_id), p)),
-        ))
+        let rows = self.store.positions_of_people(&ids).await.map_err(Arc::new)?;
+        Ok(group(keys, rows.into_iter().map(|p| (PositionsOf(p.person_id), p))))
+    }
+}
+
+/// Defines a loader of lists keyed by a parent id: `$store_call` loads the rows
+/// of all parents at once and `$parent` names the row's parent id.
+macro_rules! list_loader {
+    ($key:ident, $model:ty, |$store:ident, $ids:ident| $store_call:expr, |$row:ident| $parent:expr) => {
+        impl Loader<$key> for StoreLoader {
+            type Value = Vec<$model>;
+            type Error = LoadError;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, LoadError> {
+                let $ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+                let $store = &self.store;
+                let rows = $store_call.await.map_err(Arc::new)?;
+                Ok(group(keys, rows.into_iter().map(|$row| ($key($parent), $row))))
+            }
+        }
+    };
+}
+
+list_loader!(CharterVersionsOf, charter_version::Model, |store, ids| store.charter_versions_of(&ids), |row| row
+    .network_id);
+list_loader!(ExpectationsOf, expectation::Model, |store, ids| store.expectations_of(&ids), |row| row.partnership_id);
+list_loader!(PartnershipsOf, partnership::Model, |store, ids| store.partnerships_of_organisations(&ids), |row| row
+    .organisation_id);
+list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
+
+impl Loader<FacilitatorsOf> for StoreLoader {
+    type Value = Vec<Uuid>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[FacilitatorsOf]) -> Result<HashMap<FacilitatorsOf, Self::Value>, LoadError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = self.store.facilitators_of(&ids).await.map_err(Arc::new)?;
+        Ok(group(keys, rows.into_iter().map(|(network, person)| (FacilitatorsOf(network), person))))
+    }
+}
+
+impl Loader<RepresentationsOf> for StoreLoader {
+    type Value = Vec<representation::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[RepresentationsOf]) -> Result<HashMap<RepresentationsOf, Self::Value>, LoadError> {
+        let mut result: HashMap<RepresentationsOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for current in [true, false] {
+            let ids: Vec<Uuid> = keys.iter().filter(|k| k.current == current).map(|k| k.partnership).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            for row in self.store.representations_of(&ids, current).await.map_err(Arc::new)? {
+                result.entry(RepresentationsOf { partnership: row.partnership_id, current }).or_default().push(row);
+            }
+        }
+        Ok(result)
     }
 }

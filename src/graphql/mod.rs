@@ -2,11 +2,13 @@
 //! which mounts it) knows async-graphql. Resolvers translate between wire
 //! types and the service layer and decide nothing themselves.
 
+mod alignment;
 mod connection;
 mod enums;
 pub mod error;
 mod ids;
 pub mod loaders;
+mod networks;
 mod node;
 mod organisations;
 mod people;
@@ -24,12 +26,18 @@ pub struct Query(
     node::NodeQuery,
     organisations::OrganisationQuery,
     people::PeopleQuery,
+    networks::NetworkQuery,
 );
 
 /// The entry points for changing data. Each takes one `input` object and
 /// returns a payload named after it; each runs in one transaction with its event.
 #[derive(MergedObject, Default)]
-pub struct Mutation(organisations::OrganisationMutation, people::PeopleMutation);
+pub struct Mutation(
+    organisations::OrganisationMutation,
+    people::PeopleMutation,
+    networks::NetworkMutation,
+    alignment::AlignmentMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -42,10 +50,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            depth: 10,
-            complexity: 1_000,
-        }
+        Self { depth: 10, complexity: 1_000 }
     }
 }
 

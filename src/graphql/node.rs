@@ -3,8 +3,13 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 
+use super::alignment::AlignmentRound;
 use super::ids::{self, NodeType};
-use super::loaders::{self, BodyId, OrganisationId, PersonId, PositionId};
+use super::loaders::{
+    self, BodyId, CharterVersionId, ExpectationId, NetworkId, OrganisationId, PartnershipId, PersonId, PositionId,
+    RepresentationId, RoundId,
+};
+use super::networks::{CharterVersion, Expectation, Network, Partnership, Representation};
 use super::organisations::{GoverningBody, Organisation};
 use super::people::{Person, Position};
 
@@ -16,27 +21,35 @@ pub enum Node {
     GoverningBody(GoverningBody),
     Person(Person),
     Position(Position),
+    Network(Network),
+    CharterVersion(CharterVersion),
+    Partnership(Partnership),
+    Representation(Representation),
+    Expectation(Expectation),
+    AlignmentRound(AlignmentRound),
 }
 
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
     let loaders = loaders::from_context(ctx);
     Ok(match node_type {
-        NodeType::Organisation => loaders
-            .load_one(OrganisationId(id))
-            .await?
-            .map(|m| Node::Organisation(Organisation(m))),
-        NodeType::GoverningBody => loaders
-            .load_one(BodyId(id))
-            .await?
-            .map(|m| Node::GoverningBody(GoverningBody(m))),
-        NodeType::Person => loaders
-            .load_one(PersonId(id))
-            .await?
-            .map(|m| Node::Person(Person(m))),
-        NodeType::Position => loaders
-            .load_one(PositionId(id))
-            .await?
-            .map(|m| Node::Position(Position(m))),
+        NodeType::Organisation => {
+            loaders.load_one(OrganisationId(id)).await?.map(|m| Node::Organisation(Organisation(m)))
+        }
+        NodeType::GoverningBody => loaders.load_one(BodyId(id)).await?.map(|m| Node::GoverningBody(GoverningBody(m))),
+        NodeType::Person => loaders.load_one(PersonId(id)).await?.map(|m| Node::Person(Person(m))),
+        NodeType::Position => loaders.load_one(PositionId(id)).await?.map(|m| Node::Position(Position(m))),
+        NodeType::Network => loaders.load_one(NetworkId(id)).await?.map(|m| Node::Network(Network(m))),
+        NodeType::CharterVersion => {
+            loaders.load_one(CharterVersionId(id)).await?.map(|m| Node::CharterVersion(CharterVersion(m)))
+        }
+        NodeType::Partnership => loaders.load_one(PartnershipId(id)).await?.map(|m| Node::Partnership(Partnership(m))),
+        NodeType::Representation => {
+            loaders.load_one(RepresentationId(id)).await?.map(|m| Node::Representation(Representation(m)))
+        }
+        NodeType::Expectation => loaders.load_one(ExpectationId(id)).await?.map(|m| Node::Expectation(Expectation(m))),
+        NodeType::AlignmentRound => {
+            loaders.load_one(RoundId(id)).await?.map(|m| Node::AlignmentRound(AlignmentRound(m)))
+        }
     })
 }
 
@@ -47,11 +60,7 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The object with this global id, or null when it does not exist or you may
     /// not see it.
-    async fn node(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "A global id.")] id: ID,
-    ) -> Result<Option<Node>> {
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
         let (node_type, uuid) = ids::decode_global_id("id", &id)?;
         load(ctx, node_type, uuid).await
     }
@@ -64,13 +73,9 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Up to 100 global ids.", validator(max_items = 100))] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
-        let decoded = ids
-            .iter()
-            .map(|id| ids::decode_global_id("ids", id))
-            .collect::<Result<Vec<_>, _>>()?;
+        let decoded = ids.iter().map(|id| ids::decode_global_id("ids", id)).collect::<Result<Vec<_>, _>>()?;
         // Every lookup is queued before any is awaited, so the loaders batch
         // them into one query per type.
-        futures_util::future::try_join_all(decoded.into_iter().map(|(t, id)| load(ctx, t, id)))
-            .await
+        futures_util::future::try_join_all(decoded.into_iter().map(|(t, id)| load(ctx, t, id))).await
     }
 }

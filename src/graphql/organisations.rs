@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::connection::{self, connection};
 use super::enums::{BodyKind, BodyRight, OrganisationKind};
 use super::ids::{self, NodeType};
-use super::loaders::{self, BodiesOf, MembersOf, OrganisationId, PersonId};
+use super::loaders::{self, BodiesOf, MembersOf, OrganisationId, PartnershipsOf, PersonId};
 use super::people::{Person, PositionConnection};
 use super::store;
 use crate::service::organisations as service;
@@ -59,11 +59,15 @@ impl Organisation {
     /// The bodies that have a say in the organisation's commitments (retired
     /// bodies are left out).
     async fn governing_bodies(&self, ctx: &Context<'_>) -> Result<Vec<GoverningBody>> {
-        let bodies = loaders::from_context(ctx)
-            .load_one(BodiesOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let bodies = loaders::from_context(ctx).load_one(BodiesOf(self.0.id)).await?.unwrap_or_default();
         Ok(bodies.into_iter().map(GoverningBody).collect())
+    }
+
+    /// The organisation's partnerships in networks, every period (INVITED ones
+    /// are its open invitations), as far as you may see them.
+    async fn partnerships(&self, ctx: &Context<'_>) -> Result<Vec<super::networks::Partnership>> {
+        let rows = loaders::from_context(ctx).load_one(PartnershipsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::networks::Partnership).collect())
     }
 
     /// The positions people hold here, in the order they were assigned.
@@ -73,13 +77,10 @@ impl Organisation {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Include positions that have ended.", default = false)]
-        include_ended: bool,
+        #[graphql(desc = "Include positions that have ended.", default = false)] include_ended: bool,
     ) -> Result<PositionConnection> {
         let page = connection::page_request(first, after.as_deref())?;
-        let page = store(ctx)
-            .positions_page_of_organisation(self.0.id, include_ended, page)
-            .await?;
+        let page = store(ctx).positions_page_of_organisation(self.0.id, include_ended, page).await?;
         Ok(PositionConnection::new(page.map(super::people::Position)))
     }
 }
@@ -106,9 +107,7 @@ impl GoverningBody {
 
     /// The organisation the body belongs to.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        let organisation = loaders::from_context(ctx)
-            .load_one(OrganisationId(self.0.organisation_id))
-            .await?;
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
         Ok(organisation.map(Organisation))
     }
 
@@ -140,17 +139,9 @@ impl GoverningBody {
     /// The people who sit on the body; any of them records its outcomes.
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
         let loaders = loaders::from_context(ctx);
-        let member_ids = loaders
-            .load_one(MembersOf(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let people = loaders
-            .load_many(member_ids.iter().copied().map(PersonId))
-            .await?;
-        Ok(member_ids
-            .iter()
-            .filter_map(|id| people.get(&PersonId(*id)).cloned().map(Person))
-            .collect())
+        let member_ids = loaders.load_one(MembersOf(self.0.id)).await?.unwrap_or_default();
+        let people = loaders.load_many(member_ids.iter().copied().map(PersonId)).await?;
+        Ok(member_ids.iter().filter_map(|id| people.get(&PersonId(*id)).cloned().map(Person)).collect())
     }
 }
 
@@ -258,17 +249,10 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: CreateOrganisationInput,
     ) -> Result<CreateOrganisationPayload> {
-        let organisation = service::create(
-            store(ctx),
-            service::CreateOrganisation {
-                name: input.name,
-                kind: input.kind.into(),
-            },
-        )
-        .await?;
-        Ok(CreateOrganisationPayload {
-            organisation: Organisation(organisation),
-        })
+        let organisation =
+            service::create(store(ctx), service::CreateOrganisation { name: input.name, kind: input.kind.into() })
+                .await?;
+        Ok(CreateOrganisationPayload { organisation: Organisation(organisation) })
     }
 
     /// Changes an organisation's name or kind. ADMIN only.
@@ -287,9 +271,7 @@ impl OrganisationMutation {
             },
         )
         .await?;
-        Ok(UpdateOrganisationPayload {
-            organisation: Organisation(organisation),
-        })
+        Ok(UpdateOrganisationPayload { organisation: Organisation(organisation) })
     }
 
     /// Sets an organisation's governing bodies and their members. ADMIN only.
@@ -301,36 +283,22 @@ impl OrganisationMutation {
         let mut bodies = Vec::with_capacity(input.bodies.len());
         for body in input.bodies {
             bodies.push(service::GoverningBodyInput {
-                id: body
-                    .id
-                    .as_ref()
-                    .map(|id| ids::decode_id("bodies.id", id, NodeType::GoverningBody))
-                    .transpose()?,
+                id: body.id.as_ref().map(|id| ids::decode_id("bodies.id", id, NodeType::GoverningBody)).transpose()?,
                 name: body.name,
                 kind: body.kind.into(),
                 right: body.right.into(),
                 response_days: body.response_days,
-                member_ids: ids::decode_ids(
-                    "bodies.memberIds",
-                    &body.member_ids,
-                    NodeType::Person,
-                )?,
+                member_ids: ids::decode_ids("bodies.memberIds", &body.member_ids, NodeType::Person)?,
             });
         }
         let organisation = service::set_governing_bodies(
             store(ctx),
             service::SetGoverningBodies {
-                organisation_id: ids::decode_id(
-                    "organisationId",
-                    &input.organisation_id,
-                    NodeType::Organisation,
-                )?,
+                organisation_id: ids::decode_id("organisationId", &input.organisation_id, NodeType::Organisation)?,
                 bodies,
             },
         )
         .await?;
-        Ok(SetGoverningBodiesPayload {
-            organisation: Organisation(organisation),
-        })
+        Ok(SetGoverningBodiesPayload { organisation: Organisation(organisation) })
     }
 }

@@ -45,15 +45,9 @@ impl Person {
             return Ok(None);
         };
         let actor = store(ctx).actor();
-        let positions = loaders::from_context(ctx)
-            .load_one(PositionsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let organisations: Vec<Uuid> = positions
-            .iter()
-            .filter(|p| is_current(p, actor.today))
-            .map(|p| p.organisation_id)
-            .collect();
+        let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();
+        let organisations: Vec<Uuid> =
+            positions.iter().filter(|p| is_current(p, actor.today)).map(|p| p.organisation_id).collect();
         Ok(policy::may_see_email(actor, self.0.id, &organisations).then(|| email.clone()))
     }
 
@@ -69,10 +63,7 @@ impl Person {
 
     /// The person's positions in organisations you may see, ended ones included.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
-        let positions = loaders::from_context(ctx)
-            .load_one(PositionsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();
         Ok(positions.into_iter().map(Position).collect())
     }
 
@@ -113,18 +104,12 @@ impl Position {
 
     /// Who holds the position; null if you may no longer see that person.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        Ok(loaders::from_context(ctx)
-            .load_one(PersonId(self.0.person_id))
-            .await?
-            .map(Person))
+        Ok(loaders::from_context(ctx).load_one(PersonId(self.0.person_id)).await?.map(Person))
     }
 
     /// Where the position is held.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx)
-            .load_one(OrganisationId(self.0.organisation_id))
-            .await?
-            .map(Organisation))
+        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
     }
 
     /// The role: director, supervisor or staff.
@@ -237,11 +222,7 @@ pub struct PeopleMutation;
 #[Object]
 impl PeopleMutation {
     /// Registers a person. ADMIN only.
-    async fn create_person(
-        &self,
-        ctx: &Context<'_>,
-        input: CreatePersonInput,
-    ) -> Result<CreatePersonPayload> {
+    async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<CreatePersonPayload> {
         let person = service::create_person(
             store(ctx),
             service::CreatePerson {
@@ -252,42 +233,26 @@ impl PeopleMutation {
             },
         )
         .await?;
-        Ok(CreatePersonPayload {
-            person: Person(person),
-        })
+        Ok(CreatePersonPayload { person: Person(person) })
     }
 
     /// Gives a person a position in an organisation. ADMIN only.
-    async fn assign_position(
-        &self,
-        ctx: &Context<'_>,
-        input: AssignPositionInput,
-    ) -> Result<AssignPositionPayload> {
+    async fn assign_position(&self, ctx: &Context<'_>, input: AssignPositionInput) -> Result<AssignPositionPayload> {
         let position = service::assign_position(
             store(ctx),
             service::AssignPosition {
                 person_id: ids::decode_id("personId", &input.person_id, NodeType::Person)?,
-                organisation_id: ids::decode_id(
-                    "organisationId",
-                    &input.organisation_id,
-                    NodeType::Organisation,
-                )?,
+                organisation_id: ids::decode_id("organisationId", &input.organisation_id, NodeType::Organisation)?,
                 role: input.role.into(),
                 started_on: input.started_on.map(|d| d.0),
             },
         )
         .await?;
-        Ok(AssignPositionPayload {
-            position: Position(position),
-        })
+        Ok(AssignPositionPayload { position: Position(position) })
     }
 
     /// Ends a position. ADMIN only.
-    async fn end_position(
-        &self,
-        ctx: &Context<'_>,
-        input: EndPositionInput,
-    ) -> Result<EndPositionPayload> {
+    async fn end_position(&self, ctx: &Context<'_>, input: EndPositionInput) -> Result<EndPositionPayload> {
         let position = service::end_position(
             store(ctx),
             service::EndPosition {
@@ -296,8 +261,6 @@ impl PeopleMutation {
             },
         )
         .await?;
-        Ok(EndPositionPayload {
-            position: Position(position),
-        })
+        Ok(EndPositionPayload { position: Position(position) })
     }
 }

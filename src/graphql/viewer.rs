@@ -35,10 +35,7 @@ impl Viewer {
     /// The tenant the viewer signed in to.
     async fn tenant(&self, ctx: &Context<'_>) -> Result<Tenant> {
         let tenant = store(ctx).tenant().await?;
-        Ok(Tenant {
-            slug: tenant.slug,
-            name: tenant.name,
-        })
+        Ok(Tenant { slug: tenant.slug, name: tenant.name })
     }
 
     /// The viewer's role in the tenant, if any.
@@ -49,15 +46,10 @@ impl Viewer {
     /// The viewer's current positions: the organisations they act in today.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
         let actor = store(ctx).actor();
-        let positions = loaders::from_context(ctx)
-            .load_one(PositionsOf(actor.person_id))
-            .await?
-            .unwrap_or_default();
+        let positions = loaders::from_context(ctx).load_one(PositionsOf(actor.person_id)).await?.unwrap_or_default();
         Ok(positions
             .into_iter()
-            .filter(|p| {
-                p.started_on <= actor.today && p.ended_on.is_none_or(|end| end > actor.today)
-            })
+            .filter(|p| p.started_on <= actor.today && p.ended_on.is_none_or(|end| end > actor.today))
             .map(Position)
             .collect())
     }

@@ -29,15 +29,10 @@ pub async fn post(
     headers: HeaderMap,
     body: Bytes,
 ) -> axum::response::Response {
-    let request_id = request_id
-        .and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned))
-        .unwrap_or_default();
+    let request_id = request_id.and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned)).unwrap_or_default();
 
-    let principal = match state.verifier.verify_header(
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok()),
-    ) {
+    let principal = match state.verifier.verify_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()))
+    {
         Ok(principal) => principal,
         Err(reason) => {
             tracing::debug!(%reason, "token refused");
@@ -50,45 +45,26 @@ pub async fn post(
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.starts_with("application/json")
-                || ct.starts_with("application/graphql-response+json")
-        });
+        .is_some_and(|ct| ct.starts_with("application/json") || ct.starts_with("application/graphql-response+json"));
     if !is_json {
-        return bad_request(
-            &request_id,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the request as application/json",
-        );
+        return bad_request(&request_id, StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the request as application/json");
     }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(_) => {
-            return bad_request(
-                &request_id,
-                StatusCode::BAD_REQUEST,
-                "the body is not a GraphQL request in JSON",
-            );
+            return bad_request(&request_id, StatusCode::BAD_REQUEST, "the body is not a GraphQL request in JSON");
         }
     };
 
     let response = match batch {
-        BatchRequest::Single(request) => {
-            match execute(&state, &principal, request, &request_id).await {
-                Ok(response) => BatchResponse::Single(response),
-                Err(error) => return error_response(&error, &request_id),
-            }
-        }
+        BatchRequest::Single(request) => match execute(&state, &principal, request, &request_id).await {
+            Ok(response) => BatchResponse::Single(response),
+            Err(error) => return error_response(&error, &request_id),
+        },
         BatchRequest::Batch(requests) => {
             if requests.len() > MAX_BATCH {
-                let error = AppError::LimitExceeded(format!(
-                    "a batch holds at most {MAX_BATCH} operations"
-                ));
-                return (
-                    StatusCode::OK,
-                    json(&error::response_for(&error, &request_id)),
-                )
-                    .into_response();
+                let error = AppError::LimitExceeded(format!("a batch holds at most {MAX_BATCH} operations"));
+                return (StatusCode::OK, json(&error::response_for(&error, &request_id))).into_response();
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
@@ -118,22 +94,12 @@ async fn execute(
         // the parser's message; it never reaches the database.
         Err(_) => Access::Read,
     };
-    let store = match Store::begin(
-        &state.db,
-        principal,
-        access,
-        state.clock.clone(),
-        state.request_timeout,
-    )
-    .await
-    {
+    let store = match Store::begin(&state.db, principal, access, state.clock.clone(), state.request_timeout).await {
         Ok(store) => store,
         Err(error @ AppError::Unauthenticated(_)) => return Err(error),
         Err(error) => return Ok(error::response_for(&error, request_id)),
     };
-    let request = request
-        .data(store.clone())
-        .data(loaders::loaders(store.clone()));
+    let request = request.data(store.clone()).data(loaders::loaders(store.clone()));
 
     let executed = tokio::time::timeout(state.request_timeout, state.schema.execute(request)).await;
     let mut response = match executed {
@@ -165,22 +131,12 @@ fn access_of(document: &ExecutableDocument, operation_name: Option<&str>) -> Acc
             None => operations.values().next().map(|op| op.node.ty),
         },
     };
-    if ty == Some(OperationType::Mutation) {
-        Access::Write
-    } else {
-        Access::Read
-    }
+    if ty == Some(OperationType::Mutation) { Access::Write } else { Access::Read }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> impl IntoResponse + use<T> {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
 }
 
 fn unauthenticated(request_id: &str) -> axum::response::Response {
@@ -199,18 +155,11 @@ fn error_response(error: &AppError, request_id: &str) -> axum::response::Respons
             tracing::debug!(%reason, "principal refused");
             unauthenticated(request_id)
         }
-        other => (
-            StatusCode::OK,
-            json(&error::response_for(other, request_id)),
-        )
-            .into_response(),
+        other => (StatusCode::OK, json(&error::response_for(other, request_id))).into_response(),
     }
 }
 
 fn bad_request(request_id: &str, status: StatusCode, message: &str) -> axum::response::Response {
-    let error = AppError::BadUserInput {
-        field: None,
-        message: message.to_owned(),
-    };
+    let error = AppError::BadUserInput { field: None, message: message.to_owned() };
     (status, json(&error::response_for(&error, request_id))).into_response()
 }

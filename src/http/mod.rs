@@ -53,11 +53,7 @@ pub fn router(state: AppState) -> Router {
             // are never recorded.
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
-                    let request_id = request
-                        .headers()
-                        .get(&REQUEST_ID)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-");
+                    let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),

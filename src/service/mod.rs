@@ -2,5 +2,7 @@
 //! the rules (`domain`), changes the data (`store`) and records its event, all
 //! in the request's transaction. Resolvers call these and decide nothing.
 
+pub mod alignment;
+pub mod networks;
 pub mod organisations;
 pub mod people;

@@ -28,12 +28,8 @@ pub async fn create(store: &Store, input: CreateOrganisation) -> AppResult<organ
     let organisation = store.insert_organisation(name, input.kind, &bodies).await?;
     store
         .record_event(
-            NewEvent::new(
-                EventKind::OrganisationCreated,
-                organisation.id,
-                json!({ "kind": input.kind }),
-            )
-            .concerning([organisation.id]),
+            NewEvent::new(EventKind::OrganisationCreated, organisation.id, json!({ "kind": input.kind }))
+                .concerning([organisation.id]),
         )
         .await?;
     Ok(organisation)
@@ -51,11 +47,7 @@ pub async fn update(store: &Store, input: UpdateOrganisation) -> AppResult<organ
     // organisation answers NOT_FOUND, never FORBIDDEN.
     store.organisation(input.id).await?;
     policy::require_admin(store.actor())?;
-    let name = input
-        .name
-        .as_deref()
-        .map(|n| Name::parse("name", n))
-        .transpose()?;
+    let name = input.name.as_deref().map(|n| Name::parse("name", n)).transpose()?;
     let mut changed = Vec::new();
     if name.is_some() {
         changed.push("name");
@@ -63,9 +55,7 @@ pub async fn update(store: &Store, input: UpdateOrganisation) -> AppResult<organ
     if input.kind.is_some() {
         changed.push("kind");
     }
-    let organisation = store
-        .update_organisation(input.id, input.expected_version, name, input.kind)
-        .await?;
+    let organisation = store.update_organisation(input.id, input.expected_version, name, input.kind).await?;
     store
         .record_event(
             NewEvent::new(
@@ -93,25 +83,16 @@ pub struct SetGoverningBodies {
     pub bodies: Vec<GoverningBodyInput>,
 }
 
-pub async fn set_governing_bodies(
-    store: &Store,
-    input: SetGoverningBodies,
-) -> AppResult<organisation::Model> {
+pub async fn set_governing_bodies(store: &Store, input: SetGoverningBodies) -> AppResult<organisation::Model> {
     let organisation = store.organisation(input.organisation_id).await?;
     policy::require_admin(store.actor())?;
     if input.bodies.len() > MAX_BODIES {
-        return Err(AppError::bad_input(
-            "bodies",
-            format!("at most {MAX_BODIES} governing bodies"),
-        ));
+        return Err(AppError::bad_input("bodies", format!("at most {MAX_BODIES} governing bodies")));
     }
     let mut changes = Vec::with_capacity(input.bodies.len());
     for body in input.bodies {
         if body.member_ids.len() > MAX_MEMBERS {
-            return Err(AppError::bad_input(
-                "bodies.memberIds",
-                format!("at most {MAX_MEMBERS} members per body"),
-            ));
+            return Err(AppError::bad_input("bodies.memberIds", format!("at most {MAX_MEMBERS} members per body")));
         }
         changes.push(BodyChange {
             id: body.id,

@@ -21,20 +21,10 @@ pub async fn create_person(store: &Store, input: CreatePerson) -> AppResult<pers
     policy::require_admin(store.actor())?;
     let subject = Subject::parse("subject", &input.subject)?;
     let name = Name::parse("name", &input.name)?;
-    let email = input
-        .email
-        .as_deref()
-        .map(|e| Email::parse("email", e))
-        .transpose()?;
-    let person = store
-        .insert_person(subject, name, email, input.tenant_role)
-        .await?;
+    let email = input.email.as_deref().map(|e| Email::parse("email", e)).transpose()?;
+    let person = store.insert_person(subject, name, email, input.tenant_role).await?;
     store
-        .record_event(NewEvent::new(
-            EventKind::PersonCreated,
-            person.id,
-            json!({ "tenantRole": person.tenant_role }),
-        ))
+        .record_event(NewEvent::new(EventKind::PersonCreated, person.id, json!({ "tenantRole": person.tenant_role })))
         .await?;
     Ok(person)
 }
@@ -51,9 +41,7 @@ pub async fn assign_position(store: &Store, input: AssignPosition) -> AppResult<
     let organisation = store.organisation(input.organisation_id).await?;
     policy::require_admin(store.actor())?;
     let started_on = input.started_on.unwrap_or(store.actor().today);
-    let position = store
-        .insert_position(person.id, organisation.id, input.role, started_on)
-        .await?;
+    let position = store.insert_position(person.id, organisation.id, input.role, started_on).await?;
     store
         .record_event(
             NewEvent::new(
@@ -77,10 +65,7 @@ pub async fn end_position(store: &Store, input: EndPosition) -> AppResult<positi
     policy::require_admin(store.actor())?;
     let ended_on = input.ended_on.unwrap_or(store.actor().today);
     if ended_on < position.started_on {
-        return Err(AppError::bad_input(
-            "endedOn",
-            "a position cannot end before it started",
-        ));
+        return Err(AppError::bad_input("endedOn", "a position cannot end before it started"));
     }
     let position = store.end_position(position.id, ended_on).await?;
     store

@@ -39,9 +39,7 @@ impl Db {
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true)
             });
-        let mut conn = Database::connect(options)
-            .await
-            .with_context(|| format!("connecting to {}", redact(url)))?;
+        let mut conn = Database::connect(options).await.with_context(|| format!("connecting to {}", redact(url)))?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
         conn.set_metric_callback(move |_| {
@@ -82,20 +80,12 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     if db.backend() == DbBackend::Postgres {
         // The lock is held by the transaction that applies the migrations and
         // released when it commits, so a crash never leaves it behind.
-        let tx = sea_orm::TransactionTrait::begin(conn)
-            .await
-            .context("starting the migration transaction")?;
-        tx.execute_unprepared("SELECT pg_advisory_xact_lock(7318412201)")
-            .await
-            .context("taking the migration lock")?;
-        Migrator::up(&tx, None)
-            .await
-            .context("applying migrations")?;
+        let tx = sea_orm::TransactionTrait::begin(conn).await.context("starting the migration transaction")?;
+        tx.execute_unprepared("SELECT pg_advisory_xact_lock(7318412201)").await.context("taking the migration lock")?;
+        Migrator::up(&tx, None).await.context("applying migrations")?;
         tx.commit().await.context("committing migrations")?;
     } else {
-        Migrator::up(conn, None)
-            .await
-            .context("applying migrations")?;
+        Migrator::up(conn, None).await.context("applying migrations")?;
     }
     Ok(())
 }
@@ -118,13 +108,7 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(
-            super::redact("postgres://app:s3cret@db/x"),
-            "postgres://app:***@db/x"
-        );
-        assert_eq!(
-            super::redact("sqlite://e.db?mode=rwc"),
-            "sqlite://e.db?mode=rwc"
-        );
+        assert_eq!(super::redact("postgres://app:s3cret@db/x"), "postgres://app:***@db/x");
+        assert_eq!(super::redact("sqlite://e.db?mode=rwc"), "sqlite://e.db?mode=rwc");
     }
 }

@@ -19,17 +19,13 @@ pub struct NewEvent {
     pub organisation_ids: Vec<Uuid>,
     /// Ids and changed fields only: never names, e-mail addresses or free text.
     pub payload: serde_json::Value,
+    /// Leave the actor out: for anonymous acts such as answering a survey.
+    pub anonymous: bool,
 }
 
 impl NewEvent {
     pub fn new(kind: EventKind, subject_id: Uuid, payload: serde_json::Value) -> Self {
-        Self {
-            kind,
-            subject_id,
-            network_id: None,
-            organisation_ids: Vec::new(),
-            payload,
-        }
+        Self { kind, subject_id, network_id: None, organisation_ids: Vec::new(), payload, anonymous: false }
     }
 
     pub fn concerning(mut self, organisation_ids: impl IntoIterator<Item = Uuid>) -> Self {
@@ -45,14 +41,8 @@ impl Store {
     /// back together with the change it records.
     pub async fn record_event(&self, new: NewEvent) -> AppResult<Uuid> {
         let tx = self.tx()?;
-        insert_event(
-            &*tx,
-            self.tenant_id(),
-            Some(self.actor().person_id),
-            self.now(),
-            new,
-        )
-        .await
+        let actor = (!new.anonymous).then_some(self.actor().person_id);
+        insert_event(&*tx, self.tenant_id(), actor, self.now(), new).await
     }
 }
 
@@ -80,13 +70,13 @@ pub(crate) async fn insert_event(
     .await
     .context("writing an event")?;
     if !new.organisation_ids.is_empty() {
-        event_organisation::Entity::insert_many(new.organisation_ids.into_iter().map(
-            |organisation_id| event_organisation::ActiveModel {
+        event_organisation::Entity::insert_many(new.organisation_ids.into_iter().map(|organisation_id| {
+            event_organisation::ActiveModel {
                 event_id: Set(id),
                 organisation_id: Set(organisation_id),
                 tenant_id: Set(tenant_id),
-            },
-        ))
+            }
+        }))
         .exec_without_returning(conn)
         .await
         .context("writing an event's organisations")?;

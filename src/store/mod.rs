@@ -8,8 +8,10 @@
 //!   mutation takes the write lock up front (`BEGIN IMMEDIATE`);
 //! - every change writes its event ([`Store::record_event`]) in that transaction.
 
+pub mod alignment;
 mod connect;
 mod events;
+pub mod networks;
 pub mod organisations;
 mod page;
 pub mod people;
@@ -22,20 +24,22 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use entity::{body_member, person, position, tenant};
+use entity::{
+    PartnershipStatus, body_member, network_facilitator, partnership, person, position, representation, tenant,
+};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
 pub use connect::{Db, migrate};
 pub use events::NewEvent;
-pub use page::{Page, PageRequest, TotalCount};
+pub use page::{Direction, Page, PageRequest, TotalCount};
 
 use crate::auth::{Principal, TenantRef};
 use crate::clock::Clock;
-use crate::domain::{Actor, AppError, AppResult, CurrentPosition};
+use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
 
 /// Whether a request may write. Decides how its transaction starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,12 +81,7 @@ impl Store {
         let now = clock.now();
         match resolve_actor(&tx, principal, now, statement_timeout).await {
             Ok(actor) => Ok(Self {
-                inner: Arc::new(Inner {
-                    tx: Mutex::new(Some(Arc::new(tx))),
-                    actor,
-                    clock,
-                    backend: db.backend(),
-                }),
+                inner: Arc::new(Inner { tx: Mutex::new(Some(Arc::new(tx))), actor, clock, backend: db.backend() }),
             }),
             Err(error) => {
                 let _ = tx.rollback().await;
@@ -114,11 +113,7 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
-            .ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!(
-                    "the request's transaction is already finished"
-                ))
-            })
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the request's transaction is already finished")))
     }
 
     fn take_tx(&self) -> AppResult<DatabaseTransaction> {
@@ -128,23 +123,16 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take()
-            .ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!(
-                    "the request's transaction is already finished"
-                ))
-            })?;
-        Arc::try_unwrap(shared).map_err(|_| {
-            AppError::Internal(anyhow::anyhow!("the request's transaction is still in use"))
-        })
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the request's transaction is already finished")))?;
+        Arc::try_unwrap(shared)
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("the request's transaction is still in use")))
     }
 
     /// Commits the request's work. A failed commit is an error of the request:
     /// its response must not claim success.
     pub async fn commit(&self) -> AppResult<()> {
         let tx = self.take_tx()?;
-        tx.commit()
-            .await
-            .map_err(|e| classify(e, "committing the request"))
+        tx.commit().await.map_err(|e| classify(e, "committing the request"))
     }
 
     /// Undoes the request's work.
@@ -160,18 +148,13 @@ impl Store {
 async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransaction> {
     let conn = db.connection();
     if db.backend() != DbBackend::Sqlite || access == Access::Read {
-        return conn
-            .begin()
-            .await
-            .map_err(|e| classify(e, "starting a transaction"));
+        return conn.begin().await.map_err(|e| classify(e, "starting a transaction"));
     }
     // SQLite: take the write lock before the first read, so two writers never
     // deadlock upgrading read locks; the busy timeout waits for it, and a lock
     // that still cannot be had is retried, then refused with CONFLICT.
-    let options = TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    };
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -188,19 +171,14 @@ async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransac
 
 fn is_busy(error: &DbErr) -> bool {
     let text = error.to_string();
-    text.contains("database is locked")
-        || text.contains("SQLITE_BUSY")
-        || text.contains("(code: 5)")
+    text.contains("database is locked") || text.contains("SQLITE_BUSY") || text.contains("(code: 5)")
 }
 
 /// Maps a database error: a lock that could not be had or a serialisation
 /// failure is CONFLICT (try again); anything else is INTERNAL with context.
 pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
     let text = error.to_string();
-    if is_busy(&error)
-        || text.contains("could not serialize access")
-        || text.contains("deadlock detected")
-    {
+    if is_busy(&error) || text.contains("could not serialize access") || text.contains("deadlock detected") {
         tracing::info!(%error, doing, "concurrent write refused");
         return AppError::conflict("another change was being written at the same time; try again");
     }
@@ -214,9 +192,7 @@ async fn resolve_actor(
     statement_timeout: Duration,
 ) -> AppResult<Actor> {
     let tenant_query = match &principal.tenant {
-        TenantRef::Slug(slug) => {
-            tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str()))
-        }
+        TenantRef::Slug(slug) => tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str())),
         TenantRef::Id(id) => tenant::Entity::find_by_id(*id),
     };
     let tenant = tenant_query
@@ -247,7 +223,7 @@ async fn resolve_actor(
         .ok_or_else(|| AppError::Unauthenticated("unknown subject".into()))?;
 
     let today = now.date_naive();
-    let positions = position::Entity::find()
+    let positions: Vec<CurrentPosition> = position::Entity::find()
         .filter(position::Column::TenantId.eq(tenant.id))
         .filter(position::Column::PersonId.eq(person.id))
         .filter(visibility::position_current(today))
@@ -255,10 +231,7 @@ async fn resolve_actor(
         .await
         .context("loading the viewer's positions")?
         .into_iter()
-        .map(|p| CurrentPosition {
-            organisation_id: p.organisation_id,
-            role: p.role,
-        })
+        .map(|p| CurrentPosition { organisation_id: p.organisation_id, role: p.role })
         .collect();
 
     let body_ids = body_member::Entity::find()
@@ -271,6 +244,53 @@ async fn resolve_actor(
         .await
         .context("loading the viewer's bodies")?;
 
+    let facilitated_network_ids = network_facilitator::Entity::find()
+        .select_only()
+        .column(network_facilitator::Column::NetworkId)
+        .filter(network_facilitator::Column::TenantId.eq(tenant.id))
+        .filter(network_facilitator::Column::PersonId.eq(person.id))
+        .into_tuple::<Uuid>()
+        .all(tx)
+        .await
+        .context("loading the viewer's networks")?;
+
+    let organisation_ids: Vec<Uuid> = positions.iter().map(|p: &CurrentPosition| p.organisation_id).collect();
+    let partnerships = if organisation_ids.is_empty() {
+        Vec::new()
+    } else {
+        partnership::Entity::find()
+            .filter(partnership::Column::TenantId.eq(tenant.id))
+            .filter(partnership::Column::OrganisationId.is_in(organisation_ids))
+            .filter(partnership::Column::Status.is_in([PartnershipStatus::Active, PartnershipStatus::Invited]))
+            .all(tx)
+            .await
+            .context("loading the viewer's partnerships")?
+            .into_iter()
+            .map(|p| OwnPartnership {
+                partnership_id: p.id,
+                network_id: p.network_id,
+                organisation_id: p.organisation_id,
+                status: p.status,
+            })
+            .collect()
+    };
+
+    let representations = representation::Entity::find()
+        .filter(representation::Column::TenantId.eq(tenant.id))
+        .filter(representation::Column::PersonId.eq(person.id))
+        .filter(visibility::representation_current(today))
+        .all(tx)
+        .await
+        .context("loading the viewer's representations")?
+        .into_iter()
+        .map(|r| CurrentRepresentation {
+            representation_id: r.id,
+            partnership_id: r.partnership_id,
+            network_id: r.network_id,
+            organisation_id: r.organisation_id,
+        })
+        .collect();
+
     Ok(Actor {
         tenant_id: tenant.id,
         tenant_slug: tenant.slug,
@@ -278,6 +298,9 @@ async fn resolve_actor(
         tenant_role: person.tenant_role,
         positions,
         body_ids,
+        facilitated_network_ids,
+        partnerships,
+        representations,
         today,
     })
 }

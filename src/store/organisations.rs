@@ -24,16 +24,11 @@ pub struct BodyChange {
 
 impl Store {
     fn visible_organisations(&self) -> sea_orm::Select<organisation::Entity> {
-        self.scoped::<organisation::Entity>()
-            .filter(visibility::organisations(self.actor()))
+        self.scoped::<organisation::Entity>().filter(visibility::organisations(self.actor()))
     }
 
-    pub async fn organisations_page(
-        &self,
-        page: PageRequest,
-    ) -> AppResult<Page<organisation::Model>> {
-        self.keyset_page(self.visible_organisations(), organisation::Column::Id, page)
-            .await
+    pub async fn organisations_page(&self, page: PageRequest) -> AppResult<Page<organisation::Model>> {
+        self.keyset_page(self.visible_organisations(), organisation::Column::Id, page).await
     }
 
     pub async fn organisations_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<organisation::Model>> {
@@ -48,10 +43,7 @@ impl Store {
 
     /// One visible organisation, or NOT_FOUND (also when it exists but is hidden).
     pub async fn organisation(&self, id: Uuid) -> AppResult<organisation::Model> {
-        self.organisations_by_ids(&[id])
-            .await?
-            .pop()
-            .ok_or(AppError::NotFound("organisation"))
+        self.organisations_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("organisation"))
     }
 
     pub async fn insert_organisation(
@@ -77,9 +69,7 @@ impl Store {
             .context("inserting an organisation")?;
         if !bodies.is_empty() {
             governing_body::Entity::insert_many(
-                bodies
-                    .iter()
-                    .map(|spec| self.new_body(Uuid::now_v7(), model.id, spec)),
+                bodies.iter().map(|spec| self.new_body(Uuid::now_v7(), model.id, spec)),
             )
             .exec_without_returning(&*tx)
             .await
@@ -88,12 +78,7 @@ impl Store {
         Ok(model)
     }
 
-    fn new_body(
-        &self,
-        id: Uuid,
-        organisation_id: Uuid,
-        spec: &BodySpec,
-    ) -> governing_body::ActiveModel {
+    fn new_body(&self, id: Uuid, organisation_id: Uuid, spec: &BodySpec) -> governing_body::ActiveModel {
         governing_body::ActiveModel {
             id: Set(id),
             tenant_id: Set(self.tenant_id()),
@@ -118,10 +103,7 @@ impl Store {
     ) -> AppResult<organisation::Model> {
         let tx = self.tx()?;
         let mut update = organisation::Entity::update_many()
-            .col_expr(
-                organisation::Column::Version,
-                Expr::col(organisation::Column::Version).add(1),
-            )
+            .col_expr(organisation::Column::Version, Expr::col(organisation::Column::Version).add(1))
             .col_expr(organisation::Column::UpdatedAt, Expr::value(self.now()));
         if let Some(name) = name {
             update = update.col_expr(organisation::Column::Name, Expr::value(name.into_inner()));
@@ -145,10 +127,7 @@ impl Store {
     }
 
     /// Active (not retired) bodies of the given organisations, as far as visible.
-    pub async fn bodies_of(
-        &self,
-        organisation_ids: &[Uuid],
-    ) -> AppResult<Vec<governing_body::Model>> {
+    pub async fn bodies_of(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<governing_body::Model>> {
         let tx = self.tx()?;
         Ok(self
             .scoped::<governing_body::Entity>()
@@ -192,24 +171,12 @@ impl Store {
     /// Makes the organisation's active bodies exactly `changes`: listed ids are
     /// updated, new ones created, unlisted ones retired (kept for history).
     /// Members are replaced per body.
-    pub async fn replace_bodies(
-        &self,
-        organisation_id: Uuid,
-        changes: Vec<BodyChange>,
-    ) -> AppResult<()> {
+    pub async fn replace_bodies(&self, organisation_id: Uuid, changes: Vec<BodyChange>) -> AppResult<()> {
         let tx = self.tx()?;
         let now = self.now();
-        let current: HashSet<Uuid> = self
-            .bodies_of(&[organisation_id])
-            .await?
-            .into_iter()
-            .map(|b| b.id)
-            .collect();
+        let current: HashSet<Uuid> = self.bodies_of(&[organisation_id]).await?.into_iter().map(|b| b.id).collect();
 
-        let members: HashSet<Uuid> = changes
-            .iter()
-            .flat_map(|c| c.member_ids.iter().copied())
-            .collect();
+        let members: HashSet<Uuid> = changes.iter().flat_map(|c| c.member_ids.iter().copied()).collect();
         if !members.is_empty() {
             let staff: HashSet<Uuid> = self
                 .scoped::<position::Entity>()
@@ -244,19 +211,10 @@ impl Store {
                         ));
                     }
                     governing_body::Entity::update_many()
-                        .col_expr(
-                            governing_body::Column::Name,
-                            Expr::value(change.spec.name.clone()),
-                        )
+                        .col_expr(governing_body::Column::Name, Expr::value(change.spec.name.clone()))
                         .col_expr(governing_body::Column::Kind, Expr::value(change.spec.kind))
-                        .col_expr(
-                            governing_body::Column::Right,
-                            Expr::value(change.spec.right),
-                        )
-                        .col_expr(
-                            governing_body::Column::ResponseDays,
-                            Expr::value(change.spec.response_days),
-                        )
+                        .col_expr(governing_body::Column::Right, Expr::value(change.spec.right))
+                        .col_expr(governing_body::Column::ResponseDays, Expr::value(change.spec.response_days))
                         .filter(governing_body::Column::TenantId.eq(self.tenant_id()))
                         .filter(governing_body::Column::Id.eq(id))
                         .exec(&*tx)
@@ -266,14 +224,10 @@ impl Store {
                 }
                 None => {
                     let id = Uuid::now_v7();
-                    governing_body::Entity::insert(self.new_body(
-                        id,
-                        organisation_id,
-                        &change.spec,
-                    ))
-                    .exec_without_returning(&*tx)
-                    .await
-                    .context("inserting a governing body")?;
+                    governing_body::Entity::insert(self.new_body(id, organisation_id, &change.spec))
+                        .exec_without_returning(&*tx)
+                        .await
+                        .context("inserting a governing body")?;
                     body_ids.push(id);
                 }
             }
@@ -303,13 +257,12 @@ impl Store {
                 let mut ids = change.member_ids.clone();
                 ids.sort_unstable();
                 ids.dedup();
-                ids.into_iter()
-                    .map(move |person_id| body_member::ActiveModel {
-                        body_id: Set(*body_id),
-                        person_id: Set(person_id),
-                        tenant_id: Set(self.tenant_id()),
-                        created_at: Set(now),
-                    })
+                ids.into_iter().map(move |person_id| body_member::ActiveModel {
+                    body_id: Set(*body_id),
+                    person_id: Set(person_id),
+                    tenant_id: Set(self.tenant_id()),
+                    created_at: Set(now),
+                })
             })
             .collect();
         if !rows.is_empty() {

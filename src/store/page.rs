@@ -7,13 +7,19 @@ use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
 use super::Store;
 use crate::domain::{AppError, AppResult};
+
+/// Which way a list runs: oldest first (ascending UUIDv7) or newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    OldestFirst,
+    NewestFirst,
+}
 
 /// A validated page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +78,7 @@ impl<T> Page<T> {
 
 impl Store {
     /// Runs `query` (already scoped and filtered) as one keyset page ordered by
-    /// `id_column`.
+    /// `id_column`, oldest first.
     pub(crate) async fn keyset_page<E>(
         &self,
         query: Select<E>,
@@ -83,17 +89,34 @@ impl Store {
         E: EntityTrait,
         E::Model: Send + Sync,
     {
+        self.keyset_page_in(query, id_column, page, Direction::OldestFirst).await
+    }
+
+    /// Runs `query` as one keyset page in the given direction.
+    pub(crate) async fn keyset_page_in<E>(
+        &self,
+        query: Select<E>,
+        id_column: E::Column,
+        page: PageRequest,
+        direction: Direction,
+    ) -> AppResult<Page<E::Model>>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
         let tx = self.tx()?;
         let mut rows_query = query.clone();
-        if let Some(after) = page.after {
-            rows_query = rows_query.filter(id_column.gt(after));
-        }
-        let mut items = rows_query
-            .order_by_asc(id_column)
-            .limit(page.first + 1)
-            .all(&*tx)
-            .await
-            .map_err(|e| super::classify(e, "reading a page"))?;
+        rows_query = match (direction, page.after) {
+            (Direction::OldestFirst, Some(after)) => rows_query.filter(id_column.gt(after)),
+            (Direction::NewestFirst, Some(after)) => rows_query.filter(id_column.lt(after)),
+            (_, None) => rows_query,
+        };
+        rows_query = match direction {
+            Direction::OldestFirst => rows_query.order_by_asc(id_column),
+            Direction::NewestFirst => rows_query.order_by_desc(id_column),
+        };
+        let mut items =
+            rows_query.limit(page.first + 1).all(&*tx).await.map_err(|e| super::classify(e, "reading a page"))?;
         let has_next_page = items.len() as u64 > page.first;
         items.truncate(page.first as usize);
 
@@ -103,18 +126,10 @@ impl Store {
             let query = query.clone();
             async move {
                 let tx = store.tx()?;
-                query
-                    .count(&*tx)
-                    .await
-                    .map_err(|e| super::classify(e, "counting a connection"))
+                query.count(&*tx).await.map_err(|e| super::classify(e, "counting a connection"))
             }
             .boxed()
         }));
-        Ok(Page {
-            items,
-            has_next_page,
-            has_previous_page: page.after.is_some(),
-            total,
-        })
+        Ok(Page { items, has_next_page, has_previous_page: page.after.is_some(), total })
     }
 }

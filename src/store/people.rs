@@ -13,13 +13,11 @@ use crate::domain::{AppError, AppResult};
 
 impl Store {
     fn visible_people(&self) -> sea_orm::Select<person::Entity> {
-        self.scoped::<person::Entity>()
-            .filter(visibility::people(self.actor()))
+        self.scoped::<person::Entity>().filter(visibility::people(self.actor()))
     }
 
     pub async fn people_page(&self, page: PageRequest) -> AppResult<Page<person::Model>> {
-        self.keyset_page(self.visible_people(), person::Column::Id, page)
-            .await
+        self.keyset_page(self.visible_people(), person::Column::Id, page).await
     }
 
     pub async fn people_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<person::Model>> {
@@ -34,10 +32,7 @@ impl Store {
 
     /// One visible person, or NOT_FOUND (also when they exist but are hidden).
     pub async fn person(&self, id: Uuid) -> AppResult<person::Model> {
-        self.people_by_ids(&[id])
-            .await?
-            .pop()
-            .ok_or(AppError::NotFound("person"))
+        self.people_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("person"))
     }
 
     pub async fn insert_person(
@@ -59,28 +54,20 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        let inserted = person::Entity::insert(person::ActiveModel::from(model.clone()))
-            .exec_without_returning(&*tx)
-            .await;
+        let inserted =
+            person::Entity::insert(person::ActiveModel::from(model.clone())).exec_without_returning(&*tx).await;
         match inserted {
             Ok(_) => Ok(model),
             Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                Err(AppError::conflict(
-                    "a person with this subject already exists in the tenant",
-                ))
+                Err(AppError::conflict("a person with this subject already exists in the tenant"))
             }
-            Err(error) => Err(AppError::Internal(
-                anyhow::Error::new(error).context("inserting a person"),
-            )),
+            Err(error) => Err(AppError::Internal(anyhow::Error::new(error).context("inserting a person"))),
         }
     }
 
     /// Positions of the given people, ended ones included, in organisations the
     /// viewer may see.
-    pub async fn positions_of_people(
-        &self,
-        person_ids: &[Uuid],
-    ) -> AppResult<Vec<position::Model>> {
+    pub async fn positions_of_people(&self, person_ids: &[Uuid]) -> AppResult<Vec<position::Model>> {
         let tx = self.tx()?;
         Ok(self
             .scoped::<position::Entity>()
@@ -104,10 +91,7 @@ impl Store {
     }
 
     pub async fn position(&self, id: Uuid) -> AppResult<position::Model> {
-        self.positions_by_ids(&[id])
-            .await?
-            .pop()
-            .ok_or(AppError::NotFound("position"))
+        self.positions_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("position"))
     }
 
     /// A page of an organisation's positions, current ones only unless asked.

@@ -26,7 +26,18 @@ tenant_scoped!(
     body_member,
     position,
     event,
-    event_organisation
+    event_organisation,
+    network,
+    network_facilitator,
+    charter_version,
+    partnership,
+    representation,
+    expectation,
+    alignment_round,
+    alignment_question,
+    alignment_invitee,
+    alignment_response,
+    alignment_answer,
 );
 
 impl Store {

@@ -5,8 +5,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{TenantRole, person, tenant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -35,11 +34,7 @@ pub async fn bootstrap(
     admin_name: &Name,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Bootstrapped> {
-    let tx = db
-        .connection()
-        .begin()
-        .await
-        .context("starting the bootstrap transaction")?;
+    let tx = db.connection().begin().await.context("starting the bootstrap transaction")?;
     let existing = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(slug.as_str()))
         .one(&tx)
@@ -58,24 +53,16 @@ pub async fn bootstrap(
             .insert(&tx)
             .await
             .context("creating the tenant")?;
-            insert_event(
-                &tx,
-                id,
-                None,
-                now,
-                NewEvent::new(EventKind::TenantCreated, id, json!({})),
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            insert_event(&tx, id, None, now, NewEvent::new(EventKind::TenantCreated, id, json!({})))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             (id, true)
         }
     };
     if db.backend() == sea_orm::DbBackend::Postgres {
-        tx.execute_unprepared(&format!(
-            "SELECT set_config('app.tenant_id', '{tenant_id}', true)"
-        ))
-        .await
-        .context("setting the tenant")?;
+        tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{tenant_id}', true)"))
+            .await
+            .context("setting the tenant")?;
     }
 
     let existing = person::Entity::find()
@@ -91,10 +78,7 @@ pub async fn bootstrap(
             let mut active: person::ActiveModel = admin.into();
             active.tenant_role = Set(Some(TenantRole::Admin));
             active.updated_at = Set(now);
-            active
-                .update(&tx)
-                .await
-                .context("making the person an admin")?;
+            active.update(&tx).await.context("making the person an admin")?;
             insert_event(
                 &tx,
                 tenant_id,
@@ -134,12 +118,7 @@ pub async fn bootstrap(
         }
     };
     tx.commit().await.context("committing the bootstrap")?;
-    Ok(Bootstrapped {
-        tenant_id,
-        admin_id,
-        created_tenant,
-        created_admin,
-    })
+    Ok(Bootstrapped { tenant_id, admin_id, created_tenant, created_admin })
 }
 
 impl super::Store {

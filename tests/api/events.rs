@@ -36,7 +36,11 @@ both!(every_mutation_writes_exactly_one_event, |app| {
     let board = org["node"]["governingBodies"][0]["id"].clone();
 
     let mutations = [
-        ("organisation.created", "mutation { createOrganisation(input: { name: \"Nieuw\", kind: WELFARE }) { organisation { id } } }", json!({})),
+        (
+            "organisation.created",
+            "mutation { createOrganisation(input: { name: \"Nieuw\", kind: WELFARE }) { organisation { id } } }",
+            json!({}),
+        ),
         (
             "organisation.updated",
             "mutation($o: ID!) { updateOrganisation(input: { id: $o, expectedVersion: 1, name: \"Woonstad\" }) { organisation { id } } }",
@@ -48,29 +52,30 @@ both!(every_mutation_writes_exactly_one_event, |app| {
                 { id: $b, name: \"Bestuur\", kind: EXECUTIVE_BOARD, right: DECIDES } ] }) { organisation { id } } }",
             json!({ "o": w.org_a, "b": board }),
         ),
-        ("person.created", "mutation { createPerson(input: { subject: \"p-new\", name: \"Pieter Geheim\", email: \"pieter@geheim.nl\" }) { person { id } } }", json!({})),
+        (
+            "person.created",
+            "mutation { createPerson(input: { subject: \"p-new\", name: \"Pieter Geheim\", email: \"pieter@geheim.nl\" }) { person { id } } }",
+            json!({}),
+        ),
         (
             "position.assigned",
             "mutation($p: ID!, $o: ID!) { assignPosition(input: { personId: $p, organisationId: $o, role: SUPERVISOR }) { position { id } } }",
             json!({ "p": w.staff_a, "o": w.org_b }),
         ),
-        ("position.ended", "mutation($p: ID!) { endPosition(input: { positionId: $p }) { position { id } } }", json!({ "p": position })),
+        (
+            "position.ended",
+            "mutation($p: ID!) { endPosition(input: { positionId: $p }) { position { id } } }",
+            json!({ "p": position }),
+        ),
     ];
     for (kind, query, variables) in mutations {
         let before = app.count("events").await;
         app.gql(&w.admin, query, variables).await.data();
-        assert_eq!(
-            app.count("events").await,
-            before + 1,
-            "{kind}: exactly one event"
-        );
+        assert_eq!(app.count("events").await, before + 1, "{kind}: exactly one event");
         let (written, payload) = last_event(&app).await;
         assert_eq!(written, kind);
         for personal in ["Pieter", "Geheim", "pieter@geheim.nl", "Woonstad", "Nieuw"] {
-            assert!(
-                !payload.contains(personal),
-                "{kind}: payload {payload} carries personal data or free text"
-            );
+            assert!(!payload.contains(personal), "{kind}: payload {payload} carries personal data or free text");
         }
     }
 });

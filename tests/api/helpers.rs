@@ -56,9 +56,7 @@ pub struct TestApp {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn pg_url() -> Option<String> {
@@ -66,9 +64,7 @@ fn pg_url() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!(
-                    "CI=true but EENDRACHT_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI"
-                );
+                panic!("CI=true but EENDRACHT_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI");
             }
             None
         }
@@ -78,13 +74,8 @@ fn pg_url() -> Option<String> {
 /// `postgres://…/name` → (`postgres://…/`, `name`).
 fn split_url(url: &str) -> (String, String) {
     let without_query = url.split('?').next().unwrap_or(url);
-    let slash = without_query
-        .rfind('/')
-        .expect("a database URL names a database");
-    (
-        without_query[..=slash].to_owned(),
-        without_query[slash + 1..].to_owned(),
-    )
+    let slash = without_query.rfind('/').expect("a database URL names a database");
+    (without_query[..=slash].to_owned(), without_query[slash + 1..].to_owned())
 }
 
 static TEMPLATE: OnceCell<()> = OnceCell::const_new();
@@ -94,12 +85,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 async fn migrated_template(url: &str) {
     TEMPLATE
         .get_or_init(|| async {
-            let db = Db::connect(url)
-                .await
-                .expect("connect to the PostgreSQL template");
-            eendracht::store::migrate(&db)
-                .await
-                .expect("migrate the template");
+            let db = Db::connect(url).await.expect("connect to the PostgreSQL template");
+            eendracht::store::migrate(&db).await.expect("migrate the template");
             db.close().await;
         })
         .await;
@@ -109,25 +96,14 @@ async fn create_pg_database() -> Option<(String, String)> {
     let url = pg_url()?;
     migrated_template(&url).await;
     let (base, template) = split_url(&url);
-    let name = format!(
-        "{template}_t{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    let admin = Database::connect(format!("{base}postgres"))
-        .await
-        .expect("connect to the postgres database");
+    let name = format!("{template}_t{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    let admin = Database::connect(format!("{base}postgres")).await.expect("connect to the postgres database");
     let mut attempts = 0;
     loop {
         attempts += 1;
         // Copying a template fails while another session is connected to it,
         // which happens for a moment when tests start together: retry.
-        match admin
-            .execute_unprepared(&format!(
-                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
-            ))
-            .await
-        {
+        match admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")).await {
             Ok(_) => break,
             Err(error) if attempts < 50 => {
                 tracing_like_log(&format!("retrying CREATE DATABASE: {error}"));
@@ -176,19 +152,10 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
         }
     };
     let settings = settings(database_url, keys);
-    let serve = ServeSettings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        cors_origins: vec![],
-        redis_url: None,
-    };
-    let clock = ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-            .single()
-            .expect("valid time"),
-    );
-    let app = Application::build(&settings, &serve, Arc::new(clock.clone()))
-        .await
-        .expect("build the application");
+    let serve =
+        ServeSettings { listen: "127.0.0.1:0".parse().expect("address"), cors_origins: vec![], redis_url: None };
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid time"));
+    let app = Application::build(&settings, &serve, Arc::new(clock.clone())).await.expect("build the application");
     let address = format!("http://{}", app.local_addr());
     let db = app.db().clone();
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -217,19 +184,13 @@ impl Drop for TestApp {
         if let (Some(name), Some(url)) = (self.pg_database.take(), pg_url()) {
             let (base, _) = split_url(&url);
             let _ = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                     return;
                 };
                 runtime.block_on(async {
                     if let Ok(admin) = Database::connect(format!("{base}postgres")).await {
-                        let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
-                            .await;
+                        let _ =
+                            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
                         let _ = admin.close().await;
                     }
                 });
@@ -246,11 +207,7 @@ pub struct Gql(pub Value);
 impl Gql {
     /// `data`, asserting there were no errors.
     pub fn data(&self) -> &Value {
-        assert!(
-            self.0.get("errors").is_none(),
-            "unexpected errors: {:#}",
-            self.0
-        );
+        assert!(self.0.get("errors").is_none(), "unexpected errors: {:#}", self.0);
         &self.0["data"]
     }
 
@@ -258,14 +215,8 @@ impl Gql {
     pub fn code(&self) -> &str {
         let error = &self.0["errors"][0];
         assert!(!error.is_null(), "expected an error, got {:#}", self.0);
-        assert!(
-            error["extensions"]["requestId"].is_string(),
-            "no requestId: {:#}",
-            self.0
-        );
-        error["extensions"]["code"]
-            .as_str()
-            .expect("every error has a code")
+        assert!(error["extensions"]["requestId"].is_string(), "no requestId: {:#}", self.0);
+        error["extensions"]["code"].as_str().expect("every error has a code")
     }
 
     pub fn message(&self) -> &str {
@@ -281,10 +232,7 @@ impl std::ops::Index<&str> for Gql {
 }
 
 pub fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("time after 1970")
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).expect("time after 1970").as_secs()
 }
 
 impl TestApp {
@@ -306,10 +254,7 @@ impl TestApp {
     }
 
     pub async fn post(&self, authorization: Option<&str>, body: Value) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .json(&body);
+        let mut request = self.client.post(format!("{}/graphql", self.address)).json(&body);
         if let Some(authorization) = authorization {
             request = request.header("authorization", authorization);
         }
@@ -318,12 +263,8 @@ impl TestApp {
 
     /// Runs a GraphQL operation with a bearer token; asserts HTTP 200.
     pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Gql {
-        let response = self
-            .post(
-                Some(&format!("Bearer {token}")),
-                json!({ "query": query, "variables": variables }),
-            )
-            .await;
+        let response =
+            self.post(Some(&format!("Bearer {token}")), json!({ "query": query, "variables": variables })).await;
         let status = response.status();
         let body: Value = response.json().await.expect("a JSON body");
         assert_eq!(status, 200, "HTTP {status}: {body:#}");
@@ -352,10 +293,7 @@ impl TestApp {
         let row = self
             .db
             .connection()
-            .query_one_raw(Statement::from_string(
-                self.sql_backend(),
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
+            .query_one_raw(Statement::from_string(self.sql_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
             .await
             .expect("count query")
             .expect("a row");
@@ -374,13 +312,7 @@ impl TestApp {
         response["createOrganisation"]["organisation"].clone()
     }
 
-    pub async fn create_person(
-        &self,
-        token: &str,
-        subject: &str,
-        name: &str,
-        email: Option<&str>,
-    ) -> String {
+    pub async fn create_person(&self, token: &str, subject: &str, name: &str, email: Option<&str>) -> String {
         let response = self
             .gql(
                 token,
@@ -388,19 +320,10 @@ impl TestApp {
                 json!({ "input": { "subject": subject, "name": name, "email": email } }),
             )
             .await;
-        response["createPerson"]["person"]["id"]
-            .as_str()
-            .expect("person id")
-            .to_owned()
+        response["createPerson"]["person"]["id"].as_str().expect("person id").to_owned()
     }
 
-    pub async fn assign(
-        &self,
-        token: &str,
-        person: &str,
-        organisation: &str,
-        role: &str,
-    ) -> String {
+    pub async fn assign(&self, token: &str, person: &str, organisation: &str, role: &str) -> String {
         let response = self
             .gql(
                 token,
@@ -408,20 +331,13 @@ impl TestApp {
                 json!({ "input": { "personId": person, "organisationId": organisation, "role": role } }),
             )
             .await;
-        response["assignPosition"]["position"]["id"]
-            .as_str()
-            .expect("position id")
-            .to_owned()
+        response["assignPosition"]["position"]["id"].as_str().expect("position id").to_owned()
     }
 }
 
 pub fn sign_hs(secret: &str, claims: Value) -> String {
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .expect("sign")
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes()))
+        .expect("sign")
 }
 
 /// Runs a test body on SQLite and on PostgreSQL: `both!(name, |app| async { … })`
@@ -477,42 +393,16 @@ pub struct World {
 
 pub async fn world(app: &TestApp, tenant: &str) -> World {
     let admin = app.bootstrap(tenant, &format!("{tenant}-admin")).await;
-    let org_a = app
-        .create_organisation(&admin, "Woonstad Noord", "HOUSING_CORPORATION")
-        .await["id"]
+    let org_a = app.create_organisation(&admin, "Woonstad Noord", "HOUSING_CORPORATION").await["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    let org_b = app
-        .create_organisation(&admin, "Gemeente Zuid", "MUNICIPALITY")
-        .await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let director_a = app
-        .create_person(
-            &admin,
-            &format!("{tenant}-dir-a"),
-            "Dirk Directeur",
-            Some("dirk@noord.nl"),
-        )
-        .await;
-    let staff_a = app
-        .create_person(
-            &admin,
-            &format!("{tenant}-staff-a"),
-            "Sanne Staf",
-            Some("sanne@noord.nl"),
-        )
-        .await;
-    let staff_b = app
-        .create_person(
-            &admin,
-            &format!("{tenant}-staff-b"),
-            "Bram Beleid",
-            Some("bram@zuid.nl"),
-        )
-        .await;
+    let org_b =
+        app.create_organisation(&admin, "Gemeente Zuid", "MUNICIPALITY").await["id"].as_str().expect("id").to_owned();
+    let director_a =
+        app.create_person(&admin, &format!("{tenant}-dir-a"), "Dirk Directeur", Some("dirk@noord.nl")).await;
+    let staff_a = app.create_person(&admin, &format!("{tenant}-staff-a"), "Sanne Staf", Some("sanne@noord.nl")).await;
+    let staff_b = app.create_person(&admin, &format!("{tenant}-staff-b"), "Bram Beleid", Some("bram@zuid.nl")).await;
     app.assign(&admin, &director_a, &org_a, "DIRECTOR").await;
     app.assign(&admin, &staff_a, &org_a, "STAFF").await;
     app.assign(&admin, &staff_b, &org_b, "STAFF").await;

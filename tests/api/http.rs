@@ -10,60 +10,33 @@ use serde_json::json;
 
 use crate::both;
 
-both!(
-    health_and_readiness_answer_and_every_response_has_a_request_id,
-    |app| {
-        let healthz = app
-            .client
-            .get(format!("{}/healthz", app.address))
-            .send()
-            .await
-            .expect("healthz");
-        assert_eq!(healthz.status(), 200);
-        assert!(healthz.headers().contains_key("x-request-id"));
-        let readyz = app
-            .client
-            .get(format!("{}/readyz", app.address))
-            .send()
-            .await
-            .expect("readyz");
-        assert_eq!(readyz.status(), 200);
+both!(health_and_readiness_answer_and_every_response_has_a_request_id, |app| {
+    let healthz = app.client.get(format!("{}/healthz", app.address)).send().await.expect("healthz");
+    assert_eq!(healthz.status(), 200);
+    assert!(healthz.headers().contains_key("x-request-id"));
+    let readyz = app.client.get(format!("{}/readyz", app.address)).send().await.expect("readyz");
+    assert_eq!(readyz.status(), 200);
 
-        let graphiql = app
-            .client
-            .get(format!("{}/graphql", app.address))
-            .send()
-            .await
-            .expect("graphiql");
-        assert_eq!(graphiql.status(), 200);
-        assert!(
-            graphiql.text().await.expect("html").contains("graphiql"),
-            "GraphiQL is served in development"
-        );
+    let graphiql = app.client.get(format!("{}/graphql", app.address)).send().await.expect("graphiql");
+    assert_eq!(graphiql.status(), 200);
+    assert!(graphiql.text().await.expect("html").contains("graphiql"), "GraphiQL is served in development");
 
-        // A request id sent by the caller is kept, so logs on both sides line up.
-        let token = app.bootstrap("acme", "admin").await;
-        let response = app
-            .client
-            .post(format!("{}/graphql", app.address))
-            .header("authorization", format!("Bearer {token}"))
-            .header("x-request-id", "trace-me-123")
-            .json(&json!({ "query": "{ nodez }" }))
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(
-            response
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok()),
-            Some("trace-me-123")
-        );
-        let body: serde_json::Value = response.json().await.expect("json");
-        assert_eq!(body["errors"][0]["extensions"]["requestId"], "trace-me-123");
-        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-    }
-);
+    // A request id sent by the caller is kept, so logs on both sides line up.
+    let token = app.bootstrap("acme", "admin").await;
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("authorization", format!("Bearer {token}"))
+        .header("x-request-id", "trace-me-123")
+        .json(&json!({ "query": "{ nodez }" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("trace-me-123"));
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], "trace-me-123");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+});
 
 both!(only_json_posts_are_accepted, |app| {
     let token = app.bootstrap("acme", "admin").await;
@@ -76,11 +49,7 @@ both!(only_json_posts_are_accepted, |app| {
         .send()
         .await
         .expect("post");
-    assert_eq!(
-        form.status(),
-        415,
-        "a cross-site form cannot post a mutation"
-    );
+    assert_eq!(form.status(), 415, "a cross-site form cannot post a mutation");
     let not_json = app
         .client
         .post(format!("{}/graphql", app.address))
@@ -107,21 +76,9 @@ async fn production_refuses_to_start_without_explicit_keys() {
         jwt_issuer: None,
         jwt_audience: None,
     };
-    let serve = ServeSettings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        cors_origins: vec![],
-        redis_url: None,
-    };
-    let error = Application::build(&settings, &serve, Arc::new(SystemClock))
-        .await
-        .err()
-        .expect("must refuse");
-    assert!(
-        error.to_string().contains("EENDRACHT_JWT_SECRET"),
-        "{error}"
-    );
-    assert!(
-        !dir.path().join(".eendracht-jwt-secret").exists(),
-        "no secret is generated in production"
-    );
+    let serve =
+        ServeSettings { listen: "127.0.0.1:0".parse().expect("address"), cors_origins: vec![], redis_url: None };
+    let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
+    assert!(error.to_string().contains("EENDRACHT_JWT_SECRET"), "{error}");
+    assert!(!dir.path().join(".eendracht-jwt-secret").exists(), "no secret is generated in production");
 }

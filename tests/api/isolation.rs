@@ -7,12 +7,7 @@ use crate::both;
 use crate::helpers::world;
 
 fn ids(nodes: &Value) -> Vec<String> {
-    nodes
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|n| n["id"].as_str().expect("id").to_owned())
-        .collect()
+    nodes.as_array().expect("a list").iter().map(|n| n["id"].as_str().expect("id").to_owned()).collect()
 }
 
 both!(an_admin_of_one_tenant_sees_nothing_of_another, |app| {
@@ -20,11 +15,7 @@ both!(an_admin_of_one_tenant_sees_nothing_of_another, |app| {
     let b = world(&app, "globex").await;
 
     let listed = app
-        .gql(
-            &a.admin,
-            "{ organisations { totalCount nodes { id } } people { totalCount nodes { id } } }",
-            json!({}),
-        )
+        .gql(&a.admin, "{ organisations { totalCount nodes { id } } people { totalCount nodes { id } } }", json!({}))
         .await;
     let orgs = ids(&listed["organisations"]["nodes"]);
     assert!(orgs.contains(&a.org_a) && orgs.contains(&a.org_b));
@@ -32,10 +23,7 @@ both!(an_admin_of_one_tenant_sees_nothing_of_another, |app| {
     assert_eq!(listed["organisations"]["totalCount"], 2);
     let people = ids(&listed["people"]["nodes"]);
     assert!(!people.contains(&b.director_a) && !people.contains(&b.staff_b));
-    assert_eq!(
-        listed["people"]["totalCount"], 4,
-        "the admin and three people of acme"
-    );
+    assert_eq!(listed["people"]["totalCount"], 4, "the admin and three people of acme");
 
     let nodes = app
         .gql(
@@ -52,11 +40,7 @@ both!(an_admin_of_one_tenant_sees_nothing_of_another, |app| {
     let update = "mutation($id: ID!) { updateOrganisation(input: { id: $id, expectedVersion: 1, name: \"Taken\" }) { organisation { id } } }";
     let foreign = app.gql(&a.admin, update, json!({ "id": b.org_a })).await;
     let never = app
-        .gql(
-            &a.admin,
-            update,
-            json!({ "id": "T3JnYW5pc2F0aW9uOjAxOTAwMDAwLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA" }),
-        )
+        .gql(&a.admin, update, json!({ "id": "T3JnYW5pc2F0aW9uOjAxOTAwMDAwLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA" }))
         .await;
     assert_eq!(foreign.code(), "NOT_FOUND");
     assert_eq!(never.code(), "NOT_FOUND");
@@ -72,11 +56,9 @@ both!(an_admin_of_one_tenant_sees_nothing_of_another, |app| {
     assert_eq!(assign.code(), "NOT_FOUND");
 });
 
-both!(
-    a_non_admin_sees_only_their_own_organisations_and_their_people,
-    |app| {
-        let w = world(&app, "acme").await;
-        let seen = app
+both!(a_non_admin_sees_only_their_own_organisations_and_their_people, |app| {
+    let w = world(&app, "acme").await;
+    let seen = app
         .gql(
             &w.staff_a_token,
             "query($b: ID!, $staffB: ID!, $dir: ID!) {
@@ -89,26 +71,15 @@ both!(
             json!({ "b": w.org_b, "staffB": w.staff_b, "dir": w.director_a }),
         )
         .await;
-        assert_eq!(ids(&seen["organisations"]["nodes"]), vec![w.org_a.clone()]);
-        let mut people = ids(&seen["people"]["nodes"]);
-        people.sort();
-        let mut expected = vec![w.director_a.clone(), w.staff_a.clone()];
-        expected.sort();
-        assert_eq!(people, expected, "colleagues and themself, nobody else");
-        assert_eq!(seen["orgB"], json!(null));
-        assert_eq!(seen["staffB"], json!(null));
-        assert_eq!(
-            seen["director"]["email"], "dirk@noord.nl",
-            "colleagues see each other's e-mail"
-        );
-        assert_eq!(
-            seen["director"]["subject"],
-            json!(null),
-            "only admins and the person see the subject"
-        );
-        assert_eq!(
-            seen["director"]["positions"],
-            json!([{ "role": "DIRECTOR", "organisation": { "id": w.org_a } }])
-        );
-    }
-);
+    assert_eq!(ids(&seen["organisations"]["nodes"]), vec![w.org_a.clone()]);
+    let mut people = ids(&seen["people"]["nodes"]);
+    people.sort();
+    let mut expected = vec![w.director_a.clone(), w.staff_a.clone()];
+    expected.sort();
+    assert_eq!(people, expected, "colleagues and themself, nobody else");
+    assert_eq!(seen["orgB"], json!(null));
+    assert_eq!(seen["staffB"], json!(null));
+    assert_eq!(seen["director"]["email"], "dirk@noord.nl", "colleagues see each other's e-mail");
+    assert_eq!(seen["director"]["subject"], json!(null), "only admins and the person see the subject");
+    assert_eq!(seen["director"]["positions"], json!([{ "role": "DIRECTOR", "organisation": { "id": w.org_a } }]));
+});

@@ -6,9 +6,7 @@ fn schema_graphql_matches_what_the_code_generates() {
     let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
     let generated = eendracht::graphql::sdl();
     if checked_in != generated {
-        panic!(
-            "schema.graphql is out of date: run `cargo run -- schema > schema.graphql` and commit it"
-        );
+        panic!("schema.graphql is out of date: run `cargo run -- schema > schema.graphql` and commit it");
     }
 }
 
@@ -44,20 +42,11 @@ fn every_type_and_field_has_a_description() {
             described = true;
             continue;
         }
-        let is_definition = [
-            "type ",
-            "input ",
-            "enum ",
-            "interface ",
-            "scalar ",
-            "union ",
-        ]
-        .iter()
-        .any(|keyword| trimmed.starts_with(keyword));
-        let is_member = line.starts_with('\t')
-            && !trimmed.is_empty()
-            && !trimmed.starts_with('}')
-            && !trimmed.starts_with(')');
+        let is_definition = ["type ", "input ", "enum ", "interface ", "scalar ", "union "]
+            .iter()
+            .any(|keyword| trimmed.starts_with(keyword));
+        let is_member =
+            line.starts_with('\t') && !trimmed.is_empty() && !trimmed.starts_with('}') && !trimmed.starts_with(')');
         if (is_definition || is_member) && !described {
             missing.push(trimmed.to_owned());
         }

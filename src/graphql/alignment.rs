@@ -1,0 +1,390 @@
+//! Alignment rounds: types, results under the anonymity rules, and mutations.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::alignment_round;
+use uuid::Uuid;
+
+use super::connection::connection;
+use super::enums::RoundStatus;
+use super::ids::{self, NodeType};
+use super::loaders::{self, NetworkId, OrganisationId, QuestionsOf};
+use super::networks::Network;
+use super::organisations::Organisation;
+use super::store;
+use crate::domain::alignment::{PartnerResult as PartnerFigures, QuestionResult as QuestionFigures};
+use crate::service::alignment as service;
+
+#[derive(Clone)]
+pub struct AlignmentRound(pub alignment_round::Model);
+
+impl AlignmentRound {
+    pub fn uuid(&self) -> Uuid {
+        self.0.id
+    }
+}
+
+/// A periodic survey of how the people of the partners see the network. Answers
+/// are anonymous: nobody sees another person's answers.
+#[Object]
+impl AlignmentRound {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::global_id(NodeType::AlignmentRound, self.0.id)
+    }
+
+    /// The network surveyed.
+    async fn network(&self, ctx: &Context<'_>) -> Result<Option<Network>> {
+        Ok(loaders::from_context(ctx).load_one(NetworkId(self.0.network_id)).await?.map(Network))
+    }
+
+    /// OPEN until a facilitator closes it or `closesAt` passes.
+    async fn status(&self, ctx: &Context<'_>) -> RoundStatus {
+        if service::is_open(&self.0, store(ctx).now()) { RoundStatus::Open } else { RoundStatus::Closed }
+    }
+
+    /// When the round opened.
+    async fn opened_at(&self) -> DateTime<Utc> {
+        self.0.opened_at
+    }
+
+    /// When the round stops taking answers.
+    async fn closes_at(&self) -> DateTime<Utc> {
+        self.0.closes_at
+    }
+
+    /// When a facilitator closed it early, if so.
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+
+    /// The questions: the six standard ones (stable keys) and any custom ones.
+    async fn questions(&self, ctx: &Context<'_>) -> Result<Vec<AlignmentQuestion>> {
+        let rows = loaders::from_context(ctx).load_one(QuestionsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(|q| AlignmentQuestion { key: q.key, text: q.text }).collect())
+    }
+
+    /// Whether you are invited to answer.
+    async fn invited(&self, ctx: &Context<'_>) -> Result<bool> {
+        let store = store(ctx);
+        Ok(store.invitation(self.0.id, store.actor().person_id).await?.is_some())
+    }
+
+    /// Your own answers, if you answered; nobody else can see them.
+    async fn my_answers(&self, ctx: &Context<'_>) -> Result<Vec<MyAnswer>> {
+        let answers = store(ctx).own_answers(self.0.id).await?;
+        Ok(answers
+            .into_iter()
+            .map(|(question_key, score, comment)| MyAnswer { question_key, score, comment })
+            .collect())
+    }
+
+    /// The results as you may see them: facilitators always, with per-partner
+    /// figures; others only after the round closed, network-wide figures only
+    /// with at least 3 respondents, per-partner figures only when every partner
+    /// has at least 3. Null while you may not see results yet.
+    async fn results(&self, ctx: &Context<'_>) -> Result<Option<AlignmentResults>> {
+        Ok(service::results(store(ctx), &self.0).await?.map(AlignmentResults))
+    }
+}
+
+connection!(
+    AlignmentRound,
+    AlignmentRoundConnection,
+    AlignmentRoundEdge,
+    "A page of alignment rounds, newest first.",
+    "An alignment round in a list, with its cursor."
+);
+
+/// One question of a round.
+#[derive(SimpleObject)]
+pub struct AlignmentQuestion {
+    /// Stable key: GOAL_CLARITY, GOAL_SHARED, WAY_OF_WORKING, BACKING, FOCUS,
+    /// RESULTS, or a custom key.
+    pub key: String,
+    /// The statement people score from 1 (disagree) to 5 (agree).
+    pub text: String,
+}
+
+/// One of your own answers.
+#[derive(SimpleObject)]
+pub struct MyAnswer {
+    /// The question's key.
+    pub question_key: String,
+    /// Your score, 1 to 5.
+    pub score: i32,
+    /// Your comment, if any.
+    pub comment: Option<String>,
+}
+
+pub struct AlignmentResults(service::VisibleResults);
+
+/// A round's results: figures per question, per partner, and the
+/// partner-weighted alignment index.
+#[Object]
+impl AlignmentResults {
+    /// People who answered.
+    async fn respondent_count(&self) -> u64 {
+        self.0.results.respondents
+    }
+
+    /// People invited.
+    async fn invited_count(&self) -> u64 {
+        self.0.results.invited
+    }
+
+    /// Respondents / invited.
+    async fn response_rate(&self) -> f64 {
+        let r = &self.0.results;
+        if r.invited == 0 { 0.0 } else { r.respondents as f64 / r.invited as f64 }
+    }
+
+    /// How closely views agree, 0 to 1, with every partner weighing equally
+    /// (forty staff of one partner don't outweigh one representative of
+    /// another): `1 − mean over questions of σ_q / 2`, where σ_q is the
+    /// population standard deviation of question q's scores in which each
+    /// partner that answered q has the same total weight, shared equally by its
+    /// answers. 2 is the largest possible deviation on the 1–5 scale, so 1 means
+    /// everyone gave the same score and 0 that views are split to the extremes.
+    /// Null when there are no (visible) answers.
+    async fn alignment_index(&self) -> Option<f64> {
+        self.0.results.alignment_index
+    }
+
+    /// This round's index minus the previous round's, when both are known.
+    async fn alignment_index_change(&self) -> Option<f64> {
+        self.0.index_change
+    }
+
+    /// Figures per question over all answers.
+    async fn questions(&self) -> Vec<QuestionResult> {
+        self.0.results.questions.iter().cloned().map(QuestionResult).collect()
+    }
+
+    /// Whether per-partner figures are included (see `partners`).
+    async fn per_partner_figures_shown(&self) -> bool {
+        self.0.per_partner
+    }
+
+    /// Figures per partner. Empty unless you facilitate the network or every
+    /// partner had at least 3 respondents, so that no partner's figures can be
+    /// derived by subtracting the others' from the totals.
+    async fn partners(&self) -> Vec<PartnerResult> {
+        self.0.results.partners.iter().cloned().map(PartnerResult).collect()
+    }
+}
+
+pub struct QuestionResult(QuestionFigures);
+
+/// How one question was answered, over all answers.
+#[Object]
+impl QuestionResult {
+    /// The question's key.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// The mean score.
+    async fn mean(&self) -> f64 {
+        self.0.mean
+    }
+
+    /// The population standard deviation of the scores.
+    async fn standard_deviation(&self) -> f64 {
+        self.0.standard_deviation
+    }
+
+    /// The lowest score given.
+    async fn min(&self) -> i32 {
+        self.0.min
+    }
+
+    /// The highest score given.
+    async fn max(&self) -> i32 {
+        self.0.max
+    }
+
+    /// How many answered it.
+    async fn answer_count(&self) -> u64 {
+        self.0.answer_count
+    }
+}
+
+pub struct PartnerResult(PartnerFigures);
+
+/// How one partner's people answered, aggregated.
+#[Object]
+impl PartnerResult {
+    /// The partner.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    }
+
+    /// The mean of all the partner's scores; null without respondents.
+    async fn mean(&self) -> Option<f64> {
+        self.0.mean
+    }
+
+    /// The partner's mean per question.
+    async fn question_means(&self) -> Vec<QuestionMean> {
+        self.0.question_means.iter().map(|(key, mean)| QuestionMean { key: key.clone(), mean: *mean }).collect()
+    }
+
+    /// The partner's people who answered.
+    async fn respondent_count(&self) -> u64 {
+        self.0.respondents
+    }
+
+    /// The partner's people invited.
+    async fn invited_count(&self) -> u64 {
+        self.0.invited
+    }
+
+    /// Respondents / invited for this partner.
+    async fn response_rate(&self) -> f64 {
+        self.0.response_rate()
+    }
+}
+
+/// A partner's mean for one question.
+#[derive(SimpleObject)]
+pub struct QuestionMean {
+    /// The question's key.
+    pub key: String,
+    /// The partner's mean score.
+    pub mean: f64,
+}
+
+/// A custom question for a round.
+#[derive(InputObject)]
+pub struct CustomQuestionInput {
+    /// UPPER_SNAKE_CASE key, 2 to 64 characters, not a standard key.
+    pub key: String,
+    /// The statement to score, 1 to 10,000 characters.
+    pub text: String,
+}
+
+/// Opens an alignment round.
+#[derive(InputObject)]
+pub struct OpenAlignmentRoundInput {
+    /// The network.
+    pub network_id: ID,
+    /// When the round stops taking answers; in the future.
+    pub closes_at: DateTime<Utc>,
+    /// Questions beyond the six standard ones.
+    #[graphql(default, validator(max_items = 20))]
+    pub custom_questions: Vec<CustomQuestionInput>,
+    /// Who is invited; by default everyone with a current position in an ACTIVE partner.
+    #[graphql(validator(max_items = 100))]
+    pub invitee_ids: Option<Vec<ID>>,
+}
+
+/// The result of `openAlignmentRound`.
+#[derive(SimpleObject)]
+pub struct OpenAlignmentRoundPayload {
+    /// The new round.
+    pub alignment_round: AlignmentRound,
+}
+
+/// One answer.
+#[derive(InputObject)]
+pub struct AlignmentAnswerInput {
+    /// The question's key.
+    pub question_key: String,
+    /// 1 (disagree) to 5 (agree).
+    pub score: i32,
+    /// An optional comment, at most 2,000 characters.
+    pub comment: Option<String>,
+}
+
+/// Answers every question of a round; a second submission replaces the first.
+#[derive(InputObject)]
+pub struct SubmitAlignmentResponseInput {
+    /// The round.
+    pub round_id: ID,
+    /// One answer per question.
+    #[graphql(validator(max_items = 100))]
+    pub answers: Vec<AlignmentAnswerInput>,
+}
+
+/// The result of `submitAlignmentResponse`.
+#[derive(SimpleObject)]
+pub struct SubmitAlignmentResponsePayload {
+    /// The round; `myAnswers` shows what you submitted.
+    pub alignment_round: AlignmentRound,
+}
+
+/// Closes a round before `closesAt`.
+#[derive(InputObject)]
+pub struct CloseAlignmentRoundInput {
+    /// The round.
+    pub round_id: ID,
+}
+
+/// The result of `closeAlignmentRound`.
+#[derive(SimpleObject)]
+pub struct CloseAlignmentRoundPayload {
+    /// The closed round.
+    pub alignment_round: AlignmentRound,
+}
+
+#[derive(Default)]
+pub struct AlignmentMutation;
+
+#[Object]
+impl AlignmentMutation {
+    /// Opens a round. Facilitators of the network.
+    async fn open_alignment_round(
+        &self,
+        ctx: &Context<'_>,
+        input: OpenAlignmentRoundInput,
+    ) -> Result<OpenAlignmentRoundPayload> {
+        let invitee_ids =
+            input.invitee_ids.map(|ids| ids::decode_ids("inviteeIds", &ids, NodeType::Person)).transpose()?;
+        let round = service::open(
+            store(ctx),
+            service::OpenRound {
+                network_id: ids::decode_id("networkId", &input.network_id, NodeType::Network)?,
+                closes_at: input.closes_at,
+                custom_questions: input
+                    .custom_questions
+                    .into_iter()
+                    .map(|q| service::CustomQuestion { key: q.key, text: q.text })
+                    .collect(),
+                invitee_ids,
+            },
+        )
+        .await?;
+        Ok(OpenAlignmentRoundPayload { alignment_round: AlignmentRound(round) })
+    }
+
+    /// Answers a round. Invitees only, while it is open.
+    async fn submit_alignment_response(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitAlignmentResponseInput,
+    ) -> Result<SubmitAlignmentResponsePayload> {
+        let round = service::submit(
+            store(ctx),
+            ids::decode_id("roundId", &input.round_id, NodeType::AlignmentRound)?,
+            input
+                .answers
+                .into_iter()
+                .map(|a| service::Answer { question_key: a.question_key, score: a.score, comment: a.comment })
+                .collect(),
+        )
+        .await?;
+        Ok(SubmitAlignmentResponsePayload { alignment_round: AlignmentRound(round) })
+    }
+
+    /// Closes a round. Facilitators of the network.
+    async fn close_alignment_round(
+        &self,
+        ctx: &Context<'_>,
+        input: CloseAlignmentRoundInput,
+    ) -> Result<CloseAlignmentRoundPayload> {
+        let round =
+            service::close(store(ctx), ids::decode_id("roundId", &input.round_id, NodeType::AlignmentRound)?).await?;
+        Ok(CloseAlignmentRoundPayload { alignment_round: AlignmentRound(round) })
+    }
+}

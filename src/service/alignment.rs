@@ -1,0 +1,213 @@
+//! Alignment rounds: open, answer, close, and read results under the
+//! anonymity rules.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use entity::{RoundStatus, alignment_round};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::alignment::{self, RoundResults, STANDARD_QUESTIONS};
+use crate::domain::events::EventKind;
+use crate::domain::values::Text;
+use crate::domain::{AppError, AppResult, policy};
+use crate::store::alignment::NewAnswer;
+use crate::store::{NewEvent, Store};
+
+const MAX_CUSTOM_QUESTIONS: usize = 20;
+const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// Whether a round still takes answers at `now`.
+pub fn is_open(round: &alignment_round::Model, now: DateTime<Utc>) -> bool {
+    round.status == RoundStatus::Open && now < round.closes_at
+}
+
+pub struct CustomQuestion {
+    pub key: String,
+    pub text: String,
+}
+
+pub struct OpenRound {
+    pub network_id: Uuid,
+    pub closes_at: DateTime<Utc>,
+    pub custom_questions: Vec<CustomQuestion>,
+    /// Explicit invitees; `None` invites everyone with a current position in
+    /// an ACTIVE partner.
+    pub invitee_ids: Option<Vec<Uuid>>,
+}
+
+pub async fn open(store: &Store, input: OpenRound) -> AppResult<alignment_round::Model> {
+    let network = store.network(input.network_id).await?;
+    policy::require_facilitator(store.actor(), network.id)?;
+    let now = store.now();
+    if input.closes_at <= now {
+        return Err(AppError::bad_input("closesAt", "a round must close in the future"));
+    }
+    if input.custom_questions.len() > MAX_CUSTOM_QUESTIONS {
+        return Err(AppError::bad_input("customQuestions", format!("at most {MAX_CUSTOM_QUESTIONS} custom questions")));
+    }
+    let mut questions: Vec<(String, String)> =
+        STANDARD_QUESTIONS.iter().map(|(key, text)| ((*key).to_owned(), (*text).to_owned())).collect();
+    for custom in input.custom_questions {
+        let key = alignment::check_custom_key(&custom.key)?;
+        if questions.iter().any(|(existing, _)| *existing == key) {
+            return Err(AppError::bad_input("customQuestions.key", format!("{key} is asked twice")));
+        }
+        questions.push((key, Text::parse("customQuestions.text", &custom.text)?.into_inner()));
+    }
+    if store.running_round(network.id, now).await?.is_some() {
+        return Err(AppError::conflict("the network already has an open round; close it first"));
+    }
+    let eligible = store.default_invitees(network.id).await?;
+    let invitees = match input.invitee_ids {
+        None => eligible,
+        Some(ids) => {
+            let by_person: HashMap<Uuid, Uuid> = eligible.into_iter().collect();
+            let mut chosen = Vec::with_capacity(ids.len());
+            for id in ids.into_iter().collect::<HashSet<_>>() {
+                let organisation = by_person.get(&id).ok_or_else(|| {
+                    AppError::bad_input("inviteeIds", "an invitee needs a current position in an active partner")
+                })?;
+                chosen.push((id, *organisation));
+            }
+            chosen.sort_unstable();
+            chosen
+        }
+    };
+    if invitees.is_empty() {
+        return Err(AppError::bad_input("inviteeIds", "a round needs at least one invitee"));
+    }
+    let round = store.insert_round(network.id, input.closes_at, &questions, &invitees).await?;
+    let mut event = NewEvent::new(
+        EventKind::AlignmentRoundOpened,
+        round.id,
+        json!({ "closesAt": round.closes_at, "questions": questions.iter().map(|(k, _)| k).collect::<Vec<_>>(), "invited": invitees.len() }),
+    );
+    event.network_id = Some(network.id);
+    store.record_event(event).await?;
+    Ok(round)
+}
+
+pub struct Answer {
+    pub question_key: String,
+    pub score: i32,
+    pub comment: Option<String>,
+}
+
+/// An invitee answers every question; a second submission replaces the first.
+pub async fn submit(store: &Store, round_id: Uuid, answers: Vec<Answer>) -> AppResult<alignment_round::Model> {
+    let round = store.round(round_id).await?;
+    let organisation = store
+        .invitation(round.id, store.actor().person_id)
+        .await?
+        .ok_or_else(|| AppError::forbidden("only people invited to this round may answer it"))?;
+    if !is_open(&round, store.now()) {
+        return Err(AppError::conflict("the round is closed"));
+    }
+    let keys: Vec<String> = store.questions_of(&[round.id]).await?.into_iter().map(|q| q.key).collect();
+    let mut seen = HashSet::new();
+    let mut checked = Vec::with_capacity(answers.len());
+    for answer in answers {
+        if !keys.contains(&answer.question_key) {
+            return Err(AppError::bad_input(
+                "answers.questionKey",
+                format!("{} is not a question of this round", answer.question_key),
+            ));
+        }
+        if !seen.insert(answer.question_key.clone()) {
+            return Err(AppError::bad_input(
+                "answers.questionKey",
+                format!("{} is answered twice", answer.question_key),
+            ));
+        }
+        let comment = match answer.comment.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) if text.chars().count() > MAX_COMMENT_CHARS => {
+                return Err(AppError::bad_input(
+                    "answers.comment",
+                    format!("a comment is at most {MAX_COMMENT_CHARS} characters"),
+                ));
+            }
+            Some(text) => Some(text.to_owned()),
+        };
+        checked.push(NewAnswer {
+            question_key: answer.question_key,
+            score: alignment::check_score(answer.score)?,
+            comment,
+        });
+    }
+    if let Some(missing) = keys.iter().find(|k| !seen.contains(*k)) {
+        return Err(AppError::bad_input("answers", format!("{missing} is not answered; every question needs a score")));
+    }
+    store.replace_response(round.id, organisation, checked).await?;
+    // Who answered is not part of the trail: the event names the round only.
+    let mut event = NewEvent::new(EventKind::AlignmentResponseSubmitted, round.id, json!({}));
+    event.network_id = Some(round.network_id);
+    event.anonymous = true;
+    store.record_event(event).await?;
+    Ok(round)
+}
+
+pub async fn close(store: &Store, round_id: Uuid) -> AppResult<alignment_round::Model> {
+    let round = store.round(round_id).await?;
+    policy::require_facilitator(store.actor(), round.network_id)?;
+    let round = store.close_round(round.id).await?;
+    let mut event = NewEvent::new(EventKind::AlignmentRoundClosed, round.id, json!({}));
+    event.network_id = Some(round.network_id);
+    store.record_event(event).await?;
+    Ok(round)
+}
+
+/// Results as the viewer may see them.
+pub struct VisibleResults {
+    pub results: RoundResults,
+    /// Per-partner figures are included.
+    pub per_partner: bool,
+    /// The change of the alignment index against the previous round, as far as
+    /// both are visible.
+    pub index_change: Option<f64>,
+}
+
+async fn compute(store: &Store, round: &alignment_round::Model) -> AppResult<RoundResults> {
+    let keys: Vec<String> = store.questions_of(&[round.id]).await?.into_iter().map(|q| q.key).collect();
+    let sums = store.round_sums(round.id).await?;
+    let invited = store.invited_counts(round.id).await?;
+    let respondents = store.respondent_counts(round.id).await?;
+    Ok(alignment::compute(&keys, &sums, &invited, &respondents))
+}
+
+/// Facilitators (and admins) see everything, also while the round runs. Others
+/// see results only once it has closed: network-wide figures when the network
+/// had enough respondents, per-partner figures only when every partner had.
+/// Below a threshold nothing is shown that could be subtracted from a total.
+pub async fn results(store: &Store, round: &alignment_round::Model) -> AppResult<Option<VisibleResults>> {
+    let actor = store.actor();
+    let privileged = actor.facilitates(round.network_id) || actor.is_admin();
+    if !privileged && is_open(round, store.now()) {
+        return Ok(None);
+    }
+    let results = compute(store, round).await?;
+    let (per_partner, network_wide) = if privileged {
+        (true, true)
+    } else {
+        (results.partner_figures_are_anonymous(), results.network_figures_are_anonymous())
+    };
+    if !network_wide {
+        return Ok(Some(VisibleResults {
+            results: RoundResults { questions: vec![], partners: vec![], alignment_index: None, ..results },
+            per_partner: false,
+            index_change: None,
+        }));
+    }
+    let index_change = match (results.alignment_index, store.previous_round(round).await?) {
+        (Some(index), Some(previous)) => {
+            let before = compute(store, &previous).await?;
+            let visible = privileged || before.network_figures_are_anonymous();
+            before.alignment_index.filter(|_| visible).map(|b| index - b)
+        }
+        _ => None,
+    };
+    let results = if per_partner { results } else { RoundResults { partners: vec![], ..results } };
+    Ok(Some(VisibleResults { results, per_partner, index_change }))
+}

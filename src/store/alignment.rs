@@ -1,0 +1,376 @@
+//! Alignment rounds: questions, invitees, responses, and the per-(question,
+//! partner) sums that results are computed from.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use entity::{
+    PartnershipStatus, RoundStatus, alignment_answer, alignment_invitee, alignment_question, alignment_response,
+    alignment_round, partnership, position,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::{Direction, Page, PageRequest, Store, visibility};
+use crate::domain::alignment::Sums;
+use crate::domain::{AppError, AppResult};
+
+/// One answer as submitted, already checked.
+#[derive(Debug, Clone)]
+pub struct NewAnswer {
+    pub question_key: String,
+    pub score: i32,
+    pub comment: Option<String>,
+}
+
+impl Store {
+    fn visible_rounds(&self) -> sea_orm::Select<alignment_round::Entity> {
+        self.scoped::<alignment_round::Entity>().filter(visibility::alignment_rounds(self.actor()))
+    }
+
+    /// A network's rounds, newest first.
+    pub async fn rounds_page_of_network(
+        &self,
+        network_id: Uuid,
+        page: PageRequest,
+    ) -> AppResult<Page<alignment_round::Model>> {
+        let query = self.visible_rounds().filter(alignment_round::Column::NetworkId.eq(network_id));
+        self.keyset_page_in(query, alignment_round::Column::Id, page, Direction::NewestFirst).await
+    }
+
+    pub async fn rounds_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<alignment_round::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_rounds()
+            .filter(alignment_round::Column::Id.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading rounds by id")?)
+    }
+
+    pub async fn round(&self, id: Uuid) -> AppResult<alignment_round::Model> {
+        self.rounds_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("alignment round"))
+    }
+
+    /// The network's round that still takes answers at `now`, if any.
+    pub async fn running_round(
+        &self,
+        network_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> AppResult<Option<alignment_round::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<alignment_round::Entity>()
+            .filter(alignment_round::Column::NetworkId.eq(network_id))
+            .filter(alignment_round::Column::Status.eq(RoundStatus::Open))
+            .filter(alignment_round::Column::ClosesAt.gt(now))
+            .one(&*tx)
+            .await
+            .context("looking for a running round")?)
+    }
+
+    /// The latest round of the network that closed before `round` opened.
+    pub async fn previous_round(&self, round: &alignment_round::Model) -> AppResult<Option<alignment_round::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<alignment_round::Entity>()
+            .filter(alignment_round::Column::NetworkId.eq(round.network_id))
+            .filter(alignment_round::Column::Id.lt(round.id))
+            .order_by_desc(alignment_round::Column::Id)
+            .one(&*tx)
+            .await
+            .context("looking up the previous round")?)
+    }
+
+    /// (person, organisation) for every person with a current position in an
+    /// ACTIVE partner of the network; a person in two partners counts for the
+    /// first (by organisation id), so nobody is invited twice.
+    pub async fn default_invitees(&self, network_id: Uuid) -> AppResult<Vec<(Uuid, Uuid)>> {
+        let tx = self.tx()?;
+        let partners: Vec<Uuid> = self
+            .partner_organisation_ids(network_id, &[PartnershipStatus::Active])
+            .await?
+            .into_iter()
+            .map(|(_, organisation)| organisation)
+            .collect();
+        let mut rows: Vec<(Uuid, Uuid)> = self
+            .scoped::<position::Entity>()
+            .select_only()
+            .column(position::Column::PersonId)
+            .column(position::Column::OrganisationId)
+            .filter(position::Column::OrganisationId.is_in(partners))
+            .filter(visibility::position_current(self.actor().today))
+            .order_by_asc(position::Column::PersonId)
+            .order_by_asc(position::Column::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("finding a round's invitees")?;
+        rows.dedup_by_key(|(person, _)| *person);
+        Ok(rows)
+    }
+
+    pub async fn insert_round(
+        &self,
+        network_id: Uuid,
+        closes_at: DateTime<Utc>,
+        questions: &[(String, String)],
+        invitees: &[(Uuid, Uuid)],
+    ) -> AppResult<alignment_round::Model> {
+        let tx = self.tx()?;
+        let model = alignment_round::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            network_id,
+            status: RoundStatus::Open,
+            opened_at: self.now(),
+            closes_at,
+            closed_at: None,
+        };
+        alignment_round::Entity::insert(alignment_round::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a round")?;
+        alignment_question::Entity::insert_many(questions.iter().enumerate().map(|(position, (key, text))| {
+            alignment_question::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                tenant_id: Set(self.tenant_id()),
+                round_id: Set(model.id),
+                key: Set(key.clone()),
+                text: Set(text.clone()),
+                position: Set(position as i32),
+            }
+        }))
+        .exec_without_returning(&*tx)
+        .await
+        .context("inserting a round's questions")?;
+        if !invitees.is_empty() {
+            alignment_invitee::Entity::insert_many(invitees.iter().map(|(person_id, organisation_id)| {
+                alignment_invitee::ActiveModel {
+                    round_id: Set(model.id),
+                    person_id: Set(*person_id),
+                    tenant_id: Set(self.tenant_id()),
+                    organisation_id: Set(*organisation_id),
+                }
+            }))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a round's invitees")?;
+        }
+        Ok(model)
+    }
+
+    pub async fn questions_of(&self, round_ids: &[Uuid]) -> AppResult<Vec<alignment_question::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<alignment_question::Entity>()
+            .filter(alignment_question::Column::RoundId.is_in(round_ids.iter().copied()))
+            .order_by_asc(alignment_question::Column::Position)
+            .all(&*tx)
+            .await
+            .context("loading questions")?)
+    }
+
+    /// The organisation the person answers for in this round, if invited.
+    pub async fn invitation(&self, round_id: Uuid, person_id: Uuid) -> AppResult<Option<Uuid>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<alignment_invitee::Entity>()
+            .select_only()
+            .column(alignment_invitee::Column::OrganisationId)
+            .filter(alignment_invitee::Column::RoundId.eq(round_id))
+            .filter(alignment_invitee::Column::PersonId.eq(person_id))
+            .into_tuple::<Uuid>()
+            .one(&*tx)
+            .await
+            .context("looking up an invitation")?)
+    }
+
+    /// Stores the person's answers, replacing an earlier submission.
+    pub async fn replace_response(
+        &self,
+        round_id: Uuid,
+        organisation_id: Uuid,
+        answers: Vec<NewAnswer>,
+    ) -> AppResult<alignment_response::Model> {
+        let tx = self.tx()?;
+        let person_id = self.actor().person_id;
+        let earlier: Vec<Uuid> = self
+            .scoped::<alignment_response::Entity>()
+            .select_only()
+            .column(alignment_response::Column::Id)
+            .filter(alignment_response::Column::RoundId.eq(round_id))
+            .filter(alignment_response::Column::PersonId.eq(person_id))
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("finding an earlier response")?;
+        if !earlier.is_empty() {
+            alignment_answer::Entity::delete_many()
+                .filter(alignment_answer::Column::TenantId.eq(self.tenant_id()))
+                .filter(alignment_answer::Column::ResponseId.is_in(earlier.iter().copied()))
+                .exec(&*tx)
+                .await
+                .context("removing earlier answers")?;
+            alignment_response::Entity::delete_many()
+                .filter(alignment_response::Column::TenantId.eq(self.tenant_id()))
+                .filter(alignment_response::Column::Id.is_in(earlier.iter().copied()))
+                .exec(&*tx)
+                .await
+                .context("removing an earlier response")?;
+        }
+        let response = alignment_response::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            round_id,
+            person_id,
+            organisation_id,
+            submitted_at: self.now(),
+        };
+        alignment_response::Entity::insert(alignment_response::ActiveModel::from(response.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a response")?;
+        alignment_answer::Entity::insert_many(answers.into_iter().map(|answer| alignment_answer::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(self.tenant_id()),
+            round_id: Set(round_id),
+            response_id: Set(response.id),
+            organisation_id: Set(organisation_id),
+            question_key: Set(answer.question_key),
+            score: Set(answer.score),
+            comment: Set(answer.comment),
+        }))
+        .exec_without_returning(&*tx)
+        .await
+        .context("inserting answers")?;
+        Ok(response)
+    }
+
+    /// The viewer's own answers to a round: (question key, score, comment).
+    pub async fn own_answers(&self, round_id: Uuid) -> AppResult<Vec<(String, i32, Option<String>)>> {
+        let tx = self.tx()?;
+        let response: Option<Uuid> = self
+            .scoped::<alignment_response::Entity>()
+            .select_only()
+            .column(alignment_response::Column::Id)
+            .filter(alignment_response::Column::RoundId.eq(round_id))
+            .filter(alignment_response::Column::PersonId.eq(self.actor().person_id))
+            .into_tuple()
+            .one(&*tx)
+            .await
+            .context("finding the viewer's response")?;
+        let Some(response) = response else { return Ok(Vec::new()) };
+        Ok(self
+            .scoped::<alignment_answer::Entity>()
+            .select_only()
+            .column(alignment_answer::Column::QuestionKey)
+            .column(alignment_answer::Column::Score)
+            .column(alignment_answer::Column::Comment)
+            .filter(alignment_answer::Column::ResponseId.eq(response))
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("loading the viewer's answers")?)
+    }
+
+    /// Closes a round that is open, as a compare-and-set.
+    pub async fn close_round(&self, id: Uuid) -> AppResult<alignment_round::Model> {
+        let tx = self.tx()?;
+        let now = self.now();
+        let result = alignment_round::Entity::update_many()
+            .col_expr(alignment_round::Column::Status, Expr::value(RoundStatus::Closed))
+            .col_expr(alignment_round::Column::ClosedAt, Expr::value(now))
+            .filter(alignment_round::Column::TenantId.eq(self.tenant_id()))
+            .filter(alignment_round::Column::Id.eq(id))
+            .filter(alignment_round::Column::Status.eq(RoundStatus::Open))
+            .filter(alignment_round::Column::ClosesAt.gt(now))
+            .exec(&*tx)
+            .await
+            .context("closing a round")?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict("the round is already closed"));
+        }
+        self.round(id).await
+    }
+
+    /// Count, sum, sum of squares, min and max of the scores per (question,
+    /// partner), aggregated in the database.
+    pub async fn round_sums(&self, round_id: Uuid) -> AppResult<BTreeMap<(String, Uuid), Sums>> {
+        let tx = self.tx()?;
+        let score = || Expr::col(alignment_answer::Column::Score);
+        let rows: Vec<(String, Uuid, i64, i64, i64, i32, i32)> = self
+            .scoped::<alignment_answer::Entity>()
+            .select_only()
+            .column(alignment_answer::Column::QuestionKey)
+            .column(alignment_answer::Column::OrganisationId)
+            .column_as(score().count(), "n")
+            .column_as(Expr::expr(score()).sum().cast_as("BIGINT"), "total")
+            .column_as(Expr::expr(score().mul(score())).sum().cast_as("BIGINT"), "squares")
+            .column_as(score().min(), "lowest")
+            .column_as(score().max(), "highest")
+            .filter(alignment_answer::Column::RoundId.eq(round_id))
+            .group_by(alignment_answer::Column::QuestionKey)
+            .group_by(alignment_answer::Column::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("aggregating a round's answers")?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, organisation, count, sum, squares, min, max)| {
+                ((key, organisation), Sums { count: count as u64, sum, sum_of_squares: squares, min, max })
+            })
+            .collect())
+    }
+
+    /// Invitees per partner.
+    pub async fn invited_counts(&self, round_id: Uuid) -> AppResult<BTreeMap<Uuid, u64>> {
+        let tx = self.tx()?;
+        let rows: Vec<(Uuid, i64)> = self
+            .scoped::<alignment_invitee::Entity>()
+            .select_only()
+            .column(alignment_invitee::Column::OrganisationId)
+            .column_as(Expr::col(alignment_invitee::Column::PersonId).count(), "n")
+            .filter(alignment_invitee::Column::RoundId.eq(round_id))
+            .group_by(alignment_invitee::Column::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("counting invitees")?;
+        Ok(rows.into_iter().map(|(org, n)| (org, n as u64)).collect())
+    }
+
+    /// Respondents per partner.
+    pub async fn respondent_counts(&self, round_id: Uuid) -> AppResult<BTreeMap<Uuid, u64>> {
+        let tx = self.tx()?;
+        let rows: Vec<(Uuid, i64)> = self
+            .scoped::<alignment_response::Entity>()
+            .select_only()
+            .column(alignment_response::Column::OrganisationId)
+            .column_as(Expr::col(alignment_response::Column::Id).count(), "n")
+            .filter(alignment_response::Column::RoundId.eq(round_id))
+            .group_by(alignment_response::Column::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("counting respondents")?;
+        Ok(rows.into_iter().map(|(org, n)| (org, n as u64)).collect())
+    }
+
+    /// Whether the organisation is an ACTIVE partner of the network.
+    pub async fn is_active_partner(&self, network_id: Uuid, organisation_id: Uuid) -> AppResult<bool> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<partnership::Entity>()
+            .filter(partnership::Column::NetworkId.eq(network_id))
+            .filter(partnership::Column::OrganisationId.eq(organisation_id))
+            .filter(partnership::Column::Status.eq(PartnershipStatus::Active))
+            .one(&*tx)
+            .await
+            .context("checking a partnership")?
+            .is_some())
+    }
+}
