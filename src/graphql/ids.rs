@@ -8,54 +8,47 @@ use uuid::Uuid;
 
 use crate::domain::{AppError, AppResult};
 
-/// The types that implement `Node`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeType {
-    Organisation,
-    GoverningBody,
-    Person,
-    Position,
-    Network,
-    CharterVersion,
-    Partnership,
-    Representation,
-    Expectation,
-    AlignmentRound,
+/// Defines [`NodeType`] from one list, so a type's wire name, its noun in
+/// messages and its membership of `ALL` cannot drift apart.
+macro_rules! node_types {
+    ($($variant:ident => $noun:literal),* $(,)?) => {
+        /// The types that implement `Node`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum NodeType {
+            $($variant),*
+        }
+
+        impl NodeType {
+            const ALL: &'static [NodeType] = &[$(NodeType::$variant),*];
+
+            /// The type name inside a global id (the GraphQL type's name).
+            fn name(self) -> &'static str {
+                match self {
+                    $(NodeType::$variant => stringify!($variant)),*
+                }
+            }
+
+            /// What a NOT_FOUND for this type says.
+            pub fn noun(self) -> &'static str {
+                match self {
+                    $(NodeType::$variant => $noun),*
+                }
+            }
+        }
+    };
 }
 
-impl NodeType {
-    const ALL: [NodeType; 4] = [NodeType::Organisation, NodeType::GoverningBody, NodeType::Person, NodeType::Position];
-
-    fn name(self) -> &'static str {
-        match self {
-            NodeType::Organisation => "Organisation",
-            NodeType::GoverningBody => "GoverningBody",
-            NodeType::Person => "Person",
-            NodeType::Position => "Position",
-            NodeType::Network => "Network",
-            NodeType::CharterVersion => "CharterVersion",
-            NodeType::Partnership => "Partnership",
-            NodeType::Representation => "Representation",
-            NodeType::Expectation => "Expectation",
-            NodeType::AlignmentRound => "AlignmentRound",
-        }
-    }
-
-    /// What a NOT_FOUND for this type says.
-    pub fn noun(self) -> &'static str {
-        match self {
-            NodeType::Organisation => "organisation",
-            NodeType::GoverningBody => "governing body",
-            NodeType::Person => "person",
-            NodeType::Position => "position",
-            NodeType::Network => "network",
-            NodeType::CharterVersion => "charter version",
-            NodeType::Partnership => "partnership",
-            NodeType::Representation => "representation",
-            NodeType::Expectation => "expectation",
-            NodeType::AlignmentRound => "alignment round",
-        }
-    }
+node_types! {
+    Organisation => "organisation",
+    GoverningBody => "governing body",
+    Person => "person",
+    Position => "position",
+    Network => "network",
+    CharterVersion => "charter version",
+    Partnership => "partnership",
+    Representation => "representation",
+    Expectation => "expectation",
+    AlignmentRound => "alignment round",
 }
 
 pub fn global_id(node_type: NodeType, id: Uuid) -> ID {
@@ -68,7 +61,7 @@ pub fn decode_global_id(field: &str, id: &ID) -> AppResult<(NodeType, Uuid)> {
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let (type_name, uuid) = text.split_once(':').ok_or_else(malformed)?;
-    let node_type = NodeType::ALL.into_iter().find(|t| t.name() == type_name).ok_or_else(malformed)?;
+    let node_type = NodeType::ALL.iter().copied().find(|t| t.name() == type_name).ok_or_else(malformed)?;
     let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
     Ok((node_type, uuid))
 }

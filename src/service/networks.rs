@@ -146,8 +146,10 @@ pub async fn adopt_charter(store: &Store, input: AdoptCharter) -> AppResult<char
 
 pub async fn invite_partner(store: &Store, network_id: Uuid, organisation_id: Uuid) -> AppResult<partnership::Model> {
     let network = store.network(network_id).await?;
-    let organisation = store.organisation(organisation_id).await?;
     policy::require_facilitator(store.actor(), network.id)?;
+    // A facilitator may invite any organisation of the tenant; the invitation
+    // is what makes it visible to them.
+    let organisation = store.organisation_to_invite(organisation_id).await?;
     if network.status == NetworkStatus::Ended {
         return Err(AppError::conflict("the network has ended"));
     }

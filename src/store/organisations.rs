@@ -46,6 +46,19 @@ impl Store {
         self.organisations_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("organisation"))
     }
 
+    /// An organisation of the tenant whether or not the viewer may see it yet:
+    /// only for inviting it into a network, which is what makes it visible to
+    /// the facilitator. Still tenant-scoped.
+    pub async fn organisation_to_invite(&self, id: Uuid) -> AppResult<organisation::Model> {
+        let tx = self.tx()?;
+        self.scoped::<organisation::Entity>()
+            .filter(organisation::Column::Id.eq(id))
+            .one(&*tx)
+            .await
+            .context("looking up an organisation to invite")?
+            .ok_or(AppError::NotFound("organisation"))
+    }
+
     pub async fn insert_organisation(
         &self,
         name: Name,

@@ -418,3 +418,147 @@ pub async fn world(app: &TestApp, tenant: &str) -> World {
         staff_b,
     }
 }
+
+/// A person with a token.
+#[derive(Clone)]
+pub struct Member {
+    pub id: String,
+    pub token: String,
+}
+
+/// A network with three ACTIVE partners (a housing corporation, a municipality
+/// and a care provider), each with a director (its representative) and two
+/// staff, a charter version 1, and an outsider organisation with a director.
+pub struct NetWorld {
+    pub admin: String,
+    pub facilitator: Member,
+    pub network: String,
+    pub orgs: [String; 3],
+    pub partnerships: [String; 3],
+    pub directors: [Member; 3],
+    pub staff: [[Member; 2]; 3],
+    pub outsider_org: String,
+    pub outsider: Member,
+}
+
+impl TestApp {
+    /// Runs an operation that must succeed and returns its `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.gql(token, query, variables).await.data().clone()
+    }
+
+    pub async fn member(&self, admin: &str, tenant: &str, subject: &str, organisation: &str, role: &str) -> Member {
+        let id = self.create_person(admin, subject, subject, Some(&format!("{subject}@example.nl"))).await;
+        self.assign(admin, &id, organisation, role).await;
+        Member { id, token: self.token(tenant, subject) }
+    }
+
+    pub async fn facilitator(&self, admin: &str, tenant: &str, subject: &str) -> Member {
+        let data = self
+            .ok(
+                admin,
+                "mutation($s: String!) { createPerson(input: { subject: $s, name: $s, tenantRole: FACILITATOR }) { person { id } } }",
+                json!({ "s": subject }),
+            )
+            .await;
+        Member {
+            id: data["createPerson"]["person"]["id"].as_str().expect("id").to_owned(),
+            token: self.token(tenant, subject),
+        }
+    }
+
+    pub async fn create_network(&self, facilitator: &str, name: &str) -> String {
+        let data = self
+            .ok(
+                facilitator,
+                "mutation($n: String!) { createNetwork(input: { name: $n, purpose: \"Samen sterker in de regio\" }) { network { id } } }",
+                json!({ "n": name }),
+            )
+            .await;
+        data["createNetwork"]["network"]["id"].as_str().expect("id").to_owned()
+    }
+
+    pub async fn invite(&self, facilitator: &str, network: &str, organisation: &str) -> String {
+        let data = self
+            .ok(
+                facilitator,
+                "mutation($n: ID!, $o: ID!) { invitePartner(input: { networkId: $n, organisationId: $o }) { partnership { id status } } }",
+                json!({ "n": network, "o": organisation }),
+            )
+            .await;
+        data["invitePartner"]["partnership"]["id"].as_str().expect("id").to_owned()
+    }
+
+    pub async fn accept(&self, director: &str, partnership: &str) {
+        self.ok(
+            director,
+            "mutation($p: ID!) { acceptPartnership(input: { partnershipId: $p }) { partnership { status } } }",
+            json!({ "p": partnership }),
+        )
+        .await;
+    }
+
+    pub async fn set_representatives(&self, token: &str, partnership: &str, people: &[&str]) -> Gql {
+        self.gql(
+            token,
+            "mutation($p: ID!, $people: [ID!]!) { setRepresentatives(input: { partnershipId: $p, personIds: $people }) {
+                partnership { representatives { person { id } charterAcknowledged } } } }",
+            json!({ "p": partnership, "people": people }),
+        )
+        .await
+    }
+
+    pub async fn adopt_charter(&self, facilitator: &str, network: &str, goals: &str) -> Value {
+        self.ok(
+            facilitator,
+            "mutation($n: ID!, $g: String!) { adoptCharter(input: { networkId: $n, goals: $g, workingAgreements: \"We besluiten samen.\" }) {
+                charterVersion { id version goals } } }",
+            json!({ "n": network, "g": goals }),
+        )
+        .await["adoptCharter"]["charterVersion"]
+            .clone()
+    }
+}
+
+pub async fn net_world(app: &TestApp, tenant: &str) -> NetWorld {
+    let admin = app.bootstrap(tenant, &format!("{tenant}-admin")).await;
+    let facilitator = app.facilitator(&admin, tenant, &format!("{tenant}-fac")).await;
+    let network = app.create_network(&facilitator.token, "Regio Oost").await;
+    let mut orgs = Vec::new();
+    let mut partnerships = Vec::new();
+    let mut directors = Vec::new();
+    let mut staff = Vec::new();
+    for (i, (name, kind)) in
+        [("Woonstad", "HOUSING_CORPORATION"), ("Gemeente Oost", "MUNICIPALITY"), ("Zorggroep", "CARE_PROVIDER")]
+            .iter()
+            .enumerate()
+    {
+        let org = app.create_organisation(&admin, name, kind).await["id"].as_str().expect("id").to_owned();
+        let director = app.member(&admin, tenant, &format!("{tenant}-dir{i}"), &org, "DIRECTOR").await;
+        let s1 = app.member(&admin, tenant, &format!("{tenant}-staff{i}a"), &org, "STAFF").await;
+        let s2 = app.member(&admin, tenant, &format!("{tenant}-staff{i}b"), &org, "STAFF").await;
+        let partnership = app.invite(&facilitator.token, &network, &org).await;
+        app.accept(&director.token, &partnership).await;
+        app.set_representatives(&director.token, &partnership, &[&director.id]).await.data();
+        orgs.push(org);
+        partnerships.push(partnership);
+        directors.push(director);
+        staff.push([s1, s2]);
+    }
+    app.adopt_charter(&facilitator.token, &network, "Betaalbaar wonen met zorg dichtbij").await;
+    let outsider_org =
+        app.create_organisation(&admin, "Bouwbedrijf", "COMPANY").await["id"].as_str().expect("id").to_owned();
+    let outsider = app.member(&admin, tenant, &format!("{tenant}-outsider"), &outsider_org, "DIRECTOR").await;
+    let array = |v: Vec<String>| -> [String; 3] { v.try_into().expect("three") };
+    NetWorld {
+        admin,
+        facilitator,
+        network,
+        orgs: array(orgs),
+        partnerships: array(partnerships),
+        directors: directors.try_into().unwrap_or_else(|_| panic!("three directors")),
+        staff: staff.try_into().unwrap_or_else(|_| panic!("three staffs")),
+        outsider_org,
+        outsider,
+    }
+}

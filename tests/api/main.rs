@@ -9,6 +9,7 @@ mod governance;
 mod http;
 mod input;
 mod isolation;
+mod networks;
 mod pagination;
 mod roles;
 mod schema;
