@@ -79,3 +79,134 @@ both!(every_mutation_writes_exactly_one_event, |app| {
         }
     }
 });
+
+both!(every_network_mutation_writes_exactly_one_event_and_answers_stay_anonymous, |app| {
+    let w = crate::helpers::net_world(&app, "acme").await;
+    let fac = w.facilitator.token.clone();
+    let dir0 = w.directors[0].token.clone();
+    let other = app.facilitator(&w.admin, "acme", "acme-fac-2").await;
+    let steps: Vec<(&str, String, &str, serde_json::Value)> = vec![
+        (
+            "network.created",
+            fac.clone(),
+            "mutation { createNetwork(input: { name: \"Tweede\", purpose: \"Proef\" }) { network { id } } }",
+            json!({}),
+        ),
+        (
+            "network.updated",
+            fac.clone(),
+            "mutation($n: ID!) { updateNetwork(input: { id: $n, expectedVersion: 1, status: PAUSED }) { network { id } } }",
+            json!({ "n": w.network }),
+        ),
+        (
+            "network.settings_changed",
+            fac.clone(),
+            "mutation($n: ID!) { setNetworkSettings(input: { networkId: $n, ratificationWindowDays: 30 }) { network { id } } }",
+            json!({ "n": w.network }),
+        ),
+        (
+            "network.facilitator_assigned",
+            w.admin.clone(),
+            "mutation($n: ID!, $p: ID!) { assignFacilitator(input: { networkId: $n, personId: $p }) { network { id } } }",
+            json!({ "n": w.network, "p": other.id }),
+        ),
+        (
+            "charter.adopted",
+            fac.clone(),
+            "mutation($n: ID!) { adoptCharter(input: { networkId: $n, goals: \"G\", workingAgreements: \"W\" }) { charterVersion { id } } }",
+            json!({ "n": w.network }),
+        ),
+        (
+            "charter.acknowledged",
+            dir0.clone(),
+            "mutation($p: ID!) { acknowledgeCharter(input: { partnershipId: $p, version: 2 }) { partnership { id } } }",
+            json!({ "p": w.partnerships[0] }),
+        ),
+        (
+            "expectation.recorded",
+            dir0.clone(),
+            "mutation($p: ID!) { recordExpectation(input: { partnershipId: $p, kind: GOAL, text: \"Geheime wens\" }) { expectation { id } } }",
+            json!({ "p": w.partnerships[0] }),
+        ),
+        (
+            "representatives.set",
+            dir0.clone(),
+            "mutation($p: ID!, $s: ID!) { setRepresentatives(input: { partnershipId: $p, personIds: [$s] }) { partnership { id } } }",
+            json!({ "p": w.partnerships[0], "s": w.staff[0][0].id }),
+        ),
+        (
+            "partner.invited",
+            fac.clone(),
+            "mutation($n: ID!, $o: ID!) { invitePartner(input: { networkId: $n, organisationId: $o }) { partnership { id } } }",
+            json!({ "n": w.network, "o": w.outsider_org }),
+        ),
+        (
+            "partner.left",
+            fac.clone(),
+            "mutation($p: ID!) { removePartner(input: { partnershipId: $p, reason: \"Geheime reden\" }) { partnership { id } } }",
+            json!({ "p": w.partnerships[2] }),
+        ),
+        (
+            "alignment_round.opened",
+            fac.clone(),
+            "mutation($n: ID!) { openAlignmentRound(input: { networkId: $n, closesAt: \"2026-04-01T00:00:00Z\" }) { alignmentRound { id } } }",
+            json!({ "n": w.network }),
+        ),
+    ];
+    for (kind, token, query, variables) in steps {
+        let before = app.count("events").await;
+        app.ok(&token, query, variables).await;
+        assert_eq!(app.count("events").await, before + 1, "{kind}: exactly one event");
+        let (written, payload) = last_event(&app).await;
+        assert_eq!(written, kind);
+        assert!(!payload.contains("Geheim"), "{kind}: free text in the payload {payload}");
+    }
+    let invited = app
+        .ok(
+            &w.outsider.token,
+            "query($o: ID!) { node(id: $o) { ... on Organisation { partnerships { id status } } } }",
+            json!({ "o": w.outsider_org }),
+        )
+        .await;
+    let invitation = invited["node"]["partnerships"][0]["id"].as_str().expect("invitation").to_owned();
+    let before = app.count("events").await;
+    app.accept(&w.outsider.token, &invitation).await;
+    assert_eq!(app.count("events").await, before + 1);
+    assert_eq!(last_event(&app).await.0, "partner.joined");
+
+    let round = app
+        .ok(&fac, "query($n: ID!) { network(id: $n) { alignmentRounds { nodes { id } } } }", json!({ "n": w.network }))
+        .await["network"]["alignmentRounds"]["nodes"][0]["id"]
+        .clone();
+    let answers: Vec<serde_json::Value> =
+        ["GOAL_CLARITY", "GOAL_SHARED", "WAY_OF_WORKING", "BACKING", "FOCUS", "RESULTS"]
+            .iter()
+            .map(|k| json!({ "questionKey": k, "score": 4 }))
+            .collect();
+    app.ok(&w.staff[1][0].token, "mutation($r: ID!, $a: [AlignmentAnswerInput!]!) { submitAlignmentResponse(input: { roundId: $r, answers: $a }) { alignmentRound { id } } }", json!({ "r": round, "a": answers })).await;
+    let row = app
+        .db
+        .connection()
+        .query_one_raw(Statement::from_string(
+            app.sql_backend(),
+            "SELECT kind, actor_person_id FROM events ORDER BY id DESC LIMIT 1".to_owned(),
+        ))
+        .await
+        .expect("query")
+        .expect("an event");
+    assert_eq!(row.try_get::<String>("", "kind").expect("kind"), "alignment_response.submitted");
+    assert_eq!(
+        row.try_get::<Option<uuid::Uuid>>("", "actor_person_id").expect("actor"),
+        None,
+        "who answered is not recorded"
+    );
+    let before = app.count("events").await;
+    app.ok(
+        &fac,
+        "mutation($r: ID!) { closeAlignmentRound(input: { roundId: $r }) { alignmentRound { id } } }",
+        json!({ "r": round }),
+    )
+    .await;
+    assert_eq!(app.count("events").await, before + 1);
+    assert_eq!(last_event(&app).await.0, "alignment_round.closed");
+});

@@ -562,3 +562,11 @@ pub async fn net_world(app: &TestApp, tenant: &str) -> NetWorld {
         outsider,
     }
 }
+
+impl TestApp {
+    /// The server's current time (its clock is shared with the test).
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        use eendracht::clock::Clock;
+        self.clock.now()
+    }
+}

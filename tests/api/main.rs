@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod alignment;
 mod auth;
 mod events;
 mod governance;
