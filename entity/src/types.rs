@@ -138,3 +138,55 @@ pub enum RoundStatus {
     #[sea_orm(string_value = "CLOSED")]
     Closed,
 }
+
+/// How far ahead a goal looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum GoalHorizon {
+    #[sea_orm(string_value = "LONG_TERM")]
+    LongTerm,
+    #[sea_orm(string_value = "MID_TERM")]
+    MidTerm,
+}
+
+/// Who a commitment binds: one organisation, a coalition, or the whole network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CommitmentScope {
+    #[sea_orm(string_value = "ORGANISATION")]
+    Organisation,
+    #[sea_orm(string_value = "COALITION")]
+    Coalition,
+    #[sea_orm(string_value = "NETWORK")]
+    Network,
+}
+
+/// A small tangible result, or a larger initiative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CommitmentKind {
+    #[sea_orm(string_value = "QUICK_WIN")]
+    QuickWin,
+    #[sea_orm(string_value = "INITIATIVE")]
+    Initiative,
+}
+
+/// Where a commitment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CommitmentStatus {
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    #[sea_orm(string_value = "AGREED")]
+    Agreed,
+    #[sea_orm(string_value = "IN_PROGRESS")]
+    InProgress,
+    #[sea_orm(string_value = "DELIVERED")]
+    Delivered,
+    #[sea_orm(string_value = "DROPPED")]
+    Dropped,
+}

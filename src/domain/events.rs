@@ -2,85 +2,64 @@
 //! everywhere (timeline, subscriptions, webhooks). Add kinds freely; never
 //! rename one.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    TenantCreated,
-    OrganisationCreated,
-    OrganisationUpdated,
-    GoverningBodiesSet,
-    PersonCreated,
-    PersonUpdated,
-    PositionAssigned,
-    PositionEnded,
-    NetworkCreated,
-    NetworkUpdated,
-    NetworkSettingsChanged,
-    FacilitatorAssigned,
-    CharterAdopted,
-    CharterAcknowledged,
-    PartnerInvited,
-    PartnerJoined,
-    PartnerLeft,
-    RepresentativesSet,
-    ExpectationRecorded,
-    AlignmentRoundOpened,
-    AlignmentResponseSubmitted,
-    AlignmentRoundClosed,
+/// Defines [`EventKind`] from one list of variants and wire names.
+macro_rules! event_kinds {
+    ($($variant:ident => $wire:literal),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventKind {
+            $($variant),*
+        }
+
+        impl EventKind {
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
+
+            pub fn wire_name(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => $wire),*
+                }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    TenantCreated => "tenant.created",
+    OrganisationCreated => "organisation.created",
+    OrganisationUpdated => "organisation.updated",
+    GoverningBodiesSet => "governing_bodies.set",
+    PersonCreated => "person.created",
+    PersonUpdated => "person.updated",
+    PositionAssigned => "position.assigned",
+    PositionEnded => "position.ended",
+    NetworkCreated => "network.created",
+    NetworkUpdated => "network.updated",
+    NetworkSettingsChanged => "network.settings_changed",
+    FacilitatorAssigned => "network.facilitator_assigned",
+    CharterAdopted => "charter.adopted",
+    CharterAcknowledged => "charter.acknowledged",
+    PartnerInvited => "partner.invited",
+    PartnerJoined => "partner.joined",
+    PartnerLeft => "partner.left",
+    RepresentativesSet => "representatives.set",
+    ExpectationRecorded => "expectation.recorded",
+    AlignmentRoundOpened => "alignment_round.opened",
+    AlignmentResponseSubmitted => "alignment_response.submitted",
+    AlignmentRoundClosed => "alignment_round.closed",
+    GoalCreated => "goal.created",
+    GoalUpdated => "goal.updated",
+    MeetingRecorded => "meeting.recorded",
+    CommitmentProposed => "commitment.proposed",
+    CommitmentPartyAgreed => "commitment.party_agreed",
+    CommitmentAgreed => "commitment.agreed",
+    CommitmentUpdated => "commitment.updated",
+    CommitmentReplanned => "commitment.replanned",
+    CommitmentProgressAdded => "commitment.progress_added",
+    CommitmentStarted => "commitment.started",
+    CommitmentDelivered => "commitment.delivered",
+    CommitmentDropped => "commitment.dropped",
 }
 
 impl EventKind {
-    pub const ALL: &'static [EventKind] = &[
-        EventKind::TenantCreated,
-        EventKind::OrganisationCreated,
-        EventKind::OrganisationUpdated,
-        EventKind::GoverningBodiesSet,
-        EventKind::PersonCreated,
-        EventKind::PersonUpdated,
-        EventKind::PositionAssigned,
-        EventKind::PositionEnded,
-        EventKind::NetworkCreated,
-        EventKind::NetworkUpdated,
-        EventKind::NetworkSettingsChanged,
-        EventKind::FacilitatorAssigned,
-        EventKind::CharterAdopted,
-        EventKind::CharterAcknowledged,
-        EventKind::PartnerInvited,
-        EventKind::PartnerJoined,
-        EventKind::PartnerLeft,
-        EventKind::RepresentativesSet,
-        EventKind::ExpectationRecorded,
-        EventKind::AlignmentRoundOpened,
-        EventKind::AlignmentResponseSubmitted,
-        EventKind::AlignmentRoundClosed,
-    ];
-
-    pub fn wire_name(self) -> &'static str {
-        match self {
-            EventKind::TenantCreated => "tenant.created",
-            EventKind::OrganisationCreated => "organisation.created",
-            EventKind::OrganisationUpdated => "organisation.updated",
-            EventKind::GoverningBodiesSet => "governing_bodies.set",
-            EventKind::PersonCreated => "person.created",
-            EventKind::PersonUpdated => "person.updated",
-            EventKind::PositionAssigned => "position.assigned",
-            EventKind::PositionEnded => "position.ended",
-            EventKind::NetworkCreated => "network.created",
-            EventKind::NetworkUpdated => "network.updated",
-            EventKind::NetworkSettingsChanged => "network.settings_changed",
-            EventKind::FacilitatorAssigned => "network.facilitator_assigned",
-            EventKind::CharterAdopted => "charter.adopted",
-            EventKind::CharterAcknowledged => "charter.acknowledged",
-            EventKind::PartnerInvited => "partner.invited",
-            EventKind::PartnerJoined => "partner.joined",
-            EventKind::PartnerLeft => "partner.left",
-            EventKind::RepresentativesSet => "representatives.set",
-            EventKind::ExpectationRecorded => "expectation.recorded",
-            EventKind::AlignmentRoundOpened => "alignment_round.opened",
-            EventKind::AlignmentResponseSubmitted => "alignment_response.submitted",
-            EventKind::AlignmentRoundClosed => "alignment_round.closed",
-        }
-    }
-
     pub fn from_wire_name(name: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|kind| kind.wire_name() == name)
     }

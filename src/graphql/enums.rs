@@ -126,3 +126,51 @@ pub enum RoundStatus {
     /// Closed by a facilitator or by reaching `closesAt`.
     Closed,
 }
+
+/// How far ahead a goal looks.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::GoalHorizon")]
+pub enum GoalHorizon {
+    /// A long-term ambition (years).
+    LongTerm,
+    /// A mid-term goal on the way.
+    MidTerm,
+}
+
+/// Who a commitment binds.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::CommitmentScope")]
+pub enum CommitmentScope {
+    /// Exactly one organisation.
+    Organisation,
+    /// Two or more partners, but not all.
+    Coalition,
+    /// Every active partner.
+    Network,
+}
+
+/// A small tangible result, or a larger initiative.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::CommitmentKind")]
+pub enum CommitmentKind {
+    /// A small, visible result, due within the network's quick-win window (90 days by default).
+    QuickWin,
+    /// A larger piece of work.
+    Initiative,
+}
+
+/// Where a commitment stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::CommitmentStatus")]
+pub enum CommitmentStatus {
+    /// Proposed; waiting for every party's agreement.
+    Proposed,
+    /// Every party agreed.
+    Agreed,
+    /// Work has started.
+    InProgress,
+    /// Delivered: a result.
+    Delivered,
+    /// Dropped, with a reason.
+    Dropped,
+}

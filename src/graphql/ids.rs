@@ -49,6 +49,9 @@ node_types! {
     Representation => "representation",
     Expectation => "expectation",
     AlignmentRound => "alignment round",
+    Goal => "goal",
+    Meeting => "meeting",
+    Commitment => "commitment",
 }
 
 pub fn global_id(node_type: NodeType, id: Uuid) -> ID {

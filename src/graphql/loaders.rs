@@ -8,8 +8,8 @@ use std::sync::Arc;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    alignment_question, alignment_round, charter_version, expectation, governing_body, network, organisation,
-    partnership, person, position, representation,
+    alignment_question, alignment_round, charter_version, commitment, commitment_party, expectation, goal,
+    governing_body, meeting, meeting_attendee, network, organisation, partnership, person, position, representation,
 };
 use uuid::Uuid;
 
@@ -82,6 +82,18 @@ pub struct ExpectationsOf(pub Uuid);
 /// An organisation's partnerships, every period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PartnershipsOf(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GoalId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MeetingId(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommitmentId(pub Uuid);
+/// A commitment's current parties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartiesOf(pub Uuid);
+/// A meeting's attendees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AttendeesOf(pub Uuid);
 /// A round's questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuestionsOf(pub Uuid);
@@ -111,6 +123,9 @@ by_id_loader!(RepresentationId, representation::Model, representations_by_ids);
 by_id_loader!(CharterVersionId, charter_version::Model, charter_versions_by_ids);
 by_id_loader!(ExpectationId, expectation::Model, expectations_by_ids);
 by_id_loader!(RoundId, alignment_round::Model, rounds_by_ids);
+by_id_loader!(GoalId, goal::Model, goals_by_ids);
+by_id_loader!(MeetingId, meeting::Model, meetings_by_ids);
+by_id_loader!(CommitmentId, commitment::Model, commitments_by_ids);
 
 /// Groups rows under the key they belong to; keys without rows get an empty list.
 fn group<K, V>(keys: &[K], rows: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>>
@@ -180,6 +195,8 @@ list_loader!(CharterVersionsOf, charter_version::Model, |store, ids| store.chart
 list_loader!(ExpectationsOf, expectation::Model, |store, ids| store.expectations_of(&ids), |row| row.partnership_id);
 list_loader!(PartnershipsOf, partnership::Model, |store, ids| store.partnerships_of_organisations(&ids), |row| row
     .organisation_id);
+list_loader!(PartiesOf, commitment_party::Model, |store, ids| store.parties_of(&ids), |row| row.commitment_id);
+list_loader!(AttendeesOf, meeting_attendee::Model, |store, ids| store.attendees_of(&ids), |row| row.meeting_id);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
 
 impl Loader<FacilitatorsOf> for StoreLoader {

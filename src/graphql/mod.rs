@@ -14,6 +14,7 @@ mod organisations;
 mod people;
 mod scalars;
 mod viewer;
+mod work;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 
@@ -37,6 +38,7 @@ pub struct Mutation(
     people::PeopleMutation,
     networks::NetworkMutation,
     alignment::AlignmentMutation,
+    work::WorkMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

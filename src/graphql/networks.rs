@@ -123,6 +123,40 @@ impl Network {
         Ok(ids.iter().filter_map(|id| people.get(&PersonId(*id)).cloned().map(Person)).collect())
     }
 
+    /// The network's goals, oldest first.
+    #[graphql(complexity = "connection::cost(first, child_complexity)")]
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> Result<super::work::GoalConnection> {
+        super::work::network_goals(ctx, self.0.id, first, after).await
+    }
+
+    /// The network's meetings, newest first.
+    #[graphql(complexity = "connection::cost(first, child_complexity)")]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> Result<super::work::MeetingConnection> {
+        super::work::network_meetings(ctx, self.0.id, first, after).await
+    }
+
+    /// The network's commitments, oldest first, filtered.
+    #[graphql(complexity = "connection::cost(first, child_complexity)")]
+    async fn commitments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Filters; all given ones apply.")] filter: Option<super::work::CommitmentFilter>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> Result<super::work::CommitmentConnection> {
+        super::work::network_commitments(ctx, self.0.id, filter, first, after).await
+    }
+
     /// The network's alignment rounds, newest first.
     #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn alignment_rounds(

@@ -9,9 +9,11 @@ use super::loaders::{
     self, BodyId, CharterVersionId, ExpectationId, NetworkId, OrganisationId, PartnershipId, PersonId, PositionId,
     RepresentationId, RoundId,
 };
+use super::loaders::{CommitmentId, GoalId, MeetingId};
 use super::networks::{CharterVersion, Expectation, Network, Partnership, Representation};
 use super::organisations::{GoverningBody, Organisation};
 use super::people::{Person, Position};
+use super::work::{Commitment, Goal, Meeting};
 
 /// An object with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]
@@ -27,6 +29,9 @@ pub enum Node {
     Representation(Representation),
     Expectation(Expectation),
     AlignmentRound(AlignmentRound),
+    Goal(Goal),
+    Meeting(Meeting),
+    Commitment(Commitment),
 }
 
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
@@ -50,6 +55,9 @@ async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<
         NodeType::AlignmentRound => {
             loaders.load_one(RoundId(id)).await?.map(|m| Node::AlignmentRound(AlignmentRound(m)))
         }
+        NodeType::Goal => loaders.load_one(GoalId(id)).await?.map(|m| Node::Goal(Goal(m))),
+        NodeType::Meeting => loaders.load_one(MeetingId(id)).await?.map(|m| Node::Meeting(Meeting(m))),
+        NodeType::Commitment => loaders.load_one(CommitmentId(id)).await?.map(|m| Node::Commitment(Commitment(m))),
     })
 }
 

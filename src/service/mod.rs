@@ -6,3 +6,4 @@ pub mod alignment;
 pub mod networks;
 pub mod organisations;
 pub mod people;
+pub mod work;

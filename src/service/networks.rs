@@ -217,13 +217,23 @@ pub async fn remove(store: &Store, partnership_id: Uuid, reason: &str) -> AppRes
         .await?;
     let seats: Vec<Uuid> = store.current_representations(partnership.id).await?.into_iter().map(|r| r.id).collect();
     store.end_representations(&seats, today).await?;
+    // Its open commitments are not silently changed: they are flagged for a
+    // facilitator to re-plan without the partner, or to drop.
+    let flagged = store
+        .flag_for_replanning(partnership.network_id, partnership.organisation_id, "a party left the network")
+        .await?;
     store
         .record_event(
             network_event(
                 EventKind::PartnerLeft,
                 partnership.id,
                 partnership.network_id,
-                json!({ "organisationId": partnership.organisation_id, "leftOn": today, "representationsEnded": seats }),
+                json!({
+                    "organisationId": partnership.organisation_id,
+                    "leftOn": today,
+                    "representationsEnded": seats,
+                    "commitmentsNeedingReplanning": flagged,
+                }),
             )
             .concerning([partnership.organisation_id]),
         )

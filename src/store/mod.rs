@@ -18,6 +18,7 @@ pub mod people;
 mod scope;
 pub mod tenants;
 pub mod visibility;
+pub mod work;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

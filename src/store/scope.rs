@@ -38,6 +38,12 @@ tenant_scoped!(
     alignment_invitee,
     alignment_response,
     alignment_answer,
+    goal,
+    meeting,
+    meeting_attendee,
+    commitment,
+    commitment_party,
+    progress_update,
 );
 
 impl Store {

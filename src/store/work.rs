@@ -1,0 +1,660 @@
+//! Goals, meetings, commitments, their parties and progress.
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use entity::{
+    CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon, commitment, commitment_party, goal, meeting,
+    meeting_attendee, progress_update,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::{Direction, Page, PageRequest, Store, visibility};
+use crate::domain::{AppError, AppResult};
+
+/// A party as proposed.
+#[derive(Debug, Clone)]
+pub struct NewParty {
+    pub organisation_id: Uuid,
+    pub contribution_euros: i64,
+    pub contribution_hours: i32,
+    pub contribution_note: Option<String>,
+}
+
+/// A new commitment, checked by the rules.
+#[derive(Debug, Clone)]
+pub struct NewCommitment {
+    pub network_id: Uuid,
+    pub goal_id: Option<Uuid>,
+    pub title: String,
+    pub description: Option<String>,
+    pub scope: CommitmentScope,
+    pub kind: CommitmentKind,
+    pub lead_organisation_id: Uuid,
+    pub due_on: NaiveDate,
+    pub meeting_id: Option<Uuid>,
+}
+
+/// Filters of `Network.commitments`.
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentFilter {
+    pub scope: Option<CommitmentScope>,
+    pub kind: Option<CommitmentKind>,
+    pub statuses: Vec<CommitmentStatus>,
+    pub goal_id: Option<Uuid>,
+    pub party_organisation_id: Option<Uuid>,
+    pub due_before: Option<NaiveDate>,
+    pub due_after: Option<NaiveDate>,
+    pub needs_replanning: Option<bool>,
+}
+
+/// Field changes of `updateCommitment`; `None` keeps a field.
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentChanges {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub due_on: Option<NaiveDate>,
+    pub goal_id: Option<Option<Uuid>>,
+}
+
+/// Field changes of `updateGoal`; `None` keeps a field.
+#[derive(Debug, Clone, Default)]
+pub struct GoalChanges {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub horizon: Option<GoalHorizon>,
+    pub target_date: Option<Option<NaiveDate>>,
+    pub parent_id: Option<Option<Uuid>>,
+}
+
+impl Store {
+    // ---- goals ----
+
+    fn visible_goals(&self) -> sea_orm::Select<goal::Entity> {
+        self.scoped::<goal::Entity>().filter(visibility::in_network_column(self.actor(), goal::Column::NetworkId))
+    }
+
+    pub async fn goals_page_of_network(&self, network_id: Uuid, page: PageRequest) -> AppResult<Page<goal::Model>> {
+        self.keyset_page(self.visible_goals().filter(goal::Column::NetworkId.eq(network_id)), goal::Column::Id, page)
+            .await
+    }
+
+    /// Every goal of a network: the tree is small, and results need all of it.
+    pub async fn goals_of_network(&self, network_id: Uuid) -> AppResult<Vec<goal::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_goals()
+            .filter(goal::Column::NetworkId.eq(network_id))
+            .order_by_asc(goal::Column::Id)
+            .all(&*tx)
+            .await
+            .context("loading a network's goals")?)
+    }
+
+    pub async fn goals_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<goal::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_goals()
+            .filter(goal::Column::Id.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading goals by id")?)
+    }
+
+    pub async fn goal(&self, id: Uuid) -> AppResult<goal::Model> {
+        self.goals_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("goal"))
+    }
+
+    pub async fn insert_goal(
+        &self,
+        network_id: Uuid,
+        parent_id: Option<Uuid>,
+        title: String,
+        description: Option<String>,
+        horizon: GoalHorizon,
+        target_date: Option<NaiveDate>,
+    ) -> AppResult<goal::Model> {
+        let tx = self.tx()?;
+        let now = self.now();
+        let model = goal::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            network_id,
+            parent_id,
+            title,
+            description,
+            horizon,
+            target_date,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        goal::Entity::insert(goal::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a goal")?;
+        Ok(model)
+    }
+
+    pub async fn update_goal(&self, id: Uuid, expected_version: i32, changes: GoalChanges) -> AppResult<goal::Model> {
+        let tx = self.tx()?;
+        let mut update = goal::Entity::update_many()
+            .col_expr(goal::Column::Version, Expr::col(goal::Column::Version).add(1))
+            .col_expr(goal::Column::UpdatedAt, Expr::value(self.now()));
+        if let Some(title) = changes.title {
+            update = update.col_expr(goal::Column::Title, Expr::value(title));
+        }
+        if let Some(description) = changes.description {
+            update = update.col_expr(goal::Column::Description, Expr::value(description));
+        }
+        if let Some(horizon) = changes.horizon {
+            update = update.col_expr(goal::Column::Horizon, Expr::value(horizon));
+        }
+        if let Some(target_date) = changes.target_date {
+            update = update.col_expr(goal::Column::TargetDate, Expr::value(target_date));
+        }
+        if let Some(parent_id) = changes.parent_id {
+            update = update.col_expr(goal::Column::ParentId, Expr::value(parent_id));
+        }
+        let result = update
+            .filter(goal::Column::TenantId.eq(self.tenant_id()))
+            .filter(goal::Column::Id.eq(id))
+            .filter(goal::Column::Version.eq(expected_version))
+            .exec(&*tx)
+            .await
+            .context("updating a goal")?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict(
+                "the goal was changed by someone else since you read it; reload and try again",
+            ));
+        }
+        self.goal(id).await
+    }
+
+    /// Delivered commitments of the given goals, in delivery order.
+    pub async fn delivered_for_goals(&self, goal_ids: &[Uuid]) -> AppResult<Vec<commitment::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_commitments()
+            .filter(commitment::Column::GoalId.is_in(goal_ids.iter().copied()))
+            .filter(commitment::Column::Status.eq(CommitmentStatus::Delivered))
+            .order_by_asc(commitment::Column::DeliveredAt)
+            .order_by_asc(commitment::Column::Id)
+            .all(&*tx)
+            .await
+            .context("loading a goal's results")?)
+    }
+
+    // ---- meetings ----
+
+    fn visible_meetings(&self) -> sea_orm::Select<meeting::Entity> {
+        self.scoped::<meeting::Entity>().filter(visibility::in_network_column(self.actor(), meeting::Column::NetworkId))
+    }
+
+    pub async fn meetings_page_of_network(
+        &self,
+        network_id: Uuid,
+        page: PageRequest,
+    ) -> AppResult<Page<meeting::Model>> {
+        let query = self.visible_meetings().filter(meeting::Column::NetworkId.eq(network_id));
+        self.keyset_page_in(query, meeting::Column::Id, page, Direction::NewestFirst).await
+    }
+
+    pub async fn meetings_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<meeting::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_meetings()
+            .filter(meeting::Column::Id.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading meetings by id")?)
+    }
+
+    pub async fn meeting(&self, id: Uuid) -> AppResult<meeting::Model> {
+        self.meetings_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("meeting"))
+    }
+
+    pub async fn insert_meeting(
+        &self,
+        network_id: Uuid,
+        held_on: NaiveDate,
+        notes: Option<String>,
+        attendees: &[(Uuid, Option<Uuid>)],
+    ) -> AppResult<meeting::Model> {
+        let tx = self.tx()?;
+        let model = meeting::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            network_id,
+            held_on,
+            notes,
+            recorded_by: Some(self.actor().person_id),
+            created_at: self.now(),
+        };
+        meeting::Entity::insert(meeting::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a meeting")?;
+        if !attendees.is_empty() {
+            meeting_attendee::Entity::insert_many(attendees.iter().map(|(person_id, organisation_id)| {
+                meeting_attendee::ActiveModel {
+                    meeting_id: Set(model.id),
+                    person_id: Set(*person_id),
+                    tenant_id: Set(self.tenant_id()),
+                    organisation_id: Set(*organisation_id),
+                }
+            }))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting attendees")?;
+        }
+        Ok(model)
+    }
+
+    pub async fn attendees_of(&self, meeting_ids: &[Uuid]) -> AppResult<Vec<meeting_attendee::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<meeting_attendee::Entity>()
+            .filter(meeting_attendee::Column::MeetingId.is_in(meeting_ids.iter().copied()))
+            .order_by_asc(meeting_attendee::Column::PersonId)
+            .all(&*tx)
+            .await
+            .context("loading attendees")?)
+    }
+
+    // ---- commitments ----
+
+    fn visible_commitments(&self) -> sea_orm::Select<commitment::Entity> {
+        self.scoped::<commitment::Entity>()
+            .filter(visibility::in_network_column(self.actor(), commitment::Column::NetworkId))
+    }
+
+    pub async fn commitments_page_of_network(
+        &self,
+        network_id: Uuid,
+        filter: &CommitmentFilter,
+        page: PageRequest,
+    ) -> AppResult<Page<commitment::Model>> {
+        let mut query = self.visible_commitments().filter(commitment::Column::NetworkId.eq(network_id));
+        if let Some(scope) = filter.scope {
+            query = query.filter(commitment::Column::Scope.eq(scope));
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(commitment::Column::Kind.eq(kind));
+        }
+        if !filter.statuses.is_empty() {
+            query = query.filter(commitment::Column::Status.is_in(filter.statuses.iter().copied()));
+        }
+        if let Some(goal_id) = filter.goal_id {
+            query = query.filter(commitment::Column::GoalId.eq(goal_id));
+        }
+        if let Some(before) = filter.due_before {
+            query = query.filter(commitment::Column::DueOn.lt(before));
+        }
+        if let Some(after) = filter.due_after {
+            query = query.filter(commitment::Column::DueOn.gt(after));
+        }
+        if let Some(flag) = filter.needs_replanning {
+            query = query.filter(commitment::Column::NeedsReplanning.eq(flag));
+        }
+        if let Some(organisation) = filter.party_organisation_id {
+            let parties = Query::select()
+                .column(commitment_party::Column::CommitmentId)
+                .from(commitment_party::Entity)
+                .and_where(commitment_party::Column::TenantId.eq(self.tenant_id()))
+                .and_where(commitment_party::Column::OrganisationId.eq(organisation))
+                .and_where(commitment_party::Column::RemovedAt.is_null())
+                .to_owned();
+            query = query.filter(commitment::Column::Id.in_subquery(parties));
+        }
+        self.keyset_page(query, commitment::Column::Id, page).await
+    }
+
+    pub async fn commitments_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<commitment::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_commitments()
+            .filter(commitment::Column::Id.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading commitments by id")?)
+    }
+
+    pub async fn commitment(&self, id: Uuid) -> AppResult<commitment::Model> {
+        self.commitments_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("commitment"))
+    }
+
+    /// Commitments proposed in, or agreed by a party in, the given meetings:
+    /// (meeting id, commitment, agreed there).
+    pub async fn commitments_of_meetings(
+        &self,
+        meeting_ids: &[Uuid],
+    ) -> AppResult<Vec<(Uuid, commitment::Model, bool)>> {
+        let tx = self.tx()?;
+        let agreed: Vec<commitment_party::Model> = self
+            .scoped::<commitment_party::Entity>()
+            .filter(commitment_party::Column::AgreedInMeetingId.is_in(meeting_ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading agreements in meetings")?;
+        let agreed_ids: Vec<Uuid> = agreed.iter().map(|p| p.commitment_id).collect();
+        let commitments = self
+            .visible_commitments()
+            .filter(
+                Condition::any()
+                    .add(commitment::Column::ProposedInMeetingId.is_in(meeting_ids.iter().copied()))
+                    .add(commitment::Column::Id.is_in(agreed_ids)),
+            )
+            .order_by_asc(commitment::Column::Id)
+            .all(&*tx)
+            .await
+            .context("loading commitments of meetings")?;
+        let mut rows = Vec::new();
+        for meeting_id in meeting_ids {
+            for commitment in &commitments {
+                let proposed_here = commitment.proposed_in_meeting_id == Some(*meeting_id);
+                let agreed_here = agreed
+                    .iter()
+                    .any(|p| p.commitment_id == commitment.id && p.agreed_in_meeting_id == Some(*meeting_id));
+                if proposed_here || agreed_here {
+                    rows.push((*meeting_id, commitment.clone(), agreed_here));
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    pub async fn insert_commitment(&self, new: NewCommitment, parties: &[NewParty]) -> AppResult<commitment::Model> {
+        let tx = self.tx()?;
+        let now = self.now();
+        let model = commitment::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            network_id: new.network_id,
+            goal_id: new.goal_id,
+            title: new.title,
+            description: new.description,
+            scope: new.scope,
+            kind: new.kind,
+            lead_organisation_id: new.lead_organisation_id,
+            due_on: new.due_on,
+            status: CommitmentStatus::Proposed,
+            needs_replanning: false,
+            replanning_reason: None,
+            proposed_at: now,
+            proposed_by: Some(self.actor().person_id),
+            proposed_in_meeting_id: new.meeting_id,
+            agreed_at: None,
+            delivered_at: None,
+            dropped_at: None,
+            dropped_reason: None,
+            updated_at: now,
+            version: 1,
+        };
+        commitment::Entity::insert(commitment::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a commitment")?;
+        self.insert_parties(model.id, parties).await?;
+        Ok(model)
+    }
+
+    async fn insert_parties(&self, commitment_id: Uuid, parties: &[NewParty]) -> AppResult<()> {
+        if parties.is_empty() {
+            return Ok(());
+        }
+        let tx = self.tx()?;
+        commitment_party::Entity::insert_many(parties.iter().map(|party| commitment_party::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(self.tenant_id()),
+            commitment_id: Set(commitment_id),
+            organisation_id: Set(party.organisation_id),
+            contribution_euros: Set(party.contribution_euros),
+            contribution_hours: Set(party.contribution_hours),
+            contribution_note: Set(party.contribution_note.clone()),
+            agreed_at: Set(None),
+            agreed_by: Set(None),
+            agreed_in_meeting_id: Set(None),
+            removed_at: Set(None),
+        }))
+        .exec_without_returning(&*tx)
+        .await
+        .context("inserting parties")?;
+        Ok(())
+    }
+
+    /// Current (not removed) parties of the given commitments, in order of proposal.
+    pub async fn parties_of(&self, commitment_ids: &[Uuid]) -> AppResult<Vec<commitment_party::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<commitment_party::Entity>()
+            .filter(commitment_party::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
+            .filter(commitment_party::Column::RemovedAt.is_null())
+            .order_by_asc(commitment_party::Column::Id)
+            .all(&*tx)
+            .await
+            .context("loading parties")?)
+    }
+
+    /// Records one party's agreement, once.
+    pub async fn record_party_agreement(&self, party_id: Uuid, meeting_id: Option<Uuid>) -> AppResult<()> {
+        let tx = self.tx()?;
+        let result = commitment_party::Entity::update_many()
+            .col_expr(commitment_party::Column::AgreedAt, Expr::value(self.now()))
+            .col_expr(commitment_party::Column::AgreedBy, Expr::value(self.actor().person_id))
+            .col_expr(commitment_party::Column::AgreedInMeetingId, Expr::value(meeting_id))
+            .filter(commitment_party::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment_party::Column::Id.eq(party_id))
+            .filter(commitment_party::Column::AgreedAt.is_null())
+            .exec(&*tx)
+            .await
+            .context("recording an agreement")?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict("this party has already agreed"));
+        }
+        Ok(())
+    }
+
+    /// Moves a commitment to `to` if it is at `expected_version` (when given)
+    /// and in `from`; stamps the matching time. CONFLICT otherwise.
+    pub async fn transition_commitment(
+        &self,
+        id: Uuid,
+        from: CommitmentStatus,
+        to: CommitmentStatus,
+        expected_version: Option<i32>,
+        dropped_reason: Option<String>,
+    ) -> AppResult<commitment::Model> {
+        let tx = self.tx()?;
+        let now = self.now();
+        let mut update = commitment::Entity::update_many()
+            .col_expr(commitment::Column::Status, Expr::value(to))
+            .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
+            .col_expr(commitment::Column::UpdatedAt, Expr::value(now));
+        update = match to {
+            CommitmentStatus::Agreed => update.col_expr(commitment::Column::AgreedAt, Expr::value(now)),
+            CommitmentStatus::Delivered => update.col_expr(commitment::Column::DeliveredAt, Expr::value(now)),
+            CommitmentStatus::Dropped => update
+                .col_expr(commitment::Column::DroppedAt, Expr::value(now))
+                .col_expr(commitment::Column::DroppedReason, Expr::value(dropped_reason))
+                .col_expr(commitment::Column::NeedsReplanning, Expr::value(false)),
+            _ => update,
+        };
+        let mut update = update
+            .filter(commitment::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment::Column::Id.eq(id))
+            .filter(commitment::Column::Status.eq(from));
+        if let Some(expected) = expected_version {
+            update = update.filter(commitment::Column::Version.eq(expected));
+        }
+        let result = update.exec(&*tx).await.context("changing a commitment's status")?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict("the commitment changed since you read it; reload and try again"));
+        }
+        self.commitment(id).await
+    }
+
+    pub async fn update_commitment(
+        &self,
+        id: Uuid,
+        expected_version: i32,
+        changes: CommitmentChanges,
+    ) -> AppResult<commitment::Model> {
+        let tx = self.tx()?;
+        let mut update = commitment::Entity::update_many()
+            .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
+            .col_expr(commitment::Column::UpdatedAt, Expr::value(self.now()));
+        if let Some(title) = changes.title {
+            update = update.col_expr(commitment::Column::Title, Expr::value(title));
+        }
+        if let Some(description) = changes.description {
+            update = update.col_expr(commitment::Column::Description, Expr::value(description));
+        }
+        if let Some(due_on) = changes.due_on {
+            update = update.col_expr(commitment::Column::DueOn, Expr::value(due_on));
+        }
+        if let Some(goal_id) = changes.goal_id {
+            update = update.col_expr(commitment::Column::GoalId, Expr::value(goal_id));
+        }
+        let result = update
+            .filter(commitment::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment::Column::Id.eq(id))
+            .filter(commitment::Column::Version.eq(expected_version))
+            .exec(&*tx)
+            .await
+            .context("updating a commitment")?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict(
+                "the commitment was changed by someone else since you read it; reload and try again",
+            ));
+        }
+        self.commitment(id).await
+    }
+
+    /// Re-plans: new scope, lead and party set; parties no longer in it are
+    /// marked removed, kept ones have their contribution updated, and every
+    /// party's agreement starts over. The commitment is PROPOSED again and no
+    /// longer needs re-planning.
+    pub async fn replan_commitment(
+        &self,
+        current: &commitment::Model,
+        expected_version: i32,
+        scope: CommitmentScope,
+        lead: Uuid,
+        parties: &[NewParty],
+    ) -> AppResult<commitment::Model> {
+        let tx = self.tx()?;
+        let now = self.now();
+        let result = commitment::Entity::update_many()
+            .col_expr(commitment::Column::Scope, Expr::value(scope))
+            .col_expr(commitment::Column::LeadOrganisationId, Expr::value(lead))
+            .col_expr(commitment::Column::Status, Expr::value(CommitmentStatus::Proposed))
+            .col_expr(commitment::Column::AgreedAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
+            .col_expr(commitment::Column::NeedsReplanning, Expr::value(false))
+            .col_expr(commitment::Column::ReplanningReason, Expr::value(Option::<String>::None))
+            .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
+            .col_expr(commitment::Column::UpdatedAt, Expr::value(now))
+            .filter(commitment::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment::Column::Id.eq(current.id))
+            .filter(commitment::Column::Version.eq(expected_version))
+            .exec(&*tx)
+            .await
+            .context("re-planning a commitment")?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict(
+                "the commitment was changed by someone else since you read it; reload and try again",
+            ));
+        }
+        commitment_party::Entity::update_many()
+            .col_expr(commitment_party::Column::RemovedAt, Expr::value(now))
+            .filter(commitment_party::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment_party::Column::CommitmentId.eq(current.id))
+            .filter(commitment_party::Column::RemovedAt.is_null())
+            .exec(&*tx)
+            .await
+            .context("retiring the old party set")?;
+        self.insert_parties(current.id, parties).await?;
+        self.commitment(current.id).await
+    }
+
+    /// Flags the open commitments the organisation is a party to in the
+    /// network; returns their ids.
+    pub async fn flag_for_replanning(
+        &self,
+        network_id: Uuid,
+        organisation_id: Uuid,
+        reason: &str,
+    ) -> AppResult<Vec<Uuid>> {
+        let tx = self.tx()?;
+        let parties = Query::select()
+            .column(commitment_party::Column::CommitmentId)
+            .from(commitment_party::Entity)
+            .and_where(commitment_party::Column::TenantId.eq(self.tenant_id()))
+            .and_where(commitment_party::Column::OrganisationId.eq(organisation_id))
+            .and_where(commitment_party::Column::RemovedAt.is_null())
+            .to_owned();
+        let open = [CommitmentStatus::Proposed, CommitmentStatus::Agreed, CommitmentStatus::InProgress];
+        let ids: Vec<Uuid> = self
+            .scoped::<commitment::Entity>()
+            .filter(commitment::Column::NetworkId.eq(network_id))
+            .filter(commitment::Column::Status.is_in(open))
+            .filter(commitment::Column::Id.in_subquery(parties))
+            .all(&*tx)
+            .await
+            .context("finding a leaving partner's commitments")?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        if !ids.is_empty() {
+            commitment::Entity::update_many()
+                .col_expr(commitment::Column::NeedsReplanning, Expr::value(true))
+                .col_expr(commitment::Column::ReplanningReason, Expr::value(reason.to_owned()))
+                .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
+                .filter(commitment::Column::TenantId.eq(self.tenant_id()))
+                .filter(commitment::Column::Id.is_in(ids.iter().copied()))
+                .exec(&*tx)
+                .await
+                .context("flagging commitments for re-planning")?;
+        }
+        Ok(ids)
+    }
+
+    // ---- progress ----
+
+    pub async fn insert_progress(
+        &self,
+        commitment_id: Uuid,
+        note: String,
+        percent: Option<i32>,
+        status: Option<CommitmentStatus>,
+    ) -> AppResult<progress_update::Model> {
+        let tx = self.tx()?;
+        let model = progress_update::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            commitment_id,
+            note,
+            percent,
+            status,
+            at: self.now(),
+            author_id: Some(self.actor().person_id),
+        };
+        progress_update::Entity::insert(progress_update::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("inserting a progress update")?;
+        Ok(model)
+    }
+
+    /// A commitment's progress, newest first.
+    pub async fn progress_page(
+        &self,
+        commitment_id: Uuid,
+        page: PageRequest,
+    ) -> AppResult<Page<progress_update::Model>> {
+        let query =
+            self.scoped::<progress_update::Entity>().filter(progress_update::Column::CommitmentId.eq(commitment_id));
+        self.keyset_page_in(query, progress_update::Column::Id, page, Direction::NewestFirst).await
+    }
+}
