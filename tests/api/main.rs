@@ -5,6 +5,7 @@ mod helpers;
 
 mod alignment;
 mod auth;
+mod commitments;
 mod events;
 mod governance;
 mod http;
