@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_foundation;
 mod m20261127_000002_networks;
 mod m20261127_000003_work;
+mod support;
 
 pub struct Migrator;
 

@@ -17,31 +17,13 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::support::{c, fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 fn tenant_id() -> ColumnDef {
-    uuid(Alias::new("tenant_id"))
-}
-
-fn fk(from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(Alias::new(from_table), Alias::new(from_col))
-        .to(Alias::new(to_table), Alias::new("id"))
-        .to_owned()
-}
-
-fn index(table: &str, name: &str, cols: &[&str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(Alias::new(table));
-    for col in cols {
-        index.col(Alias::new(*col));
-    }
-    index.to_owned()
-}
-
-fn c(name: &str) -> Alias {
-    Alias::new(name)
+    uuid(c("tenant_id"))
 }
 
 #[async_trait::async_trait]

@@ -13,25 +13,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::support::{c, fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn c(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn fk(from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(c(from_table), c(from_col)).to(c(to_table), c("id")).to_owned()
-}
-
-fn index(table: &str, name: &str, cols: &[&str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(c(table));
-    for col in cols {
-        index.col(c(col));
-    }
-    index.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
