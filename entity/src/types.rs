@@ -190,3 +190,76 @@ pub enum CommitmentStatus {
     #[sea_orm(string_value = "DROPPED")]
     Dropped,
 }
+
+/// Which commitments a mandate rule involves a body in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MandateAppliesTo {
+    #[sea_orm(string_value = "QUICK_WIN")]
+    QuickWin,
+    #[sea_orm(string_value = "INITIATIVE")]
+    Initiative,
+    #[sea_orm(string_value = "ANY")]
+    Any,
+}
+
+/// Where one body's say on a commitment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RatificationStatus {
+    #[sea_orm(string_value = "NOT_STARTED")]
+    NotStarted,
+    #[sea_orm(string_value = "CONSULTING")]
+    Consulting,
+    #[sea_orm(string_value = "AWAITING")]
+    Awaiting,
+    #[sea_orm(string_value = "DONE")]
+    Done,
+}
+
+/// A body's outcome; which ones apply follows from its right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RatificationOutcome {
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "APPROVED_WITH_CONDITIONS")]
+    ApprovedWithConditions,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    #[sea_orm(string_value = "POSITIVE")]
+    Positive,
+    #[sea_orm(string_value = "NEGATIVE")]
+    Negative,
+    #[sea_orm(string_value = "WITH_CONDITIONS")]
+    WithConditions,
+    #[sea_orm(string_value = "RESPONDED")]
+    Responded,
+}
+
+/// Whether a condition attached to an outcome has been met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ConditionStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "MET")]
+    Met,
+}
+
+/// Where a member of the constituency stands on a commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Stance {
+    #[sea_orm(string_value = "SUPPORT")]
+    Support,
+    #[sea_orm(string_value = "CONCERN")]
+    Concern,
+    #[sea_orm(string_value = "OBJECTION")]
+    Objection,
+}

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_foundation;
 mod m20261127_000002_networks;
 mod m20261127_000003_work;
+mod m20261127_000004_ratification;
 mod support;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261127_000002_networks::Migration),
             Box::new(m20261127_000003_work::Migration),
+            Box::new(m20261127_000004_ratification::Migration),
         ]
     }
 }

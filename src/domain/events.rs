@@ -57,6 +57,12 @@ event_kinds! {
     CommitmentStarted => "commitment.started",
     CommitmentDelivered => "commitment.delivered",
     CommitmentDropped => "commitment.dropped",
+    MandateSet => "mandate.set",
+    ConsultationStarted => "ratification.consultation_started",
+    ConsultationInputAdded => "ratification.consultation_input_added",
+    RatificationDecided => "ratification.decided",
+    RatificationReopened => "ratification.reopened",
+    ConditionMet => "ratification.condition_met",
 }
 
 impl EventKind {

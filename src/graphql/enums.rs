@@ -174,3 +174,84 @@ pub enum CommitmentStatus {
     /// Dropped, with a reason.
     Dropped,
 }
+
+/// Which commitments a mandate rule involves a body in.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::MandateAppliesTo")]
+pub enum MandateAppliesTo {
+    /// Quick wins.
+    QuickWin,
+    /// Initiatives.
+    Initiative,
+    /// Every commitment.
+    Any,
+}
+
+/// Where one body's say on a commitment stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::RatificationStatus")]
+pub enum RatificationStatus {
+    /// Proposed; nothing started yet.
+    NotStarted,
+    /// The party consults its constituency before agreeing.
+    Consulting,
+    /// The commitment is agreed; the body's outcome is awaited.
+    Awaiting,
+    /// The body answered.
+    Done,
+}
+
+/// A body's outcome; which ones apply follows from its right.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::RatificationOutcome")]
+pub enum RatificationOutcome {
+    /// Approved (deciding, approving and consenting bodies).
+    Approved,
+    /// Approved with conditions, which must be named.
+    ApprovedWithConditions,
+    /// Rejected, with a reason; blocks the party.
+    Rejected,
+    /// Positive advice.
+    Positive,
+    /// Negative advice; the deciding body may depart from it with a motivation.
+    Negative,
+    /// Advice with conditions.
+    WithConditions,
+    /// Wishes and concerns given.
+    Responded,
+}
+
+/// Whether a condition has been met.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::ConditionStatus")]
+pub enum ConditionStatus {
+    /// Not met yet.
+    Open,
+    /// Marked met by a director of the party.
+    Met,
+}
+
+/// Where a member of the constituency stands on a commitment.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::Stance")]
+pub enum Stance {
+    /// In favour.
+    Support,
+    /// Has concerns.
+    Concern,
+    /// Objects.
+    Objection,
+}
+
+/// Where ratification of a commitment stands across its parties.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CommitmentRatificationStatus {
+    /// No body needs to ratify it.
+    NotRequired,
+    /// Some party has not ratified yet.
+    Pending,
+    /// Every party ratified.
+    Ratified,
+    /// A party's blocking body rejected it.
+    Rejected,
+}

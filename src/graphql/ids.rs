@@ -52,6 +52,8 @@ node_types! {
     Goal => "goal",
     Meeting => "meeting",
     Commitment => "commitment",
+    Ratification => "ratification",
+    RatificationCondition => "condition",
 }
 
 pub fn global_id(node_type: NodeType, id: Uuid) -> ID {

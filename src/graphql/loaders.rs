@@ -9,7 +9,8 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     alignment_question, alignment_round, charter_version, commitment, commitment_party, expectation, goal,
-    governing_body, meeting, meeting_attendee, network, organisation, partnership, person, position, representation,
+    governing_body, meeting, meeting_attendee, network, organisation, partnership, person, position, ratification,
+    ratification_condition, ratification_record, representation,
 };
 use uuid::Uuid;
 
@@ -94,6 +95,17 @@ pub struct PartiesOf(pub Uuid);
 /// A meeting's attendees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AttendeesOf(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RatificationId(pub Uuid);
+/// A commitment's current ratifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RatificationsOf(pub Uuid);
+/// A ratification's conditions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConditionsOf(pub Uuid);
+/// A ratification's recorded outcomes, reopened ones included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordsOf(pub Uuid);
 /// A round's questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuestionsOf(pub Uuid);
@@ -126,6 +138,7 @@ by_id_loader!(RoundId, alignment_round::Model, rounds_by_ids);
 by_id_loader!(GoalId, goal::Model, goals_by_ids);
 by_id_loader!(MeetingId, meeting::Model, meetings_by_ids);
 by_id_loader!(CommitmentId, commitment::Model, commitments_by_ids);
+by_id_loader!(RatificationId, ratification::Model, ratifications_by_ids);
 
 /// Groups rows under the key they belong to; keys without rows get an empty list.
 fn group<K, V>(keys: &[K], rows: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>>
@@ -197,6 +210,10 @@ list_loader!(PartnershipsOf, partnership::Model, |store, ids| store.partnerships
     .organisation_id);
 list_loader!(PartiesOf, commitment_party::Model, |store, ids| store.parties_of(&ids), |row| row.commitment_id);
 list_loader!(AttendeesOf, meeting_attendee::Model, |store, ids| store.attendees_of(&ids), |row| row.meeting_id);
+list_loader!(RatificationsOf, ratification::Model, |store, ids| store.ratifications_of(&ids), |row| row.commitment_id);
+list_loader!(ConditionsOf, ratification_condition::Model, |store, ids| store.conditions_of(&ids), |row| row
+    .ratification_id);
+list_loader!(RecordsOf, ratification_record::Model, |store, ids| store.records_of(&ids), |row| row.ratification_id);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
 
 impl Loader<FacilitatorsOf> for StoreLoader {

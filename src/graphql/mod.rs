@@ -12,6 +12,7 @@ mod networks;
 mod node;
 mod organisations;
 mod people;
+mod ratification;
 mod scalars;
 mod viewer;
 mod work;
@@ -39,6 +40,7 @@ pub struct Mutation(
     networks::NetworkMutation,
     alignment::AlignmentMutation,
     work::WorkMutation,
+    ratification::RatificationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

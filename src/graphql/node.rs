@@ -9,10 +9,11 @@ use super::loaders::{
     self, BodyId, CharterVersionId, ExpectationId, NetworkId, OrganisationId, PartnershipId, PersonId, PositionId,
     RepresentationId, RoundId,
 };
-use super::loaders::{CommitmentId, GoalId, MeetingId};
+use super::loaders::{CommitmentId, GoalId, MeetingId, RatificationId};
 use super::networks::{CharterVersion, Expectation, Network, Partnership, Representation};
 use super::organisations::{GoverningBody, Organisation};
 use super::people::{Person, Position};
+use super::ratification::Ratification;
 use super::work::{Commitment, Goal, Meeting};
 
 /// An object with a global id, fetchable with `node(id:)`.
@@ -32,6 +33,7 @@ pub enum Node {
     Goal(Goal),
     Meeting(Meeting),
     Commitment(Commitment),
+    Ratification(Ratification),
 }
 
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
@@ -58,6 +60,11 @@ async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<
         NodeType::Goal => loaders.load_one(GoalId(id)).await?.map(|m| Node::Goal(Goal(m))),
         NodeType::Meeting => loaders.load_one(MeetingId(id)).await?.map(|m| Node::Meeting(Meeting(m))),
         NodeType::Commitment => loaders.load_one(CommitmentId(id)).await?.map(|m| Node::Commitment(Commitment(m))),
+        NodeType::Ratification => {
+            loaders.load_one(RatificationId(id)).await?.map(|m| Node::Ratification(Ratification(m)))
+        }
+        // Conditions are reached through their ratification.
+        NodeType::RatificationCondition => None,
     })
 }
 

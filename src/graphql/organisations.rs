@@ -70,6 +70,38 @@ impl Organisation {
         Ok(rows.into_iter().map(super::networks::Partnership).collect())
     }
 
+    /// Which bodies are involved in which commitments (the deciding body always).
+    async fn mandate(&self, ctx: &Context<'_>) -> Result<super::ratification::Mandate> {
+        super::ratification::mandate(ctx, self.0.id).await
+    }
+
+    /// What the organisation's bodies must still answer, oldest first; for one
+    /// body when `body` is given. For its DIRECTORs and the members of the body.
+    async fn pending_ratifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this body.")] body: Option<ID>,
+    ) -> Result<Vec<super::ratification::Ratification>> {
+        let store = store(ctx);
+        let body = body.as_ref().map(|id| ids::decode_id("body", id, NodeType::GoverningBody)).transpose()?;
+        let bodies: Vec<Uuid> = store
+            .active_bodies_for_rules(&[self.0.id])
+            .await?
+            .into_iter()
+            .map(|b| b.id)
+            .filter(|id| body.is_none_or(|wanted| wanted == *id))
+            .collect();
+        let actor = store.actor();
+        if !actor.is_director_of(self.0.id) && !bodies.iter().all(|b| actor.sits_on(*b)) {
+            return Err(crate::domain::AppError::forbidden(
+                "a board portal is for the organisation's directors and the body's members",
+            )
+            .into());
+        }
+        let rows = store.pending_for_bodies(&bodies).await?;
+        Ok(rows.into_iter().map(super::ratification::Ratification).collect())
+    }
+
     /// The positions people hold here, in the order they were assigned.
     #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn positions(

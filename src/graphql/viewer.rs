@@ -43,6 +43,13 @@ impl Viewer {
         store(ctx).actor().tenant_role.map(Into::into)
     }
 
+    /// What the bodies you sit on must still answer, oldest first.
+    async fn pending_decisions(&self, ctx: &Context<'_>) -> Result<Vec<super::ratification::Ratification>> {
+        let store = store(ctx);
+        let rows = store.pending_for_bodies(&store.actor().body_ids).await?;
+        Ok(rows.into_iter().map(super::ratification::Ratification).collect())
+    }
+
     /// The viewer's current positions: the organisations they act in today.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
         let actor = store(ctx).actor();

@@ -8,7 +8,9 @@ use uuid::Uuid;
 use super::connection::{self, connection};
 use super::enums::{CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon};
 use super::ids::{self, NodeType};
-use super::loaders::{self, AttendeesOf, GoalId, MeetingId, NetworkId, OrganisationId, PartiesOf, PersonId};
+use super::loaders::{
+    self, AttendeesOf, GoalId, MeetingId, NetworkId, OrganisationId, PartiesOf, PersonId, RatificationsOf,
+};
 use super::networks::Network;
 use super::organisations::Organisation;
 use super::people::Person;
@@ -346,10 +348,23 @@ impl Commitment {
         self.0.dropped_reason.as_deref()
     }
 
+    /// Where ratification stands across the parties: NOT_REQUIRED, PENDING,
+    /// RATIFIED (every party) or REJECTED (any party's blocking body).
+    async fn ratification_status(&self, ctx: &Context<'_>) -> Result<super::enums::CommitmentRatificationStatus> {
+        let rows = loaders::from_context(ctx).load_one(RatificationsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(super::ratification::overall(&rows))
+    }
+
+    /// One ratification per party and involved body.
+    async fn ratifications(&self, ctx: &Context<'_>) -> Result<Vec<super::ratification::Ratification>> {
+        let rows = loaders::from_context(ctx).load_one(RatificationsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::ratification::Ratification).collect())
+    }
+
     /// The parties, each with its contribution and its own agreement.
     async fn parties(&self, ctx: &Context<'_>) -> Result<Vec<CommitmentParty>> {
         let rows = loaders::from_context(ctx).load_one(PartiesOf(self.0.id)).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(CommitmentParty).collect())
+        Ok(rows.into_iter().map(|party| CommitmentParty(party, self.0.network_id)).collect())
     }
 
     /// Progress updates, newest first.
@@ -374,7 +389,7 @@ connection!(
     "A commitment in a list, with its cursor."
 );
 
-pub struct CommitmentParty(commitment_party::Model);
+pub struct CommitmentParty(commitment_party::Model, Uuid);
 
 /// A party to a commitment: what it contributes and whether it agreed.
 #[Object]
@@ -412,6 +427,13 @@ impl CommitmentParty {
     /// Who recorded the agreement, if you may see them.
     async fn agreed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person(ctx, self.0.agreed_by).await
+    }
+
+    /// The party's consultation of its constituency: counts by stance for the
+    /// network's facilitators and the party's own people, the inputs only for
+    /// its own people; null for everyone else.
+    async fn consultation(&self, ctx: &Context<'_>) -> Result<Option<super::ratification::Consultation>> {
+        super::ratification::consultation(ctx, self.1, self.0.commitment_id, self.0.organisation_id).await
     }
 
     /// The meeting where the party agreed, if recorded there.
@@ -654,6 +676,9 @@ pub struct ProposeCommitmentInput {
     pub due_on: Date,
     /// The meeting where it is proposed.
     pub meeting_id: Option<ID>,
+    /// Governing bodies of the parties to involve beyond their mandates (add, never remove).
+    #[graphql(default, validator(max_items = 100))]
+    pub additional_body_ids: Vec<ID>,
 }
 
 /// The result of `proposeCommitment`.
@@ -870,6 +895,11 @@ impl WorkMutation {
                     .as_ref()
                     .map(|id| ids::decode_id("meetingId", id, NodeType::Meeting))
                     .transpose()?,
+                additional_body_ids: ids::decode_ids(
+                    "additionalBodyIds",
+                    &input.additional_body_ids,
+                    NodeType::GoverningBody,
+                )?,
             },
         )
         .await?;

@@ -6,4 +6,5 @@ pub mod alignment;
 pub mod networks;
 pub mod organisations;
 pub mod people;
+pub mod ratification;
 pub mod work;

@@ -217,6 +217,8 @@ pub struct ProposeCommitment {
     pub goal_id: Option<Uuid>,
     pub due_on: NaiveDate,
     pub meeting_id: Option<Uuid>,
+    /// Bodies the proposer involves beyond the parties' mandates.
+    pub additional_body_ids: Vec<Uuid>,
 }
 
 async fn active_partners(store: &Store, network_id: Uuid) -> AppResult<HashSet<Uuid>> {
@@ -296,6 +298,8 @@ pub async fn propose(store: &Store, input: ProposeCommitment) -> AppResult<commi
             &parties,
         )
         .await?;
+    let contributions: Vec<(Uuid, i64)> = parties.iter().map(|p| (p.organisation_id, p.contribution_euros)).collect();
+    super::ratification::create_for(store, &commitment, &contributions, &input.additional_body_ids).await?;
     store
         .record_event(
             event(
@@ -465,6 +469,10 @@ pub async fn replan(store: &Store, input: ReplanCommitment) -> AppResult<commitm
     let commitment = store
         .replan_commitment(&commitment, input.expected_version, input.scope, input.lead_organisation_id, &parties)
         .await?;
+    // A new plan is a new deal: every party's bodies ratify it afresh.
+    store.withdraw_ratifications(commitment.id).await?;
+    let contributions: Vec<(Uuid, i64)> = parties.iter().map(|p| (p.organisation_id, p.contribution_euros)).collect();
+    super::ratification::create_for(store, &commitment, &contributions, &[]).await?;
     store
         .record_event(
             event(

@@ -15,6 +15,7 @@ pub mod networks;
 pub mod organisations;
 mod page;
 pub mod people;
+pub mod ratification;
 mod scope;
 pub mod tenants;
 pub mod visibility;

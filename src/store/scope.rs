@@ -44,6 +44,11 @@ tenant_scoped!(
     commitment,
     commitment_party,
     progress_update,
+    mandate_rule,
+    ratification,
+    ratification_condition,
+    ratification_record,
+    consultation_input,
 );
 
 impl Store {

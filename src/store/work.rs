@@ -620,6 +620,21 @@ impl Store {
         Ok(ids)
     }
 
+    /// Flags one commitment for re-planning, with the reason.
+    pub async fn flag_commitment(&self, id: Uuid, reason: &str) -> AppResult<()> {
+        let tx = self.tx()?;
+        commitment::Entity::update_many()
+            .col_expr(commitment::Column::NeedsReplanning, Expr::value(true))
+            .col_expr(commitment::Column::ReplanningReason, Expr::value(reason.to_owned()))
+            .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
+            .filter(commitment::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment::Column::Id.eq(id))
+            .exec(&*tx)
+            .await
+            .context("flagging a commitment")?;
+        Ok(())
+    }
+
     // ---- progress ----
 
     pub async fn insert_progress(
