@@ -359,12 +359,12 @@ pub async fn agree(
     store.record_party_agreement(party.id, meeting_id).await?;
     let all_agreed = parties.iter().all(|p| p.id == party.id || p.agreed_at.is_some());
     let (kind, commitment) = if all_agreed {
-        (
-            EventKind::CommitmentAgreed,
-            store
-                .transition_commitment(commitment.id, CommitmentStatus::Proposed, CommitmentStatus::Agreed, None, None)
-                .await?,
-        )
+        let agreed = store
+            .transition_commitment(commitment.id, CommitmentStatus::Proposed, CommitmentStatus::Agreed, None, None)
+            .await?;
+        // Every party's bodies now await their outcome.
+        super::ratification::await_outcomes(store, &agreed).await?;
+        (EventKind::CommitmentAgreed, agreed)
     } else {
         (EventKind::CommitmentPartyAgreed, commitment)
     };

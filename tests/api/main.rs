@@ -13,5 +13,6 @@ mod input;
 mod isolation;
 mod networks;
 mod pagination;
+mod ratification;
 mod roles;
 mod schema;

@@ -1,0 +1,394 @@
+//! Ratification by each party's governing bodies: the rows a mandate makes,
+//! consultation before agreement, outcomes by right after it, blocking and
+//! advice, reopening with history, conditions, and board views.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::helpers::{Member, NetWorld, TestApp, net_world};
+
+const RATIFICATIONS: &str = "query($c: ID!) { node(id: $c) { ... on Commitment { status ratificationStatus needsReplanning
+    ratifications { id version status outcome right dueOn organisation { id } body { kind } conditions { id status } history { outcome reopenedAt } } } } }";
+const RECORD: &str = "mutation($input: RecordRatificationOutcomeInput!) { recordRatificationOutcome(input: $input) { ratification { status outcome version } } }";
+
+/// Seats members on an organisation's bodies, by body kind, keeping the bodies.
+async fn seat(app: &TestApp, admin: &str, organisation: &str, seats: &[(&str, &Member)]) {
+    let org = app
+        .ok(admin, "query($o: ID!) { node(id: $o) { ... on Organisation { governingBodies { id name kind right responseDays } } } }", json!({ "o": organisation }))
+        .await;
+    let bodies: Vec<Value> = org["node"]["governingBodies"]
+        .as_array()
+        .expect("bodies")
+        .iter()
+        .map(|b| {
+            let members: Vec<&str> =
+                seats.iter().filter(|(kind, _)| b["kind"] == json!(kind)).map(|(_, m)| m.id.as_str()).collect();
+            json!({ "id": b["id"], "name": b["name"], "kind": b["kind"], "right": b["right"], "responseDays": b["responseDays"], "memberIds": members })
+        })
+        .collect();
+    app.ok(
+        admin,
+        "mutation($o: ID!, $b: [GoverningBodyInput!]!) { setGoverningBodies(input: { organisationId: $o, bodies: $b }) { organisation { id } } }",
+        json!({ "o": organisation, "b": bodies }),
+    )
+    .await;
+}
+
+fn find<'a>(ratifications: &'a Value, organisation: &str, kind: &str) -> &'a Value {
+    ratifications
+        .as_array()
+        .expect("ratifications")
+        .iter()
+        .find(|r| r["organisation"]["id"] == json!(organisation) && r["body"]["kind"] == json!(kind))
+        .unwrap_or_else(|| panic!("no {kind} ratification for {organisation}"))
+}
+
+async fn ratifications(app: &TestApp, token: &str, commitment: &str) -> Value {
+    app.ok(token, RATIFICATIONS, json!({ "c": commitment })).await["node"].clone()
+}
+
+async fn record(
+    app: &TestApp,
+    token: &str,
+    ratification: &Value,
+    outcome: &str,
+    reason: Option<&str>,
+    conditions: &[&str],
+) -> crate::helpers::Gql {
+    app.gql(
+        token,
+        RECORD,
+        json!({ "input": { "ratificationId": ratification["id"], "expectedVersion": ratification["version"], "outcome": outcome,
+            "decidedOn": app.clock_now().date_naive().format("%Y-%m-%d").to_string(), "minutesReference": "Notulen 2026-12",
+            "reason": reason, "conditions": conditions } }),
+    )
+    .await
+}
+
+struct Boards {
+    housing_supervisor: Member,
+}
+
+/// Housing (0) keeps the default mandate; the municipality (1) involves its
+/// council in everything; the care provider (2) only its works council.
+async fn boards(app: &TestApp, w: &NetWorld) -> Boards {
+    let housing_supervisor = app.member(&w.admin, "acme", "acme-rvc", &w.orgs[0], "SUPERVISOR").await;
+    seat(
+        app,
+        &w.admin,
+        &w.orgs[0],
+        &[
+            ("EXECUTIVE_BOARD", &w.directors[0]),
+            ("SUPERVISORY_BOARD", &housing_supervisor),
+            ("WORKS_COUNCIL", &w.staff[0][0]),
+        ],
+    )
+    .await;
+    seat(app, &w.admin, &w.orgs[1], &[("EXECUTIVE_BOARD", &w.directors[1]), ("MUNICIPAL_COUNCIL", &w.staff[1][0])])
+        .await;
+    seat(app, &w.admin, &w.orgs[2], &[("EXECUTIVE_BOARD", &w.directors[2]), ("WORKS_COUNCIL", &w.staff[2][0])]).await;
+    let bodies = |org: &str| {
+        let org = org.to_owned();
+        async move {
+            app.ok(
+                &w.admin,
+                "query($o: ID!) { node(id: $o) { ... on Organisation { governingBodies { id kind } } } }",
+                json!({ "o": org }),
+            )
+            .await["node"]["governingBodies"]
+                .clone()
+        }
+    };
+    let municipality = bodies(&w.orgs[1]).await;
+    let council = municipality
+        .as_array()
+        .expect("bodies")
+        .iter()
+        .find(|b| b["kind"] == "MUNICIPAL_COUNCIL")
+        .expect("council")["id"]
+        .clone();
+    app.ok(&w.directors[1].token, "mutation($o: ID!, $b: ID!) { setMandate(input: { organisationId: $o, rules: [{ bodyId: $b, appliesTo: ANY }] }) { organisation { mandate { isDefault } } } }", json!({ "o": w.orgs[1], "b": council })).await;
+    let care = bodies(&w.orgs[2]).await;
+    let works_council =
+        care.as_array().expect("bodies").iter().find(|b| b["kind"] == "WORKS_COUNCIL").expect("OR")["id"].clone();
+    app.ok(&w.directors[2].token, "mutation($o: ID!, $b: ID!) { setMandate(input: { organisationId: $o, rules: [{ bodyId: $b, appliesTo: INITIATIVE }] }) { organisation { id } } }", json!({ "o": w.orgs[2], "b": works_council })).await;
+    Boards { housing_supervisor }
+}
+
+async fn propose_initiative(app: &TestApp, w: &NetWorld) -> String {
+    let due = (app.clock_now().date_naive() + Duration::days(300)).format("%Y-%m-%d").to_string();
+    let data = app
+        .ok(
+            &w.facilitator.token,
+            "mutation($input: ProposeCommitmentInput!) { proposeCommitment(input: $input) { commitment { id } } }",
+            json!({ "input": { "networkId": w.network, "title": "Wonen met zorg", "scope": "COALITION", "kind": "INITIATIVE",
+                "parties": [{ "organisationId": w.orgs[0], "contributionEuros": 150000 }, { "organisationId": w.orgs[1], "contributionEuros": 20000 }, { "organisationId": w.orgs[2], "contributionEuros": 150000 }],
+                "leadOrganisationId": w.orgs[0], "dueOn": due } }),
+        )
+        .await;
+    data["proposeCommitment"]["commitment"]["id"].as_str().expect("id").to_owned()
+}
+
+async fn fourth_partner(app: &TestApp, w: &NetWorld) {
+    let fourth = app.invite(&w.facilitator.token, &w.network, &w.outsider_org).await;
+    app.accept(&w.outsider.token, &fourth).await;
+}
+
+both!(a_three_party_coalition_is_consulted_early_and_ratified_by_each_partys_bodies, |app| {
+    let w = net_world(&app, "acme").await;
+    fourth_partner(&app, &w).await;
+    let b = boards(&app, &w).await;
+    let commitment = propose_initiative(&app, &w).await;
+
+    let start = ratifications(&app, &w.facilitator.token, &commitment).await;
+    assert_eq!(start["ratificationStatus"], "PENDING");
+    let rows = start["ratifications"].as_array().expect("rows");
+    let mut kinds: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            let party = w.orgs.iter().position(|o| r["organisation"]["id"] == json!(o)).expect("a party");
+            (
+                format!("{party}:{}", r["body"]["kind"].as_str().expect("kind")),
+                r["right"].as_str().expect("right").to_owned(),
+            )
+        })
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        vec![
+            ("0:CLIENT_COUNCIL".into(), "ADVISES".into()),
+            ("0:EXECUTIVE_BOARD".into(), "DECIDES".into()),
+            ("0:SUPERVISORY_BOARD".into(), "APPROVES".into()),
+            ("0:WORKS_COUNCIL".into(), "ADVISES".into()),
+            ("1:EXECUTIVE_BOARD".into(), "DECIDES".into()),
+            ("1:MUNICIPAL_COUNCIL".into(), "WISHES_AND_CONCERNS".into()),
+            ("2:EXECUTIVE_BOARD".into(), "DECIDES".into()),
+            ("2:WORKS_COUNCIL".into(), "ADVISES".into()),
+        ],
+        "one ratification per party and body its mandate involves"
+    );
+    assert!(rows.iter().all(|r| r["status"] == "NOT_STARTED"));
+
+    // Consultation before the agreement.
+    let consult = "mutation($c: ID!, $o: ID!) { startConsultation(input: { commitmentId: $c, organisationId: $o }) { commitment { id } } }";
+    let by_other = app.gql(&w.directors[1].token, consult, json!({ "c": commitment, "o": w.orgs[0] })).await;
+    assert_eq!(by_other.code(), "FORBIDDEN");
+    app.ok(&w.directors[0].token, consult, json!({ "c": commitment, "o": w.orgs[0] })).await;
+    app.ok(&w.staff[0][1].token, "mutation($c: ID!, $o: ID!) { addConsultationInput(input: { commitmentId: $c, organisationId: $o, stance: CONCERN, text: \"Te weinig huurders betrokken\" }) { commitment { id } } }", json!({ "c": commitment, "o": w.orgs[0] })).await;
+    let now = ratifications(&app, &w.facilitator.token, &commitment).await;
+    let or = find(&now["ratifications"], &w.orgs[0], "WORKS_COUNCIL").clone();
+    assert_eq!(or["status"], "CONSULTING");
+    // The works council advises early, while consulting.
+    let advice = record(&app, &w.staff[0][0].token, &or, "NEGATIVE", Some("Werkdruk"), &[]).await;
+    assert_eq!(advice["recordRatificationOutcome"]["ratification"]["outcome"], "NEGATIVE");
+    // The board cannot decide before the commitment is agreed.
+    let board = find(&now["ratifications"], &w.orgs[0], "EXECUTIVE_BOARD").clone();
+    let early = record(&app, &w.directors[0].token, &board, "APPROVED", None, &[]).await;
+    assert_eq!(early.code(), "CONFLICT");
+
+    // Every party agrees: the ratifications await their outcomes.
+    for (i, director) in w.directors.iter().enumerate() {
+        app.ok(&director.token, "mutation($c: ID!, $o: ID!) { agreeCommitment(input: { commitmentId: $c, organisationId: $o }) { commitment { status } } }", json!({ "c": commitment, "o": w.orgs[i] })).await;
+    }
+    let agreed = ratifications(&app, &w.facilitator.token, &commitment).await;
+    assert_eq!(agreed["status"], "AGREED");
+    let board = find(&agreed["ratifications"], &w.orgs[0], "EXECUTIVE_BOARD").clone();
+    assert_eq!(board["status"], "AWAITING");
+    assert_eq!(
+        board["dueOn"],
+        json!((app.clock_now().date_naive() + Duration::days(42)).format("%Y-%m-%d").to_string())
+    );
+
+    // The tenants' organisation (42 days) has not answered: the board waits.
+    let too_soon = record(&app, &w.directors[0].token, &board, "APPROVED", None, &[]).await;
+    assert_eq!(too_soon.code(), "CONFLICT", "the deciding body waits for advice or its response time");
+    app.clock.advance(Duration::days(43));
+    let unmotivated = record(&app, &w.directors[0].token, &board, "APPROVED", None, &[]).await;
+    assert_eq!(unmotivated.code(), "BAD_USER_INPUT", "departing from negative advice needs a motivation");
+    let wrong_member = record(&app, &b.housing_supervisor.token, &board, "APPROVED", Some("x"), &[]).await;
+    assert_eq!(wrong_member.code(), "FORBIDDEN", "only the body's own members record its outcome");
+    let facilitator = record(&app, &w.facilitator.token, &board, "APPROVED", Some("x"), &[]).await;
+    assert_eq!(facilitator.code(), "FORBIDDEN");
+    record(&app, &w.directors[0].token, &board, "APPROVED", Some("Huurders komen later aan tafel"), &[]).await.data();
+    let wrong_right = record(
+        &app,
+        &b.housing_supervisor.token,
+        find(&agreed["ratifications"], &w.orgs[0], "SUPERVISORY_BOARD"),
+        "POSITIVE",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(wrong_right.code(), "BAD_USER_INPUT", "a supervisory board approves; it does not advise");
+    record(
+        &app,
+        &b.housing_supervisor.token,
+        find(&agreed["ratifications"], &w.orgs[0], "SUPERVISORY_BOARD"),
+        "APPROVED_WITH_CONDITIONS",
+        None,
+        &["Jaarlijkse evaluatie"],
+    )
+    .await
+    .data();
+
+    // The municipality: the council gives wishes and concerns, the college decides.
+    record(
+        &app,
+        &w.staff[1][0].token,
+        find(&agreed["ratifications"], &w.orgs[1], "MUNICIPAL_COUNCIL"),
+        "RESPONDED",
+        None,
+        &[],
+    )
+    .await
+    .data();
+    record(
+        &app,
+        &w.directors[1].token,
+        find(&agreed["ratifications"], &w.orgs[1], "EXECUTIVE_BOARD"),
+        "APPROVED",
+        None,
+        &[],
+    )
+    .await
+    .data();
+    let pending = ratifications(&app, &w.facilitator.token, &commitment).await;
+    assert_eq!(pending["ratificationStatus"], "PENDING", "the care provider has not decided");
+    record(
+        &app,
+        &w.staff[2][0].token,
+        find(&agreed["ratifications"], &w.orgs[2], "WORKS_COUNCIL"),
+        "POSITIVE",
+        None,
+        &[],
+    )
+    .await
+    .data();
+    record(
+        &app,
+        &w.directors[2].token,
+        find(&agreed["ratifications"], &w.orgs[2], "EXECUTIVE_BOARD"),
+        "APPROVED",
+        None,
+        &[],
+    )
+    .await
+    .data();
+    let ratified = ratifications(&app, &w.facilitator.token, &commitment).await;
+    assert_eq!(ratified["ratificationStatus"], "RATIFIED");
+
+    // An outcome is final unless the same body reopens it; history keeps it.
+    let rvc = find(&ratified["ratifications"], &w.orgs[0], "SUPERVISORY_BOARD").clone();
+    let again = record(&app, &b.housing_supervisor.token, &rvc, "REJECTED", Some("x"), &[]).await;
+    assert_eq!(again.code(), "CONFLICT");
+    let reopen = "mutation($r: ID!, $v: Int!) { reopenRatification(input: { ratificationId: $r, expectedVersion: $v }) { ratification { status outcome version history { outcome reopenedAt } } } }";
+    let by_board = app.gql(&w.directors[0].token, reopen, json!({ "r": rvc["id"], "v": rvc["version"] })).await;
+    assert_eq!(by_board.code(), "FORBIDDEN");
+    let reopened = app.ok(&b.housing_supervisor.token, reopen, json!({ "r": rvc["id"], "v": rvc["version"] })).await;
+    let reopened = &reopened["reopenRatification"]["ratification"];
+    assert_eq!(reopened["status"], "AWAITING");
+    assert_eq!(reopened["history"][0]["outcome"], "APPROVED_WITH_CONDITIONS");
+    assert!(reopened["history"][0]["reopenedAt"].is_string());
+    let mut rvc = rvc.clone();
+    rvc["version"] = reopened["version"].clone();
+    record(&app, &b.housing_supervisor.token, &rvc, "REJECTED", Some("Financiering onvoldoende"), &[]).await.data();
+    let rejected = ratifications(&app, &w.facilitator.token, &commitment).await;
+    assert_eq!(rejected["ratificationStatus"], "REJECTED");
+    assert_eq!(rejected["needsReplanning"], true, "a blocking rejection sends it back to the table");
+
+    // Conditions: a director of the party marks them met.
+    let condition = find(&rejected["ratifications"], &w.orgs[0], "SUPERVISORY_BOARD")["conditions"][0]["id"].clone();
+    let met =
+        "mutation($c: ID!) { markConditionMet(input: { conditionId: $c }) { ratification { conditions { status } } } }";
+    let by_other_party = app.gql(&w.directors[1].token, met, json!({ "c": condition })).await;
+    assert_eq!(by_other_party.code(), "FORBIDDEN");
+    let marked = app.ok(&w.directors[0].token, met, json!({ "c": condition })).await;
+    assert_eq!(marked["markConditionMet"]["ratification"]["conditions"][0]["status"], "MET");
+});
+
+both!(consultation_inputs_stay_inside_the_organisation, |app| {
+    let w = net_world(&app, "acme").await;
+    fourth_partner(&app, &w).await;
+    boards(&app, &w).await;
+    let commitment = propose_initiative(&app, &w).await;
+    app.ok(&w.directors[0].token, "mutation($c: ID!, $o: ID!) { startConsultation(input: { commitmentId: $c, organisationId: $o }) { commitment { id } } }", json!({ "c": commitment, "o": w.orgs[0] })).await;
+    for (stance, text) in [("SUPPORT", "Goed plan"), ("OBJECTION", "Geheim bezwaar"), ("OBJECTION", "Nog een")] {
+        app.ok(&w.staff[0][1].token, "mutation($c: ID!, $o: ID!, $s: Stance!, $t: String!) { addConsultationInput(input: { commitmentId: $c, organisationId: $o, stance: $s, text: $t }) { commitment { id } } }", json!({ "c": commitment, "o": w.orgs[0], "s": stance, "t": text })).await;
+    }
+    let outsider_input = app.gql(&w.staff[1][1].token, "mutation($c: ID!, $o: ID!) { addConsultationInput(input: { commitmentId: $c, organisationId: $o, stance: SUPPORT, text: \"x\" }) { commitment { id } } }", json!({ "c": commitment, "o": w.orgs[0] })).await;
+    assert_eq!(outsider_input.code(), "FORBIDDEN");
+    let query = "query($c: ID!) { node(id: $c) { ... on Commitment { parties { organisation { id } consultation { supportCount objectionCount inputs { text } } } } } }";
+    let own = app.ok(&w.staff[0][0].token, query, json!({ "c": commitment })).await;
+    assert_eq!(own["node"]["parties"][0]["consultation"]["objectionCount"], 2);
+    assert_eq!(own["node"]["parties"][0]["consultation"]["inputs"].as_array().map(Vec::len), Some(3));
+    let other_party = app.ok(&w.directors[1].token, query, json!({ "c": commitment })).await;
+    assert_eq!(
+        other_party["node"]["parties"][0]["consultation"],
+        json!(null),
+        "party B sees nothing of party A's consultation"
+    );
+    let facilitator = app.ok(&w.facilitator.token, query, json!({ "c": commitment })).await;
+    assert_eq!(
+        facilitator["node"]["parties"][0]["consultation"],
+        json!({ "supportCount": 1, "objectionCount": 2, "inputs": [] }),
+        "counts only"
+    );
+    let body = serde_json::to_string(&other_party).expect("json");
+    assert!(!body.contains("Geheim"));
+});
+
+both!(a_director_here_and_supervisor_there_sees_exactly_the_right_pending_decisions, |app| {
+    let w = net_world(&app, "acme").await;
+    fourth_partner(&app, &w).await;
+    boards(&app, &w).await;
+    // The municipality's director also supervises the housing corporation.
+    app.assign(&w.admin, &w.directors[1].id, &w.orgs[0], "SUPERVISOR").await;
+    let both_boards = Member { id: w.directors[1].id.clone(), token: w.directors[1].token.clone() };
+    seat(
+        &app,
+        &w.admin,
+        &w.orgs[0],
+        &[("EXECUTIVE_BOARD", &w.directors[0]), ("SUPERVISORY_BOARD", &both_boards), ("WORKS_COUNCIL", &w.staff[0][0])],
+    )
+    .await;
+    let commitment = propose_initiative(&app, &w).await;
+    let pending = "{ viewer { pendingDecisions { organisation { id } body { kind } commitment { id } } } }";
+    let seen = app.ok(&w.directors[1].token, pending, json!({})).await;
+    let mut decisions: Vec<(String, String)> = seen["viewer"]["pendingDecisions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| {
+            assert_eq!(d["commitment"]["id"], json!(commitment));
+            (
+                d["organisation"]["id"].as_str().expect("org").to_owned(),
+                d["body"]["kind"].as_str().expect("kind").to_owned(),
+            )
+        })
+        .collect();
+    decisions.sort();
+    let mut expected =
+        vec![(w.orgs[0].clone(), "SUPERVISORY_BOARD".to_owned()), (w.orgs[1].clone(), "EXECUTIVE_BOARD".to_owned())];
+    expected.sort();
+    assert_eq!(decisions, expected, "the college at one, the supervisory board at the other, nothing else");
+    let staff = app.ok(&w.staff[0][1].token, pending, json!({})).await;
+    assert_eq!(staff["viewer"]["pendingDecisions"], json!([]));
+    let portal = app
+        .gql(
+            &w.staff[0][1].token,
+            "query($o: ID!) { node(id: $o) { ... on Organisation { pendingRatifications { id } } } }",
+            json!({ "o": w.orgs[0] }),
+        )
+        .await;
+    assert_eq!(portal.code(), "FORBIDDEN");
+    let board_portal = app
+        .ok(
+            &w.directors[0].token,
+            "query($o: ID!) { node(id: $o) { ... on Organisation { pendingRatifications { body { kind } } } } }",
+            json!({ "o": w.orgs[0] }),
+        )
+        .await;
+    assert_eq!(board_portal["node"]["pendingRatifications"].as_array().map(Vec::len), Some(4));
+});
