@@ -570,3 +570,18 @@ impl TestApp {
         self.clock.now()
     }
 }
+
+/// A test of PostgreSQL-only behaviour (true concurrency, row-level security,
+/// statement cancel): runs only there, and under `CI=true` fails without it.
+#[macro_export]
+macro_rules! postgres_only {
+    ($name:ident, |$app:ident| $body:block) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            match $crate::helpers::spawn_app($crate::helpers::Backend::Postgres, $crate::helpers::Keys::Hs256).await {
+                Some($app) => $body,
+                None => eprintln!("skipped: EENDRACHT_TEST_POSTGRES_URL is not set"),
+            }
+        }
+    };
+}

@@ -392,3 +392,55 @@ both!(a_director_here_and_supervisor_there_sees_exactly_the_right_pending_decisi
         .await;
     assert_eq!(board_portal["node"]["pendingRatifications"].as_array().map(Vec::len), Some(4));
 });
+
+/// An AGREED coalition whose municipal council (a member: the municipality's
+/// first staff member) awaits its answer.
+async fn awaiting_council(app: &TestApp, w: &NetWorld) -> (String, Value) {
+    fourth_partner(app, w).await;
+    boards(app, w).await;
+    let commitment = propose_initiative(app, w).await;
+    for (i, director) in w.directors.iter().enumerate() {
+        app.ok(&director.token, "mutation($c: ID!, $o: ID!) { agreeCommitment(input: { commitmentId: $c, organisationId: $o }) { commitment { status } } }", json!({ "c": commitment, "o": w.orgs[i] })).await;
+    }
+    let rows = ratifications(app, &w.facilitator.token, &commitment).await;
+    let council = find(&rows["ratifications"], &w.orgs[1], "MUNICIPAL_COUNCIL").clone();
+    (commitment, council)
+}
+
+crate::postgres_only!(twenty_concurrent_outcomes_with_one_version_record_exactly_one, |app| {
+    let w = net_world(&app, "acme").await;
+    let (_, council) = awaiting_council(&app, &w).await;
+    let before = app.count("events").await;
+    let attempts = (0..20).map(|_| record(&app, &w.staff[1][0].token, &council, "RESPONDED", None, &[]));
+    let results = futures_util::future::join_all(attempts).await;
+    let won = results.iter().filter(|r| r.0.get("errors").is_none()).count();
+    let conflicts = results.iter().filter(|r| r.0.get("errors").is_some() && r.code() == "CONFLICT").count();
+    assert_eq!((won, conflicts), (1, 19), "exactly one succeeds, the rest are told CONFLICT");
+    assert_eq!(app.count("events").await, before + 1, "the timeline holds exactly one event");
+    assert_eq!(app.count("ratification_records").await, 1);
+});
+
+both!(an_outcome_whose_event_cannot_be_written_leaves_nothing_behind, |app| {
+    use sea_orm::ConnectionTrait;
+    let w = net_world(&app, "acme").await;
+    let (commitment, council) = awaiting_council(&app, &w).await;
+    // Make the event store refuse this one kind of event.
+    let conn = app.db.connection();
+    match app.backend {
+        crate::helpers::Backend::Sqlite => {
+            conn.execute_unprepared("CREATE TRIGGER refuse_decided BEFORE INSERT ON events WHEN NEW.kind = 'ratification.decided' BEGIN SELECT RAISE(ABORT, 'event store unavailable'); END").await.expect("trigger");
+        }
+        crate::helpers::Backend::Postgres => {
+            conn.execute_unprepared("CREATE FUNCTION refuse_decided() RETURNS trigger AS $$ BEGIN IF NEW.kind = 'ratification.decided' THEN RAISE EXCEPTION 'event store unavailable'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql").await.expect("function");
+            conn.execute_unprepared("CREATE TRIGGER refuse_decided BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_decided()").await.expect("trigger");
+        }
+    }
+    let failed = record(&app, &w.staff[1][0].token, &council, "RESPONDED", None, &[]).await;
+    assert_eq!(failed.code(), "INTERNAL");
+    assert_eq!(failed.message(), "internal error", "the cause is logged, not told");
+    let after = ratifications(&app, &w.facilitator.token, &commitment).await;
+    let council_now = find(&after["ratifications"], &w.orgs[1], "MUNICIPAL_COUNCIL");
+    assert_eq!(council_now["outcome"], json!(null));
+    assert_eq!(council_now["version"], council["version"]);
+    assert_eq!(app.count("ratification_records").await, 0, "nothing half-written");
+});
