@@ -432,7 +432,11 @@ both!(an_outcome_whose_event_cannot_be_written_leaves_nothing_behind, |app| {
         }
         crate::helpers::Backend::Postgres => {
             conn.execute_unprepared("CREATE FUNCTION refuse_decided() RETURNS trigger AS $$ BEGIN IF NEW.kind = 'ratification.decided' THEN RAISE EXCEPTION 'event store unavailable'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql").await.expect("function");
-            conn.execute_unprepared("CREATE TRIGGER refuse_decided BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_decided()").await.expect("trigger");
+            conn.execute_unprepared(
+                "CREATE TRIGGER refuse_decided BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_decided()",
+            )
+            .await
+            .expect("trigger");
         }
     }
     let failed = record(&app, &w.staff[1][0].token, &council, "RESPONDED", None, &[]).await;
@@ -443,4 +447,128 @@ both!(an_outcome_whose_event_cannot_be_written_leaves_nothing_behind, |app| {
     assert_eq!(council_now["outcome"], json!(null));
     assert_eq!(council_now["version"], council["version"]);
     assert_eq!(app.count("ratification_records").await, 0, "nothing half-written");
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum May {
+    /// Allowed: succeeds, or meets a state CONFLICT once another allowed actor acted first.
+    Do,
+    Forbidden,
+    NotFound,
+}
+
+both!(who_may_do_what_in_ratification_walked_as_a_table, |app| {
+    use May::*;
+    let w = net_world(&app, "acme").await;
+    fourth_partner(&app, &w).await;
+    let b = boards(&app, &w).await;
+    let off_board = app.member(&w.admin, "acme", "acme-dir0b", &w.orgs[0], "DIRECTOR").await;
+    // The world's outsider became the fourth partner; this one stays outside.
+    let stranger_org =
+        app.create_organisation(&w.admin, "Adviesbureau", "COMPANY").await["id"].as_str().expect("id").to_owned();
+    let stranger = app.member(&w.admin, "acme", "acme-stranger", &stranger_org, "DIRECTOR").await;
+    let commitment = propose_initiative(&app, &w).await;
+    let admin = crate::helpers::Member { id: String::new(), token: w.admin.clone() };
+    // The roles, in the order they act: allowed roles come last in each row's
+    // walk only by virtue of the checks below, which accept a CONFLICT for an
+    // allowed role that acts after another.
+    let roles: Vec<(&str, &crate::helpers::Member)> = vec![
+        ("admin", &admin),
+        ("facilitator", &w.facilitator),
+        ("director of another party", &w.directors[1]),
+        ("director outside the network", &stranger),
+        ("staff of the party, off the works council", &w.staff[0][1]),
+        ("staff of the party, on the works council", &w.staff[0][0]),
+        ("supervisor of the party, on the supervisory board", &b.housing_supervisor),
+        ("director of the party, off the board", &off_board),
+        ("director of the party, on the board", &w.directors[0]),
+    ];
+    let expect = |row: [May; 9]| row;
+    let walk = |action: &'static str, query: &'static str, variables: Value, row: [May; 9]| {
+        let app = &app;
+        let roles = roles.clone();
+        async move {
+            let mut succeeded = 0;
+            for ((role, member), may) in roles.iter().zip(row) {
+                let events = app.count("events").await;
+                let response = app.gql(&member.token, query, variables.clone()).await;
+                let error = response.0.get("errors").map(|_| response.code().to_owned());
+                match (may, error.as_deref()) {
+                    (Do, None) => succeeded += 1,
+                    (Do, Some("CONFLICT")) => {}
+                    (Forbidden, Some("FORBIDDEN")) | (NotFound, Some("NOT_FOUND")) => {
+                        assert_eq!(app.count("events").await, events, "{action} by {role}: a refusal writes nothing");
+                    }
+                    (expected, got) => {
+                        panic!("{action} by {role}: expected {expected:?}, got {got:?}: {:?}", response.0)
+                    }
+                }
+            }
+            assert!(succeeded >= 1, "{action}: an allowed role must have succeeded");
+        }
+    };
+    let record_versioned = "mutation($r: ID!, $v: Int!, $o: RatificationOutcome!, $c: [String!]) { recordRatificationOutcome(input: { ratificationId: $r, expectedVersion: $v, outcome: $o, decidedOn: \"2026-03-01\", minutesReference: \"N-2\", reason: \"Gemotiveerd\", conditions: $c }) { ratification { id } } }";
+
+    //                                                     admin      facilitator dir. other outsider  staff off  staff OR   supervisor dir. off   dir. on
+    walk("startConsultation", "mutation($c: ID!, $o: ID!) { startConsultation(input: { commitmentId: $c, organisationId: $o }) { commitment { id } } }",
+        json!({ "c": commitment, "o": w.orgs[0] }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden, Do, Do])).await;
+    walk("addConsultationInput", "mutation($c: ID!, $o: ID!) { addConsultationInput(input: { commitmentId: $c, organisationId: $o, stance: SUPPORT, text: \"Eens\" }) { commitment { id } } }",
+        json!({ "c": commitment, "o": w.orgs[0] }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Do, Do, Do, Do, Do])).await;
+    let rows = ratifications(&app, &w.facilitator.token, &commitment).await;
+    let works_council = find(&rows["ratifications"], &w.orgs[0], "WORKS_COUNCIL").clone();
+    walk(
+        "recordRatificationOutcome (works council advice)",
+        record_versioned,
+        json!({ "r": works_council["id"], "v": works_council["version"], "o": "POSITIVE", "c": [] }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Do, Forbidden, Forbidden, Forbidden]),
+    )
+    .await;
+    for (i, director) in w.directors.iter().enumerate() {
+        app.ok(&director.token, "mutation($c: ID!, $o: ID!) { agreeCommitment(input: { commitmentId: $c, organisationId: $o }) { commitment { status } } }", json!({ "c": commitment, "o": w.orgs[i] })).await;
+    }
+    app.clock.advance(Duration::days(43));
+    let rows = ratifications(&app, &w.facilitator.token, &commitment).await;
+    let versioned = |kind: &str| {
+        let r = find(&rows["ratifications"], &w.orgs[0], kind);
+        (r["id"].clone(), r["version"].clone())
+    };
+    let (supervisory, version) = versioned("SUPERVISORY_BOARD");
+    walk(
+        "recordRatificationOutcome (supervisory board)",
+        record_versioned,
+        json!({ "r": supervisory, "v": version, "o": "APPROVED_WITH_CONDITIONS", "c": ["Evaluatie na een jaar"] }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Do, Forbidden, Forbidden]),
+    )
+    .await;
+    let (board, version) = versioned("EXECUTIVE_BOARD");
+    walk(
+        "recordRatificationOutcome (executive board)",
+        record_versioned,
+        json!({ "r": board, "v": version, "o": "APPROVED", "c": [] }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Do]),
+    )
+    .await;
+    let rows = ratifications(&app, &w.facilitator.token, &commitment).await;
+    let sb = find(&rows["ratifications"], &w.orgs[0], "SUPERVISORY_BOARD");
+    let condition = sb["conditions"][0]["id"].clone();
+    walk(
+        "markConditionMet",
+        "mutation($c: ID!) { markConditionMet(input: { conditionId: $c }) { ratification { id } } }",
+        json!({ "c": condition }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden, Do, Do]),
+    )
+    .await;
+    walk("reopenRatification", "mutation($r: ID!, $v: Int!) { reopenRatification(input: { ratificationId: $r, expectedVersion: $v }) { ratification { id } } }",
+        json!({ "r": sb["id"], "v": sb["version"] }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Do, Forbidden, Forbidden])).await;
+    let mandate = "mutation($o: ID!) { setMandate(input: { organisationId: $o, rules: [] }) { organisation { id } } }";
+    walk(
+        "setMandate",
+        mandate,
+        json!({ "o": w.orgs[0] }),
+        expect([Forbidden, Forbidden, Forbidden, NotFound, Forbidden, Forbidden, Forbidden, Do, Do]),
+    )
+    .await;
 });
