@@ -8,9 +8,9 @@ use std::sync::Arc;
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    alignment_question, alignment_round, charter_version, commitment, commitment_party, expectation, goal,
-    governing_body, meeting, meeting_attendee, network, organisation, partnership, person, position, ratification,
-    ratification_condition, ratification_record, representation,
+    alignment_question, alignment_round, charter_version, commitment, commitment_party, event_organisation,
+    expectation, goal, governing_body, meeting, meeting_attendee, network, organisation, partnership, person, position,
+    ratification, ratification_condition, ratification_record, representation,
 };
 use uuid::Uuid;
 
@@ -106,6 +106,9 @@ pub struct ConditionsOf(pub Uuid);
 /// A ratification's recorded outcomes, reopened ones included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RecordsOf(pub Uuid);
+/// The organisations an event concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventOrganisationsOf(pub Uuid);
 /// A round's questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuestionsOf(pub Uuid);
@@ -214,6 +217,8 @@ list_loader!(RatificationsOf, ratification::Model, |store, ids| store.ratificati
 list_loader!(ConditionsOf, ratification_condition::Model, |store, ids| store.conditions_of(&ids), |row| row
     .ratification_id);
 list_loader!(RecordsOf, ratification_record::Model, |store, ids| store.records_of(&ids), |row| row.ratification_id);
+list_loader!(EventOrganisationsOf, event_organisation::Model, |store, ids| store.event_organisations(&ids), |row| row
+    .event_id);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
 
 impl Loader<FacilitatorsOf> for StoreLoader {

@@ -14,6 +14,7 @@ mod organisations;
 mod people;
 mod ratification;
 mod scalars;
+mod timeline;
 mod viewer;
 mod work;
 

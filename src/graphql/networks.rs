@@ -157,6 +157,24 @@ impl Network {
         super::work::network_commitments(ctx, self.0.id, filter, first, after).await
     }
 
+    /// What happened in the network, newest first: every change, with the
+    /// visibility of its subject.
+    #[graphql(complexity = "connection::cost(first, child_complexity)")]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only events of these kinds (wire names such as `commitment.agreed`).",
+            validator(max_items = 50)
+        )]
+        kinds: Option<Vec<String>>,
+        #[graphql(desc = "Only events concerning this organisation.")] organisation_id: Option<ID>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> Result<super::timeline::EventConnection> {
+        super::timeline::network_timeline(ctx, self.0.id, kinds, organisation_id, first, after).await
+    }
+
     /// The network's alignment rounds, newest first.
     #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn alignment_rounds(

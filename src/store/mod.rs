@@ -18,6 +18,7 @@ pub mod people;
 pub mod ratification;
 mod scope;
 pub mod tenants;
+mod timeline;
 pub mod visibility;
 pub mod work;
 

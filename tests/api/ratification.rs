@@ -572,3 +572,58 @@ both!(who_may_do_what_in_ratification_walked_as_a_table, |app| {
     )
     .await;
 });
+
+both!(the_timeline_shows_the_networks_history_newest_first_with_each_subjects_visibility, |app| {
+    let w = net_world(&app, "acme").await;
+    fourth_partner(&app, &w).await;
+    boards(&app, &w).await;
+    let commitment = propose_initiative(&app, &w).await;
+    app.ok(&w.directors[0].token, "mutation($c: ID!, $o: ID!) { startConsultation(input: { commitmentId: $c, organisationId: $o }) { commitment { id } } }", json!({ "c": commitment, "o": w.orgs[0] })).await;
+    app.ok(&w.staff[0][1].token, "mutation($c: ID!, $o: ID!) { addConsultationInput(input: { commitmentId: $c, organisationId: $o, stance: OBJECTION, text: \"Intern bezwaar\" }) { commitment { id } } }", json!({ "c": commitment, "o": w.orgs[0] })).await;
+
+    let timeline = "query($n: ID!, $k: [String!], $o: ID) { network(id: $n) { timeline(kinds: $k, organisationId: $o, first: 100) { totalCount nodes { kind subjectId payload actor { id } } } } }";
+    let kinds = |data: &Value| -> Vec<String> {
+        data["network"]["timeline"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|e| e["kind"].as_str().expect("kind").to_owned())
+            .collect()
+    };
+    let facilitator = app.ok(&w.facilitator.token, timeline, json!({ "n": w.network })).await;
+    let seen = kinds(&facilitator);
+    assert_eq!(
+        &seen[..3],
+        ["ratification.consultation_input_added", "ratification.consultation_started", "commitment.proposed"],
+        "newest first"
+    );
+    assert!(seen.contains(&"network.created".to_owned()) && seen.contains(&"charter.adopted".to_owned()));
+    assert_eq!(facilitator["network"]["timeline"]["nodes"][2]["subjectId"], json!(commitment));
+    assert!(!facilitator.to_string().contains("Intern bezwaar"), "no free text in events");
+
+    let own = app.ok(&w.staff[0][0].token, timeline, json!({ "n": w.network })).await;
+    assert_eq!(
+        kinds(&own)[0],
+        "ratification.consultation_input_added",
+        "the organisation's own people see their consultation"
+    );
+    let other = app.ok(&w.staff[1][0].token, timeline, json!({ "n": w.network })).await;
+    assert!(
+        !kinds(&other).contains(&"ratification.consultation_input_added".to_owned()),
+        "another partner does not even see that input was given"
+    );
+    assert_eq!(kinds(&other)[0], "ratification.consultation_started");
+
+    let filtered = app.ok(&w.facilitator.token, timeline, json!({ "n": w.network, "k": ["partner.joined"] })).await;
+    assert_eq!(filtered["network"]["timeline"]["totalCount"], 4);
+    let of_care = app
+        .ok(
+            &w.facilitator.token,
+            timeline,
+            json!({ "n": w.network, "k": ["partner.invited", "partner.joined"], "o": w.orgs[2] }),
+        )
+        .await;
+    assert_eq!(kinds(&of_care), vec!["partner.joined", "partner.invited"]);
+    let stranger = app.ok(&w.outsider.token, timeline, json!({ "n": w.network })).await;
+    assert!(stranger["network"].is_object(), "the fourth partner sees the network");
+});

@@ -1,0 +1,121 @@
+//! `Network.timeline`: the audit trail of a network, newest first.
+
+use async_graphql::{Context, ID, Json, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::event;
+use uuid::Uuid;
+
+use super::connection::{self, connection};
+use super::ids::{self, NodeType};
+use super::loaders::{self, EventOrganisationsOf, OrganisationId, PersonId};
+use super::organisations::Organisation;
+use super::people::Person;
+use super::store;
+
+/// The type of object an event's subject is, by the event's kind.
+fn subject_type(kind: &str) -> Option<NodeType> {
+    let prefix = kind.split('.').next().unwrap_or_default();
+    Some(match (prefix, kind) {
+        (_, "charter.acknowledged" | "representatives.set") => NodeType::Partnership,
+        (_, "ratification.consultation_started" | "ratification.consultation_input_added") => NodeType::Commitment,
+        (_, "ratification.condition_met") => NodeType::RatificationCondition,
+        (_, "governing_bodies.set" | "mandate.set") => NodeType::Organisation,
+        ("organisation", _) => NodeType::Organisation,
+        ("person", _) => NodeType::Person,
+        ("position", _) => NodeType::Position,
+        ("network", _) => NodeType::Network,
+        ("charter", _) => NodeType::CharterVersion,
+        ("partner", _) => NodeType::Partnership,
+        ("expectation", _) => NodeType::Expectation,
+        ("alignment_round" | "alignment_response", _) => NodeType::AlignmentRound,
+        ("goal", _) => NodeType::Goal,
+        ("meeting", _) => NodeType::Meeting,
+        ("commitment", _) => NodeType::Commitment,
+        ("ratification", _) => NodeType::Ratification,
+        _ => return None,
+    })
+}
+
+#[derive(Clone)]
+pub struct Event(pub event::Model);
+
+impl Event {
+    pub fn uuid(&self) -> Uuid {
+        self.0.id
+    }
+}
+
+/// One change, as recorded in the same transaction as the change itself.
+/// Append-only: nothing changes or removes an event.
+#[Object]
+impl Event {
+    /// The event's id (UUIDv7, so ids sort by time).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The wire name of what happened, e.g. `commitment.agreed`; the same name
+    /// is used by subscriptions and webhooks.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+
+    /// Who did it, if you may see them; null for anonymous acts such as
+    /// answering an alignment round.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match self.0.actor_person_id {
+            Some(id) => Ok(loaders::from_context(ctx).load_one(PersonId(id)).await?.map(Person)),
+            None => Ok(None),
+        }
+    }
+
+    /// The global id of what it happened to; fetch it with `node(id:)`, where
+    /// visibility applies.
+    async fn subject_id(&self) -> Option<ID> {
+        subject_type(&self.0.kind).map(|t| ids::global_id(t, self.0.subject_id))
+    }
+
+    /// The organisations it concerns, as far as you may see them.
+    async fn organisations(&self, ctx: &Context<'_>) -> Result<Vec<Organisation>> {
+        let loaders = loaders::from_context(ctx);
+        let rows = loaders.load_one(EventOrganisationsOf(self.0.id)).await?.unwrap_or_default();
+        let found = loaders.load_many(rows.iter().map(|r| OrganisationId(r.organisation_id))).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| found.get(&OrganisationId(r.organisation_id)).cloned().map(Organisation))
+            .collect())
+    }
+
+    /// Ids and changed fields; never personal data or free text.
+    async fn payload(&self) -> Json<serde_json::Value> {
+        Json(self.0.payload.clone())
+    }
+}
+
+connection!(
+    Event,
+    EventConnection,
+    EventEdge,
+    "A page of events, newest first.",
+    "An event in a list, with its cursor."
+);
+
+pub async fn network_timeline(
+    ctx: &Context<'_>,
+    network_id: Uuid,
+    kinds: Option<Vec<String>>,
+    organisation: Option<ID>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<EventConnection> {
+    let page = connection::page_request(first, after.as_deref())?;
+    let organisation =
+        organisation.as_ref().map(|id| ids::decode_id("organisationId", id, NodeType::Organisation)).transpose()?;
+    let page = store(ctx).timeline_page(network_id, &kinds.unwrap_or_default(), organisation, page).await?;
+    Ok(EventConnection::new(page.map(Event)))
+}

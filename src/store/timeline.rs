@@ -1,0 +1,67 @@
+//! The network's timeline: its events, newest first.
+
+use anyhow::Context;
+use entity::{event, event_organisation};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::{Direction, Page, PageRequest, Store, visibility};
+use crate::domain::AppResult;
+use crate::domain::events::EventKind;
+
+/// Kinds whose mere existence is internal to the organisation concerned:
+/// a consultation input is for the organisation's own people (and the
+/// network's facilitators, who see counts).
+const INTERNAL_KINDS: [EventKind; 1] = [EventKind::ConsultationInputAdded];
+
+impl Store {
+    pub async fn timeline_page(
+        &self,
+        network_id: Uuid,
+        kinds: &[String],
+        organisation_id: Option<Uuid>,
+        page: PageRequest,
+    ) -> AppResult<Page<event::Model>> {
+        let actor = self.actor();
+        let of_organisations = |ids: Vec<Uuid>| {
+            Query::select()
+                .column(event_organisation::Column::EventId)
+                .from(event_organisation::Entity)
+                .and_where(event_organisation::Column::TenantId.eq(self.tenant_id()))
+                .and_where(event_organisation::Column::OrganisationId.is_in(ids))
+                .to_owned()
+        };
+        let mut query = self
+            .scoped::<event::Entity>()
+            .filter(event::Column::NetworkId.eq(network_id))
+            .filter(visibility::in_network_column(actor, event::Column::NetworkId));
+        if !actor.is_admin() && !actor.facilitates(network_id) {
+            let internal: Vec<&str> = INTERNAL_KINDS.iter().map(|k| k.wire_name()).collect();
+            query = query.filter(
+                Condition::any()
+                    .add(event::Column::Kind.is_not_in(internal))
+                    .add(event::Column::Id.in_subquery(of_organisations(actor.organisation_ids()))),
+            );
+        }
+        if !kinds.is_empty() {
+            query = query.filter(event::Column::Kind.is_in(kinds.iter().cloned()));
+        }
+        if let Some(organisation_id) = organisation_id {
+            query = query.filter(event::Column::Id.in_subquery(of_organisations(vec![organisation_id])));
+        }
+        self.keyset_page_in(query, event::Column::Id, page, Direction::NewestFirst).await
+    }
+
+    /// The organisations the given events concern.
+    pub async fn event_organisations(&self, event_ids: &[Uuid]) -> AppResult<Vec<event_organisation::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .scoped::<event_organisation::Entity>()
+            .filter(event_organisation::Column::EventId.is_in(event_ids.iter().copied()))
+            .order_by_asc(event_organisation::Column::OrganisationId)
+            .all(&*tx)
+            .await
+            .context("loading events' organisations")?)
+    }
+}
