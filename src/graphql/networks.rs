@@ -175,6 +175,12 @@ impl Network {
         super::timeline::network_timeline(ctx, self.0.id, kinds, organisation_id, first, after).await
     }
 
+    /// Each partner's follow-through on ratification: involved, answered,
+    /// approved, rejected, median days from agreement to outcome, open conditions.
+    async fn follow_through(&self, ctx: &Context<'_>) -> Result<Vec<super::ratification::PartnerFollowThrough>> {
+        super::ratification::network_follow_through(ctx, self.0.id).await
+    }
+
     /// The network's alignment rounds, newest first.
     #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn alignment_rounds(

@@ -508,3 +508,48 @@ impl RatificationMutation {
         Ok(MarkConditionMetPayload { ratification: Ratification(ratification) })
     }
 }
+
+pub struct PartnerFollowThrough(service::FollowThrough);
+
+/// How a partner's bodies follow through on what was agreed at the table.
+#[Object]
+impl PartnerFollowThrough {
+    /// The partner.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    }
+
+    /// Ratifications its bodies are involved in.
+    async fn involved(&self) -> usize {
+        self.0.involved
+    }
+
+    /// Of those, answered.
+    async fn answered(&self) -> usize {
+        self.0.answered
+    }
+
+    /// Approved (with or without conditions) by a deciding, approving or consenting body.
+    async fn approved(&self) -> usize {
+        self.0.approved
+    }
+
+    /// Rejected.
+    async fn rejected(&self) -> usize {
+        self.0.rejected
+    }
+
+    /// Median days from agreement at the table to the body's outcome.
+    async fn median_days_to_outcome(&self) -> Option<f64> {
+        self.0.median_days_to_outcome
+    }
+
+    /// Conditions still open.
+    async fn open_conditions(&self) -> usize {
+        self.0.open_conditions
+    }
+}
+
+pub async fn network_follow_through(ctx: &Context<'_>, network_id: Uuid) -> Result<Vec<PartnerFollowThrough>> {
+    Ok(service::follow_through(store(ctx), network_id).await?.into_iter().map(PartnerFollowThrough).collect())
+}

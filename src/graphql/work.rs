@@ -510,6 +510,8 @@ pub struct CommitmentFilter {
     pub due_after: Option<Date>,
     /// Only commitments that do (or do not) need re-planning.
     pub needs_replanning: Option<bool>,
+    /// Only commitments whose ratification stands here.
+    pub ratification_status: Option<super::enums::CommitmentRatificationStatus>,
 }
 
 impl CommitmentFilter {
@@ -527,6 +529,16 @@ impl CommitmentFilter {
             due_before: self.due_before.map(|d| d.0),
             due_after: self.due_after.map(|d| d.0),
             needs_replanning: self.needs_replanning,
+            ratification: self.ratification_status.map(|status| {
+                use super::enums::CommitmentRatificationStatus as S;
+                use crate::store::work::RatificationFilter as F;
+                match status {
+                    S::NotRequired => F::NotRequired,
+                    S::Pending => F::Pending,
+                    S::Ratified => F::Ratified,
+                    S::Rejected => F::Rejected,
+                }
+            }),
         })
     }
 }

@@ -398,3 +398,82 @@ pub fn overall(ratifications: &[ratification::Model]) -> Overall {
         Overall::Pending
     }
 }
+
+/// How a partner follows through on what was agreed at the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowThrough {
+    pub organisation_id: Uuid,
+    pub involved: usize,
+    pub answered: usize,
+    pub approved: usize,
+    pub rejected: usize,
+    /// Median days from the commitment's agreement to the body's outcome.
+    pub median_days_to_outcome: Option<f64>,
+    pub open_conditions: usize,
+}
+
+/// The median of a list; statistics SQLite lacks are computed here, the same
+/// on both engines.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] })
+}
+
+pub async fn follow_through(store: &Store, network_id: Uuid) -> AppResult<Vec<FollowThrough>> {
+    let ratifications = store.ratifications_of_network(network_id).await?;
+    let commitment_ids: Vec<Uuid> = ratifications.iter().map(|r| r.commitment_id).collect();
+    let commitments = store.commitments_by_ids(&commitment_ids).await?;
+    let ids: Vec<Uuid> = ratifications.iter().map(|r| r.id).collect();
+    let conditions = store.conditions_of(&ids).await?;
+    let mut organisations: Vec<Uuid> = ratifications.iter().map(|r| r.organisation_id).collect();
+    organisations.sort_unstable();
+    organisations.dedup();
+    Ok(organisations
+        .into_iter()
+        .map(|organisation_id| {
+            let own: Vec<&ratification::Model> =
+                ratifications.iter().filter(|r| r.organisation_id == organisation_id).collect();
+            let days: Vec<f64> = own
+                .iter()
+                .filter_map(|r| {
+                    let agreed = commitments.iter().find(|c| c.id == r.commitment_id)?.agreed_at?;
+                    Some((r.recorded_at? - agreed).num_seconds() as f64 / 86_400.0)
+                })
+                .collect();
+            FollowThrough {
+                organisation_id,
+                involved: own.len(),
+                answered: own.iter().filter(|r| r.outcome.is_some()).count(),
+                approved: own
+                    .iter()
+                    .filter(|r| {
+                        matches!(
+                            r.outcome,
+                            Some(RatificationOutcome::Approved | RatificationOutcome::ApprovedWithConditions)
+                        )
+                    })
+                    .count(),
+                rejected: own.iter().filter(|r| r.outcome == Some(RatificationOutcome::Rejected)).count(),
+                median_days_to_outcome: median(days),
+                open_conditions: conditions
+                    .iter()
+                    .filter(|c| c.organisation_id == organisation_id && c.status == entity::ConditionStatus::Open)
+                    .count(),
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_median_of_an_even_list_is_the_mean_of_the_middle_two() {
+        assert_eq!(super::median(vec![]), None);
+        assert_eq!(super::median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(super::median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+    }
+}

@@ -153,6 +153,17 @@ impl Store {
             .ok_or(AppError::NotFound("ratification"))
     }
 
+    /// Every current ratification of a network.
+    pub async fn ratifications_of_network(&self, network_id: Uuid) -> AppResult<Vec<ratification::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_ratifications()
+            .filter(ratification::Column::NetworkId.eq(network_id))
+            .all(&*tx)
+            .await
+            .context("loading a network's ratifications")?)
+    }
+
     /// Unanswered ratifications of the given bodies, oldest first.
     pub async fn pending_for_bodies(&self, body_ids: &[Uuid]) -> AppResult<Vec<ratification::Model>> {
         let tx = self.tx()?;

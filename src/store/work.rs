@@ -47,6 +47,16 @@ pub struct CommitmentFilter {
     pub due_before: Option<NaiveDate>,
     pub due_after: Option<NaiveDate>,
     pub needs_replanning: Option<bool>,
+    pub ratification: Option<RatificationFilter>,
+}
+
+/// Where ratification stands, as a filter (see `service::ratification::overall`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatificationFilter {
+    NotRequired,
+    Pending,
+    Ratified,
+    Rejected,
 }
 
 /// Field changes of `updateCommitment`; `None` keeps a field.
@@ -298,6 +308,9 @@ impl Store {
         if let Some(flag) = filter.needs_replanning {
             query = query.filter(commitment::Column::NeedsReplanning.eq(flag));
         }
+        if let Some(wanted) = filter.ratification {
+            query = query.filter(self.ratification_condition(wanted));
+        }
         if let Some(organisation) = filter.party_organisation_id {
             let parties = Query::select()
                 .column(commitment_party::Column::CommitmentId)
@@ -309,6 +322,52 @@ impl Store {
             query = query.filter(commitment::Column::Id.in_subquery(parties));
         }
         self.keyset_page(query, commitment::Column::Id, page).await
+    }
+
+    /// The derived ratification status as SQL: the same rule as
+    /// `service::ratification::overall`, so filtering needs no rows in memory.
+    fn ratification_condition(&self, wanted: RatificationFilter) -> Condition {
+        use entity::{BodyRight, RatificationOutcome, ratification};
+        let ratified_by = |blocking_only: bool, extra: Condition| {
+            let mut query = Query::select();
+            query
+                .column(ratification::Column::CommitmentId)
+                .from(ratification::Entity)
+                .and_where(ratification::Column::TenantId.eq(self.tenant_id()))
+                .and_where(ratification::Column::WithdrawnAt.is_null())
+                .cond_where(extra);
+            if blocking_only {
+                query.and_where(ratification::Column::Right.is_in([
+                    BodyRight::Decides,
+                    BodyRight::Approves,
+                    BodyRight::Consents,
+                ]));
+            }
+            query.to_owned()
+        };
+        let any = || ratified_by(false, Condition::all());
+        let rejected =
+            || ratified_by(true, Condition::all().add(ratification::Column::Outcome.eq(RatificationOutcome::Rejected)));
+        let unanswered = || ratified_by(true, Condition::all().add(ratification::Column::Outcome.is_null()));
+        let not_approved = || {
+            ratified_by(
+                true,
+                Condition::any().add(ratification::Column::Outcome.is_null()).add(
+                    ratification::Column::Outcome
+                        .is_not_in([RatificationOutcome::Approved, RatificationOutcome::ApprovedWithConditions]),
+                ),
+            )
+        };
+        match wanted {
+            RatificationFilter::NotRequired => Condition::all().add(commitment::Column::Id.not_in_subquery(any())),
+            RatificationFilter::Rejected => Condition::all().add(commitment::Column::Id.in_subquery(rejected())),
+            RatificationFilter::Ratified => Condition::all()
+                .add(commitment::Column::Id.in_subquery(any()))
+                .add(commitment::Column::Id.not_in_subquery(not_approved())),
+            RatificationFilter::Pending => Condition::all()
+                .add(commitment::Column::Id.in_subquery(unanswered()))
+                .add(commitment::Column::Id.not_in_subquery(rejected())),
+        }
     }
 
     pub async fn commitments_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<commitment::Model>> {

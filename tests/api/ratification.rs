@@ -278,6 +278,16 @@ both!(a_three_party_coalition_is_consulted_early_and_ratified_by_each_partys_bod
     .data();
     let ratified = ratifications(&app, &w.facilitator.token, &commitment).await;
     assert_eq!(ratified["ratificationStatus"], "RATIFIED");
+    let by_status = "query($n: ID!, $s: CommitmentRatificationStatus!) { network(id: $n) { commitments(filter: { ratificationStatus: $s }) { nodes { id } } } }";
+    for (status, expected) in [
+        ("RATIFIED", json!([{ "id": commitment }])),
+        ("PENDING", json!([])),
+        ("REJECTED", json!([])),
+        ("NOT_REQUIRED", json!([])),
+    ] {
+        let found = app.ok(&w.facilitator.token, by_status, json!({ "n": w.network, "s": status })).await;
+        assert_eq!(found["network"]["commitments"]["nodes"], expected, "filter {status}");
+    }
 
     // An outcome is final unless the same body reopens it; history keeps it.
     let rvc = find(&ratified["ratifications"], &w.orgs[0], "SUPERVISORY_BOARD").clone();
@@ -306,6 +316,31 @@ both!(a_three_party_coalition_is_consulted_early_and_ratified_by_each_partys_bod
     assert_eq!(by_other_party.code(), "FORBIDDEN");
     let marked = app.ok(&w.directors[0].token, met, json!({ "c": condition })).await;
     assert_eq!(marked["markConditionMet"]["ratification"]["conditions"][0]["status"], "MET");
+
+    let rejected_filter = app.ok(&w.facilitator.token, by_status, json!({ "n": w.network, "s": "REJECTED" })).await;
+    assert_eq!(rejected_filter["network"]["commitments"]["nodes"], json!([{ "id": commitment }]));
+    let follow = app
+        .ok(&w.facilitator.token, "query($n: ID!) { network(id: $n) { followThrough { organisation { id } involved answered approved rejected openConditions medianDaysToOutcome } } }", json!({ "n": w.network }))
+        .await;
+    let housing = follow["network"]["followThrough"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|f| f["organisation"]["id"] == json!(w.orgs[0]))
+        .expect("housing")
+        .clone();
+    // Board approved, supervisory board rejected (after reopening), works
+    // council advised; the tenants' organisation never answered.
+    assert_eq!(
+        (
+            housing["involved"].as_i64(),
+            housing["answered"].as_i64(),
+            housing["approved"].as_i64(),
+            housing["rejected"].as_i64(),
+            housing["openConditions"].as_i64()
+        ),
+        (Some(4), Some(3), Some(1), Some(1), Some(0))
+    );
 });
 
 both!(consultation_inputs_stay_inside_the_organisation, |app| {
