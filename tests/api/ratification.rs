@@ -662,3 +662,41 @@ both!(the_timeline_shows_the_networks_history_newest_first_with_each_subjects_vi
     let stranger = app.ok(&w.outsider.token, timeline, json!({ "n": w.network })).await;
     assert!(stranger["network"].is_object(), "the fourth partner sees the network");
 });
+
+both!(a_proposer_adds_bodies_but_never_removes_the_mandates, |app| {
+    let w = net_world(&app, "acme").await;
+    boards(&app, &w).await;
+    let bodies = app.ok(&w.admin, "query($o: ID!, $h: ID!) { care: node(id: $o) { ... on Organisation { governingBodies { id kind } } } housing: node(id: $h) { ... on Organisation { governingBodies { id kind } } } }", json!({ "o": w.orgs[2], "h": w.orgs[0] })).await;
+    let id_of = |org: &str, kind: &str| {
+        bodies[org]["governingBodies"]
+            .as_array()
+            .expect("bodies")
+            .iter()
+            .find(|b| b["kind"] == json!(kind))
+            .expect("body")["id"]
+            .clone()
+    };
+    let due = (app.clock_now().date_naive() + Duration::days(30)).format("%Y-%m-%d").to_string();
+    let propose = |added: Value| {
+        json!({ "input": { "networkId": w.network, "title": "Snel resultaat", "scope": "ORGANISATION", "kind": "QUICK_WIN",
+            "parties": [{ "organisationId": w.orgs[2] }], "leadOrganisationId": w.orgs[2], "dueOn": due, "additionalBodyIds": added } })
+    };
+    let query = "mutation($input: ProposeCommitmentInput!) { proposeCommitment(input: $input) { commitment { ratifications { body { kind } right } } } }";
+    let plain = app.ok(&w.facilitator.token, query, propose(json!([]))).await;
+    assert_eq!(
+        plain["proposeCommitment"]["commitment"]["ratifications"],
+        json!([{ "body": { "kind": "EXECUTIVE_BOARD" }, "right": "DECIDES" }]),
+        "a quick win: the deciding body only"
+    );
+    let added = app.ok(&w.facilitator.token, query, propose(json!([id_of("care", "SUPERVISORY_BOARD")]))).await;
+    let kinds: Vec<&str> = added["proposeCommitment"]["commitment"]["ratifications"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["body"]["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.contains(&"EXECUTIVE_BOARD") && kinds.contains(&"SUPERVISORY_BOARD"));
+    let foreign = app.gql(&w.facilitator.token, query, propose(json!([id_of("housing", "SUPERVISORY_BOARD")]))).await;
+    assert_eq!(foreign.code(), "BAD_USER_INPUT", "a body of a non-party is refused");
+});
