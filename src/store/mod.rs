@@ -28,7 +28,8 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{
-    PartnershipStatus, body_member, network_facilitator, partnership, person, position, representation, tenant,
+    PartnershipStatus, body_member, governing_body, network_facilitator, partnership, person, position, representation,
+    tenant,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -237,11 +238,21 @@ async fn resolve_actor(
         .map(|p| CurrentPosition { organisation_id: p.organisation_id, role: p.role })
         .collect();
 
+    // A seat on a body counts only while the person holds a position in the
+    // body's organisation: an ended position gives no rights, board seats included.
+    let current_organisations: Vec<Uuid> = positions.iter().map(|p| p.organisation_id).collect();
+    let bodies_of_current_organisations = sea_orm::sea_query::Query::select()
+        .column(governing_body::Column::Id)
+        .from(governing_body::Entity)
+        .and_where(governing_body::Column::TenantId.eq(tenant.id))
+        .and_where(governing_body::Column::OrganisationId.is_in(current_organisations))
+        .to_owned();
     let body_ids = body_member::Entity::find()
         .select_only()
         .column(body_member::Column::BodyId)
         .filter(body_member::Column::TenantId.eq(tenant.id))
         .filter(body_member::Column::PersonId.eq(person.id))
+        .filter(body_member::Column::BodyId.in_subquery(bodies_of_current_organisations))
         .into_tuple::<Uuid>()
         .all(tx)
         .await

@@ -700,3 +700,30 @@ both!(a_proposer_adds_bodies_but_never_removes_the_mandates, |app| {
     let foreign = app.gql(&w.facilitator.token, query, propose(json!([id_of("housing", "SUPERVISORY_BOARD")]))).await;
     assert_eq!(foreign.code(), "BAD_USER_INPUT", "a body of a non-party is refused");
 });
+
+both!(a_board_seat_gives_no_say_once_the_position_ended, |app| {
+    let w = net_world(&app, "acme").await;
+    let (_, council) = awaiting_council(&app, &w).await;
+    // The council member also works for the housing corporation, so still sees
+    // the network; then the municipal position ends. The seat stays on record
+    // but no longer counts.
+    app.assign(&w.admin, &w.staff[1][0].id, &w.orgs[0], "STAFF").await;
+    let positions = app
+        .ok(
+            &w.admin,
+            "query($p: ID!) { node(id: $p) { ... on Person { positions { id } } } }",
+            json!({ "p": w.staff[1][0].id }),
+        )
+        .await;
+    let position = positions["node"]["positions"][0]["id"].clone();
+    app.ok(
+        &w.admin,
+        "mutation($p: ID!) { endPosition(input: { positionId: $p }) { position { id } } }",
+        json!({ "p": position }),
+    )
+    .await;
+    let pending = app.ok(&w.staff[1][0].token, "{ viewer { pendingDecisions { id } } }", json!({})).await;
+    assert_eq!(pending["viewer"]["pendingDecisions"], json!([]));
+    let refused = record(&app, &w.staff[1][0].token, &council, "RESPONDED", None, &[]).await;
+    assert_eq!(refused.code(), "FORBIDDEN", "an ended position gives no rights, board seats included");
+});
