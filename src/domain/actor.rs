@@ -6,6 +6,13 @@ use chrono::NaiveDate;
 use entity::{PartnershipStatus, PositionRole, TenantRole};
 use uuid::Uuid;
 
+/// Whether a period (a position, a representation) holds on `day`: it has
+/// started, and its end — the first day it no longer holds — is still to come.
+/// `store::visibility` states the same rule in SQL.
+pub fn holds_on(started_on: NaiveDate, ended_on: Option<NaiveDate>, day: NaiveDate) -> bool {
+    started_on <= day && ended_on.is_none_or(|end| end > day)
+}
+
 /// A position that holds today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrentPosition {

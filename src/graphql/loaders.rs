@@ -33,6 +33,22 @@ pub fn from_context<'a>(ctx: &Context<'a>) -> &'a Loaders {
     ctx.data_unchecked::<Loaders>()
 }
 
+/// A person by id through the loader; `None` when absent or not visible.
+pub async fn person(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Option<super::people::Person>> {
+    match id {
+        Some(id) => Ok(from_context(ctx).load_one(PersonId(id)).await?.map(super::people::Person)),
+        None => Ok(None),
+    }
+}
+
+/// An organisation by id through the loader; `None` when not visible.
+pub async fn organisation(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<Option<super::organisations::Organisation>> {
+    Ok(from_context(ctx).load_one(OrganisationId(id)).await?.map(super::organisations::Organisation))
+}
+
 /// Loader errors are shared between every field waiting on the batch.
 pub type LoadError = Arc<AppError>;
 

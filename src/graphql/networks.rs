@@ -27,13 +27,6 @@ async fn current_version(ctx: &Context<'_>, network_id: Uuid) -> Result<Option<i
     Ok(versions.iter().map(|v| v.version).max())
 }
 
-async fn person(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Person>> {
-    match id {
-        Some(id) => Ok(loaders::from_context(ctx).load_one(PersonId(id)).await?.map(Person)),
-        None => Ok(None),
-    }
-}
-
 #[derive(Clone)]
 pub struct Network(pub network::Model);
 
@@ -273,7 +266,7 @@ impl CharterVersion {
 
     /// The facilitator who adopted it, if you may see them.
     async fn adopted_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, self.0.adopted_by).await
+        loaders::person(ctx, self.0.adopted_by).await
     }
 }
 
@@ -387,7 +380,7 @@ impl Representation {
 
     /// The representative.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, Some(self.0.person_id)).await
+        loaders::person(ctx, Some(self.0.person_id)).await
     }
 
     /// The partnership represented.
@@ -408,7 +401,7 @@ impl Representation {
     /// Whether the person represents the partner today.
     async fn current(&self, ctx: &Context<'_>) -> bool {
         let today = store(ctx).actor().today;
-        self.0.started_on <= today && self.0.ended_on.is_none_or(|end| end > today)
+        crate::domain::actor::holds_on(self.0.started_on, self.0.ended_on, today)
     }
 
     /// The charter version this representative acknowledged personally.
@@ -462,7 +455,7 @@ impl Expectation {
 
     /// Who recorded it, if you may see them.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, self.0.recorded_by).await
+        loaders::person(ctx, self.0.recorded_by).await
     }
 }
 

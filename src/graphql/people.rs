@@ -82,7 +82,7 @@ connection!(
 );
 
 fn is_current(position: &position::Model, today: chrono::NaiveDate) -> bool {
-    position.started_on <= today && position.ended_on.is_none_or(|end| end > today)
+    crate::domain::actor::holds_on(position.started_on, position.ended_on, today)
 }
 
 #[derive(Clone)]

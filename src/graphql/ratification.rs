@@ -10,7 +10,7 @@ use super::enums::{
     RatificationStatus, Stance,
 };
 use super::ids::{self, NodeType};
-use super::loaders::{self, BodyId, CommitmentId, ConditionsOf, OrganisationId, PersonId, RecordsOf};
+use super::loaders::{self, BodyId, CommitmentId, ConditionsOf, OrganisationId, RecordsOf};
 use super::organisations::{GoverningBody, Organisation};
 use super::people::Person;
 use super::scalars::Date;
@@ -24,13 +24,6 @@ pub fn overall(rows: &[ratification::Model]) -> CommitmentRatificationStatus {
         service::Overall::Pending => CommitmentRatificationStatus::Pending,
         service::Overall::Ratified => CommitmentRatificationStatus::Ratified,
         service::Overall::Rejected => CommitmentRatificationStatus::Rejected,
-    }
-}
-
-async fn person(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Person>> {
-    match id {
-        Some(id) => Ok(loaders::from_context(ctx).load_one(PersonId(id)).await?.map(Person)),
-        None => Ok(None),
     }
 }
 
@@ -92,7 +85,7 @@ impl Ratification {
 
     /// The member who recorded it, if you may see them.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, self.0.recorded_by).await
+        loaders::person(ctx, self.0.recorded_by).await
     }
 
     /// When it was recorded.
@@ -176,7 +169,7 @@ impl RatificationRecord {
 
     /// Who recorded it, if you may see them.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, self.0.recorded_by).await
+        loaders::person(ctx, self.0.recorded_by).await
     }
 
     /// When it was recorded.

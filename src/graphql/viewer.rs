@@ -56,7 +56,7 @@ impl Viewer {
         let positions = loaders::from_context(ctx).load_one(PositionsOf(actor.person_id)).await?.unwrap_or_default();
         Ok(positions
             .into_iter()
-            .filter(|p| p.started_on <= actor.today && p.ended_on.is_none_or(|end| end > actor.today))
+            .filter(|p| crate::domain::actor::holds_on(p.started_on, p.ended_on, actor.today))
             .map(Position)
             .collect())
     }

@@ -8,9 +8,7 @@ use uuid::Uuid;
 use super::connection::{self, connection};
 use super::enums::{CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon};
 use super::ids::{self, NodeType};
-use super::loaders::{
-    self, AttendeesOf, GoalId, MeetingId, NetworkId, OrganisationId, PartiesOf, PersonId, RatificationsOf,
-};
+use super::loaders::{self, AttendeesOf, GoalId, MeetingId, NetworkId, PartiesOf, RatificationsOf};
 use super::networks::Network;
 use super::organisations::Organisation;
 use super::people::Person;
@@ -32,17 +30,6 @@ fn optional_text(value: MaybeUndefined<String>) -> Option<Option<String>> {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),
         MaybeUndefined::Value(text) => Some(Some(text)),
-    }
-}
-
-async fn organisation(ctx: &Context<'_>, id: Uuid) -> Result<Option<Organisation>> {
-    Ok(loaders::from_context(ctx).load_one(OrganisationId(id)).await?.map(Organisation))
-}
-
-async fn person(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<Person>> {
-    match id {
-        Some(id) => Ok(loaders::from_context(ctx).load_one(PersonId(id)).await?.map(Person)),
-        None => Ok(None),
     }
 }
 
@@ -227,13 +214,13 @@ pub struct MeetingAttendee {
 impl MeetingAttendee {
     /// The person, if you may see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, Some(self.person_id)).await
+        loaders::person(ctx, Some(self.person_id)).await
     }
 
     /// The partner they represented; null for a facilitator.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
         match self.organisation_id {
-            Some(id) => organisation(ctx, id).await,
+            Some(id) => loaders::organisation(ctx, id).await,
             None => Ok(None),
         }
     }
@@ -289,7 +276,7 @@ impl Commitment {
 
     /// The party that leads.
     async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        organisation(ctx, self.0.lead_organisation_id).await
+        loaders::organisation(ctx, self.0.lead_organisation_id).await
     }
 
     /// The goal it serves, if any.
@@ -396,7 +383,7 @@ pub struct CommitmentParty(commitment_party::Model, Uuid);
 impl CommitmentParty {
     /// The organisation.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        organisation(ctx, self.0.organisation_id).await
+        loaders::organisation(ctx, self.0.organisation_id).await
     }
 
     /// Its contribution in whole euros.
@@ -426,7 +413,7 @@ impl CommitmentParty {
 
     /// Who recorded the agreement, if you may see them.
     async fn agreed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, self.0.agreed_by).await
+        loaders::person(ctx, self.0.agreed_by).await
     }
 
     /// The party's consultation of its constituency: counts by stance for the
@@ -479,7 +466,7 @@ impl ProgressUpdate {
 
     /// Who reported it, if you may see them.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person(ctx, self.0.author_id).await
+        loaders::person(ctx, self.0.author_id).await
     }
 }
 

@@ -79,12 +79,12 @@ pub async fn open(store: &Store, input: OpenRound) -> AppResult<alignment_round:
         return Err(AppError::bad_input("inviteeIds", "a round needs at least one invitee"));
     }
     let round = store.insert_round(network.id, input.closes_at, &questions, &invitees).await?;
-    let mut event = NewEvent::new(
+    let event = NewEvent::network(
         EventKind::AlignmentRoundOpened,
         round.id,
+        network.id,
         json!({ "closesAt": round.closes_at, "questions": questions.iter().map(|(k, _)| k).collect::<Vec<_>>(), "invited": invitees.len() }),
     );
-    event.network_id = Some(network.id);
     store.record_event(event).await?;
     Ok(round)
 }
@@ -142,9 +142,10 @@ pub async fn submit(store: &Store, round_id: Uuid, answers: Vec<Answer>) -> AppR
     }
     store.replace_response(round.id, organisation, checked).await?;
     // Who answered is not part of the trail: the event names the round only.
-    let mut event = NewEvent::new(EventKind::AlignmentResponseSubmitted, round.id, json!({}));
-    event.network_id = Some(round.network_id);
-    event.anonymous = true;
+    let event = NewEvent {
+        anonymous: true,
+        ..NewEvent::network(EventKind::AlignmentResponseSubmitted, round.id, round.network_id, json!({}))
+    };
     store.record_event(event).await?;
     Ok(round)
 }
@@ -153,9 +154,9 @@ pub async fn close(store: &Store, round_id: Uuid) -> AppResult<alignment_round::
     let round = store.round(round_id).await?;
     policy::require_facilitator(store.actor(), round.network_id)?;
     let round = store.close_round(round.id).await?;
-    let mut event = NewEvent::new(EventKind::AlignmentRoundClosed, round.id, json!({}));
-    event.network_id = Some(round.network_id);
-    store.record_event(event).await?;
+    store
+        .record_event(NewEvent::network(EventKind::AlignmentRoundClosed, round.id, round.network_id, json!({})))
+        .await?;
     Ok(round)
 }
 

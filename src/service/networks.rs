@@ -16,12 +16,6 @@ use crate::store::{NewEvent, Store};
 /// Representatives per partner: a table, not an assembly.
 const MAX_REPRESENTATIVES: usize = 20;
 
-fn network_event(kind: EventKind, subject: Uuid, network_id: Uuid, payload: serde_json::Value) -> NewEvent {
-    let mut event = NewEvent::new(kind, subject, payload);
-    event.network_id = Some(network_id);
-    event
-}
-
 pub struct CreateNetwork {
     pub name: String,
     pub purpose: String,
@@ -38,7 +32,7 @@ pub async fn create(store: &Store, input: CreateNetwork) -> AppResult<network::M
         store.add_facilitator(network.id, store.actor().person_id).await?;
     }
     store
-        .record_event(network_event(
+        .record_event(NewEvent::network(
             EventKind::NetworkCreated,
             network.id,
             network.id,
@@ -75,7 +69,7 @@ pub async fn update(store: &Store, input: UpdateNetwork) -> AppResult<network::M
     .collect();
     let network = store.update_network(network.id, Some(input.expected_version), changes).await?;
     store
-        .record_event(network_event(
+        .record_event(NewEvent::network(
             EventKind::NetworkUpdated,
             network.id,
             network.id,
@@ -94,7 +88,7 @@ pub async fn set_settings(store: &Store, network_id: Uuid, settings: NetworkSett
         .update_network(network.id, None, NetworkChanges { settings: Some(json.clone()), ..Default::default() })
         .await?;
     store
-        .record_event(network_event(
+        .record_event(NewEvent::network(
             EventKind::NetworkSettingsChanged,
             network.id,
             network.id,
@@ -113,7 +107,7 @@ pub async fn assign_facilitator(store: &Store, network_id: Uuid, person_id: Uuid
     }
     store.add_facilitator(network.id, person.id).await?;
     store
-        .record_event(network_event(
+        .record_event(NewEvent::network(
             EventKind::FacilitatorAssigned,
             network.id,
             network.id,
@@ -139,7 +133,12 @@ pub async fn adopt_charter(store: &Store, input: AdoptCharter) -> AppResult<char
     let version = store.current_charter_version(network.id).await?.unwrap_or(0) + 1;
     let charter = store.insert_charter_version(network.id, version, goals, agreements).await?;
     store
-        .record_event(network_event(EventKind::CharterAdopted, charter.id, network.id, json!({ "version": version })))
+        .record_event(NewEvent::network(
+            EventKind::CharterAdopted,
+            charter.id,
+            network.id,
+            json!({ "version": version }),
+        ))
         .await?;
     Ok(charter)
 }
@@ -162,7 +161,7 @@ pub async fn invite_partner(store: &Store, network_id: Uuid, organisation_id: Uu
     let partnership = store.insert_partnership(network.id, organisation.id).await?;
     store
         .record_event(
-            network_event(
+            NewEvent::network(
                 EventKind::PartnerInvited,
                 partnership.id,
                 network.id,
@@ -184,7 +183,7 @@ pub async fn accept(store: &Store, partnership_id: Uuid) -> AppResult<partnershi
         .await?;
     store
         .record_event(
-            network_event(
+            NewEvent::network(
                 EventKind::PartnerJoined,
                 partnership.id,
                 partnership.network_id,
@@ -224,7 +223,7 @@ pub async fn remove(store: &Store, partnership_id: Uuid, reason: &str) -> AppRes
         .await?;
     store
         .record_event(
-            network_event(
+            NewEvent::network(
                 EventKind::PartnerLeft,
                 partnership.id,
                 partnership.network_id,
@@ -279,7 +278,7 @@ pub async fn set_representatives(
     store.insert_representations(&partnership, &started, today).await?;
     store
         .record_event(
-            network_event(
+            NewEvent::network(
                 EventKind::RepresentativesSet,
                 partnership.id,
                 partnership.network_id,
@@ -333,7 +332,7 @@ pub async fn acknowledge_charter(store: &Store, partnership_id: Uuid, version: i
     }
     store
         .record_event(
-            network_event(
+            NewEvent::network(
                 EventKind::CharterAcknowledged,
                 partnership.id,
                 partnership.network_id,
@@ -369,7 +368,7 @@ pub async fn record_expectation(
     let expectation = store.insert_expectation(&partnership, kind, text).await?;
     store
         .record_event(
-            network_event(
+            NewEvent::network(
                 EventKind::ExpectationRecorded,
                 expectation.id,
                 partnership.network_id,

@@ -17,10 +17,9 @@ use crate::domain::{AppError, AppResult, policy};
 use crate::store::ratification::{NewOutcome, NewRatification};
 use crate::store::{NewEvent, Store};
 
+/// A network event concerning one party.
 fn event(kind: EventKind, subject: Uuid, network_id: Uuid, organisation: Uuid, payload: serde_json::Value) -> NewEvent {
-    let mut event = NewEvent::new(kind, subject, payload).concerning([organisation]);
-    event.network_id = Some(network_id);
-    event
+    NewEvent::network(kind, subject, network_id, payload).concerning([organisation])
 }
 
 pub struct MandateRuleInput {
@@ -57,10 +56,12 @@ pub async fn set_mandate(
         });
     }
     store.replace_mandate(organisation.id, &rules_out).await?;
-    let mut ev = NewEvent::new(EventKind::MandateSet, organisation.id, json!({ "rules": rules_out.len() }))
-        .concerning([organisation.id]);
-    ev.network_id = None;
-    store.record_event(ev).await?;
+    store
+        .record_event(
+            NewEvent::new(EventKind::MandateSet, organisation.id, json!({ "rules": rules_out.len() }))
+                .concerning([organisation.id]),
+        )
+        .await?;
     Ok(rules_out)
 }
 

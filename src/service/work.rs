@@ -19,12 +19,6 @@ use crate::domain::{AppError, AppResult, policy};
 use crate::store::work::{CommitmentChanges, GoalChanges, NewCommitment, NewParty};
 use crate::store::{NewEvent, Store};
 
-fn event(kind: EventKind, subject: Uuid, network_id: Uuid, payload: serde_json::Value) -> NewEvent {
-    let mut event = NewEvent::new(kind, subject, payload);
-    event.network_id = Some(network_id);
-    event
-}
-
 // ---- goals ----
 
 pub struct CreateGoal {
@@ -50,7 +44,7 @@ pub async fn create_goal(store: &Store, input: CreateGoal) -> AppResult<goal::Mo
     let goal =
         store.insert_goal(network.id, input.parent_id, title, description, input.horizon, input.target_date).await?;
     store
-        .record_event(event(
+        .record_event(NewEvent::network(
             EventKind::GoalCreated,
             goal.id,
             network.id,
@@ -97,7 +91,7 @@ pub async fn update_goal(store: &Store, input: UpdateGoal) -> AppResult<goal::Mo
     };
     let goal = store.update_goal(goal.id, input.expected_version, changes).await?;
     store
-        .record_event(event(
+        .record_event(NewEvent::network(
             EventKind::GoalUpdated,
             goal.id,
             goal.network_id,
@@ -185,7 +179,7 @@ pub async fn record_meeting(store: &Store, input: RecordMeeting) -> AppResult<me
     let organisations: Vec<Uuid> = attendees.iter().filter_map(|(_, org)| *org).collect();
     store
         .record_event(
-            event(
+            NewEvent::network(
                 EventKind::MeetingRecorded,
                 meeting.id,
                 network.id,
@@ -302,7 +296,7 @@ pub async fn propose(store: &Store, input: ProposeCommitment) -> AppResult<commi
     super::ratification::create_for(store, &commitment, &contributions, &input.additional_body_ids).await?;
     store
         .record_event(
-            event(
+            NewEvent::network(
                 EventKind::CommitmentProposed,
                 commitment.id,
                 network.id,
@@ -370,7 +364,7 @@ pub async fn agree(
     };
     store
         .record_event(
-            event(
+            NewEvent::network(
                 kind,
                 commitment.id,
                 commitment.network_id,
@@ -436,7 +430,7 @@ pub async fn update(store: &Store, input: UpdateCommitment) -> AppResult<commitm
     .collect();
     let commitment = store.update_commitment(commitment.id, input.expected_version, changes).await?;
     store
-        .record_event(event(
+        .record_event(NewEvent::network(
             EventKind::CommitmentUpdated,
             commitment.id,
             commitment.network_id,
@@ -475,7 +469,7 @@ pub async fn replan(store: &Store, input: ReplanCommitment) -> AppResult<commitm
     super::ratification::create_for(store, &commitment, &contributions, &[]).await?;
     store
         .record_event(
-            event(
+            NewEvent::network(
                 EventKind::CommitmentReplanned,
                 commitment.id,
                 commitment.network_id,
@@ -526,7 +520,7 @@ pub async fn add_progress(store: &Store, input: AddProgress) -> AppResult<commit
     };
     store
         .record_event(
-            event(
+            NewEvent::network(
                 kind,
                 commitment.id,
                 commitment.network_id,
@@ -558,7 +552,7 @@ pub async fn drop(
         )
         .await?;
     store
-        .record_event(event(
+        .record_event(NewEvent::network(
             EventKind::CommitmentDropped,
             commitment.id,
             commitment.network_id,

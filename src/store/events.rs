@@ -28,6 +28,12 @@ impl NewEvent {
         Self { kind, subject_id, network_id: None, organisation_ids: Vec::new(), payload, anonymous: false }
     }
 
+    /// An event of a network: what timelines, subscriptions and webhooks of
+    /// that network carry.
+    pub fn network(kind: EventKind, subject_id: Uuid, network_id: Uuid, payload: serde_json::Value) -> Self {
+        Self { network_id: Some(network_id), ..Self::new(kind, subject_id, payload) }
+    }
+
     pub fn concerning(mut self, organisation_ids: impl IntoIterator<Item = Uuid>) -> Self {
         self.organisation_ids.extend(organisation_ids);
         self.organisation_ids.sort_unstable();

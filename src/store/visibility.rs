@@ -63,10 +63,6 @@ pub fn networks(actor: &Actor) -> Condition {
 
 /// For tables that belong to a network through a `network_id` column.
 pub fn in_network_column<C: ColumnTrait>(actor: &Actor, network_column: C) -> Condition {
-    in_visible_networks(actor, network_column)
-}
-
-fn in_visible_networks<C: ColumnTrait>(actor: &Actor, network_column: C) -> Condition {
     if actor.is_admin() {
         return Condition::all();
     }
@@ -74,19 +70,19 @@ fn in_visible_networks<C: ColumnTrait>(actor: &Actor, network_column: C) -> Cond
 }
 
 pub fn charter_versions(actor: &Actor) -> Condition {
-    in_visible_networks(actor, charter_version::Column::NetworkId)
+    in_network_column(actor, charter_version::Column::NetworkId)
 }
 
 pub fn expectations(actor: &Actor) -> Condition {
-    in_visible_networks(actor, expectation::Column::NetworkId)
+    in_network_column(actor, expectation::Column::NetworkId)
 }
 
 pub fn alignment_rounds(actor: &Actor) -> Condition {
-    in_visible_networks(actor, alignment_round::Column::NetworkId)
+    in_network_column(actor, alignment_round::Column::NetworkId)
 }
 
 pub fn representations(actor: &Actor) -> Condition {
-    in_visible_networks(actor, representation::Column::NetworkId)
+    in_network_column(actor, representation::Column::NetworkId)
 }
 
 /// Partnerships of visible networks, and every partnership of the viewer's own

@@ -371,12 +371,6 @@ macro_rules! both {
     };
 }
 
-/// Creates a tenant and admin without minting an HS token (for apps that only
-/// trust public keys).
-pub async fn bootstrap_without_token(app: &TestApp, tenant: &str, admin_subject: &str) {
-    let _ = app.bootstrap(tenant, admin_subject).await;
-}
-
 /// A small tenant: two organisations, a director and a staff member of the
 /// first, a staff member of the second.
 pub struct World {
