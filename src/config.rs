@@ -23,6 +23,12 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
 
+    /// PostgreSQL: the table owner's connection, used to apply migrations and
+    /// grant the `DATABASE_URL` role access, so the API itself can run as a
+    /// role that row-level security binds. Defaults to `DATABASE_URL`.
+    #[arg(long, env = "EENDRACHT_MIGRATION_DATABASE_URL", hide_env_values = true, global = true)]
+    pub migration_database_url: Option<String>,
+
     /// `development` or `production`. Production refuses to start without explicit
     /// token keys and turns off GraphiQL and field suggestions.
     #[arg(long = "env", env = "EENDRACHT_ENV", value_enum, default_value = "development", global = true)]

@@ -32,6 +32,7 @@ impl Application {
     pub async fn build(settings: &Settings, serve: &ServeSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let verifier = verifier(settings)?;
         let db = open_database(settings).await?;
+        check_row_security(&db, settings.is_production()).await?;
         let state = AppState {
             schema: graphql::build_schema(Limits::default(), settings.is_production()),
             db: db.clone(),
@@ -69,10 +70,42 @@ impl Application {
 
 /// Connects and applies pending migrations: every subcommand that touches the
 /// database starts here, so each works on a fresh one.
+///
+/// With `EENDRACHT_MIGRATION_DATABASE_URL` the owner migrates and grants the
+/// application's role access to the tables; otherwise the application's own
+/// connection migrates.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     let db = Db::connect(&settings.database_url).await?;
-    store::migrate(&db).await?;
+    match &settings.migration_database_url {
+        Some(owner_url) => {
+            let owner = Db::connect(owner_url).await?;
+            store::migrate(&owner).await?;
+            if let Some(role) = db.role().await? {
+                store::grant_to(&owner, &role.name).await?;
+            }
+            owner.close().await;
+        }
+        None => store::migrate(&db).await?,
+    }
     Ok(db)
+}
+
+/// Row-level security binds only roles that are neither superuser nor
+/// BYPASSRLS. Production refuses to serve as such a role; development warns.
+async fn check_row_security(db: &Db, production: bool) -> anyhow::Result<()> {
+    let Some(role) = db.role().await? else { return Ok(()) };
+    if !role.bypasses_row_security {
+        return Ok(());
+    }
+    if production {
+        bail!(
+            "the database role {:?} bypasses row-level security (SUPERUSER or BYPASSRLS); \
+             serve as a role without them and migrate with EENDRACHT_MIGRATION_DATABASE_URL",
+            role.name
+        );
+    }
+    tracing::warn!(role = %role.name, "the database role bypasses row-level security; production would refuse it");
+    Ok(())
 }
 
 /// The HS256 secret: configured, or in development generated once beside the

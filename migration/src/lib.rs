@@ -8,6 +8,7 @@ mod m20261127_000001_foundation;
 mod m20261127_000002_networks;
 mod m20261127_000003_work;
 mod m20261127_000004_ratification;
+mod m20261127_000005_row_level_security;
 mod support;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_networks::Migration),
             Box::new(m20261127_000003_work::Migration),
             Box::new(m20261127_000004_ratification::Migration),
+            Box::new(m20261127_000005_row_level_security::Migration),
         ]
     }
 }

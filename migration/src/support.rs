@@ -21,3 +21,15 @@ pub fn index(table: &str, name: &str, cols: &[&str]) -> IndexCreateStatement {
     }
     index.to_owned()
 }
+
+/// PostgreSQL statements that put a tenant table under row-level security: rows
+/// are visible and writable only under the request's `app.tenant_id`.
+pub fn tenant_policy(table: &str) -> String {
+    format!(
+        "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY; \
+         ALTER TABLE {table} FORCE ROW LEVEL SECURITY; \
+         CREATE POLICY tenant_isolation ON {table} \
+           USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid) \
+           WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);"
+    )
+}

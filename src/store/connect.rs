@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
 /// The shared connection pool, plus a count of statements executed (the
 /// statement-count tests and `/metrics` read it).
@@ -66,6 +66,26 @@ impl Db {
         self.conn.ping().await.is_ok()
     }
 
+    /// PostgreSQL: the role this pool logs in as, and whether it escapes
+    /// row-level security (a superuser or a role with BYPASSRLS does, even on
+    /// tables with FORCE ROW LEVEL SECURITY). `None` on SQLite.
+    pub async fn role(&self) -> anyhow::Result<Option<DbRole>> {
+        if self.backend() != DbBackend::Postgres {
+            return Ok(None);
+        }
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT current_user::text AS name, rolsuper OR rolbypassrls AS bypasses \
+                 FROM pg_roles WHERE rolname = current_user",
+            ))
+            .await
+            .context("looking up the database role")?
+            .context("the database role is not in pg_roles")?;
+        Ok(Some(DbRole { name: row.try_get("", "name")?, bypasses_row_security: row.try_get("", "bypasses")? }))
+    }
+
     pub async fn close(self) {
         if let Err(error) = self.conn.close().await {
             tracing::warn!(%error, "closing the database pool");
@@ -73,21 +93,77 @@ impl Db {
     }
 }
 
+/// A PostgreSQL login role, as far as row-level security cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbRole {
+    pub name: String,
+    pub bypasses_row_security: bool,
+}
+
+/// Gives the application's role what it needs on the tables the owner created
+/// (data only: no DDL, no ownership, so row-level security binds it). Run by
+/// the owner after migrating; idempotent.
+pub async fn grant_to(owner: &Db, role: &str) -> anyhow::Result<()> {
+    if owner.backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    // A role name cannot be a bind parameter: quote it as an identifier.
+    let role = format!("\"{}\"", role.replace('"', "\"\""));
+    owner
+        .conn
+        .execute_unprepared(&format!(
+            "GRANT USAGE ON SCHEMA public TO {role}; \
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}; \
+             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};"
+        ))
+        .await
+        .with_context(|| format!("granting table access to {role}"))?;
+    Ok(())
+}
+
 /// Applies pending migrations. On PostgreSQL an advisory lock makes processes
 /// that start together take turns instead of racing on the same DDL.
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     let conn = db.connection();
     if db.backend() == DbBackend::Postgres {
+        // An API role without DDL rights (row-level security, DESIGN.md) can
+        // start on an up-to-date schema: only pending migrations need the owner.
+        if pending_on_postgres(db).await? == 0 {
+            return Ok(());
+        }
         // The lock is held by the transaction that applies the migrations and
         // released when it commits, so a crash never leaves it behind.
         let tx = sea_orm::TransactionTrait::begin(conn).await.context("starting the migration transaction")?;
         tx.execute_unprepared("SELECT pg_advisory_xact_lock(7318412201)").await.context("taking the migration lock")?;
-        Migrator::up(&tx, None).await.context("applying migrations")?;
+        Migrator::up(&tx, None)
+            .await
+            .context("applying migrations (as the tables' owner: see EENDRACHT_MIGRATION_DATABASE_URL)")?;
         tx.commit().await.context("committing migrations")?;
     } else {
         Migrator::up(conn, None).await.context("applying migrations")?;
     }
     Ok(())
+}
+
+/// How many of the known migrations PostgreSQL has not applied, read without
+/// needing any right beyond SELECT.
+async fn pending_on_postgres(db: &Db) -> anyhow::Result<usize> {
+    let applied: Vec<String> = db
+        .conn
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT version FROM seaql_migrations WHERE to_regclass('seaql_migrations') IS NOT NULL",
+        ))
+        .await
+        .or_else(|error| {
+            // The table does not exist yet: everything is pending.
+            if error.to_string().contains("seaql_migrations") { Ok(Vec::new()) } else { Err(error) }
+        })
+        .context("reading applied migrations")?
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "version").ok())
+        .collect();
+    Ok(Migrator::migrations().iter().filter(|m| !applied.iter().any(|name| name == m.name())).count())
 }
 
 /// A database URL without its password, for messages.

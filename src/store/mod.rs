@@ -37,7 +37,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub use connect::{Db, migrate};
+pub use connect::{Db, DbRole, grant_to, migrate};
 pub use events::NewEvent;
 pub use page::{Direction, Page, PageRequest, TotalCount};
 

@@ -53,16 +53,19 @@ pub async fn bootstrap(
             .insert(&tx)
             .await
             .context("creating the tenant")?;
-            insert_event(&tx, id, None, now, NewEvent::new(EventKind::TenantCreated, id, json!({})))
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
             (id, true)
         }
     };
+    // Row-level security: every tenant table below is written under this tenant.
     if db.backend() == sea_orm::DbBackend::Postgres {
         tx.execute_unprepared(&format!("SELECT set_config('app.tenant_id', '{tenant_id}', true)"))
             .await
             .context("setting the tenant")?;
+    }
+    if created_tenant {
+        insert_event(&tx, tenant_id, None, now, NewEvent::new(EventKind::TenantCreated, tenant_id, json!({})))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
 
     let existing = person::Entity::find()

@@ -47,7 +47,10 @@ pub enum Keys {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// Behind the API: the owner's connection (not bound by row-level security).
     pub db: Db,
+    /// The URL the application itself connects with.
+    pub database_url: String,
     pub clock: ManualClock,
     pub backend: Backend,
     _dir: Option<tempfile::TempDir>,
@@ -81,17 +84,43 @@ fn split_url(url: &str) -> (String, String) {
 static TEMPLATE: OnceCell<()> = OnceCell::const_new();
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-/// Migrates the CI database once per test process; tests copy it.
+/// The role the application under test logs in as on PostgreSQL: no
+/// SUPERUSER, no BYPASSRLS, so row-level security binds it as in production.
+/// `.ci/run` creates it; the harness creates it too when it is missing.
+pub const APP_ROLE: &str = "eendracht_app";
+
+/// `postgres://user@host/db` with another user (trust authentication here).
+pub fn with_user(url: &str, user: &str) -> String {
+    let scheme_end = url.find("://").expect("a URL with a scheme") + 3;
+    let rest = &url[scheme_end..];
+    let host = match rest.find('@') {
+        Some(at) if rest[..at].find('/').is_none() => &rest[at + 1..],
+        _ => rest,
+    };
+    format!("{}{user}@{host}", &url[..scheme_end])
+}
+
+/// Migrates the CI database once per test process, as its owner, and grants the
+/// application role its data access; tests copy it, grants included.
 async fn migrated_template(url: &str) {
     TEMPLATE
         .get_or_init(|| async {
             let db = Db::connect(url).await.expect("connect to the PostgreSQL template");
             eendracht::store::migrate(&db).await.expect("migrate the template");
+            db.connection()
+                .execute_unprepared(&format!(
+                    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN \
+                     CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
+                ))
+                .await
+                .expect("create the application role");
+            eendracht::store::grant_to(&db, APP_ROLE).await.expect("grant the application role");
             db.close().await;
         })
         .await;
 }
 
+/// A fresh PostgreSQL database: (owner URL, database name).
 async fn create_pg_database() -> Option<(String, String)> {
     let url = pg_url()?;
     migrated_template(&url).await;
@@ -120,9 +149,10 @@ fn tracing_like_log(message: &str) {
     eprintln!("[test harness] {message}");
 }
 
-fn settings(database_url: String, keys: Keys) -> Settings {
+fn settings(database_url: String, migration_database_url: Option<String>, keys: Keys) -> Settings {
     Settings {
         database_url,
+        migration_database_url,
         environment: Environment::Development,
         jwt_secret: match keys {
             Keys::Hs256 => Some(SECRET.to_owned().into()),
@@ -140,24 +170,30 @@ fn settings(database_url: String, keys: Keys) -> Settings {
 /// Spawns the application; `None` when PostgreSQL is asked for but not
 /// configured outside CI (the test is then skipped).
 pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
-    let (database_url, dir, pg_database) = match backend {
+    // On PostgreSQL the application logs in as the row-level-security-bound
+    // role and the owner migrates, as in production.
+    let (database_url, owner_url, dir, pg_database) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-            (url, Some(dir), None)
+            (url, None, Some(dir), None)
         }
         Backend::Postgres => {
-            let (url, name) = create_pg_database().await?;
-            (url, None, Some(name))
+            let (owner_url, name) = create_pg_database().await?;
+            (with_user(&owner_url, APP_ROLE), Some(owner_url), None, Some(name))
         }
     };
-    let settings = settings(database_url, keys);
+    let settings = settings(database_url.clone(), owner_url.clone(), keys);
     let serve =
         ServeSettings { listen: "127.0.0.1:0".parse().expect("address"), cors_origins: vec![], redis_url: None };
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid time"));
     let app = Application::build(&settings, &serve, Arc::new(clock.clone())).await.expect("build the application");
     let address = format!("http://{}", app.local_addr());
-    let db = app.db().clone();
+    // Tests look behind the API as the owner, which row-level security does not bind.
+    let db = match &owner_url {
+        Some(url) => Db::connect(url).await.expect("connect as the owner"),
+        None => app.db().clone(),
+    };
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
@@ -166,6 +202,7 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
         address,
         client: reqwest::Client::new(),
         db,
+        database_url,
         clock,
         backend,
         _dir: dir,

@@ -70,6 +70,7 @@ async fn production_refuses_to_start_without_explicit_keys() {
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = Settings {
         database_url: format!("sqlite://{}?mode=rwc", dir.path().join("prod.db").display()),
+        migration_database_url: None,
         environment: Environment::Production,
         jwt_secret: None,
         jwt_public_keys: None,

@@ -14,5 +14,6 @@ mod isolation;
 mod networks;
 mod pagination;
 mod ratification;
+mod rls;
 mod roles;
 mod schema;
