@@ -16,6 +16,8 @@ pub struct Model {
     pub tenant_role: Option<TenantRole>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the person's personal data was erased; they show as a former member.
+    pub anonymized_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261127_000002_networks;
 mod m20261127_000003_work;
 mod m20261127_000004_ratification;
 mod m20261127_000005_row_level_security;
+mod m20261127_000006_privacy;
 mod support;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_work::Migration),
             Box::new(m20261127_000004_ratification::Migration),
             Box::new(m20261127_000005_row_level_security::Migration),
+            Box::new(m20261127_000006_privacy::Migration),
         ]
     }
 }

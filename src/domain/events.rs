@@ -29,6 +29,8 @@ event_kinds! {
     GoverningBodiesSet => "governing_bodies.set",
     PersonCreated => "person.created",
     PersonUpdated => "person.updated",
+    PersonAnonymized => "person.anonymized",
+    PersonDataExported => "person.data_exported",
     PositionAssigned => "position.assigned",
     PositionEnded => "position.ended",
     NetworkCreated => "network.created",

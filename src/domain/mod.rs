@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod governance;
 pub mod policy;
+pub mod privacy;
 pub mod ratification;
 pub mod settings;
 pub mod values;

@@ -39,6 +39,15 @@ pub fn require_director(actor: &Actor, organisation_id: Uuid) -> AppResult<()> {
     }
 }
 
+/// What is held about a person: the tenant's admins, and the person themself.
+pub fn require_admin_or_self(actor: &Actor, person_id: Uuid) -> AppResult<()> {
+    if actor.is_admin() || actor.person_id == person_id {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only a tenant administrator or the person themself may do this"))
+    }
+}
+
 /// Creating a network: tenant admins and facilitators.
 pub fn require_admin_or_facilitator(actor: &Actor) -> AppResult<()> {
     if actor.is_admin() || actor.is_facilitator() {

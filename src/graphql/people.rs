@@ -1,6 +1,6 @@
 //! People and positions: types, queries and mutations.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{person, position};
 use uuid::Uuid;
@@ -70,6 +70,17 @@ impl Person {
     /// When the person was registered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// Whether the person's personal data was erased (`anonymizePerson`); their
+    /// name is then "Former member" and they can no longer sign in.
+    async fn anonymized(&self) -> bool {
+        self.0.anonymized_at.is_some()
+    }
+
+    /// When the person's personal data was erased.
+    async fn anonymized_at(&self) -> Option<DateTime<Utc>> {
+        self.0.anonymized_at
     }
 }
 
@@ -216,6 +227,45 @@ pub struct EndPositionPayload {
     pub position: Position,
 }
 
+/// Erases a person's personal data.
+#[derive(InputObject)]
+pub struct AnonymizePersonInput {
+    /// The person to anonymise.
+    pub person_id: ID,
+}
+
+/// The result of `anonymizePerson`.
+#[derive(SimpleObject)]
+pub struct AnonymizePersonPayload {
+    /// The person, now a former member.
+    pub person: Person,
+}
+
+/// Asks for everything held about a person.
+#[derive(InputObject)]
+pub struct ExportPersonDataInput {
+    /// The person whose data to export.
+    pub person_id: ID,
+}
+
+/// The result of `exportPersonData`.
+#[derive(SimpleObject)]
+pub struct ExportPersonDataPayload {
+    /// The person the export is about.
+    pub person: Person,
+    /// When the export was made.
+    pub exported_at: DateTime<Utc>,
+    /// Everything held about the person, as stored: `person` (their row) and one
+    /// list per kind of record that names them (`positions`, `bodyMemberships`,
+    /// `facilitatedNetworks`, `representations`, `alignmentInvitations`,
+    /// `alignmentResponses`, `alignmentAnswers`, `meetingAttendance`,
+    /// `meetingsRecorded`, `charterVersionsAdopted`, `commitmentsProposed`,
+    /// `commitmentAgreements`, `expectationsRecorded`, `progressUpdates`,
+    /// `consultationInputs`, `ratificationOutcomes`, `conditionsMet`,
+    /// `eventsAsActor`), each row with its table's columns.
+    pub data: Json<serde_json::Value>,
+}
+
 #[derive(Default)]
 pub struct PeopleMutation;
 
@@ -249,6 +299,30 @@ impl PeopleMutation {
         )
         .await?;
         Ok(AssignPositionPayload { position: Position(position) })
+    }
+
+    /// Erases a person's personal data (name, e-mail, sign-in subject, tenant
+    /// role, board and facilitator seats, alignment comments) and ends their
+    /// positions and representations. Decisions, answers and history stay,
+    /// attributed to "Former member". ADMIN only, not oneself; repeating it
+    /// changes nothing.
+    async fn anonymize_person(&self, ctx: &Context<'_>, input: AnonymizePersonInput) -> Result<AnonymizePersonPayload> {
+        let person_id = ids::decode_id("personId", &input.person_id, NodeType::Person)?;
+        let person = service::anonymize_person(store(ctx), person_id).await?;
+        Ok(AnonymizePersonPayload { person: Person(person) })
+    }
+
+    /// Returns everything held about a person (GDPR access and portability).
+    /// ADMIN, or the person themself; the export is recorded.
+    async fn export_person_data(
+        &self,
+        ctx: &Context<'_>,
+        input: ExportPersonDataInput,
+    ) -> Result<ExportPersonDataPayload> {
+        let person_id = ids::decode_id("personId", &input.person_id, NodeType::Person)?;
+        let store = store(ctx);
+        let (person, data) = service::export_person_data(store, person_id).await?;
+        Ok(ExportPersonDataPayload { person: Person(person), exported_at: store.now(), data: Json(data) })
     }
 
     /// Ends a position. ADMIN only.

@@ -80,3 +80,31 @@ pub async fn end_position(store: &Store, input: EndPosition) -> AppResult<positi
         .await?;
     Ok(position)
 }
+
+/// Erases a person's personal data (GDPR). ADMIN only. Their decisions,
+/// answers and history stay, attributed to a former member; events never held
+/// personal data, so none is rewritten. Anonymising twice changes nothing.
+pub async fn anonymize_person(store: &Store, person_id: Uuid) -> AppResult<person::Model> {
+    let person = store.person(person_id).await?;
+    policy::require_admin(store.actor())?;
+    if person.id == store.actor().person_id {
+        // Signing oneself out for good could leave the tenant without an admin.
+        return Err(AppError::bad_input("personId", "you cannot anonymize yourself; ask another administrator"));
+    }
+    if person.anonymized_at.is_some() {
+        return Ok(person);
+    }
+    let person = store.anonymize_person(person.id).await?;
+    store.record_event(NewEvent::new(EventKind::PersonAnonymized, person.id, json!({}))).await?;
+    Ok(person)
+}
+
+/// Everything held about a person (GDPR access/portability): for an admin or
+/// the person themself. The export itself is recorded as an event.
+pub async fn export_person_data(store: &Store, person_id: Uuid) -> AppResult<(person::Model, serde_json::Value)> {
+    let person = store.person(person_id).await?;
+    policy::require_admin_or_self(store.actor(), person.id)?;
+    let data = store.person_data(person.id).await?;
+    store.record_event(NewEvent::new(EventKind::PersonDataExported, person.id, json!({}))).await?;
+    Ok((person, data))
+}

@@ -15,6 +15,7 @@ pub mod networks;
 pub mod organisations;
 mod page;
 pub mod people;
+mod privacy;
 pub mod ratification;
 mod scope;
 pub mod tenants;

@@ -53,6 +53,7 @@ impl Store {
             tenant_role,
             created_at: now,
             updated_at: now,
+            anonymized_at: None,
         };
         let inserted =
             person::Entity::insert(person::ActiveModel::from(model.clone())).exec_without_returning(&*tx).await;

@@ -104,6 +104,7 @@ pub async fn bootstrap(
                 tenant_role: Set(Some(TenantRole::Admin)),
                 created_at: Set(now),
                 updated_at: Set(now),
+                anonymized_at: Set(None),
             }
             .insert(&tx)
             .await

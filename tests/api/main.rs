@@ -13,6 +13,7 @@ mod input;
 mod isolation;
 mod networks;
 mod pagination;
+mod privacy;
 mod ratification;
 mod rls;
 mod roles;
