@@ -57,6 +57,36 @@ pub fn require_admin_or_facilitator(actor: &Actor) -> AppResult<()> {
     }
 }
 
+/// How much of a party's consultation a viewer sees (DESIGN.md: inputs are
+/// internal to the organisation; the facilitator sees counts by stance; other
+/// partners see only the ratification status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsultationView {
+    Nothing,
+    Counts,
+    Inputs,
+}
+
+pub fn consultation_view(actor: &Actor, network_id: Uuid, organisation_id: Uuid) -> ConsultationView {
+    if actor.works_for(organisation_id) {
+        ConsultationView::Inputs
+    } else if actor.facilitates(network_id) {
+        ConsultationView::Counts
+    } else {
+        ConsultationView::Nothing
+    }
+}
+
+/// A board portal (`Organisation.pendingRatifications`): the organisation's
+/// directors, or members of every body asked about.
+pub fn require_board_portal(actor: &Actor, organisation_id: Uuid, body_ids: &[Uuid]) -> AppResult<()> {
+    if actor.is_director_of(organisation_id) || body_ids.iter().all(|b| actor.sits_on(*b)) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("a board portal is for the organisation's directors and the body's members"))
+    }
+}
+
 /// E-mail addresses are shown to the person themself, to people of their own
 /// organisations, and to facilitators and admins.
 pub fn may_see_email(actor: &Actor, person_id: Uuid, person_organisation_ids: &[Uuid]) -> bool {

@@ -91,13 +91,7 @@ impl Organisation {
             .map(|b| b.id)
             .filter(|id| body.is_none_or(|wanted| wanted == *id))
             .collect();
-        let actor = store.actor();
-        if !actor.is_director_of(self.0.id) && !bodies.iter().all(|b| actor.sits_on(*b)) {
-            return Err(crate::domain::AppError::forbidden(
-                "a board portal is for the organisation's directors and the body's members",
-            )
-            .into());
-        }
+        crate::domain::policy::require_board_portal(store.actor(), self.0.id, &bodies)?;
         let rows = store.pending_for_bodies(&bodies).await?;
         Ok(rows.into_iter().map(super::ratification::Ratification).collect())
     }

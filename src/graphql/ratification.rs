@@ -16,6 +16,7 @@ use super::people::Person;
 use super::scalars::Date;
 use super::store;
 use super::work::Commitment;
+use crate::domain::policy::{self, ConsultationView};
 use crate::service::ratification as service;
 
 pub fn overall(rows: &[ratification::Model]) -> CommitmentRatificationStatus {
@@ -217,9 +218,8 @@ pub async fn consultation(
     organisation_id: Uuid,
 ) -> Result<Option<Consultation>> {
     let store = store(ctx);
-    let actor = store.actor();
-    let own = actor.works_for(organisation_id);
-    if !own && !actor.facilitates(network_id) {
+    let view = policy::consultation_view(store.actor(), network_id, organisation_id);
+    if view == ConsultationView::Nothing {
         return Ok(None);
     }
     let inputs = store.consultation_inputs(commitment_id, organisation_id).await?;
@@ -228,7 +228,7 @@ pub async fn consultation(
         support_count: count(entity::Stance::Support),
         concern_count: count(entity::Stance::Concern),
         objection_count: count(entity::Stance::Objection),
-        inputs: if own {
+        inputs: if view == ConsultationView::Inputs {
             inputs
                 .iter()
                 .map(|i| ConsultationInput { stance: i.stance.into(), text: i.text.clone(), created_at: i.created_at })
