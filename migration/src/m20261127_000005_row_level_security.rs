@@ -14,6 +14,7 @@
 //!   can set `app.tenant_id`, and the table holds no data of the tenant itself.
 //! - Later migrations that add a tenant table add its policy with
 //!   [`crate::support::tenant_policy`]; a test fails when a table lacks one.
+//!
 //! SQLite has no row-level security; there the application's scoping is the wall.
 
 use sea_orm_migration::prelude::*;

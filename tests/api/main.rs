@@ -11,6 +11,7 @@ mod governance;
 mod http;
 mod input;
 mod isolation;
+mod isolation_random;
 mod networks;
 mod pagination;
 mod privacy;

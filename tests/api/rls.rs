@@ -108,8 +108,7 @@ postgres_only!(an_unscoped_query_under_one_tenants_setting_gets_nothing_of_anoth
     assert_eq!(count(&tx, "SELECT COUNT(*) AS n FROM people").await, 0);
     tx.rollback().await.expect("rollback");
 
-    let untouched =
-        count(app.db.connection(), &format!("SELECT COUNT(*) AS n FROM organisations WHERE name = 'taken'")).await;
+    let untouched = count(app.db.connection(), "SELECT COUNT(*) AS n FROM organisations WHERE name = 'taken'").await;
     assert_eq!(untouched, 0);
     as_app.close().await;
 });
