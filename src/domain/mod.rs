@@ -7,6 +7,7 @@ pub mod commitments;
 pub mod error;
 pub mod events;
 pub mod governance;
+pub mod health;
 pub mod policy;
 pub mod privacy;
 pub mod ratification;

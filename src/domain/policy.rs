@@ -4,6 +4,9 @@
 
 use uuid::Uuid;
 
+use entity::PartnershipStatus;
+
+use super::health::HealthScope;
 use super::{Actor, AppError, AppResult};
 
 /// Tenant administration: organisations, bodies, people, positions.
@@ -85,6 +88,23 @@ pub fn require_board_portal(actor: &Actor, organisation_id: Uuid, body_ids: &[Uu
     } else {
         Err(AppError::forbidden("a board portal is for the organisation's directors and the body's members"))
     }
+}
+
+/// Who may see a network's health, and how much: its facilitators and the
+/// tenant's admins all of it; the DIRECTORs of an ACTIVE partner what concerns
+/// their own organisation; anyone else nothing.
+pub fn health_scope(actor: &Actor, network_id: Uuid) -> Option<HealthScope> {
+    if actor.facilitates(network_id) || actor.is_admin() {
+        return Some(HealthScope::Network);
+    }
+    let own: Vec<Uuid> = actor
+        .partnerships
+        .iter()
+        .filter(|p| p.network_id == network_id && p.status == PartnershipStatus::Active)
+        .map(|p| p.organisation_id)
+        .filter(|organisation| actor.is_director_of(*organisation))
+        .collect();
+    (!own.is_empty()).then_some(HealthScope::Organisations(own))
 }
 
 /// E-mail addresses are shown to the person themself, to people of their own

@@ -6,6 +6,7 @@ mod alignment;
 mod connection;
 mod enums;
 pub mod error;
+mod health;
 mod ids;
 pub mod loaders;
 mod networks;

@@ -75,6 +75,29 @@ impl Network {
         NetworkSettings(Settings::from_json(&self.0.settings))
     }
 
+    /// The network's health: the three ways collaboration fails (expectations
+    /// drifting apart, boards not following the table, doing too much together)
+    /// diagnosed from the data, with signals that say what to do. Facilitators
+    /// and admins see all of it; a partner's DIRECTORs what concerns their own
+    /// organisation; anyone else null.
+    async fn health(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The moment to diagnose (default now), to show how health changed.")] as_of: Option<
+            DateTime<Utc>,
+        >,
+        #[graphql(desc = "The language of the messages; default from `Accept-Language`, else English.")] locale: Option<
+            super::health::Locale,
+        >,
+    ) -> Result<Option<super::health::NetworkHealth>> {
+        let locale = locale
+            .map(Into::into)
+            .or_else(|| ctx.data_opt::<crate::domain::health::Locale>().copied())
+            .unwrap_or_default();
+        let health = crate::service::health::health(store(ctx), &self.0, as_of).await?;
+        Ok(health.map(|h| super::health::NetworkHealth::new(h, locale)))
+    }
+
     /// The current charter: the latest adopted version, or null before the first.
     async fn charter(&self, ctx: &Context<'_>) -> Result<Option<CharterVersion>> {
         let versions = loaders::from_context(ctx).load_one(CharterVersionsOf(self.0.id)).await?.unwrap_or_default();

@@ -13,6 +13,7 @@ use tower_http::request_id::RequestId;
 use super::AppState;
 use crate::auth::Principal;
 use crate::domain::AppError;
+use crate::domain::health::Locale;
 use crate::graphql::{error, loaders};
 use crate::store::{Access, Store};
 
@@ -56,8 +57,9 @@ pub async fn post(
         }
     };
 
+    let locale = Locale::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let response = match batch {
-        BatchRequest::Single(request) => match execute(&state, &principal, request, &request_id).await {
+        BatchRequest::Single(request) => match execute(&state, &principal, request.data(locale), &request_id).await {
             Ok(response) => BatchResponse::Single(response),
             Err(error) => return error_response(&error, &request_id),
         },
@@ -68,7 +70,7 @@ pub async fn post(
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                match execute(&state, &principal, request, &request_id).await {
+                match execute(&state, &principal, request.data(locale), &request_id).await {
                     Ok(response) => responses.push(response),
                     Err(error) => return error_response(&error, &request_id),
                 }

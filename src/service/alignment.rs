@@ -170,7 +170,7 @@ pub struct VisibleResults {
     pub index_change: Option<f64>,
 }
 
-async fn compute(store: &Store, round: &alignment_round::Model) -> AppResult<RoundResults> {
+pub(crate) async fn compute(store: &Store, round: &alignment_round::Model) -> AppResult<RoundResults> {
     let keys: Vec<String> = store.questions_of(&[round.id]).await?.into_iter().map(|q| q.key).collect();
     let sums = store.round_sums(round.id).await?;
     let invited = store.invited_counts(round.id).await?;

@@ -3,6 +3,7 @@
 //! in the request's transaction. Resolvers call these and decide nothing.
 
 pub mod alignment;
+pub mod health;
 pub mod networks;
 pub mod organisations;
 pub mod people;

@@ -11,6 +11,7 @@
 pub mod alignment;
 mod connect;
 mod events;
+pub mod health;
 pub mod networks;
 pub mod organisations;
 mod page;

@@ -51,6 +51,9 @@ pub struct TestApp {
     pub db: Db,
     /// The URL the application itself connects with.
     pub database_url: String,
+    /// The application's own pool, whose statement counter the statement-count
+    /// tests read.
+    pub app_db: Db,
     pub clock: ManualClock,
     pub backend: Backend,
     _dir: Option<tempfile::TempDir>,
@@ -193,6 +196,7 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
     let db = match &owner_url {
         Some(url) => Db::connect(url).await.expect("connect as the owner"),
         None => app.db().clone(),
+    let app_db = app.db().clone();
     };
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
@@ -206,6 +210,7 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
         clock,
         backend,
         _dir: dir,
+        app_db,
         pg_database,
         shutdown: Some(shutdown),
     })

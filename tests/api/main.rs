@@ -8,6 +8,7 @@ mod auth;
 mod commitments;
 mod events;
 mod governance;
+mod health;
 mod http;
 mod input;
 mod isolation;

@@ -1,0 +1,115 @@
+//! `Network.health`: gathers the facts (aggregated in the database, a fixed
+//! number of statements) and lets the domain diagnose them.
+
+use chrono::{DateTime, Utc};
+use entity::{alignment_round, network};
+
+use crate::domain::alignment::RoundResults;
+use crate::domain::health::{self, HealthFacts, HealthScope, RoundFacts, Signal};
+use crate::domain::settings::NetworkSettings;
+use crate::domain::{AppError, AppResult, policy};
+use crate::store::Store;
+
+pub struct Health {
+    pub scope: HealthScope,
+    pub facts: HealthFacts,
+    pub signals: Vec<Signal>,
+    pub settings: NetworkSettings,
+}
+
+/// The network's health as of `as_of` (default now), or `None` for a viewer
+/// who may not see it.
+pub async fn health(
+    store: &Store,
+    network: &network::Model,
+    as_of: Option<DateTime<Utc>>,
+) -> AppResult<Option<Health>> {
+    let Some(scope) = policy::health_scope(store.actor(), network.id) else {
+        return Ok(None);
+    };
+    let now = store.now();
+    let as_of = as_of.unwrap_or(now);
+    if as_of > now {
+        return Err(AppError::bad_input("asOf", "health cannot be read for a moment in the future"));
+    }
+    let settings = NetworkSettings::from_json(&network.settings);
+    let facts = facts(store, network.id, as_of, &scope).await?;
+    let signals = health::signals(&facts, &settings);
+    Ok(Some(Health { scope, facts, signals, settings }))
+}
+
+async fn facts(
+    store: &Store,
+    network_id: uuid::Uuid,
+    as_of: DateTime<Utc>,
+    scope: &HealthScope,
+) -> AppResult<HealthFacts> {
+    let rounds = store.closed_rounds_as_of(network_id, as_of, 2).await?;
+    let mut round_facts = Vec::with_capacity(rounds.len());
+    for round in &rounds {
+        round_facts.push(round_facts_of(store, round, scope).await?);
+    }
+    let mut round_facts = round_facts.into_iter();
+    let latest_round = round_facts.next();
+    let previous_round = round_facts.next();
+
+    let charter_version = store.charter_version_as_of(network_id, as_of).await?;
+    let (partners_not_acknowledged, representatives_not_acknowledged) = match charter_version {
+        Some(version) => store.not_acknowledged(network_id, as_of, version, scope).await?,
+        None => Default::default(),
+    };
+    let (new_partners_since_round, new_representatives_since_round) = match &latest_round {
+        Some(round) => store.newcomers(network_id, as_of, round.opened_at, scope).await?,
+        None => Default::default(),
+    };
+    let waiting = store.waiting(network_id, as_of, scope).await?;
+    let (open_by_scope, quick_wins_delivered_recently, last_quick_win_delivered_at) =
+        store.focus_counts(network_id, as_of).await?;
+    Ok(HealthFacts {
+        as_of,
+        latest_round,
+        previous_round,
+        charter_version,
+        partners_not_acknowledged,
+        representatives_not_acknowledged,
+        new_partners_since_round,
+        new_representatives_since_round,
+        last_meeting_on: store.last_meeting_on(network_id, as_of).await?,
+        open_ratifications: waiting.open,
+        median_days_waiting: waiting.median_days,
+        oldest_open_ratification: waiting.oldest,
+        overdue_ratifications: store.overdue_ratifications(network_id, as_of, scope).await?,
+        agreed_without_consultation: store.agreed_without_consultation(network_id, as_of, scope).await?,
+        advice_overridden: store.advice_overridden(network_id, as_of, scope).await?,
+        rejections_recently: store.rejections_since(network_id, as_of, scope).await?,
+        open_conditions: store.open_conditions(network_id, as_of, scope).await?,
+        partners: store.partner_backing(network_id, as_of, scope).await?,
+        open_by_scope,
+        quick_wins_delivered_recently,
+        last_quick_win_delivered_at,
+        without_goal: store.open_without_goal(network_id, as_of).await?,
+        goals_without_recent_result: store.goals_without_recent_result(network_id, as_of).await?,
+        needs_replanning: store.needing_replanning(network_id, as_of).await?,
+    })
+}
+
+/// A closed round's figures. A partner's directors see them under the same
+/// anonymity rule as the round's own results: only with enough respondents.
+async fn round_facts_of(store: &Store, round: &alignment_round::Model, scope: &HealthScope) -> AppResult<RoundFacts> {
+    let results: RoundResults = crate::service::alignment::compute(store, round).await?;
+    let shown = *scope == HealthScope::Network || results.network_figures_are_anonymous();
+    let questions = if shown { results.questions.as_slice() } else { &[] };
+    Ok(RoundFacts {
+        id: round.id,
+        opened_at: round.opened_at,
+        closed_at: round.closed_at.unwrap_or(round.closes_at),
+        index: results.alignment_index.filter(|_| shown),
+        lowest_question: questions.iter().min_by(|a, b| a.mean.total_cmp(&b.mean)).map(|q| (q.key.clone(), q.mean)),
+        // `max_by` keeps the last of equals: reversed, ties go to the first question asked.
+        most_divergent_question: questions
+            .iter()
+            .rev()
+            .max_by(|a, b| a.standard_deviation.total_cmp(&b.standard_deviation))
+            .map(|q| (q.key.clone(), q.standard_deviation)),
+    })
+}
