@@ -65,6 +65,10 @@ pub struct ServeSettings {
     /// Redis for rate-limit counters shared across processes.
     #[arg(long, env = "EENDRACHT_REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<SecretString>,
+
+    /// Load the demo network (tenant `demo`) before serving, if it is not there yet.
+    #[arg(long, env = "EENDRACHT_DEMO")]
+    pub demo: bool,
 }
 
 impl Settings {

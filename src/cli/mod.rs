@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand.
 
 mod bootstrap;
+mod demo;
 mod migrate;
 mod schema;
 mod serve;
@@ -33,6 +34,8 @@ pub enum Command {
     Bootstrap(bootstrap::Args),
     /// Mint an HS256 token for local use and tests.
     Token(token::Args),
+    /// Load a realistic demo network (idempotent).
+    Demo,
 }
 
 /// Parses the command line and runs the subcommand.
@@ -45,6 +48,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Schema => schema::run(),
         Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,
         Command::Token(args) => token::run(&cli.settings, &args),
+        Command::Demo => demo::run(&cli.settings).await,
     }
 }
 

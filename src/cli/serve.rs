@@ -9,6 +9,10 @@ use crate::startup::{Application, shutdown_signal};
 pub async fn run(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<()> {
     let app = Application::build(settings, serve, Arc::new(SystemClock)).await?;
     let addr = app.local_addr();
+    if serve.demo {
+        let summary = crate::demo::load(app.db(), chrono::Utc::now()).await?;
+        super::demo::print_summary(settings, &summary, &format!("http://{addr}/graphql"))?;
+    }
     tracing::info!(%addr, environment = ?settings.environment, "Eendracht is listening");
     println!("Eendracht GraphQL API: http://{addr}/graphql");
     app.run_until_stopped(shutdown_signal()).await

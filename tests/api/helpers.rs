@@ -187,16 +187,20 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
         }
     };
     let settings = settings(database_url.clone(), owner_url.clone(), keys);
-    let serve =
-        ServeSettings { listen: "127.0.0.1:0".parse().expect("address"), cors_origins: vec![], redis_url: None };
+    let serve = ServeSettings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        cors_origins: vec![],
+        redis_url: None,
+        demo: false,
+    };
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid time"));
     let app = Application::build(&settings, &serve, Arc::new(clock.clone())).await.expect("build the application");
     let address = format!("http://{}", app.local_addr());
+    let app_db = app.db().clone();
     // Tests look behind the API as the owner, which row-level security does not bind.
     let db = match &owner_url {
         Some(url) => Db::connect(url).await.expect("connect as the owner"),
         None => app.db().clone(),
-    let app_db = app.db().clone();
     };
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
@@ -206,11 +210,11 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
         address,
         client: reqwest::Client::new(),
         db,
+        app_db,
         database_url,
         clock,
         backend,
         _dir: dir,
-        app_db,
         pg_database,
         shutdown: Some(shutdown),
     })

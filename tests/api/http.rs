@@ -77,8 +77,12 @@ async fn production_refuses_to_start_without_explicit_keys() {
         jwt_issuer: None,
         jwt_audience: None,
     };
-    let serve =
-        ServeSettings { listen: "127.0.0.1:0".parse().expect("address"), cors_origins: vec![], redis_url: None };
+    let serve = ServeSettings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        cors_origins: vec![],
+        redis_url: None,
+        demo: false,
+    };
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
     assert!(error.to_string().contains("EENDRACHT_JWT_SECRET"), "{error}");
     assert!(!dir.path().join(".eendracht-jwt-secret").exists(), "no secret is generated in production");

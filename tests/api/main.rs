@@ -6,6 +6,7 @@ mod helpers;
 mod alignment;
 mod auth;
 mod commitments;
+mod demo;
 mod events;
 mod governance;
 mod health;

@@ -159,8 +159,12 @@ postgres_only!(production_refuses_to_serve_as_a_role_that_bypasses_row_level_sec
         jwt_issuer: None,
         jwt_audience: None,
     };
-    let serve =
-        ServeSettings { listen: "127.0.0.1:0".parse().expect("address"), cors_origins: vec![], redis_url: None };
+    let serve = ServeSettings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        cors_origins: vec![],
+        redis_url: None,
+        demo: false,
+    };
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
     assert!(error.to_string().contains("bypasses row-level security"), "{error}");
 });

@@ -1,0 +1,73 @@
+//! `eendracht demo`: a realistic demo network, loaded once; running it again
+//! changes nothing and prints the same sign-in details.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+
+use crate::config::Settings;
+use crate::demo::{self, DemoSummary};
+use crate::startup::{minter, open_database};
+
+/// Where `serve` listens by default.
+const DEFAULT_GRAPHQL_URL: &str = "http://127.0.0.1:8080/graphql";
+/// How long the printed tokens are valid.
+const TOKEN_TTL: Duration = Duration::from_secs(8 * 60 * 60);
+
+pub async fn run(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let loaded = demo::load(&db, Utc::now()).await;
+    db.close().await;
+    print_summary(settings, &loaded?, DEFAULT_GRAPHQL_URL)
+}
+
+/// Prints the demo tenant, a token for each showcase person and first
+/// queries to try; `serve --demo` prints the same.
+pub fn print_summary(settings: &Settings, summary: &DemoSummary, graphql_url: &str) -> anyhow::Result<()> {
+    let minter = minter(settings)?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    let state = if summary.created { "loaded" } else { "already present, nothing changed" };
+    println!("Demo tenant `{}` ({}): {state}", summary.tenant_slug, summary.tenant_name);
+    println!("Network: {}", summary.network_name);
+    println!();
+    for person in &summary.people {
+        let token = minter.mint(&summary.tenant_slug, person.subject, TOKEN_TTL, now)?;
+        println!("{:<12} {} ({}), subject `{}`", person.role, person.name, person.description, person.subject);
+        println!("             token (8h): {token}");
+    }
+    println!();
+    println!("GraphiQL: {graphql_url}");
+    println!("Put {{\"Authorization\": \"Bearer <token>\"}} in the headers pane, then try:");
+    let network = network_global_id(summary);
+    println!();
+    println!("# as the facilitator: the network, its partners (one left) and its commitments");
+    println!(
+        "{{ network(id: \"{network}\") {{ name charterVersions {{ version adoptedAt }} \
+         partners(status: [ACTIVE, LEFT]) {{ edges {{ node {{ organisation {{ name }} status leftReason \
+         acknowledgedCharterVersion }} }} }} \
+         commitments(first: 50) {{ edges {{ node {{ title scope kind status needsReplanning ratificationStatus }} }} }} }} }}"
+    );
+    println!();
+    println!("# as the facilitator: two alignment rounds, the second far less aligned");
+    println!(
+        "{{ network(id: \"{network}\") {{ alignmentRounds {{ edges {{ node {{ status closedAt \
+         results {{ respondentCount alignmentIndex alignmentIndexChange }} }} }} }} }} }}"
+    );
+    println!();
+    println!("# as the supervisor: what the Raad van Commissarissen must still decide");
+    println!(
+        "{{ viewer {{ person {{ name }} pendingDecisions {{ status dueOn body {{ name }} commitment {{ title }} }} }} }}"
+    );
+    println!();
+    println!("# as anyone in the network: how the collaboration is doing");
+    println!("{{ network(id: \"{network}\") {{ health {{ signals {{ kind severity message }} }} }} }}");
+    Ok(())
+}
+
+/// The network's global id, as the API encodes it (base64url of
+/// `Network:<uuid>`; the encoding lives privately in `graphql::ids`).
+fn network_global_id(summary: &DemoSummary) -> String {
+    URL_SAFE_NO_PAD.encode(format!("Network:{}", summary.network_id))
+}

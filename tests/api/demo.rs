@@ -1,0 +1,118 @@
+//! The demo tenant (`eendracht demo`): loaded through the real use cases, the
+//! same on every run, and what it shows through the API.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::both;
+
+/// Tables the demo writes to; a second load must leave every count alone.
+const TABLES: [&str; 22] = [
+    "tenants",
+    "body_members",
+    "mandate_rules",
+    "expectations",
+    "goals",
+    "meetings",
+    "meeting_attendees",
+    "people",
+    "organisations",
+    "positions",
+    "networks",
+    "partnerships",
+    "representations",
+    "charter_versions",
+    "alignment_rounds",
+    "alignment_answers",
+    "commitments",
+    "ratifications",
+    "ratification_conditions",
+    "consultation_inputs",
+    "progress_updates",
+    "events",
+];
+
+const NETWORK: &str = "query($id: ID!) { network(id: $id) {
+    name
+    charterVersions { version }
+    partners(status: [INVITED, ACTIVE, LEFT]) { totalCount edges { node { status organisation { name } } } }
+    commitments(first: 100) { edges { node { title scope kind status needsReplanning ratificationStatus } } }
+    alignmentRounds { edges { node { status results { respondentCount alignmentIndex perPartnerFiguresShown } } } }
+} }";
+
+async fn counts(app: &crate::helpers::TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in TABLES {
+        counts.push(app.count(table).await);
+    }
+    counts
+}
+
+fn edges(value: &Value) -> Vec<Value> {
+    value["edges"].as_array().expect("edges").iter().map(|e| e["node"].clone()).collect()
+}
+
+both!(the_demo_loads_once_and_loading_it_again_changes_nothing, |app| {
+    let first = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    assert!(first.created);
+    let before = counts(&app).await;
+    let events = before[TABLES.iter().position(|t| *t == "events").expect("events")];
+    assert!(events > 250, "a year of history: {before:?}");
+    let again = eendracht::demo::load(&app.db, app.clock_now()).await.expect("loading again succeeds");
+    assert!(!again.created);
+    assert_eq!(again.network_id, first.network_id);
+    assert_eq!(again.people, first.people);
+    assert_eq!(counts(&app).await, before, "a second load writes nothing");
+});
+
+both!(the_demo_network_shows_a_year_of_collaboration_to_its_facilitator_and_supervisor, |app| {
+    let summary = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    let subject = |role: &str| summary.people.iter().find(|p| p.role == role).expect("showcase person").subject;
+    let facilitator = app.token("demo", subject("facilitator"));
+
+    let networks = app.ok(&facilitator, "{ networks { edges { node { id name } } } }", json!({})).await;
+    let networks = edges(&networks["networks"]);
+    assert_eq!(networks.len(), 1);
+    assert_eq!(networks[0]["name"], "Samen Wonen Regio Rivierenland");
+    let network = app.ok(&facilitator, NETWORK, json!({ "id": networks[0]["id"] })).await["network"].clone();
+
+    let versions: Vec<i64> = network["charterVersions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| v["version"].as_i64().expect("int"))
+        .collect();
+    assert_eq!(versions.len(), 2, "two charter versions: {versions:?}");
+
+    let partners = edges(&network["partners"]);
+    assert_eq!(partners.len(), 6, "{partners:#?}");
+    let left: Vec<&Value> = partners.iter().filter(|p| p["status"] == "LEFT").collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["organisation"]["name"], "Scholengroep Rivierenland");
+    assert_eq!(partners.iter().filter(|p| p["status"] == "ACTIVE").count(), 5);
+
+    let commitments = edges(&network["commitments"]);
+    let scopes: BTreeSet<&str> = commitments.iter().map(|c| c["scope"].as_str().expect("scope")).collect();
+    assert_eq!(scopes, BTreeSet::from(["COALITION", "NETWORK", "ORGANISATION"]));
+    let statuses: BTreeSet<&str> = commitments.iter().map(|c| c["status"].as_str().expect("status")).collect();
+    assert_eq!(statuses, BTreeSet::from(["AGREED", "DELIVERED", "DROPPED", "IN_PROGRESS", "PROPOSED"]));
+    assert!(commitments.iter().any(|c| c["ratificationStatus"] == "REJECTED"), "{commitments:#?}");
+    assert!(commitments.iter().any(|c| c["ratificationStatus"] == "RATIFIED"));
+    assert!(commitments.iter().any(|c| c["needsReplanning"] == true));
+
+    let rounds = edges(&network["alignmentRounds"]);
+    assert_eq!(rounds.len(), 2);
+    assert!(rounds.iter().all(|r| r["status"] == "CLOSED"), "{rounds:#?}");
+    let indexes: Vec<f64> = rounds.iter().map(|r| r["results"]["alignmentIndex"].as_f64().expect("an index")).collect();
+    assert!((indexes[0] - indexes[1]).abs() > 0.1, "the rounds diverge: {indexes:?}");
+    assert!(rounds.iter().all(|r| r["results"]["perPartnerFiguresShown"] == true));
+
+    let supervisor = app.token("demo", subject("supervisor"));
+    let viewer = app
+        .ok(&supervisor, "{ viewer { pendingDecisions { status body { kind } commitment { title } } } }", json!({}))
+        .await;
+    let pending = viewer["viewer"]["pendingDecisions"].as_array().expect("a list");
+    assert!(!pending.is_empty(), "the supervisor has decisions to take");
+    assert!(pending.iter().all(|r| r["body"]["kind"] == "SUPERVISORY_BOARD"), "{pending:#?}");
+});
