@@ -108,6 +108,39 @@ both!(the_demo_network_shows_a_year_of_collaboration_to_its_facilitator_and_supe
     assert!((indexes[0] - indexes[1]).abs() > 0.1, "the rounds diverge: {indexes:?}");
     assert!(rounds.iter().all(|r| r["results"]["perPartnerFiguresShown"] == true));
 
+    // Every failure mode shows: each signal kind fires somewhere in the story.
+    let health = app
+        .ok(
+            &facilitator,
+            "query($id: ID!) { network(id: $id) { health(locale: NL) { view signals { kind severity message subjectIds } } } }",
+            json!({ "id": networks[0]["id"] }),
+        )
+        .await;
+    let health = &health["network"]["health"];
+    assert_eq!(health["view"], "NETWORK");
+    let kinds: BTreeSet<&str> =
+        health["signals"].as_array().expect("signals").iter().map(|s| s["kind"].as_str().expect("kind")).collect();
+    let every = BTreeSet::from([
+        "ALIGNMENT_DROPPING",
+        "CHARTER_NOT_ACKNOWLEDGED",
+        "NO_RECENT_ALIGNMENT_ROUND",
+        "RATIFICATION_OVERDUE",
+        "AGREED_WITHOUT_CONSULTATION",
+        "ADVICE_OVERRIDDEN",
+        "PARTNER_NOT_FOLLOWING",
+        "CONDITIONS_OPEN",
+        "TOO_MUCH_TOGETHER",
+        "NO_RECENT_QUICK_WIN",
+        "COMMITMENT_WITHOUT_GOAL",
+        "NEEDS_REPLANNING",
+    ]);
+    assert_eq!(kinds, every, "{health:#}");
+    let director = app.token("demo", subject("director"));
+    let own = app
+        .ok(&director, "query($id: ID!) { network(id: $id) { health { view } } }", json!({ "id": networks[0]["id"] }))
+        .await;
+    assert_eq!(own["network"]["health"]["view"], "OWN_ORGANISATIONS");
+
     let supervisor = app.token("demo", subject("supervisor"));
     let viewer = app
         .ok(&supervisor, "{ viewer { pendingDecisions { status body { kind } commitment { title } } } }", json!({}))
