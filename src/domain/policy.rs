@@ -61,8 +61,9 @@ pub fn require_admin_or_facilitator(actor: &Actor) -> AppResult<()> {
 }
 
 /// How much of a party's consultation a viewer sees (DESIGN.md: inputs are
-/// internal to the organisation; the facilitator sees counts by stance; other
-/// partners see only the ratification status).
+/// internal to the organisation; the facilitator sees counts by stance, and so
+/// do admins, who see everything in the tenant but an organisation's internal
+/// texts; other partners see only the ratification status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsultationView {
     Nothing,
@@ -73,7 +74,7 @@ pub enum ConsultationView {
 pub fn consultation_view(actor: &Actor, network_id: Uuid, organisation_id: Uuid) -> ConsultationView {
     if actor.works_for(organisation_id) {
         ConsultationView::Inputs
-    } else if actor.facilitates(network_id) {
+    } else if actor.facilitates(network_id) || actor.is_admin() {
         ConsultationView::Counts
     } else {
         ConsultationView::Nothing
@@ -81,9 +82,12 @@ pub fn consultation_view(actor: &Actor, network_id: Uuid, organisation_id: Uuid)
 }
 
 /// A board portal (`Organisation.pendingRatifications`): the organisation's
-/// directors, or members of every body asked about.
+/// directors, members of every body asked about, and the tenant's admins
+/// (who see everything in the tenant).
 pub fn require_board_portal(actor: &Actor, organisation_id: Uuid, body_ids: &[Uuid]) -> AppResult<()> {
-    if actor.is_director_of(organisation_id) || body_ids.iter().all(|b| actor.sits_on(*b)) {
+    // An empty list of bodies (none asked for exists) proves no seat.
+    let seated = !body_ids.is_empty() && body_ids.iter().all(|b| actor.sits_on(*b));
+    if actor.is_admin() || actor.is_director_of(organisation_id) || seated {
         Ok(())
     } else {
         Err(AppError::forbidden("a board portal is for the organisation's directors and the body's members"))
