@@ -79,10 +79,11 @@ impl AlignmentRound {
             .collect())
     }
 
-    /// The results as you may see them: facilitators always, with per-partner
-    /// figures; others only after the round closed, network-wide figures only
-    /// with at least 3 respondents, per-partner figures only when every partner
-    /// has at least 3. Null while you may not see results yet.
+    /// The results as you may see them. Scores only after the round closed, for
+    /// everyone alike: network-wide figures only with at least 3 respondents,
+    /// per-partner figures only when every partner has at least 3. While it
+    /// runs, facilitators see response counts per partner (no scores); others
+    /// see null.
     async fn results(&self, ctx: &Context<'_>) -> Result<Option<AlignmentResults>> {
         Ok(service::results(store(ctx), &self.0).await?.map(AlignmentResults))
     }
@@ -166,9 +167,10 @@ impl AlignmentResults {
         self.0.per_partner
     }
 
-    /// Figures per partner. Empty unless you facilitate the network or every
-    /// partner had at least 3 respondents, so that no partner's figures can be
-    /// derived by subtracting the others' from the totals.
+    /// Figures per partner. Empty unless every partner had at least 3
+    /// respondents, so that no partner's figures can be derived by subtracting
+    /// the others' from the totals; while a round runs, facilitators get the
+    /// response counts per partner with no scores.
     async fn partners(&self) -> Vec<PartnerResult> {
         self.0.results.partners.iter().cloned().map(PartnerResult).collect()
     }
@@ -220,7 +222,7 @@ impl PartnerResult {
         Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
     }
 
-    /// The mean of all the partner's scores; null without respondents.
+    /// The mean of all the partner's scores; null without respondents and while the round runs.
     async fn mean(&self) -> Option<f64> {
         self.0.mean
     }

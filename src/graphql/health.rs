@@ -102,6 +102,8 @@ impl NetworkHealth {
     }
 }
 
+/// The diagnosis of a network's health at a moment: expectations, backing and
+/// focus, and the signals that say what to do.
 #[Object]
 impl NetworkHealth {
     /// The moment the diagnosis is for.
@@ -162,6 +164,8 @@ fn days_since(facts: &HealthFacts, at: DateTime<Utc>) -> i64 {
 /// Expectations: alignment, the charter, newcomers, rhythm.
 pub struct ExpectationsHealth<'a>(&'a HealthFacts);
 
+/// Expectations: do the partners still want the same? Alignment, the charter,
+/// newcomers, rhythm.
 #[Object]
 impl ExpectationsHealth<'_> {
     /// The alignment index (0–1) of the latest closed round; null without one,
@@ -258,6 +262,7 @@ pub struct QuestionFigure {
 /// Backing: do the parties' bodies follow what was agreed?
 pub struct BackingHealth<'a>(&'a HealthFacts);
 
+/// Backing: do the parties' bodies follow what was agreed at the table?
 #[Object]
 impl BackingHealth<'_> {
     /// Ratifications of agreed commitments still waiting for their body's outcome.
@@ -335,6 +340,7 @@ impl BackingHealth<'_> {
 /// How one partner's bodies follow through.
 pub struct PartnerBackingHealth(PartnerBacking);
 
+/// How one partner's bodies follow through on ratification.
 #[Object]
 impl PartnerBackingHealth {
     /// The partner organisation.
@@ -386,6 +392,7 @@ impl PartnerBackingHealth {
 /// Focus: the right amount together, quick wins, goals.
 pub struct FocusHealth<'a>(&'a HealthFacts);
 
+/// Focus: the right amount together, quick wins, work linked to goals.
 #[Object]
 impl FocusHealth<'_> {
     /// Open commitments (not delivered, not dropped).
@@ -464,6 +471,7 @@ pub struct HealthSignal {
     locale: rules::Locale,
 }
 
+/// One diagnosis: what is wrong, how urgent, what to do, and about what.
 #[Object]
 impl HealthSignal {
     /// The stable key of the signal.

@@ -178,22 +178,36 @@ pub(crate) async fn compute(store: &Store, round: &alignment_round::Model) -> Ap
     Ok(alignment::compute(&keys, &sums, &invited, &respondents))
 }
 
-/// Facilitators (and admins) see everything, also while the round runs. Others
-/// see results only once it has closed: network-wide figures when the network
-/// had enough respondents, per-partner figures only when every partner had.
-/// Below a threshold nothing is shown that could be subtracted from a total.
+/// Scores are shown only once a round has closed, and to everyone under the
+/// same anonymity rule: network-wide figures when the network had enough
+/// respondents, per-partner figures only when every partner had. Below a
+/// threshold nothing is shown that could be subtracted from a total.
+///
+/// Facilitators (and admins) may follow a running round, but only its
+/// response counts per partner, to chase answers: live scores, or per-partner
+/// scores of a partner with one respondent, would be that person's answers
+/// (DESIGN.md: nobody sees another person's individual answers).
 pub async fn results(store: &Store, round: &alignment_round::Model) -> AppResult<Option<VisibleResults>> {
     let actor = store.actor();
     let privileged = actor.facilitates(round.network_id) || actor.is_admin();
-    if !privileged && is_open(round, store.now()) {
+    let open = is_open(round, store.now());
+    if open && !privileged {
         return Ok(None);
     }
     let results = compute(store, round).await?;
-    let (per_partner, network_wide) = if privileged {
-        (true, true)
-    } else {
-        (results.partner_figures_are_anonymous(), results.network_figures_are_anonymous())
-    };
+    if open {
+        let partners = results
+            .partners
+            .into_iter()
+            .map(|p| alignment::PartnerResult { mean: None, question_means: vec![], ..p })
+            .collect();
+        return Ok(Some(VisibleResults {
+            results: RoundResults { questions: vec![], partners, alignment_index: None, ..results },
+            per_partner: false,
+            index_change: None,
+        }));
+    }
+    let (per_partner, network_wide) = (results.partner_figures_are_anonymous(), results.network_figures_are_anonymous());
     if !network_wide {
         return Ok(Some(VisibleResults {
             results: RoundResults { questions: vec![], partners: vec![], alignment_index: None, ..results },
@@ -204,7 +218,7 @@ pub async fn results(store: &Store, round: &alignment_round::Model) -> AppResult
     let index_change = match (results.alignment_index, store.previous_round(round).await?) {
         (Some(index), Some(previous)) => {
             let before = compute(store, &previous).await?;
-            let visible = privileged || before.network_figures_are_anonymous();
+            let visible = before.network_figures_are_anonymous();
             before.alignment_index.filter(|_| visible).map(|b| index - b)
         }
         _ => None,

@@ -47,7 +47,7 @@ async fn facts(
     let rounds = store.closed_rounds_as_of(network_id, as_of, 2).await?;
     let mut round_facts = Vec::with_capacity(rounds.len());
     for round in &rounds {
-        round_facts.push(round_facts_of(store, round, scope).await?);
+        round_facts.push(round_facts_of(store, round).await?);
     }
     let mut round_facts = round_facts.into_iter();
     let latest_round = round_facts.next();
@@ -93,11 +93,11 @@ async fn facts(
     })
 }
 
-/// A closed round's figures. A partner's directors see them under the same
-/// anonymity rule as the round's own results: only with enough respondents.
-async fn round_facts_of(store: &Store, round: &alignment_round::Model, scope: &HealthScope) -> AppResult<RoundFacts> {
+/// A closed round's figures, under the same anonymity rule as the round's own
+/// results: only with enough respondents.
+async fn round_facts_of(store: &Store, round: &alignment_round::Model) -> AppResult<RoundFacts> {
     let results: RoundResults = crate::service::alignment::compute(store, round).await?;
-    let shown = *scope == HealthScope::Network || results.network_figures_are_anonymous();
+    let shown = results.network_figures_are_anonymous();
     let questions = if shown { results.questions.as_slice() } else { &[] };
     Ok(RoundFacts {
         id: round.id,
