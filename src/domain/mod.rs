@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod alignment;
+pub mod authorization;
 pub mod commitments;
 pub mod error;
 pub mod events;

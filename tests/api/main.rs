@@ -5,6 +5,7 @@ mod helpers;
 
 mod alignment;
 mod auth;
+mod authorization_doc;
 mod commitments;
 mod demo;
 mod events;
@@ -14,6 +15,7 @@ mod http;
 mod input;
 mod isolation;
 mod isolation_random;
+mod matrix;
 mod networks;
 mod pagination;
 mod privacy;
