@@ -61,8 +61,14 @@ pub fn print_summary(settings: &Settings, summary: &DemoSummary, graphql_url: &s
         "{{ viewer {{ person {{ name }} pendingDecisions {{ status dueOn body {{ name }} commitment {{ title }} }} }} }}"
     );
     println!();
-    println!("# as anyone in the network: how the collaboration is doing");
-    println!("{{ network(id: \"{network}\") {{ health {{ signals {{ kind severity message }} }} }} }}");
+    println!("# as the facilitator (everything) or the director (their own organisation); staff get null.");
+    println!("# How the collaboration is doing; locale: NL for Dutch, or send Accept-Language: nl");
+    println!(
+        "{{ network(id: \"{network}\") {{ health(locale: EN) {{ view expectations {{ alignmentIndex alignmentTrend \
+         mostDivergentQuestion {{ key value }} }} backing {{ openRatifications overdueCount partners {{ organisation {{ name }} \
+         followingThrough }} }} focus {{ byScope {{ scope share }} daysSinceLastQuickWin }} \
+         signals {{ kind severity message }} }} }} }}"
+    );
     Ok(())
 }
 
