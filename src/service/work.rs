@@ -551,6 +551,8 @@ pub async fn drop(
             Some(reason),
         )
         .await?;
+    // No body decides on what was dropped: its open questions leave the inboxes.
+    store.withdraw_unanswered_ratifications(commitment.id).await?;
     store
         .record_event(NewEvent::network(
             EventKind::CommitmentDropped,

@@ -210,15 +210,26 @@ impl Store {
 
     /// Takes every ratification of a commitment out of play (a re-plan starts over).
     pub async fn withdraw_ratifications(&self, commitment_id: Uuid) -> AppResult<()> {
+        self.withdraw(commitment_id, false).await
+    }
+
+    /// Takes the unanswered ratifications of a commitment out of play (it was
+    /// dropped: no body is asked any more); outcomes already given stay.
+    pub async fn withdraw_unanswered_ratifications(&self, commitment_id: Uuid) -> AppResult<()> {
+        self.withdraw(commitment_id, true).await
+    }
+
+    async fn withdraw(&self, commitment_id: Uuid, only_unanswered: bool) -> AppResult<()> {
         let tx = self.tx()?;
-        ratification::Entity::update_many()
+        let mut update = ratification::Entity::update_many()
             .col_expr(ratification::Column::WithdrawnAt, Expr::value(self.now()))
             .filter(ratification::Column::TenantId.eq(self.tenant_id()))
             .filter(ratification::Column::CommitmentId.eq(commitment_id))
-            .filter(ratification::Column::WithdrawnAt.is_null())
-            .exec(&*tx)
-            .await
-            .context("withdrawing ratifications")?;
+            .filter(ratification::Column::WithdrawnAt.is_null());
+        if only_unanswered {
+            update = update.filter(ratification::Column::Outcome.is_null());
+        }
+        update.exec(&*tx).await.context("withdrawing ratifications")?;
         Ok(())
     }
 

@@ -727,3 +727,40 @@ both!(a_board_seat_gives_no_say_once_the_position_ended, |app| {
     let refused = record(&app, &w.staff[1][0].token, &council, "RESPONDED", None, &[]).await;
     assert_eq!(refused.code(), "FORBIDDEN", "an ended position gives no rights, board seats included");
 });
+
+both!(a_dropped_commitment_leaves_the_boards_inboxes_and_keeps_the_outcomes_given, |app| {
+    let w = net_world(&app, "acme").await;
+    fourth_partner(&app, &w).await;
+    let b = boards(&app, &w).await;
+    let commitment = propose_initiative(&app, &w).await;
+    for (i, director) in w.directors.iter().enumerate() {
+        app.ok(&director.token, "mutation($c: ID!, $o: ID!) { agreeCommitment(input: { commitmentId: $c, organisationId: $o }) { commitment { status } } }", json!({ "c": commitment, "o": w.orgs[i] })).await;
+    }
+    let agreed = ratifications(&app, &w.facilitator.token, &commitment).await;
+    let or = find(&agreed["ratifications"], &w.orgs[0], "WORKS_COUNCIL").clone();
+    record(&app, &w.staff[0][0].token, &or, "POSITIVE", None, &[]).await;
+    let inbox = "{ viewer { pendingDecisions { commitment { id } } } }";
+    let pending = app.ok(&b.housing_supervisor.token, inbox, json!({})).await;
+    assert_eq!(pending["viewer"]["pendingDecisions"].as_array().map(Vec::len), Some(1));
+
+    let version = app
+        .ok(
+            &w.facilitator.token,
+            "query($c: ID!) { node(id: $c) { ... on Commitment { version } } }",
+            json!({ "c": commitment }),
+        )
+        .await["node"]["version"]
+        .clone();
+    app.ok(
+        &w.facilitator.token,
+        "mutation($c: ID!, $v: Int!) { dropCommitment(input: { id: $c, expectedVersion: $v, reason: \"Geen geld\" }) { commitment { status } } }",
+        json!({ "c": commitment, "v": version }),
+    )
+    .await;
+    let pending = app.ok(&b.housing_supervisor.token, inbox, json!({})).await;
+    assert_eq!(pending["viewer"]["pendingDecisions"], json!([]), "no body decides on a dropped commitment");
+    let after = ratifications(&app, &w.facilitator.token, &commitment).await;
+    let left = after["ratifications"].as_array().expect("ratifications");
+    assert_eq!(left.len(), 1, "the advice given stays on record: {left:#?}");
+    assert_eq!(left[0]["outcome"], "POSITIVE");
+});
