@@ -219,9 +219,34 @@ both!(focus_signals_fire_just_over_their_thresholds, |app| {
     assert!(has(&h, "TOO_MUCH_TOGETHER"));
     assert_eq!(h["focus"]["byScope"][2], json!({ "scope": "NETWORK", "count": 2, "share": 2.0 / 3.0 }));
 
-    // Every one lacks a goal; linking one to a goal takes it off the list.
+    // Every one lacks a goal; linking them to a goal takes them off the list.
     assert!(has(&h, "COMMITMENT_WITHOUT_GOAL"));
     assert_eq!(h["focus"]["withoutGoalCount"], 3);
+    let goal = app
+        .ok(
+            &w.facilitator.token,
+            "mutation($n: ID!) { createGoal(input: { networkId: $n, title: \"Betaalbaar wonen\", horizon: LONG_TERM }) { goal { id } } }",
+            json!({ "n": w.network }),
+        )
+        .await["createGoal"]["goal"]["id"]
+        .clone();
+    for commitment in h["focus"]["withoutGoal"].as_array().expect("list") {
+        let version = app
+            .ok(
+                &w.facilitator.token,
+                "query($c: ID!) { node(id: $c) { ... on Commitment { version } } }",
+                json!({ "c": commitment["id"] }),
+            )
+            .await["node"]["version"]
+            .clone();
+        app.ok(
+            &w.facilitator.token,
+            "mutation($c: ID!, $v: Int!, $g: ID!) { updateCommitment(input: { id: $c, expectedVersion: $v, goalId: $g }) { commitment { id } } }",
+            json!({ "c": commitment["id"], "v": version, "g": goal }),
+        )
+        .await;
+    }
+    assert!(!has(&health(&app, &w.facilitator.token, &w).await, "COMMITMENT_WITHOUT_GOAL"));
 
     // A quick win delivered today silences NO_RECENT_QUICK_WIN for 90 days.
     let quick = propose(&app, &w, "ORGANISATION", "QUICK_WIN", &[1], 1000).await;
@@ -323,6 +348,7 @@ both!(backing_signals_fire_when_boards_do_not_follow_the_table, |app| {
     assert!(!has(&health(&app, &w.facilitator.token, &w).await, "CONDITIONS_OPEN"));
 
     // The supervisory board rejects: that partner does not follow through.
+    assert!(!has(&health(&app, &w.facilitator.token, &w).await, "PARTNER_NOT_FOLLOWING"), "before the rejection");
     let rvc = ratification(&app, &w, &big, 0, "SUPERVISORY_BOARD").await;
     record(&app, &supervisor.token, &rvc, "REJECTED", &[]).await;
     let h = health(&app, &w.facilitator.token, &w).await;
