@@ -438,6 +438,33 @@ async fn statements_for_health(app: &TestApp, w: &NetWorld) -> u64 {
     app.app_db.statement_count() - before
 }
 
+/// Opens a round, lets every director answer, and closes it.
+async fn closed_round(app: &TestApp, w: &NetWorld) {
+    let closes_at = (app.clock_now() + Duration::days(14)).to_rfc3339();
+    let round = app
+        .ok(
+            &w.facilitator.token,
+            "mutation($n: ID!, $c: DateTime!) { openAlignmentRound(input: { networkId: $n, closesAt: $c }) { alignmentRound { id } } }",
+            json!({ "n": w.network, "c": closes_at }),
+        )
+        .await["openAlignmentRound"]["alignmentRound"]["id"]
+        .clone();
+    for director in &w.directors {
+        app.ok(
+            &director.token,
+            "mutation($r: ID!) { submitAlignmentResponse(input: { roundId: $r, answers: [{ questionKey: \"GOAL_CLARITY\", score: 3 }, { questionKey: \"GOAL_SHARED\", score: 3 }, { questionKey: \"WAY_OF_WORKING\", score: 3 }, { questionKey: \"BACKING\", score: 3 }, { questionKey: \"FOCUS\", score: 3 }, { questionKey: \"RESULTS\", score: 3 }] }) { alignmentRound { id } } }",
+            json!({ "r": round }),
+        )
+        .await;
+    }
+    app.ok(
+        &w.facilitator.token,
+        "mutation($r: ID!) { closeAlignmentRound(input: { roundId: $r }) { alignmentRound { id } } }",
+        json!({ "r": round }),
+    )
+    .await;
+}
+
 both!(health_issues_the_same_number_of_statements_for_a_network_ten_times_larger, |app| {
     let w = net_world(&app, "acme").await;
     let grow = |n: usize| {
@@ -458,11 +485,21 @@ both!(health_issues_the_same_number_of_statements_for_a_network_ten_times_larger
             }
         }
     };
+    // Small: 3 partners, 3 commitments, 2 closed rounds.
     grow(3).await;
+    for _ in 0..2 {
+        closed_round(&app, &w).await;
+    }
     let small = statements_for_health(&app, &w).await;
+    // Ten times the commitments, more rounds, one more partner.
     grow(27).await;
+    for _ in 0..3 {
+        closed_round(&app, &w).await;
+    }
+    let fourth = app.invite(&w.facilitator.token, &w.network, &w.outsider_org).await;
+    app.accept(&w.outsider.token, &fourth).await;
     let large = statements_for_health(&app, &w).await;
-    assert_eq!(small, large, "health must not issue statements per commitment");
-    eprintln!("health: {small} statements for 3 and for 30 commitments");
+    assert_eq!(small, large, "health must not issue statements per commitment, partner or round");
+    eprintln!("health: {small} statements for the small network and for the large one");
     assert!(small < 60, "a bounded number of statements, got {small}");
 });
