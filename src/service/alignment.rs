@@ -207,7 +207,8 @@ pub async fn results(store: &Store, round: &alignment_round::Model) -> AppResult
             index_change: None,
         }));
     }
-    let (per_partner, network_wide) = (results.partner_figures_are_anonymous(), results.network_figures_are_anonymous());
+    let (per_partner, network_wide) =
+        (results.partner_figures_are_anonymous(), results.network_figures_are_anonymous());
     if !network_wide {
         return Ok(Some(VisibleResults {
             results: RoundResults { questions: vec![], partners: vec![], alignment_index: None, ..results },
