@@ -43,6 +43,12 @@ pub enum AppError {
     #[error("the request took too long and was cancelled")]
     Timeout,
 
+    /// `INTERNAL` too, but said plainly: the database cannot be reached. The
+    /// request changed nothing and can be retried; the service recovers by
+    /// itself when the database is back.
+    #[error("the database is unavailable; nothing was changed, try again shortly")]
+    Unavailable,
+
     /// `INTERNAL`: masked as "internal error"; the cause goes to the log only.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -72,7 +78,7 @@ impl AppError {
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
             Self::Throttled { .. } => "THROTTLED",
             Self::Timeout => "TIMEOUT",
-            Self::Internal(_) => "INTERNAL",
+            Self::Unavailable | Self::Internal(_) => "INTERNAL",
         }
     }
 }

@@ -15,6 +15,53 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 pub struct Db {
     conn: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    reachability: Arc<Reachability>,
+}
+
+/// Whether the database answered lately. While it does not, one request per
+/// [`PROBE_INTERVAL`] tries it and the others fail at once with a clear error,
+/// instead of each waiting out the pool's acquire timeout; the first success
+/// closes the circuit again, so the service recovers by itself.
+#[derive(Default)]
+struct Reachability {
+    /// Milliseconds since [`epoch`] of the last failure; 0 while reachable.
+    failed_at: AtomicU64,
+    /// Milliseconds since [`epoch`] of the last probe while unreachable.
+    probed_at: AtomicU64,
+}
+
+const PROBE_INTERVAL: Duration = Duration::from_millis(500);
+
+impl Reachability {
+    fn admit(&self, now: u64) -> bool {
+        if self.failed_at.load(Ordering::Relaxed) == 0 {
+            return true;
+        }
+        let last = self.probed_at.load(Ordering::Relaxed);
+        now.saturating_sub(last) >= PROBE_INTERVAL.as_millis() as u64
+            && self.probed_at.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+    }
+
+    /// Closes the circuit; true when it was open.
+    fn reachable(&self) -> bool {
+        self.failed_at.swap(0, Ordering::Relaxed) != 0
+    }
+
+    /// Opens the circuit; true when it was closed.
+    fn unreachable(&self, now: u64) -> bool {
+        let was_closed = self.failed_at.swap(now, Ordering::Relaxed) == 0;
+        if was_closed {
+            self.probed_at.store(now, Ordering::Relaxed);
+        }
+        was_closed
+    }
+}
+
+/// A process-wide monotonic origin for the millisecond stamps above.
+fn epoch_millis() -> u64 {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    // +1 so that a stamp is never 0, which means "reachable".
+    EPOCH.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64 + 1
 }
 
 /// SQLite waits this long for a lock before it reports busy.
@@ -30,7 +77,10 @@ impl Db {
             // Measured: checking each connection before use costs ~12 % throughput;
             // a broken connection surfaces as an error and the pool replaces it.
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(5))
+            // Short: while the database is away, the one request that probes it
+            // (see `Reachability`) should not hang; under load a free connection
+            // comes in milliseconds.
+            .acquire_timeout(Duration::from_secs(2))
             .connect_timeout(Duration::from_secs(5))
             .max_connections(if is_sqlite { 4 } else { 8 })
             .map_sqlx_sqlite_opts(|o| {
@@ -45,7 +95,7 @@ impl Db {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { conn, statements })
+        Ok(Self { conn, statements, reachability: Arc::default() })
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
@@ -61,9 +111,33 @@ impl Db {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// Whether a request may try the database now: always while it is
+    /// reachable, one probe per interval while it is not.
+    pub(crate) fn admit(&self) -> bool {
+        self.reachability.admit(epoch_millis())
+    }
+
+    pub(crate) fn record_reachable(&self) {
+        if self.reachability.reachable() {
+            tracing::info!("the database is reachable again");
+        }
+    }
+
+    pub(crate) fn record_unreachable(&self) {
+        if self.reachability.unreachable(epoch_millis()) {
+            tracing::warn!("the database is unreachable; failing requests fast until it answers");
+        }
+    }
+
     /// Is the database reachable? Used by `/readyz`.
     pub async fn ping(&self) -> bool {
-        self.conn.ping().await.is_ok()
+        let reachable = self.conn.ping().await.is_ok();
+        if reachable {
+            self.record_reachable()
+        } else {
+            self.record_unreachable()
+        }
+        reachable
     }
 
     /// PostgreSQL: the role this pool logs in as, and whether it escapes
@@ -182,6 +256,18 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn while_the_database_is_away_one_request_per_interval_probes_it() {
+        let r = super::Reachability::default();
+        assert!(r.admit(1_000) && r.admit(1_001), "reachable: everyone may try");
+        assert!(r.unreachable(1_000));
+        assert!(!r.admit(1_200), "within the interval the others fail at once");
+        assert!(r.admit(1_500), "one probe after the interval");
+        assert!(!r.admit(1_501), "and only one");
+        assert!(r.reachable());
+        assert!(r.admit(1_502) && r.admit(1_503), "closed again: everyone may try");
+    }
+
     #[test]
     fn passwords_never_reach_messages() {
         assert_eq!(super::redact("postgres://app:s3cret@db/x"), "postgres://app:***@db/x");

@@ -152,6 +152,25 @@ impl Store {
 }
 
 async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransaction> {
+    if !db.admit() {
+        return Err(AppError::Unavailable);
+    }
+    let started = begin_with_lock(db, access).await;
+    match &started {
+        Ok(_) => db.record_reachable(),
+        Err(AppError::Unavailable) => db.record_unreachable(),
+        Err(_) => {}
+    }
+    started
+}
+
+/// A connection that cannot be had or broke is the database being away, not a
+/// fault of the request.
+fn is_unreachable(error: &DbErr) -> bool {
+    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+}
+
+async fn begin_with_lock(db: &Db, access: Access) -> AppResult<DatabaseTransaction> {
     let conn = db.connection();
     if db.backend() != DbBackend::Sqlite || access == Access::Read {
         return conn.begin().await.map_err(|e| classify(e, "starting a transaction"));
@@ -187,6 +206,10 @@ pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
     if is_busy(&error) || text.contains("could not serialize access") || text.contains("deadlock detected") {
         tracing::info!(%error, doing, "concurrent write refused");
         return AppError::conflict("another change was being written at the same time; try again");
+    }
+    if is_unreachable(&error) {
+        tracing::warn!(%error, doing, "the database is unreachable");
+        return AppError::Unavailable;
     }
     AppError::Internal(anyhow::Error::new(error).context(doing))
 }
