@@ -141,6 +141,18 @@ impl Store {
         tx.commit().await.map_err(|e| classify(e, "committing the request"))
     }
 
+    /// A statement that takes `seconds` on PostgreSQL: the test-only path by
+    /// which the tests prove that a statement outliving the request's deadline
+    /// is cancelled (no resolver calls it).
+    #[doc(hidden)]
+    pub async fn sleep_in_database(&self, seconds: f64) -> AppResult<()> {
+        let tx = self.tx()?;
+        tx.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_sleep($1)", [seconds.into()]))
+            .await
+            .map_err(|e| classify(e, "sleeping in the database"))?;
+        Ok(())
+    }
+
     /// Undoes the request's work.
     pub async fn rollback(&self) {
         if let Ok(tx) = self.take_tx()
@@ -210,6 +222,11 @@ pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
     if is_unreachable(&error) {
         tracing::warn!(%error, doing, "the database is unreachable");
         return AppError::Unavailable;
+    }
+    // PostgreSQL cancelled the statement at the request's deadline.
+    if text.contains("canceling statement due to statement timeout") {
+        tracing::info!(doing, "statement cancelled at the request's deadline");
+        return AppError::Timeout;
     }
     AppError::Internal(anyhow::Error::new(error).context(doing))
 }

@@ -23,3 +23,4 @@ mod ratification;
 mod rls;
 mod roles;
 mod schema;
+mod timeouts;
