@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use secrecy::SecretString;
 
+pub use crate::graphql::QueryLimits;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://eendracht.db?mode=rwc";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +71,11 @@ pub struct ServeSettings {
     /// Load the demo network (tenant `demo`) before serving, if it is not there yet.
     #[arg(long, env = "EENDRACHT_DEMO")]
     pub demo: bool,
+
+    /// Query limits: depth, complexity, aliases, query length, directives per
+    /// field, operations per batch (`EENDRACHT_MAX_*`).
+    #[command(flatten)]
+    pub limits: QueryLimits,
 }
 
 impl Settings {

@@ -1,7 +1,7 @@
 //! Building the application apart from serving it: [`Application::build`]
 //! connects, migrates, binds (port 0 in tests) and wires the router;
 //! [`Application::run_until_stopped`] serves until the shutdown signal, then
-//! lets in-flight requests finish.
+//! lets in-flight requests finish (for at most [`DRAIN_TIMEOUT`]).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -15,12 +15,19 @@ use tokio::net::TcpListener;
 use crate::auth::{self, Issuer, Minter, TenantBinding, VerificationKey, Verifier};
 use crate::clock::Clock;
 use crate::config::{ServeSettings, Settings};
-use crate::graphql::{self, Limits};
-use crate::http::{self, AppState};
+use crate::graphql;
+use crate::http::{self, AppState, Metrics};
 use crate::store::{self, Db};
 
 /// The per-request deadline (DESIGN.md: 10 s).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// After the shutdown signal, requests in flight get this long to finish
+/// (twice the request deadline); then the server stops regardless.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Closing the pool waits for connections still checked out; not forever.
+const POOL_CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct Application {
     listener: TcpListener,
@@ -34,16 +41,17 @@ impl Application {
         let db = open_database(settings).await?;
         check_row_security(&db, settings.is_production()).await?;
         let state = AppState {
-            schema: graphql::build_schema(Limits::default(), settings.is_production()),
+            schema: graphql::build_schema(serve.limits, settings.is_production()),
             db: db.clone(),
             verifier: Arc::new(verifier),
             clock,
             production: settings.is_production(),
             request_timeout: REQUEST_TIMEOUT,
+            metrics: Arc::new(Metrics::new()?),
         };
         let listener =
             TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;
-        Ok(Self { listener, router: http::router(state), db })
+        Ok(Self { listener, router: http::router(state, &serve.cors_origins)?, db })
     }
 
     pub fn port(&self) -> u16 {
@@ -60,10 +68,32 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then stops accepting, lets requests in
-    /// flight finish and closes the pool.
+    /// flight finish (for at most [`DRAIN_TIMEOUT`]) and closes the pool.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await.context("serving HTTP")?;
-        self.db.close().await;
+        let (signalled, drain_started) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            shutdown.await;
+            let _ = signalled.send(());
+        };
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).into_future();
+        let drain_deadline = async move {
+            // A server that stops without the signal drops the sender: no deadline then.
+            if drain_started.await.is_ok() {
+                tokio::time::sleep(DRAIN_TIMEOUT).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = server => served.context("serving HTTP")?,
+            () = drain_deadline => {
+                tracing::warn!(timeout = ?DRAIN_TIMEOUT, "requests still in flight after the drain timeout: stopping anyway");
+            }
+        }
+        if tokio::time::timeout(POOL_CLOSE_TIMEOUT, self.db.close()).await.is_err() {
+            tracing::warn!("the database pool did not close in time");
+        }
+        tracing::info!("stopped");
         Ok(())
     }
 }

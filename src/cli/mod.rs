@@ -55,8 +55,12 @@ pub async fn run() -> anyhow::Result<()> {
 /// Logs go to stderr (stdout is for `schema` and `token` output): readable in
 /// development, one JSON object per line in production. `RUST_LOG` filters.
 fn init_tracing(environment: Environment) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
+    // async-graphql's resolver spans stay below the default level: at INFO they
+    // would add a line per resolver error and record query variables, which may
+    // hold personal data. `RUST_LOG=async_graphql=info` turns them on for export.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn,async_graphql=warn")
+    });
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match environment {
         Environment::Production => builder.json().flatten_event(true).try_init(),

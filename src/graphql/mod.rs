@@ -8,6 +8,7 @@ mod enums;
 pub mod error;
 mod health;
 mod ids;
+pub mod limits;
 pub mod loaders;
 mod networks;
 mod node;
@@ -47,25 +48,20 @@ pub struct Mutation(
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Query limits (DESIGN.md, "Limits"); configurable per deployment.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub depth: usize,
-    pub complexity: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self { depth: 10, complexity: 1_000 }
-    }
-}
+pub use limits::QueryLimits;
 
 /// Builds the schema. `production` turns off field suggestions, which would
-/// otherwise help a caller map the schema by guessing.
-pub fn build_schema(limits: Limits, production: bool) -> AppSchema {
+/// otherwise help a caller map the schema by guessing, and leaves the numbers
+/// out of limit errors. The limits are kept as schema data for the handler's
+/// own checks; [`limits::Guard`] opens the transaction only after validation.
+pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity);
+        .limit_complexity(limits.complexity)
+        .extension(limits::Guard::new(limits, production))
+        // A span per resolver (target `async_graphql::graphql`), for an exporter.
+        .extension(async_graphql::extensions::Tracing)
+        .data(limits);
     if production {
         builder = builder.disable_suggestions();
     }
@@ -74,7 +70,7 @@ pub fn build_schema(limits: Limits, production: bool) -> AppSchema {
 
 /// The SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(Limits::default(), false).sdl()
+    build_schema(QueryLimits::default(), false).sdl()
 }
 
 /// The request's store. Every request gets one before execution starts.

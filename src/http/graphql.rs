@@ -14,11 +14,9 @@ use super::AppState;
 use crate::auth::Principal;
 use crate::domain::AppError;
 use crate::domain::health::Locale;
-use crate::graphql::{error, loaders};
+use crate::graphql::error;
+use crate::graphql::limits::{self, DeferredStore, QueryLimits};
 use crate::store::{Access, Store};
-
-/// The most operations one batched request may carry.
-const MAX_BATCH: usize = 10;
 
 pub async fn graphiql() -> impl IntoResponse {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
@@ -64,8 +62,7 @@ pub async fn post(
             Err(error) => return error_response(&error, &request_id),
         },
         BatchRequest::Batch(requests) => {
-            if requests.len() > MAX_BATCH {
-                let error = AppError::LimitExceeded(format!("a batch holds at most {MAX_BATCH} operations"));
+            if let Err(error) = limits::check_batch(requests.len(), &query_limits(&state), state.production) {
                 return (StatusCode::OK, json(&error::response_for(&error, &request_id))).into_response();
             }
             let mut responses = Vec::with_capacity(requests.len());
@@ -78,32 +75,73 @@ pub async fn post(
             BatchResponse::Batch(responses)
         }
     };
-    (StatusCode::OK, json(&response)).into_response()
+    // For the request's log line and metrics (`observe`).
+    let outcome = super::observe::Outcome::of(&principal, &body, &response);
+    let mut http_response = (StatusCode::OK, json(&response)).into_response();
+    http_response.extensions_mut().insert(outcome);
+    http_response
+}
+
+/// The deployment's query limits, kept in the schema.
+fn query_limits(state: &AppState) -> QueryLimits {
+    state.schema.data::<QueryLimits>().copied().unwrap_or_default()
 }
 
 /// Runs one operation in its own transaction. `Err` only for failures that
 /// concern the whole HTTP request (the principal is unknown).
+///
+/// Nothing touches the database before the query has passed every limit: the
+/// length before parsing, aliases, directives and mutations on the parsed
+/// document, then depth, complexity and validation inside async-graphql, which
+/// opens the transaction (the [`DeferredStore`]) only when they pass.
 async fn execute(
     state: &AppState,
     principal: &Principal,
     mut request: Request,
     request_id: &str,
 ) -> Result<Response, AppError> {
+    let limits = query_limits(state);
+    let checked = limits::check_length(&request.query, &limits, state.production)
+        .and_then(|()| limits::check_variables(&request.variables, state.production));
+    if let Err(error) = checked {
+        return Ok(error::response_for(&error, request_id));
+    }
     let operation_name = request.operation_name.clone();
     let access = match request.parsed_query() {
-        Ok(document) => access_of(document, operation_name.as_deref()),
+        Ok(document) => {
+            if let Err(error) = limits::check_document(document, operation_name.as_deref(), &limits, state.production) {
+                return Ok(error::response_for(&error, request_id));
+            }
+            access_of(document, operation_name.as_deref())
+        }
         // A document that does not parse is answered by execution below, with
         // the parser's message; it never reaches the database.
         Err(_) => Access::Read,
     };
-    let store = match Store::begin(&state.db, principal, access, state.clock.clone(), state.request_timeout).await {
-        Ok(store) => store,
-        Err(error @ AppError::Unauthenticated(_)) => return Err(error),
-        Err(error) => return Ok(error::response_for(&error, request_id)),
+    let deferred = {
+        let (db, principal, clock, timeout) =
+            (state.db.clone(), principal.clone(), state.clock.clone(), state.request_timeout);
+        DeferredStore::new(async move { Store::begin(&db, &principal, access, clock, timeout).await })
     };
-    let request = request.data(store.clone()).data(loaders::loaders(store.clone()));
+    let request = request.data(deferred.clone());
 
     let executed = tokio::time::timeout(state.request_timeout, state.schema.execute(request)).await;
+    let store = match deferred.take() {
+        Some(Ok(store)) => store,
+        Some(Err(error @ AppError::Unauthenticated(_))) => return Err(error),
+        Some(Err(error)) => return Ok(error::response_for(&error, request_id)),
+        // Refused before execution (parse, validation, depth, complexity) or
+        // out of time before the transaction opened: no SQL ran.
+        None => {
+            return Ok(match executed {
+                Ok(mut response) => {
+                    error::finish(&mut response, request_id);
+                    response
+                }
+                Err(_) => error::response_for(&AppError::Timeout, request_id),
+            });
+        }
+    };
     let mut response = match executed {
         Ok(response) => response,
         Err(_) => {

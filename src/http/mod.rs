@@ -1,24 +1,32 @@
 //! HTTP: the axum router and its middleware. `POST /graphql` (JSON only),
-//! `GET /graphql` (GraphiQL, development only), `GET /healthz` (alive) and
-//! `GET /readyz` (database reachable). Every response carries `x-request-id`.
+//! `GET /graphql` (GraphiQL, development only; it never executes an
+//! operation), `GET /healthz` (alive), `GET /readyz` (database reachable) and
+//! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
+//! security headers; browsers may call from the configured CORS origins only.
 
 mod graphql;
+pub mod metrics;
+mod observe;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::{Context, bail};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderName, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Verifier;
 use crate::clock::Clock;
 use crate::graphql::AppSchema;
 use crate::store::Db;
+pub use metrics::Metrics;
 
 /// Largest request body accepted: far above any real query with variables.
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -32,20 +40,45 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub production: bool,
     pub request_timeout: Duration,
+    pub metrics: Arc<Metrics>,
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: AppState) -> Router {
+/// What a response may do in a browser: API responses load nothing and are
+/// never framed.
+static API_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
+
+/// GraphiQL (development only) loads its scripts and styles from unpkg and
+/// runs an inline script; it still may not be framed.
+static GRAPHIQL_CSP: HeaderValue = HeaderValue::from_static(
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+     style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; \
+     font-src 'self' data: https://unpkg.com; connect-src 'self'; frame-ancestors 'none'",
+);
+
+/// The router. `cors_origins` are the browser origins allowed to call the API
+/// (`EENDRACHT_CORS_ORIGINS`); an invalid one, or a wildcard, is refused here,
+/// so a misconfigured server does not start.
+pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router> {
+    // GET never executes an operation: it only serves GraphiQL in development,
+    // and in production there is no GET route at all (405), so a link or an
+    // <img> cannot run a mutation.
     let graphql_route = if state.production {
         axum::routing::post(graphql::post)
     } else {
-        axum::routing::post(graphql::post).get(graphql::graphiql)
+        axum::routing::post(graphql::post).get(graphiql)
     };
-    Router::new()
+    let graphql = Router::new()
         .route("/graphql", graphql_route)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe::observe))
+        // Answers may hold personal data: no cache keeps them.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    Ok(Router::new()
+        .merge(graphql)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(
@@ -56,10 +89,45 @@ pub fn router(state: AppState) -> Router {
                     let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
                 })
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                // GraphQL requests get their one INFO line from `observe`.
+                .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG)),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
-        .with_state(state)
+        .layer(cors(cors_origins)?)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, API_CSP.clone()))
+        .with_state(state))
+}
+
+/// Exactly the configured origins, no wildcard and no credentials (tokens are
+/// bearer tokens, not cookies). Without origins no browser may call.
+fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
+    let mut allowed = Vec::with_capacity(origins.len());
+    for origin in origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        if origin == "*" || !(origin.starts_with("https://") || origin.starts_with("http://")) {
+            bail!("EENDRACHT_CORS_ORIGINS: {origin:?} is not an origin like https://app.example.org (no wildcards)");
+        }
+        allowed.push(
+            HeaderValue::from_str(origin.trim_end_matches('/'))
+                .with_context(|| format!("EENDRACHT_CORS_ORIGINS: {origin:?} is not a valid origin"))?,
+        );
+    }
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT_LANGUAGE])
+        .expose_headers([REQUEST_ID.clone()])
+        .max_age(Duration::from_secs(600)))
+}
+
+/// GraphiQL with the looser policy it needs to load.
+async fn graphiql() -> impl IntoResponse {
+    ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP.clone())], graphql::graphiql().await)
 }
 
 async fn healthz() -> &'static str {

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{TimeZone, Utc};
 use eendracht::clock::ManualClock;
-use eendracht::config::{Environment, ServeSettings, Settings};
+use eendracht::config::{Environment, QueryLimits, ServeSettings, Settings};
 use eendracht::domain::values::{Name, Slug, Subject};
 use eendracht::startup::Application;
 use eendracht::store::{Db, tenants};
@@ -192,6 +192,7 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
         cors_origins: vec![],
         redis_url: None,
         demo: false,
+        limits: QueryLimits::default(),
     };
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid time"));
     let app = Application::build(&settings, &serve, Arc::new(clock.clone())).await.expect("build the application");

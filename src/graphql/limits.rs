@@ -1,0 +1,443 @@
+//! Query limits (DESIGN.md, "Limits"): what one request may ask for, and the
+//! checks that refuse more before any resolver or database work.
+//!
+//! async-graphql measures depth and complexity itself (connections cost
+//! `first` times their items, `nodes(ids:)` its length times); this module
+//! adds what it does not: the length of the text (before parsing), aliases,
+//! directives per field, root mutation fields per operation and operations
+//! per batch. Every refusal is [`AppError::LimitExceeded`] naming the limit; in
+//! production the message leaves the numbers out, so a caller cannot tune a
+//! query to sit just under them.
+//!
+//! [`Guard`] also holds the request's transaction back until async-graphql has
+//! parsed and validated the document, so a query refused for depth or
+//! complexity (or any other validation error) runs no SQL either.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
+};
+use async_graphql::{Data, Response, ServerError, ValidationResult, Value, Variables};
+use clap::Args;
+use futures_util::future::BoxFuture;
+
+use crate::domain::{AppError, AppResult};
+use crate::store::Store;
+
+use super::loaders;
+
+/// The limits of one deployment. The flags mirror the environment variables of
+/// the configuration contract; the defaults are DESIGN.md's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct QueryLimits {
+    /// Deepest nesting of fields a query may have.
+    #[arg(long = "max-depth", env = "EENDRACHT_MAX_DEPTH", default_value_t = QueryLimits::DEFAULT.depth)]
+    pub depth: usize,
+
+    /// Highest complexity a query may have: a field costs 1, a connection
+    /// `first` times its items' fields, `nodes(ids:)` its length times.
+    #[arg(long = "max-complexity", env = "EENDRACHT_MAX_COMPLEXITY", default_value_t = QueryLimits::DEFAULT.complexity)]
+    pub complexity: usize,
+
+    /// Most aliased fields in one operation, its fragments included.
+    #[arg(long = "max-aliases", env = "EENDRACHT_MAX_ALIASES", default_value_t = QueryLimits::DEFAULT.aliases)]
+    pub aliases: usize,
+
+    /// Longest query text, in characters.
+    #[arg(
+        long = "max-query-length",
+        env = "EENDRACHT_MAX_QUERY_LENGTH",
+        default_value_t = QueryLimits::DEFAULT.query_length
+    )]
+    pub query_length: usize,
+
+    /// Most directives on one field (or fragment spread).
+    #[arg(
+        long = "max-directives-per-field",
+        env = "EENDRACHT_MAX_DIRECTIVES_PER_FIELD",
+        default_value_t = QueryLimits::DEFAULT.directives_per_field
+    )]
+    pub directives_per_field: usize,
+
+    /// Most operations in one batched request.
+    #[arg(long = "max-batch", env = "EENDRACHT_MAX_BATCH", default_value_t = QueryLimits::DEFAULT.batch)]
+    pub batch: usize,
+}
+
+impl QueryLimits {
+    /// DESIGN.md's defaults. Three directives per field leave room for
+    /// `@include` and `@skip` together with one more.
+    pub const DEFAULT: Self =
+        Self { depth: 10, complexity: 1_000, aliases: 15, query_length: 15_000, directives_per_field: 3, batch: 10 };
+}
+
+/// The most items of any list given as input (`nodes(ids:)`, ids in a
+/// mutation's input), in the query or its variables. Fields that allow fewer
+/// say so with their own validators.
+pub const INPUT_LIST_ITEMS: usize = 100;
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A refusal: the detailed message in development, the brief one in production.
+fn exceeded(production: bool, brief: &str, detailed: impl FnOnce() -> String) -> AppError {
+    AppError::LimitExceeded(if production { brief.to_owned() } else { detailed() })
+}
+
+/// Operations per batched request.
+pub fn check_batch(operations: usize, limits: &QueryLimits, production: bool) -> AppResult<()> {
+    if operations <= limits.batch {
+        return Ok(());
+    }
+    Err(exceeded(production, "the batch has too many operations", || {
+        format!("the batch has {operations} operations; at most {} are allowed", limits.batch)
+    }))
+}
+
+/// The length of the query text, checked before it is parsed.
+pub fn check_length(query: &str, limits: &QueryLimits, production: bool) -> AppResult<()> {
+    // The byte length bounds the character count, so most queries skip the count.
+    if query.len() <= limits.query_length {
+        return Ok(());
+    }
+    let characters = query.chars().count();
+    if characters <= limits.query_length {
+        return Ok(());
+    }
+    Err(exceeded(production, "the query is too long", || {
+        format!("the query has {characters} characters; at most {} are allowed", limits.query_length)
+    }))
+}
+
+/// The longest list in the variables (checked before any SQL: argument
+/// validators run only once execution has begun).
+pub fn check_variables(variables: &Variables, production: bool) -> AppResult<()> {
+    check_list(variables.values().map(longest_const_list).max().unwrap_or(0), production)
+}
+
+fn check_list(items: usize, production: bool) -> AppResult<()> {
+    if items <= INPUT_LIST_ITEMS {
+        return Ok(());
+    }
+    Err(exceeded(production, "an input list has too many items", || {
+        format!("an input list has {items} items; at most {INPUT_LIST_ITEMS} are allowed")
+    }))
+}
+
+fn longest_const_list(value: &Value) -> usize {
+    match value {
+        Value::List(items) => items.iter().map(longest_const_list).max().unwrap_or(0).max(items.len()),
+        Value::Object(fields) => fields.values().map(longest_const_list).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Aliases, input lists, directives per field and root mutation fields of the operation
+/// that would run. A document whose operation cannot be chosen passes: execution
+/// answers it with async-graphql's own error, before any database work.
+pub fn check_document(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    limits: &QueryLimits,
+    production: bool,
+) -> AppResult<()> {
+    let Some(operation) = executed_operation(document, operation_name) else { return Ok(()) };
+    let mut walk = Walk { document, limits, production, aliases: HashMap::new(), visiting: HashSet::new() };
+    walk.directives(operation.directives.len(), "the operation")?;
+    let aliases = walk.aliases(&operation.selection_set.node)?;
+    if aliases > limits.aliases {
+        return Err(exceeded(production, "the query has too many aliases", || {
+            format!("the query has {aliases} aliases; at most {} are allowed", limits.aliases)
+        }));
+    }
+    if operation.ty == OperationType::Mutation {
+        let mutations = root_fields(document, &operation.selection_set.node, &mut HashMap::new());
+        // Each mutation is one transaction with its one event; several in one
+        // request would blur what was decided together.
+        if mutations > 1 {
+            return Err(exceeded(production, "the operation has more than one mutation; send one per request", || {
+                format!("the operation has {mutations} mutation fields; send one mutation per request")
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// The operation async-graphql will execute, chosen as it chooses.
+fn executed_operation<'a>(
+    document: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a OperationDefinition> {
+    match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).map(|op| &op.node),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|op| &op.node)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// One pass over the operation. A fragment is walked once: its alias count is
+/// remembered and multiplied by its spreads, so nested spreads cannot make the
+/// walk itself expensive. A fragment cycle counts nothing (validation refuses it).
+struct Walk<'a> {
+    document: &'a ExecutableDocument,
+    limits: &'a QueryLimits,
+    production: bool,
+    aliases: HashMap<&'a str, usize>,
+    visiting: HashSet<&'a str>,
+}
+
+impl<'a> Walk<'a> {
+    fn directives(&self, count: usize, what: &str) -> AppResult<()> {
+        if count <= self.limits.directives_per_field {
+            return Ok(());
+        }
+        Err(exceeded(self.production, "a field has too many directives", || {
+            format!("{what} has {count} directives; at most {} are allowed per field", self.limits.directives_per_field)
+        }))
+    }
+
+    fn aliases(&mut self, selection_set: &'a SelectionSet) -> AppResult<usize> {
+        let mut count = 0usize;
+        for selection in &selection_set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    self.directives(field.directives.len(), &format!("the field `{}`", field.name.node))?;
+                    let items = field
+                        .arguments
+                        .iter()
+                        .map(|(_, value)| {
+                            // Variables count in `check_variables`; here they stand for nothing.
+                            let literal = value.node.clone().into_const_with(|_| Ok::<_, ()>(Value::Null));
+                            literal.as_ref().map_or(0, longest_const_list)
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    check_list(items, self.production)?;
+                    count = count
+                        .saturating_add(usize::from(field.alias.is_some()))
+                        .saturating_add(self.aliases(&field.selection_set.node)?);
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.directives(fragment.node.directives.len(), "an inline fragment")?;
+                    count = count.saturating_add(self.aliases(&fragment.node.selection_set.node)?);
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    self.directives(spread.node.directives.len(), &format!("the spread of `{name}`"))?;
+                    count = count.saturating_add(self.fragment_aliases(name)?);
+                }
+            }
+        }
+        Ok(count)
+    }
+
+    fn fragment_aliases(&mut self, name: &'a str) -> AppResult<usize> {
+        if let Some(&count) = self.aliases.get(name) {
+            return Ok(count);
+        }
+        let Some(fragment) = self.document.fragments.get(name) else { return Ok(0) };
+        if !self.visiting.insert(name) {
+            return Ok(0);
+        }
+        self.directives(fragment.node.directives.len(), &format!("the fragment `{name}`"))?;
+        let count = self.aliases(&fragment.node.selection_set.node)?;
+        self.visiting.remove(name);
+        self.aliases.insert(name, count);
+        Ok(count)
+    }
+}
+
+/// The root fields of an operation, fragments expanded, `__typename` aside.
+fn root_fields<'a>(
+    document: &'a ExecutableDocument,
+    selection_set: &'a SelectionSet,
+    fragments: &mut HashMap<&'a str, Option<usize>>,
+) -> usize {
+    let mut count = 0usize;
+    for selection in &selection_set.items {
+        count = count.saturating_add(match &selection.node {
+            Selection::Field(field) => usize::from(!field.node.name.node.starts_with("__")),
+            Selection::InlineFragment(fragment) => root_fields(document, &fragment.node.selection_set.node, fragments),
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                match fragments.get(name) {
+                    Some(Some(count)) => *count,
+                    // On the way in: a cycle, which validation refuses.
+                    Some(None) => 0,
+                    None => match document.fragments.get(name) {
+                        Some(fragment) => {
+                            fragments.insert(name, None);
+                            let count = root_fields(document, &fragment.node.selection_set.node, fragments);
+                            fragments.insert(name, Some(count));
+                            count
+                        }
+                        None => 0,
+                    },
+                }
+            }
+        });
+    }
+    count
+}
+
+/// The request's transaction, opened by [`Guard`] only once the document has
+/// passed validation. The handler puts one in the request's data and takes
+/// back what became of it: nothing (the document was refused, or time ran
+/// out first), the store, or why it could not be opened.
+pub struct DeferredStore {
+    open: Mutex<Option<BoxFuture<'static, AppResult<Store>>>>,
+    opened: Mutex<Option<AppResult<Store>>>,
+}
+
+impl DeferredStore {
+    pub fn new(open: impl Future<Output = AppResult<Store>> + Send + 'static) -> Arc<Self> {
+        Arc::new(Self { open: Mutex::new(Some(Box::pin(open))), opened: Mutex::new(None) })
+    }
+
+    /// What became of the transaction; `None` when it was never opened.
+    pub fn take(&self) -> Option<AppResult<Store>> {
+        self.opened.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
+    }
+
+    async fn open(&self) -> Option<Store> {
+        let open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()?;
+        let opened = open.await;
+        let store = opened.as_ref().ok().cloned();
+        *self.opened.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(opened);
+        store
+    }
+}
+
+/// The schema extension that opens a [`DeferredStore`] after validation and
+/// names the depth and complexity limits in async-graphql's refusals.
+pub struct Guard {
+    limits: QueryLimits,
+    production: bool,
+}
+
+impl Guard {
+    pub fn new(limits: QueryLimits, production: bool) -> Self {
+        Self { limits, production }
+    }
+}
+
+impl ExtensionFactory for Guard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Guard { limits: self.limits, production: self.production })
+    }
+}
+
+impl Guard {
+    /// async-graphql's "Query is too complex." and "Query is nested too deep.",
+    /// as LIMIT_EXCEEDED with the limit named.
+    fn name_limit(&self, error: ServerError) -> ServerError {
+        let limits = &self.limits;
+        let refusal = match error.message.as_str() {
+            "Query is too complex." => exceeded(self.production, "the query is too complex", || {
+                format!(
+                    "the query is too complex; its complexity may be at most {} (a connection costs `first` times its items)",
+                    limits.complexity
+                )
+            }),
+            "Query is nested too deep." => exceeded(self.production, "the query is nested too deep", || {
+                format!("the query is nested too deep; at most {} levels are allowed", limits.depth)
+            }),
+            _ => return error,
+        };
+        let mut named = ServerError::new(refusal.to_string(), None);
+        named.source = Some(Arc::new(refusal));
+        named
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for Guard {
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|errors| errors.into_iter().map(|error| self.name_limit(error)).collect())
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let Some(deferred) = ctx.data_opt::<Arc<DeferredStore>>() else {
+            return next.run(ctx, operation_name).await;
+        };
+        match deferred.open().await {
+            Some(store) => {
+                let mut data = Data::default();
+                data.insert(loaders::loaders(store.clone()));
+                data.insert(store);
+                next.run_with_data(ctx, operation_name, data).await
+            }
+            // The handler answers with the reason the deferred store kept.
+            None => Response::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    fn check(query: &str) -> AppResult<()> {
+        let document = parse_query(query).expect("parses");
+        check_document(&document, None, &QueryLimits::DEFAULT, false)
+    }
+
+    #[test]
+    fn aliases_in_fragments_count_once_per_spread() {
+        let fragment = "fragment F on Query { a: viewer { id } b: viewer { id } c: viewer { id } d: viewer { id } e: viewer { id } }";
+        assert!(check(&format!("{{ ...F ...F ...F }} {fragment}")).is_ok(), "15 aliases");
+        let error = check(&format!("{{ ...F ...F ...F x: viewer {{ id }} }} {fragment}")).expect_err("16 aliases");
+        assert_eq!(error.to_string(), "the query has 16 aliases; at most 15 are allowed");
+    }
+
+    #[test]
+    fn fragment_cycles_and_deep_fragment_trees_stay_cheap() {
+        assert!(check("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }").is_ok());
+        // Sixty fragments each spreading the next twice: 2^60 spreads if expanded.
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..60 {
+            query.push_str(&format!(" fragment F{i} on Query {{ ...F{} ...F{} }}", i + 1, i + 1));
+        }
+        query.push_str(" fragment F60 on Query { a: viewer { id } }");
+        let error = check(&query).expect_err("too many aliases");
+        assert!(matches!(error, AppError::LimitExceeded(_)));
+    }
+
+    #[test]
+    fn one_mutation_per_operation_counting_fragments() {
+        assert!(check("mutation { a { id } __typename }").is_ok());
+        assert!(check("mutation { a { id } b { id } }").is_err());
+        assert!(check("mutation { ...M } fragment M on Mutation { a { id } b { id } }").is_err());
+    }
+
+    #[test]
+    fn production_messages_leave_the_numbers_out() {
+        let limits = QueryLimits { query_length: 5, ..QueryLimits::DEFAULT };
+        let error = check_length("{ viewer { id } }", &limits, true).expect_err("too long");
+        assert_eq!(error.to_string(), "the query is too long");
+        let error = check_batch(11, &QueryLimits::DEFAULT, true).expect_err("too many");
+        assert_eq!(error.to_string(), "the batch has too many operations");
+    }
+}
