@@ -29,7 +29,8 @@ cluster="$work/pgdata"
 server_pid=""
 # initdb refuses to run as root: the cluster belongs to the postgres user.
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which the postgres user may enter (the checkout may be private).
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
