@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use secrecy::SecretString;
 
 pub use crate::graphql::QueryLimits;
+pub use crate::http::RateLimits;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://eendracht.db?mode=rwc";
 
@@ -76,6 +77,11 @@ pub struct ServeSettings {
     /// field, operations per batch (`EENDRACHT_MAX_*`).
     #[command(flatten)]
     pub limits: QueryLimits,
+
+    /// Rate limits: points per minute per tenant and per person
+    /// (`EENDRACHT_RATE_LIMIT_*`); 0 turns a budget off.
+    #[command(flatten)]
+    pub rate_limits: RateLimits,
 }
 
 impl Settings {

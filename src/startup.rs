@@ -16,7 +16,7 @@ use crate::auth::{self, Issuer, Minter, TenantBinding, VerificationKey, Verifier
 use crate::clock::Clock;
 use crate::config::{ServeSettings, Settings};
 use crate::graphql;
-use crate::http::{self, AppState, Metrics};
+use crate::http::{self, AppState, Metrics, RateLimiter};
 use crate::store::{self, Db};
 
 /// The per-request deadline (DESIGN.md: 10 s).
@@ -40,6 +40,13 @@ impl Application {
         let verifier = verifier(settings)?;
         let db = open_database(settings).await?;
         check_row_security(&db, settings.is_production()).await?;
+        let metrics = Arc::new(Metrics::new()?);
+        let rate_limiter = RateLimiter::new(
+            serve.rate_limits,
+            serve.redis_url.as_ref(),
+            clock.clone(),
+            metrics.rate_limit_store_errors(),
+        )?;
         let state = AppState {
             schema: graphql::build_schema(serve.limits, settings.is_production()),
             db: db.clone(),
@@ -47,7 +54,8 @@ impl Application {
             clock,
             production: settings.is_production(),
             request_timeout: REQUEST_TIMEOUT,
-            metrics: Arc::new(Metrics::new()?),
+            metrics,
+            rate_limiter: Arc::new(rate_limiter),
         };
         let listener =
             TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;

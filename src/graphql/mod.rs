@@ -14,6 +14,7 @@ mod networks;
 mod node;
 mod organisations;
 mod people;
+pub mod rate_limit;
 mod ratification;
 mod scalars;
 mod timeline;
@@ -59,6 +60,8 @@ pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .extension(limits::Guard::new(limits, production))
+        // Charges the validated operation's complexity to the rate limits.
+        .extension(rate_limit::RateLimit)
         // A span per resolver (target `async_graphql::graphql`), for an exporter.
         .extension(async_graphql::extensions::Tracing)
         .data(limits);

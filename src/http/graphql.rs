@@ -1,6 +1,8 @@
 //! The GraphQL endpoint: authenticate, run each operation in its own
 //! transaction, commit only what succeeded, and give every error its code.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
@@ -11,6 +13,7 @@ use axum::response::{Html, IntoResponse};
 use tower_http::request_id::RequestId;
 
 use super::AppState;
+use super::rate_limit::Decision;
 use crate::auth::Principal;
 use crate::domain::AppError;
 use crate::domain::health::Locale;
@@ -55,19 +58,32 @@ pub async fn post(
         }
     };
 
+    // Rate limits: a spent budget is refused before any database work; each
+    // operation is charged its complexity once validated (the `Charger`).
+    let peeked = state.rate_limiter.peek(&principal).await;
+    if let Some(decision) = peeked
+        && decision.throttled
+    {
+        return throttled(&principal, &body, decision, &request_id);
+    }
+    let rate = Arc::new(Mutex::new(None));
+    let charger = state.rate_limiter.charger(&principal, rate.clone());
+
     let locale = Locale::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let response = match batch {
-        BatchRequest::Single(request) => match execute(&state, &principal, request.data(locale), &request_id).await {
-            Ok(response) => BatchResponse::Single(response),
-            Err(error) => return error_response(&error, &request_id),
-        },
+        BatchRequest::Single(request) => {
+            match execute(&state, &principal, request.data(locale).data(charger), &request_id).await {
+                Ok(response) => BatchResponse::Single(response),
+                Err(error) => return error_response(&error, &request_id),
+            }
+        }
         BatchRequest::Batch(requests) => {
             if let Err(error) = limits::check_batch(requests.len(), &query_limits(&state), state.production) {
                 return (StatusCode::OK, json(&error::response_for(&error, &request_id))).into_response();
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                match execute(&state, &principal, request.data(locale), &request_id).await {
+                match execute(&state, &principal, request.data(locale).data(charger.clone()), &request_id).await {
                     Ok(response) => responses.push(response),
                     Err(error) => return error_response(&error, &request_id),
                 }
@@ -79,7 +95,54 @@ pub async fn post(
     let outcome = super::observe::Outcome::of(&principal, &body, &response);
     let mut http_response = (StatusCode::OK, json(&response)).into_response();
     http_response.extensions_mut().insert(outcome);
+    // What the operations were charged; else (nothing was validated) the peek.
+    let charged = *rate.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(decision) = charged.or(peeked) {
+        // 429 only when nothing ran: every operation was throttled.
+        let refused = decision.throttled && all_throttled(&response);
+        rate_limit_headers(&mut http_response, decision, refused);
+    }
     http_response
+}
+
+/// HTTP 429 with `Retry-After` and the THROTTLED error, before execution.
+fn throttled(principal: &Principal, body: &[u8], decision: Decision, request_id: &str) -> axum::response::Response {
+    let response = BatchResponse::Single(error::response_for(
+        &AppError::Throttled { retry_after_secs: decision.reset_secs },
+        request_id,
+    ));
+    let outcome = super::observe::Outcome::of(principal, body, &response);
+    let mut http_response = json(&response).into_response();
+    http_response.extensions_mut().insert(outcome);
+    rate_limit_headers(&mut http_response, decision, true);
+    http_response
+}
+
+/// `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (of the tighter
+/// budget); when `refused`, status 429 and `Retry-After` too.
+fn rate_limit_headers(response: &mut axum::response::Response, decision: Decision, refused: bool) {
+    let headers = response.headers_mut();
+    headers.insert("ratelimit-limit", HeaderValue::from(decision.limit));
+    headers.insert("ratelimit-remaining", HeaderValue::from(decision.remaining));
+    headers.insert("ratelimit-reset", HeaderValue::from(decision.reset_secs));
+    if refused {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(decision.reset_secs));
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    }
+}
+
+/// Whether every operation of the response was refused as THROTTLED.
+fn all_throttled(response: &BatchResponse) -> bool {
+    let responses = match response {
+        BatchResponse::Single(single) => std::slice::from_ref(single),
+        BatchResponse::Batch(many) => many.as_slice(),
+    };
+    responses.iter().all(|response| {
+        response.errors.iter().any(|error| {
+            error.extensions.as_ref().and_then(|extensions| extensions.get("code"))
+                == Some(&async_graphql::Value::from("THROTTLED"))
+        })
+    })
 }
 
 /// The deployment's query limits, kept in the schema.

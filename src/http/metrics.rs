@@ -35,6 +35,7 @@ pub struct Metrics {
     pool_idle: IntGauge,
     pool_max: IntGauge,
     rate_limit_rejections: IntCounter,
+    rate_limit_store_errors: IntCounter,
     /// Operation names seen so far: names come from clients, so the label's
     /// cardinality is bounded here.
     operations: Mutex<HashSet<String>>,
@@ -73,7 +74,12 @@ impl Metrics {
         registry.register(Box::new(pool_in_use.clone()))?;
         registry.register(Box::new(pool_idle.clone()))?;
         registry.register(Box::new(pool_max.clone()))?;
+        let rate_limit_store_errors = IntCounter::new(
+            "eendracht_rate_limit_store_errors_total",
+            "Rate-limit counter updates that failed (Redis unreachable); those requests were allowed.",
+        )?;
         registry.register(Box::new(rate_limit_rejections.clone()))?;
+        registry.register(Box::new(rate_limit_store_errors.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -83,6 +89,7 @@ impl Metrics {
             pool_idle,
             pool_max,
             rate_limit_rejections,
+            rate_limit_store_errors,
             operations: Mutex::new(HashSet::new()),
             scrape: Mutex::new(()),
         })
@@ -96,6 +103,11 @@ impl Metrics {
         if outcome == "THROTTLED" {
             self.rate_limit_rejections.inc();
         }
+    }
+
+    /// Counts rate-limit counter failures (for the [`RateLimiter`](super::RateLimiter)).
+    pub fn rate_limit_store_errors(&self) -> IntCounter {
+        self.rate_limit_store_errors.clone()
     }
 
     /// The label for an operation name: the name itself when it looks like a

@@ -7,6 +7,7 @@
 mod graphql;
 pub mod metrics;
 mod observe;
+pub mod rate_limit;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,7 @@ use crate::clock::Clock;
 use crate::graphql::AppSchema;
 use crate::store::Db;
 pub use metrics::Metrics;
+pub use rate_limit::{RateLimiter, RateLimits};
 
 /// Largest request body accepted: far above any real query with variables.
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -41,6 +43,8 @@ pub struct AppState {
     pub production: bool,
     pub request_timeout: Duration,
     pub metrics: Arc<Metrics>,
+    /// The rate limits' budgets and counters.
+    pub rate_limiter: Arc<RateLimiter>,
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -121,7 +125,13 @@ fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
         .allow_origin(AllowOrigin::list(allowed))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT_LANGUAGE])
-        .expose_headers([REQUEST_ID.clone()])
+        .expose_headers([
+            REQUEST_ID.clone(),
+            header::RETRY_AFTER,
+            HeaderName::from_static("ratelimit-limit"),
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderName::from_static("ratelimit-reset"),
+        ])
         .max_age(Duration::from_secs(600)))
 }
 

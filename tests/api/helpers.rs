@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{TimeZone, Utc};
 use eendracht::clock::ManualClock;
-use eendracht::config::{Environment, QueryLimits, ServeSettings, Settings};
+use eendracht::config::{Environment, QueryLimits, RateLimits, ServeSettings, Settings};
 use eendracht::domain::values::{Name, Slug, Subject};
 use eendracht::startup::Application;
 use eendracht::store::{Db, tenants};
@@ -71,6 +71,20 @@ fn pg_url() -> Option<String> {
         _ => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("CI=true but EENDRACHT_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI");
+            }
+            None
+        }
+    }
+}
+
+/// Redis for the tests of shared rate limits (`EENDRACHT_TEST_REDIS_URL`);
+/// `None` skips them, but under `CI=true` a missing Redis fails them.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("EENDRACHT_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but EENDRACHT_TEST_REDIS_URL is not set: the Redis tests must run in CI");
             }
             None
         }
@@ -173,6 +187,16 @@ fn settings(database_url: String, migration_database_url: Option<String>, keys: 
 /// Spawns the application; `None` when PostgreSQL is asked for but not
 /// configured outside CI (the test is then skipped).
 pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
+    spawn_app_with(backend, keys, |_| {}).await
+}
+
+/// As [`spawn_app`], with the serve settings adjusted first (rate limits, Redis).
+/// Rate limiting is off unless `configure` turns it on.
+pub async fn spawn_app_with(
+    backend: Backend,
+    keys: Keys,
+    configure: impl FnOnce(&mut ServeSettings),
+) -> Option<TestApp> {
     // On PostgreSQL the application logs in as the row-level-security-bound
     // role and the owner migrates, as in production.
     let (database_url, owner_url, dir, pg_database) = match backend {
@@ -187,13 +211,15 @@ pub async fn spawn_app(backend: Backend, keys: Keys) -> Option<TestApp> {
         }
     };
     let settings = settings(database_url.clone(), owner_url.clone(), keys);
-    let serve = ServeSettings {
+    let mut serve = ServeSettings {
         listen: "127.0.0.1:0".parse().expect("address"),
         cors_origins: vec![],
         redis_url: None,
         demo: false,
         limits: QueryLimits::default(),
+        rate_limits: RateLimits::OFF,
     };
+    configure(&mut serve);
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid time"));
     let app = Application::build(&settings, &serve, Arc::new(clock.clone())).await.expect("build the application");
     let address = format!("http://{}", app.local_addr());

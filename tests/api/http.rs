@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, QueryLimits, ServeSettings, Settings};
+use eendracht::config::{Environment, QueryLimits, RateLimits, ServeSettings, Settings};
 use eendracht::startup::Application;
 use serde_json::json;
 
@@ -83,6 +83,7 @@ async fn production_refuses_to_start_without_explicit_keys() {
         redis_url: None,
         demo: false,
         limits: QueryLimits::default(),
+        rate_limits: RateLimits::default(),
     };
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
     assert!(error.to_string().contains("EENDRACHT_JWT_SECRET"), "{error}");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, QueryLimits, ServeSettings, Settings};
+use eendracht::config::{Environment, QueryLimits, RateLimits, ServeSettings, Settings};
 use eendracht::domain::values::{Name, Slug, Subject};
 use eendracht::startup::Application;
 use eendracht::store::tenants;
@@ -194,6 +194,7 @@ async fn production_names_limits_without_numbers_and_suggests_nothing() {
         redis_url: None,
         demo: false,
         limits: QueryLimits::default(),
+        rate_limits: RateLimits::OFF,
     };
     let app = Application::build(&settings, &serve, Arc::new(SystemClock)).await.expect("production app");
     let address = format!("http://{}/graphql", app.local_addr());

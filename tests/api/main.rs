@@ -21,6 +21,7 @@ mod networks;
 mod observability;
 mod pagination;
 mod privacy;
+mod rate_limit;
 mod ratification;
 mod rls;
 mod roles;

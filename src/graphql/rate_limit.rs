@@ -1,0 +1,55 @@
+//! Charging an operation's points to the rate limits. The HTTP layer puts a
+//! [`Charger`] into the request's data; [`RateLimit`] calls it with the
+//! complexity async-graphql computed while validating, before the transaction
+//! opens (the [`Guard`](super::limits::Guard) opens it at execution), so a
+//! throttled operation runs no SQL. Without a `Charger` nothing is charged.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
+use async_graphql::{ServerError, ValidationResult};
+use futures_util::future::BoxFuture;
+
+use crate::domain::AppError;
+
+type Charge = dyn Fn(u64) -> BoxFuture<'static, Result<(), AppError>> + Send + Sync;
+
+/// Spends an operation's points; `Err(AppError::Throttled)` when over budget.
+#[derive(Clone)]
+pub struct Charger(Arc<Charge>);
+
+impl Charger {
+    pub fn new(charge: impl Fn(u64) -> BoxFuture<'static, Result<(), AppError>> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(charge))
+    }
+}
+
+/// The schema extension that charges each validated operation.
+pub struct RateLimit;
+
+impl ExtensionFactory for RateLimit {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RateLimit)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for RateLimit {
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let validated = next.run(ctx).await?;
+        let Some(charger) = ctx.data_opt::<Charger>() else { return Ok(validated) };
+        let points = u64::try_from(validated.complexity).unwrap_or(u64::MAX).max(1);
+        match (charger.0)(points).await {
+            Ok(()) => Ok(validated),
+            Err(refusal) => {
+                let mut error = ServerError::new(refusal.to_string(), None);
+                error.source = Some(Arc::new(refusal));
+                Err(vec![error])
+            }
+        }
+    }
+}
