@@ -6,7 +6,7 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::helpers::{Member, NetWorld, TestApp, net_world};
+use crate::helpers::{NetWorld, TestApp, net_world, seat};
 
 const HEALTH: &str = "query($n: ID!, $asOf: DateTime, $locale: Locale) { network(id: $n) { health(asOf: $asOf, locale: $locale) {
     asOf view
@@ -73,29 +73,6 @@ async fn acknowledge_all(app: &TestApp, w: &NetWorld, version: i64) {
     for (i, director) in w.directors.iter().enumerate() {
         app.ok(&director.token, ACKNOWLEDGE, json!({ "p": w.partnerships[i], "v": version })).await;
     }
-}
-
-/// Seats people on an organisation's bodies by kind, keeping the bodies.
-async fn seat(app: &TestApp, w: &NetWorld, organisation: usize, seats: &[(&str, &Member)]) {
-    let org = app
-        .ok(&w.admin, "query($o: ID!) { node(id: $o) { ... on Organisation { governingBodies { id name kind right responseDays } } } }", json!({ "o": w.orgs[organisation] }))
-        .await;
-    let bodies: Vec<Value> = org["node"]["governingBodies"]
-        .as_array()
-        .expect("bodies")
-        .iter()
-        .map(|b| {
-            let members: Vec<&str> =
-                seats.iter().filter(|(kind, _)| b["kind"] == json!(kind)).map(|(_, m)| m.id.as_str()).collect();
-            json!({ "id": b["id"], "name": b["name"], "kind": b["kind"], "right": b["right"], "responseDays": b["responseDays"], "memberIds": members })
-        })
-        .collect();
-    app.ok(
-        &w.admin,
-        "mutation($o: ID!, $b: [GoverningBodyInput!]!) { setGoverningBodies(input: { organisationId: $o, bodies: $b }) { organisation { id } } }",
-        json!({ "o": w.orgs[organisation], "b": bodies }),
-    )
-    .await;
 }
 
 async fn ratification(app: &TestApp, w: &NetWorld, commitment: &str, organisation: usize, body: &str) -> Value {
@@ -298,8 +275,8 @@ both!(backing_signals_fire_when_boards_do_not_follow_the_table, |app| {
     let client = app.member(&w.admin, "acme", "acme-client", &w.orgs[0], "STAFF").await;
     seat(
         &app,
-        &w,
-        0,
+        &w.admin,
+        &w.orgs[0],
         &[
             ("EXECUTIVE_BOARD", &w.directors[0]),
             ("SUPERVISORY_BOARD", &supervisor),
@@ -308,7 +285,7 @@ both!(backing_signals_fire_when_boards_do_not_follow_the_table, |app| {
         ],
     )
     .await;
-    seat(&app, &w, 1, &[("EXECUTIVE_BOARD", &w.directors[1])]).await;
+    seat(&app, &w.admin, &w.orgs[1], &[("EXECUTIVE_BOARD", &w.directors[1])]).await;
 
     // Consulted before agreeing: no signal.
     let consulted = propose(&app, &w, "ORGANISATION", "INITIATIVE", &[1], 5000).await;

@@ -211,14 +211,7 @@ pub async fn spawn_app_with(
         }
     };
     let settings = settings(database_url.clone(), owner_url.clone(), keys);
-    let mut serve = ServeSettings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        cors_origins: vec![],
-        redis_url: None,
-        demo: false,
-        limits: QueryLimits::default(),
-        rate_limits: RateLimits::OFF,
-    };
+    let mut serve = serve_settings();
     configure(&mut serve);
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("valid time"));
     let app = Application::build(&settings, &serve, Arc::new(clock.clone())).await.expect("build the application");
@@ -651,4 +644,40 @@ macro_rules! postgres_only {
             }
         }
     };
+}
+
+/// Serve settings of a test app: a free port, default limits, no rate limits
+/// (tests that are about rate limits set their own budgets).
+pub fn serve_settings() -> ServeSettings {
+    ServeSettings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        cors_origins: vec![],
+        redis_url: None,
+        demo: false,
+        limits: QueryLimits::default(),
+        rate_limits: RateLimits::OFF,
+    }
+}
+
+/// Seats members on an organisation's bodies, by body kind, keeping the bodies.
+pub async fn seat(app: &TestApp, admin: &str, organisation: &str, seats: &[(&str, &Member)]) {
+    let org = app
+        .ok(admin, "query($o: ID!) { node(id: $o) { ... on Organisation { governingBodies { id name kind right responseDays } } } }", json!({ "o": organisation }))
+        .await;
+    let bodies: Vec<Value> = org["node"]["governingBodies"]
+        .as_array()
+        .expect("bodies")
+        .iter()
+        .map(|b| {
+            let members: Vec<&str> =
+                seats.iter().filter(|(kind, _)| b["kind"] == json!(kind)).map(|(_, m)| m.id.as_str()).collect();
+            json!({ "id": b["id"], "name": b["name"], "kind": b["kind"], "right": b["right"], "responseDays": b["responseDays"], "memberIds": members })
+        })
+        .collect();
+    app.ok(
+        admin,
+        "mutation($o: ID!, $b: [GoverningBodyInput!]!) { setGoverningBodies(input: { organisationId: $o, bodies: $b }) { organisation { id } } }",
+        json!({ "o": organisation, "b": bodies }),
+    )
+    .await;
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, QueryLimits, RateLimits, ServeSettings, Settings};
+use eendracht::config::{Environment, Settings};
 use eendracht::startup::Application;
 use serde_json::json;
 
@@ -77,14 +77,7 @@ async fn production_refuses_to_start_without_explicit_keys() {
         jwt_issuer: None,
         jwt_audience: None,
     };
-    let serve = ServeSettings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        cors_origins: vec![],
-        redis_url: None,
-        demo: false,
-        limits: QueryLimits::default(),
-        rate_limits: RateLimits::default(),
-    };
+    let serve = crate::helpers::serve_settings();
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
     assert!(error.to_string().contains("EENDRACHT_JWT_SECRET"), "{error}");
     assert!(!dir.path().join(".eendracht-jwt-secret").exists(), "no secret is generated in production");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, QueryLimits, RateLimits, ServeSettings, Settings};
+use eendracht::config::{Environment, Settings};
 use eendracht::domain::values::{Name, Slug, Subject};
 use eendracht::startup::Application;
 use eendracht::store::tenants;
@@ -188,14 +188,7 @@ async fn production_names_limits_without_numbers_and_suggests_nothing() {
         jwt_issuer: Some(ISSUER.to_owned()),
         jwt_audience: Some(AUDIENCE.to_owned()),
     };
-    let serve = ServeSettings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        cors_origins: vec![],
-        redis_url: None,
-        demo: false,
-        limits: QueryLimits::default(),
-        rate_limits: RateLimits::OFF,
-    };
+    let serve = crate::helpers::serve_settings();
     let app = Application::build(&settings, &serve, Arc::new(SystemClock)).await.expect("production app");
     let address = format!("http://{}/graphql", app.local_addr());
     tenants::bootstrap(

@@ -6,34 +6,11 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::helpers::{Member, NetWorld, TestApp, net_world};
+use crate::helpers::{Member, NetWorld, TestApp, net_world, seat};
 
 const RATIFICATIONS: &str = "query($c: ID!) { node(id: $c) { ... on Commitment { status ratificationStatus needsReplanning
     ratifications { id version status outcome right dueOn organisation { id } body { kind } conditions { id status } history { outcome reopenedAt } } } } }";
 const RECORD: &str = "mutation($input: RecordRatificationOutcomeInput!) { recordRatificationOutcome(input: $input) { ratification { status outcome version } } }";
-
-/// Seats members on an organisation's bodies, by body kind, keeping the bodies.
-async fn seat(app: &TestApp, admin: &str, organisation: &str, seats: &[(&str, &Member)]) {
-    let org = app
-        .ok(admin, "query($o: ID!) { node(id: $o) { ... on Organisation { governingBodies { id name kind right responseDays } } } }", json!({ "o": organisation }))
-        .await;
-    let bodies: Vec<Value> = org["node"]["governingBodies"]
-        .as_array()
-        .expect("bodies")
-        .iter()
-        .map(|b| {
-            let members: Vec<&str> =
-                seats.iter().filter(|(kind, _)| b["kind"] == json!(kind)).map(|(_, m)| m.id.as_str()).collect();
-            json!({ "id": b["id"], "name": b["name"], "kind": b["kind"], "right": b["right"], "responseDays": b["responseDays"], "memberIds": members })
-        })
-        .collect();
-    app.ok(
-        admin,
-        "mutation($o: ID!, $b: [GoverningBodyInput!]!) { setGoverningBodies(input: { organisationId: $o, bodies: $b }) { organisation { id } } }",
-        json!({ "o": organisation, "b": bodies }),
-    )
-    .await;
-}
 
 fn find<'a>(ratifications: &'a Value, organisation: &str, kind: &str) -> &'a Value {
     ratifications

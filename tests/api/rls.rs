@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, QueryLimits, RateLimits, ServeSettings, Settings};
+use eendracht::config::{Environment, Settings};
 use eendracht::startup::Application;
 use eendracht::store::Db;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, TransactionTrait};
@@ -159,14 +159,7 @@ postgres_only!(production_refuses_to_serve_as_a_role_that_bypasses_row_level_sec
         jwt_issuer: None,
         jwt_audience: None,
     };
-    let serve = ServeSettings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        cors_origins: vec![],
-        redis_url: None,
-        demo: false,
-        limits: QueryLimits::default(),
-        rate_limits: RateLimits::default(),
-    };
+    let serve = crate::helpers::serve_settings();
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
     assert!(error.to_string().contains("bypasses row-level security"), "{error}");
 });
