@@ -21,8 +21,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::Store;
 use super::scope::TenantScoped;
+use super::{Store, visibility};
 use crate::domain::AppResult;
 use crate::domain::health::{
     HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, SAMPLE, Sample, ScopeCounts, days_between,
@@ -144,8 +144,7 @@ impl Store {
     ) -> Select<representation::Entity> {
         use representation::Column as R;
         self.in_network::<representation::Entity>(R::NetworkId, network_id)
-            .filter(R::StartedOn.lte(day))
-            .filter(Condition::any().add(R::EndedOn.is_null()).add(R::EndedOn.gt(day)))
+            .filter(visibility::representation_current(day))
             .filter(scope.condition(R::OrganisationId))
     }
 

@@ -2,12 +2,13 @@
 //! held about them. Both work on rows of the actor's tenant only.
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use entity::{
     alignment_answer, alignment_invitee, alignment_response, body_member, charter_version, commitment,
     commitment_party, consultation_input, event, expectation, meeting, meeting_attendee, network_facilitator, person,
     position, progress_update, ratification_condition, ratification_record, representation,
 };
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{CaseStatement, Expr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -16,6 +17,12 @@ use super::Store;
 use super::scope::TenantScoped;
 use crate::domain::AppResult;
 use crate::domain::privacy::FORMER_MEMBER;
+
+/// `ended_on` of a period cut short today: today, or for a period that had not
+/// started yet, the day it would have started (it never held).
+fn period_end(started_on: impl ColumnTrait, today: NaiveDate) -> Expr {
+    CaseStatement::new().case(started_on.gt(today), Expr::col(started_on)).finally(Expr::value(today)).into()
+}
 
 impl Store {
     /// Overwrites a person's personal data and ends what they hold. Kept: the
@@ -42,33 +49,24 @@ impl Store {
             .exec(&*tx)
             .await
             .context("anonymizing a person")?;
-        // Periods end today; one that had not started yet ends where it starts.
-        for (starts_later, ended_on) in [(false, Expr::value(today)), (true, Expr::col(position::Column::StartedOn))] {
-            let started = position::Column::StartedOn;
-            position::Entity::update_many()
-                .col_expr(position::Column::EndedOn, ended_on)
-                .filter(position::Column::TenantId.eq(tenant))
-                .filter(position::Column::PersonId.eq(id))
-                .filter(position::Column::EndedOn.is_null())
-                .filter(if starts_later { started.gt(today) } else { started.lte(today) })
-                .exec(&*tx)
-                .await
-                .context("ending the person's positions")?;
-        }
-        for (starts_later, ended_on) in
-            [(false, Expr::value(today)), (true, Expr::col(representation::Column::StartedOn))]
-        {
-            let started = representation::Column::StartedOn;
-            representation::Entity::update_many()
-                .col_expr(representation::Column::EndedOn, ended_on)
-                .filter(representation::Column::TenantId.eq(tenant))
-                .filter(representation::Column::PersonId.eq(id))
-                .filter(representation::Column::EndedOn.is_null())
-                .filter(if starts_later { started.gt(today) } else { started.lte(today) })
-                .exec(&*tx)
-                .await
-                .context("ending the person's representations")?;
-        }
+        use position::Column as P;
+        use representation::Column as R;
+        position::Entity::update_many()
+            .col_expr(P::EndedOn, period_end(P::StartedOn, today))
+            .filter(P::TenantId.eq(tenant))
+            .filter(P::PersonId.eq(id))
+            .filter(P::EndedOn.is_null())
+            .exec(&*tx)
+            .await
+            .context("ending the person's positions")?;
+        representation::Entity::update_many()
+            .col_expr(R::EndedOn, period_end(R::StartedOn, today))
+            .filter(R::TenantId.eq(tenant))
+            .filter(R::PersonId.eq(id))
+            .filter(R::EndedOn.is_null())
+            .exec(&*tx)
+            .await
+            .context("ending the person's representations")?;
         body_member::Entity::delete_many()
             .filter(body_member::Column::TenantId.eq(tenant))
             .filter(body_member::Column::PersonId.eq(id))
