@@ -4,6 +4,7 @@ mod bootstrap;
 mod demo;
 mod migrate;
 mod schema;
+mod seed;
 mod serve;
 mod token;
 
@@ -36,6 +37,8 @@ pub enum Command {
     Token(token::Args),
     /// Load a realistic demo network (idempotent).
     Demo,
+    /// Write deterministic bulk data for benchmarks into a new tenant.
+    Seed(crate::seed::SeedSize),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -49,6 +52,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,
         Command::Token(args) => token::run(&cli.settings, &args),
         Command::Demo => demo::run(&cli.settings).await,
+        Command::Seed(size) => seed::run(&cli.settings, &size).await,
     }
 }
 
