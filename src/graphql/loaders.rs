@@ -1,12 +1,13 @@
-//! DataLoaders: one batched, tenant-scoped, visibility-filtered query per
+//! Loaders: one batched, tenant-scoped, visibility-filtered query per
 //! relation and nesting level, never one per row. Keys are newtypes so one
-//! [`StoreLoader`] serves every relation.
+//! [`StoreLoader`] serves every relation; [`super::batch::Batcher`] batches
+//! and caches them for the request.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::Context;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use entity::{
     alignment_question, alignment_round, charter_version, commitment, commitment_party, event_organisation,
     expectation, goal, governing_body, meeting, meeting_attendee, network, organisation, partnership, person, position,
@@ -23,10 +24,10 @@ pub struct StoreLoader {
     store: Store,
 }
 
-pub type Loaders = DataLoader<StoreLoader>;
+pub type Loaders = super::batch::Batcher<StoreLoader>;
 
 pub fn loaders(store: Store) -> Loaders {
-    DataLoader::new(StoreLoader { store }, tokio::spawn)
+    super::batch::Batcher::new(StoreLoader { store })
 }
 
 pub fn from_context<'a>(ctx: &Context<'a>) -> &'a Loaders {

@@ -3,6 +3,7 @@
 //! types and the service layer and decide nothing themselves.
 
 mod alignment;
+mod batch;
 mod connection;
 mod enums;
 pub mod error;
