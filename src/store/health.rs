@@ -49,8 +49,9 @@ pub struct Waiting {
 }
 
 impl Store {
-    /// A bounded sample of a query's ids and their exact count (the count is a
-    /// second statement only when the sample is full).
+    /// A bounded sample of a query's ids and their exact count, in one
+    /// statement: the window count is taken before the limit, so the number
+    /// of statements does not depend on how many rows match.
     async fn sample<E, C>(&self, select: Select<E>, id: C) -> AppResult<Sample>
     where
         E: EntityTrait,
@@ -58,22 +59,18 @@ impl Store {
         C: ColumnTrait,
     {
         let tx = self.tx()?;
-        let ids: Vec<Uuid> = select
-            .clone()
+        let rows: Vec<(Uuid, i64)> = select
             .select_only()
             .column(id)
+            .column_as(Expr::cust("COUNT(*) OVER ()"), "total")
             .order_by_asc(id)
             .limit(SAMPLE)
             .into_tuple()
             .all(&*tx)
             .await
             .context("sampling health facts")?;
-        let count = if (ids.len() as u64) < SAMPLE {
-            ids.len() as u64
-        } else {
-            select.count(&*tx).await.context("counting health facts")?
-        };
-        Ok(Sample { count, ids })
+        let count = rows.first().map_or(0, |(_, total)| *total as u64);
+        Ok(Sample { count, ids: rows.into_iter().map(|(id, _)| id).collect() })
     }
 
     fn in_network<E: TenantScoped>(&self, network: impl ColumnTrait, network_id: Uuid) -> Select<E> {
@@ -542,21 +539,20 @@ impl Store {
             .in_network::<commitment::Entity>(C::NetworkId, network_id)
             .filter(C::Kind.eq(CommitmentKind::QuickWin))
             .filter(C::DeliveredAt.lte(as_of));
-        let last: Option<DateTime<Utc>> = delivered_quick_wins
-            .clone()
+        // The last delivery and the deliveries within the window, in one statement.
+        let window_start = as_of - Duration::days(QUICK_WIN_WINDOW_DAYS);
+        let in_window = Expr::case(Expr::col(C::DeliveredAt).gt(window_start), 1).finally(0);
+        let (last, in_window): (Option<DateTime<Utc>>, Option<i64>) = delivered_quick_wins
             .select_only()
             .column_as(Expr::col(C::DeliveredAt).max(), "last")
-            .into_tuple::<Option<DateTime<Utc>>>()
+            .column_as(Expr::expr(in_window).sum(), "recent")
+            .into_tuple()
             .one(&*tx)
             .await
             .context("finding the last quick win")?
-            .flatten();
+            .unwrap_or_default();
         let recent = match last {
-            Some(last) if days_between(last, as_of) < QUICK_WIN_WINDOW_DAYS => delivered_quick_wins
-                .filter(C::DeliveredAt.gt(as_of - Duration::days(QUICK_WIN_WINDOW_DAYS)))
-                .count(&*tx)
-                .await
-                .context("counting recent quick wins")?,
+            Some(last) if days_between(last, as_of) < QUICK_WIN_WINDOW_DAYS => in_window.unwrap_or(0) as u64,
             _ => 0,
         };
         Ok((scopes, recent, last))
