@@ -437,6 +437,35 @@ macro_rules! both {
     };
 }
 
+/// Runs `$body` on SQLite and PostgreSQL with the serve settings adjusted by `$configure`.
+#[macro_export]
+macro_rules! both_with {
+    ($name:ident, $configure:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use $crate::helpers::{Backend, Keys, TestApp, spawn_app_with};
+
+            async fn run($app: TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = spawn_app_with(Backend::Sqlite, Keys::Hs256, $configure).await.expect("SQLite app");
+                run(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match spawn_app_with(Backend::Postgres, Keys::Hs256, $configure).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: EENDRACHT_TEST_POSTGRES_URL is not set"),
+                }
+            }
+        }
+    };
+}
+
 /// A small tenant: two organisations, a director and a staff member of the
 /// first, a staff member of the second.
 pub struct World {

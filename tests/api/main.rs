@@ -25,6 +25,7 @@ mod rate_limit;
 mod ratification;
 mod rls;
 mod roles;
+mod scale;
 mod schema;
 mod shutdown;
 mod timeouts;

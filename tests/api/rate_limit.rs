@@ -7,35 +7,10 @@
 use eendracht::config::{RateLimits, ServeSettings};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, Keys, TestApp, redis_url, spawn_app_with};
+use crate::both_with;
+use crate::helpers::{Backend, Keys, redis_url, spawn_app_with};
 
 const VIEWER: &str = "{ viewer { person { id name } } }";
-
-/// Runs `$body` on SQLite and PostgreSQL with the serve settings adjusted by `$configure`.
-macro_rules! both_with {
-    ($name:ident, $configure:expr, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn run($app: TestApp) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = spawn_app_with(Backend::Sqlite, Keys::Hs256, $configure).await.expect("SQLite app");
-                run(app).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                match spawn_app_with(Backend::Postgres, Keys::Hs256, $configure).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("skipped: EENDRACHT_TEST_POSTGRES_URL is not set"),
-                }
-            }
-        }
-    };
-}
 
 /// One answer: status, the rate-limit headers and the body.
 #[derive(Debug)]

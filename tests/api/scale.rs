@@ -1,0 +1,134 @@
+//! Cost that does not grow with data the client does not get: the dashboard
+//! query issues the same number of SQL statements for 5 or 50 partners and
+//! for 20 or 200 commitments, a deep page costs the statements of the first,
+//! and `eendracht seed` builds the same rows for the same seed.
+
+use chrono::NaiveDate;
+use eendracht::config::ServeSettings;
+use eendracht::seed::{SeedSize, SeedSummary, seed};
+use serde_json::{Value, json};
+
+use crate::both_with;
+use crate::helpers::TestApp;
+
+/// What a facilitator's front-end asks for on its landing page.
+const DASHBOARD: &str = "query($id: ID!) { network(id: $id) { name
+    charter { version }
+    partners(first: 100) { totalCount nodes { status joinedOn charterAcknowledged
+        organisation { name kind } representatives { person { name } } } }
+    commitments(first: 100) { totalCount nodes { title scope status dueOn ratificationStatus
+        lead { name } goal { title }
+        parties { contributionEuros organisation { name } }
+        ratifications { status outcome dueOn body { name right } organisation { name } } } }
+    health { view signals { kind severity subjectIds }
+        backing { openRatifications overdueCount partners { organisation { name } } }
+        focus { byScope { scope count } withoutGoal { title } } } } }";
+
+/// The dashboard is larger than the default complexity budget allows.
+fn generous(serve: &mut ServeSettings) {
+    serve.limits.complexity = 100_000;
+}
+
+fn size(tenant: &str, seed_value: u64, partners: u32, commitments: u64) -> SeedSize {
+    SeedSize {
+        organisations: partners,
+        commitments,
+        seed: seed_value,
+        // Before the test clock's "now" (2 March 2026).
+        until: NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date"),
+        ..SeedSize::small(tenant)
+    }
+}
+
+fn network_id(summary: &SeedSummary) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Network:{}", summary.networks[0]))
+}
+
+/// Statements the dashboard issues, counted on the application's pool, and its data.
+async fn dashboard(app: &TestApp, summary: &SeedSummary) -> (u64, Value) {
+    let token = app.token(&summary.tenant, &summary.facilitator_subject);
+    let before = app.app_db.statement_count();
+    let data = app.gql(&token, DASHBOARD, json!({ "id": network_id(summary) })).await.data().clone();
+    (app.app_db.statement_count() - before, data)
+}
+
+both_with!(dashboard_statements_do_not_grow_with_partners_or_commitments, generous, |app| {
+    let mut counts = Vec::new();
+    for (i, (partners, commitments)) in [(5, 20), (50, 20), (5, 200), (50, 200)].into_iter().enumerate() {
+        let tenant = format!("scale{i}");
+        let summary = seed(&app.db, &size(&tenant, i as u64 + 1, partners, commitments)).await.expect("seed");
+        let (statements, data) = dashboard(&app, &summary).await;
+        let network = &data["network"];
+        // The page really holds what was seeded, so the count is of a full answer.
+        assert_eq!(network["partners"]["totalCount"], json!(partners));
+        assert_eq!(network["partners"]["nodes"].as_array().map(Vec::len), Some(partners as usize));
+        assert_eq!(network["commitments"]["totalCount"], json!(commitments));
+        let nodes = network["commitments"]["nodes"].as_array().expect("commitments");
+        assert_eq!(nodes.len(), commitments.min(100) as usize);
+        assert!(nodes.iter().all(|c| c["lead"]["name"].is_string()), "every lead resolved");
+        assert!(nodes.iter().any(|c| c["ratifications"].as_array().is_some_and(|r| !r.is_empty())));
+        assert!(network["partners"]["nodes"][0]["representatives"][0]["person"]["name"].is_string());
+        eprintln!("dashboard, {partners} partners and {commitments} commitments: {statements} statements");
+        counts.push(statements);
+    }
+    assert!(counts.windows(2).all(|w| w[0] == w[1]), "statements must not grow with the data: {counts:?}");
+    assert!(counts[0] <= 60, "a bounded number of statements, got {}", counts[0]);
+});
+
+both_with!(a_deep_page_costs_the_statements_of_the_first, generous, |app| {
+    let summary = seed(&app.db, &size("deep", 9, 5, 1_000)).await.expect("seed");
+    let token = app.token(&summary.tenant, &summary.facilitator_subject);
+    let query = "query($id: ID!, $after: String) { network(id: $id) { commitments(first: 10, after: $after) {
+        pageInfo { hasNextPage endCursor } nodes { id parties { organisation { name } } } } } }";
+    let mut after = Value::Null;
+    let mut seen = std::collections::HashSet::new();
+    let mut per_page = Vec::new();
+    loop {
+        let before = app.app_db.statement_count();
+        let data = app.gql(&token, query, json!({ "id": network_id(&summary), "after": after })).await.data().clone();
+        per_page.push(app.app_db.statement_count() - before);
+        let page = &data["network"]["commitments"];
+        for node in page["nodes"].as_array().expect("nodes") {
+            assert!(seen.insert(node["id"].as_str().expect("id").to_owned()), "no commitment twice");
+        }
+        if page["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen.len(), 1_000, "every commitment exactly once");
+    assert_eq!(per_page.len(), 100);
+    assert!(per_page.iter().all(|n| *n == per_page[0]), "page 100 costs page 1's statements: {per_page:?}");
+});
+
+both_with!(seeding_is_deterministic_and_refuses_an_existing_tenant, generous, |app| {
+    let first = seed(&app.db, &size("same", 42, 4, 30)).await.expect("seed");
+    let again = seed(&app.db, &size("same", 42, 4, 30)).await;
+    assert!(again.expect_err("an existing tenant").to_string().contains("exists already"));
+    // The same seed into a fresh database gives the same ids.
+    let other = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite, crate::helpers::Keys::Hs256)
+        .await
+        .expect("a second app");
+    let second = seed(&other.db, &size("same", 42, 4, 30)).await.expect("seed");
+    assert_eq!(first.tenant_id, second.tenant_id);
+    assert_eq!(first.networks, second.networks);
+    assert_eq!(first.organisations, second.organisations);
+    assert_eq!(first.rows, second.rows);
+    let ids = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            use sea_orm::{EntityTrait, QueryOrder};
+            entity::commitment::Entity::find()
+                .order_by_asc(entity::commitment::Column::Id)
+                .all(db.connection())
+                .await
+                .expect("commitments")
+                .into_iter()
+                .map(|c| (c.id, c.title, c.status, c.scope))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids(&app).await, ids(&other).await);
+    assert_eq!(first.rows["commitments"], 30);
+});
