@@ -8,10 +8,17 @@
 //! a key type becomes the batch's *leader*: it yields to the executor until a
 //! pass over the request's futures adds no more keys, so every sibling that
 //! the same event woke (the same page, the same parent batch) has queued its
-//! key, and then loads them all in one query. The statement count of a query
-//! is then a function of its shape, not of timing: one statement per relation
-//! and nesting level. Results are cached for the request, which is one
-//! operation with at most one mutation, resolved after its write.
+//! key, and then loads them all in one query.
+//!
+//! Batches are kept apart per *lane*: the field's path in the response with
+//! list indices left out (`network.commitments.nodes.lead`). Siblings share a
+//! lane and are woken together; different fields that happen to load the same
+//! kind of key (a commitment's lead and a partnership's organisation) are not,
+//! and whether they met in one batch would again depend on timing. So the
+//! statement count of a query is a function of its shape, not of timing or of
+//! data: one statement per relation and nesting level. Results are cached per
+//! lane for the request, which is one operation with at most one mutation,
+//! resolved after its write.
 
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
@@ -19,12 +26,12 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_graphql::dataloader::Loader;
-use tokio::sync::watch;
+use futures_util::FutureExt;
+use futures_util::future::Shared;
 
 /// How a batch ended, as its followers see it.
 #[derive(Clone)]
 enum BatchState<E> {
-    Gathering,
     Loaded,
     Failed(E),
     /// The leader was dropped before loading (its part of the query was
@@ -34,7 +41,24 @@ enum BatchState<E> {
 
 struct Batch<E> {
     id: u64,
-    state: watch::Sender<BatchState<E>>,
+    /// Taken by whoever ends the batch. A plain oneshot rather than a tokio
+    /// channel: tokio's cooperative budget could make a follower skip a pass,
+    /// and a leader would then load without its key.
+    end: Mutex<Option<futures_channel::oneshot::Sender<BatchState<E>>>>,
+    ended: Shared<futures_channel::oneshot::Receiver<BatchState<E>>>,
+}
+
+impl<E: Clone> Batch<E> {
+    fn new(id: u64) -> Self {
+        let (end, ended) = futures_channel::oneshot::channel();
+        Self { id, end: Mutex::new(Some(end)), ended: ended.shared() }
+    }
+
+    fn finish(&self, state: BatchState<E>) {
+        if let Some(end) = lock(&self.end).take() {
+            let _ = end.send(state);
+        }
+    }
 }
 
 /// Everything known about one key type within the request.
@@ -57,25 +81,45 @@ impl<K, V, E> Default for Slot<K, V, E> {
 /// Batches and caches loads through `L` for one request.
 pub struct Batcher<L> {
     loader: L,
-    slots: Mutex<HashMap<TypeId, Box<dyn Any + Send>>>,
+    slots: Mutex<HashMap<(TypeId, Lane), Box<dyn Any + Send>>>,
+}
+
+/// A lane: a hash of the response path without list indices.
+pub type Lane = u64;
+
+/// The lane of the field being resolved.
+pub fn lane_of(path: Option<&async_graphql::QueryPathNode<'_>>) -> Lane {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut node = path;
+    while let Some(current) = node {
+        if let async_graphql::QueryPathSegment::Name(name) = current.segment {
+            hasher.write(name.as_bytes());
+            hasher.write_u8(b'.');
+        }
+        node = current.parent;
+    }
+    hasher.finish()
 }
 
 /// A leader's passes over the request before it loads anyway.
-const MAX_PASSES: usize = 8;
+const MAX_PASSES: usize = 64;
+/// Passes without a new key after which a leader loads.
+const QUIET_PASSES: usize = 2;
 
 impl<L: Send + Sync + 'static> Batcher<L> {
     pub fn new(loader: L) -> Self {
         Self { loader, slots: Mutex::new(HashMap::new()) }
     }
 
-    fn with_slot<K, R>(&self, f: impl FnOnce(&mut Slot<K, L::Value, L::Error>) -> R) -> R
+    fn with_slot<K, R>(&self, lane: Lane, f: impl FnOnce(&mut Slot<K, L::Value, L::Error>) -> R) -> R
     where
         L: Loader<K, Error: Sync>,
         K: Send + Sync + Hash + Eq + Clone + 'static,
     {
         let mut slots = lock(&self.slots);
         let slot = slots
-            .entry(TypeId::of::<K>())
+            .entry((TypeId::of::<K>(), lane))
             .or_insert_with(|| Box::new(Slot::<K, L::Value, L::Error>::default()))
             .downcast_mut::<Slot<K, L::Value, L::Error>>()
             .expect("one slot type per key type");
@@ -83,17 +127,17 @@ impl<L: Send + Sync + 'static> Batcher<L> {
     }
 
     /// Loads one key: `None` when it does not exist or may not be seen.
-    pub async fn load_one<K>(&self, key: K) -> Result<Option<L::Value>, L::Error>
+    pub async fn load_one<K>(&self, lane: Lane, key: K) -> Result<Option<L::Value>, L::Error>
     where
         L: Loader<K, Error: Sync>,
         K: Send + Sync + Hash + Eq + Clone + 'static,
     {
-        let mut found = self.load_many(std::iter::once(key.clone())).await?;
+        let mut found = self.load_many(lane, std::iter::once(key.clone())).await?;
         Ok(found.remove(&key))
     }
 
     /// Loads several keys; absent ones are left out of the map.
-    pub async fn load_many<K, I>(&self, keys: I) -> Result<HashMap<K, L::Value>, L::Error>
+    pub async fn load_many<K, I>(&self, lane: Lane, keys: I) -> Result<HashMap<K, L::Value>, L::Error>
     where
         L: Loader<K, Error: Sync>,
         K: Send + Sync + Hash + Eq + Clone + 'static,
@@ -105,13 +149,14 @@ impl<L: Send + Sync + 'static> Batcher<L> {
         };
         loop {
             // Under the lock: answer from the cache, or join (or open) a batch.
-            let step = self.with_slot::<K, _>(|slot| {
+            let step = self.with_slot::<K, _>(lane, |slot| {
                 if keys.iter().all(|k| slot.cache.contains_key(k)) {
                     return Step::Done(
                         keys.iter().filter_map(|k| Some((k.clone(), slot.cache.get(k)?.clone()?))).collect(),
                     );
                 }
-                let mut waits: HashMap<u64, watch::Receiver<BatchState<L::Error>>> = HashMap::new();
+                let mut waits: HashMap<u64, Shared<futures_channel::oneshot::Receiver<BatchState<L::Error>>>> =
+                    HashMap::new();
                 let mut lead = None;
                 for key in keys.iter().filter(|k| !slot.cache.contains_key(*k)) {
                     let batch = match slot.pending.get(key) {
@@ -121,10 +166,7 @@ impl<L: Send + Sync + 'static> Batcher<L> {
                                 Some(batch) => batch.clone(),
                                 None => {
                                     slot.next_id += 1;
-                                    let batch = Arc::new(Batch {
-                                        id: slot.next_id,
-                                        state: watch::channel(BatchState::Gathering).0,
-                                    });
+                                    let batch = Arc::new(Batch::new(slot.next_id));
                                     slot.gathering = Some(batch.clone());
                                     lead = Some(batch.clone());
                                     batch
@@ -135,7 +177,7 @@ impl<L: Send + Sync + 'static> Batcher<L> {
                         }
                     };
                     if lead.as_ref().is_none_or(|l| l.id != batch.id) {
-                        waits.entry(batch.id).or_insert_with(|| batch.state.subscribe());
+                        waits.entry(batch.id).or_insert_with(|| batch.ended.clone());
                     }
                 }
                 Step::Wait { lead, waits }
@@ -145,10 +187,10 @@ impl<L: Send + Sync + 'static> Batcher<L> {
                 Step::Wait { lead, waits } => (lead, waits),
             };
             if let Some(batch) = lead {
-                self.lead::<K>(batch).await?;
+                self.lead::<K>(lane, batch).await?;
             }
-            for (_, mut state) in waits {
-                match state.wait_for(|s| !matches!(s, BatchState::Gathering)).await.map(|s| s.clone()) {
+            for (_, ended) in waits {
+                match ended.await {
                     Ok(BatchState::Failed(error)) => return Err(error),
                     // Loaded, or abandoned: look again (and maybe lead).
                     _ => {}
@@ -158,24 +200,29 @@ impl<L: Send + Sync + 'static> Batcher<L> {
     }
 
     /// Gathers keys until a pass adds none, then loads the batch.
-    async fn lead<K>(&self, batch: Arc<Batch<L::Error>>) -> Result<(), L::Error>
+    async fn lead<K>(&self, lane: Lane, batch: Arc<Batch<L::Error>>) -> Result<(), L::Error>
     where
         L: Loader<K, Error: Sync>,
         K: Send + Sync + Hash + Eq + Clone + 'static,
     {
-        let mut guard = AbandonGuard { batcher: self, batch: batch.clone(), key: std::marker::PhantomData::<K> };
-        let queued =
-            |this: &Self| this.with_slot::<K, _>(|slot| slot.pending.values().filter(|b| b.id == batch.id).count());
+        let mut guard = AbandonGuard { batcher: self, lane, batch: batch.clone(), key: std::marker::PhantomData::<K> };
+        let queued = |this: &Self| {
+            this.with_slot::<K, _>(lane, |slot| slot.pending.values().filter(|b| b.id == batch.id).count())
+        };
+        // A sibling can miss a pass (the executor polls a long list of futures
+        // in slices), so one quiet pass is not proof; two in a row are.
         let mut before = queued(self);
+        let mut quiet = 0;
         for _ in 0..MAX_PASSES {
             tokio::task::yield_now().await;
             let now = queued(self);
-            if now == before {
+            quiet = if now == before { quiet + 1 } else { 0 };
+            if quiet == QUIET_PASSES {
                 break;
             }
             before = now;
         }
-        let keys: Vec<K> = self.with_slot::<K, _>(|slot| {
+        let keys: Vec<K> = self.with_slot::<K, _>(lane, |slot| {
             if slot.gathering.as_ref().is_some_and(|g| g.id == batch.id) {
                 slot.gathering = None;
             }
@@ -183,7 +230,7 @@ impl<L: Send + Sync + 'static> Batcher<L> {
         });
         let result = self.loader.load(&keys).await;
         guard.finish();
-        self.with_slot::<K, _>(|slot| {
+        self.with_slot::<K, _>(lane, |slot| {
             for key in &keys {
                 slot.pending.remove(key);
             }
@@ -195,11 +242,11 @@ impl<L: Send + Sync + 'static> Batcher<L> {
         });
         match result {
             Ok(_) => {
-                batch.state.send_replace(BatchState::Loaded);
+                batch.finish(BatchState::Loaded);
                 Ok(())
             }
             Err(error) => {
-                batch.state.send_replace(BatchState::Failed(error.clone()));
+                batch.finish(BatchState::Failed(error.clone()));
                 Err(error)
             }
         }
@@ -208,7 +255,7 @@ impl<L: Send + Sync + 'static> Batcher<L> {
 
 enum Step<K, V, E> {
     Done(HashMap<K, V>),
-    Wait { lead: Option<Arc<Batch<E>>>, waits: HashMap<u64, watch::Receiver<BatchState<E>>> },
+    Wait { lead: Option<Arc<Batch<E>>>, waits: HashMap<u64, Shared<futures_channel::oneshot::Receiver<BatchState<E>>>> },
 }
 
 /// Releases a batch whose leader is dropped mid-way, so its followers do not
@@ -219,6 +266,7 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
     batcher: &'a Batcher<L>,
+    lane: Lane,
     batch: Arc<Batch<L::Error>>,
     key: std::marker::PhantomData<K>,
 }
@@ -230,7 +278,7 @@ where
 {
     fn finish(&mut self) {
         self.key = std::marker::PhantomData;
-        self.batch = Arc::new(Batch { id: 0, state: watch::channel(BatchState::Loaded).0 });
+        self.batch = Arc::new(Batch::new(0));
     }
 }
 
@@ -244,13 +292,13 @@ where
             return;
         }
         let id = self.batch.id;
-        self.batcher.with_slot::<K, _>(|slot| {
+        self.batcher.with_slot::<K, _>(self.lane, |slot| {
             slot.pending.retain(|_, b| b.id != id);
             if slot.gathering.as_ref().is_some_and(|g| g.id == id) {
                 slot.gathering = None;
             }
         });
-        self.batch.state.send_replace(BatchState::Abandoned);
+        self.batch.finish(BatchState::Abandoned);
     }
 }
 

@@ -30,8 +30,34 @@ pub fn loaders(store: Store) -> Loaders {
     super::batch::Batcher::new(StoreLoader { store })
 }
 
-pub fn from_context<'a>(ctx: &Context<'a>) -> &'a Loaders {
-    ctx.data_unchecked::<Loaders>()
+/// The request's loaders, in the lane of the field being resolved.
+pub fn from_context<'a>(ctx: &Context<'a>) -> InLane<'a> {
+    InLane { loaders: ctx.data_unchecked::<Loaders>(), lane: super::batch::lane_of(ctx.path_node.as_ref()) }
+}
+
+/// Loads in one lane (see [`super::batch`]).
+pub struct InLane<'a> {
+    loaders: &'a Loaders,
+    lane: super::batch::Lane,
+}
+
+impl InLane<'_> {
+    pub async fn load_one<K>(&self, key: K) -> Result<Option<<StoreLoader as Loader<K>>::Value>, LoadError>
+    where
+        StoreLoader: Loader<K, Error = LoadError>,
+        K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    {
+        self.loaders.load_one(self.lane, key).await
+    }
+
+    pub async fn load_many<K, I>(&self, keys: I) -> Result<HashMap<K, <StoreLoader as Loader<K>>::Value>, LoadError>
+    where
+        StoreLoader: Loader<K, Error = LoadError>,
+        K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+        I: IntoIterator<Item = K>,
+    {
+        self.loaders.load_many(self.lane, keys).await
+    }
 }
 
 /// A person by id through the loader; `None` when absent or not visible.
