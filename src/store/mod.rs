@@ -8,6 +8,7 @@
 //!   mutation takes the write lock up front (`BEGIN IMMEDIATE`);
 //! - every change writes its event ([`Store::record_event`]) in that transaction.
 
+mod actor_sql;
 pub mod alignment;
 mod connect;
 mod events;
@@ -237,6 +238,9 @@ async fn resolve_actor(
     now: DateTime<Utc>,
     statement_timeout: Duration,
 ) -> AppResult<Actor> {
+    if tx.get_database_backend() == DbBackend::Postgres {
+        return actor_sql::resolve_actor(tx, principal, now.date_naive(), statement_timeout).await;
+    }
     let tenant_query = match &principal.tenant {
         TenantRef::Slug(slug) => tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str())),
         TenantRef::Id(id) => tenant::Entity::find_by_id(*id),
@@ -246,19 +250,6 @@ async fn resolve_actor(
         .await
         .context("looking up the token's tenant")?
         .ok_or_else(|| AppError::Unauthenticated("unknown tenant".into()))?;
-
-    if tx.get_database_backend() == DbBackend::Postgres {
-        // Row-level security reads the tenant from this transaction-local
-        // setting; the statement timeout makes PostgreSQL cancel a statement
-        // that outlives the request's deadline. One round trip for both.
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)",
-            [tenant.id.to_string().into(), format!("{}ms", statement_timeout.as_millis()).into()],
-        ))
-        .await
-        .context("setting the request's tenant")?;
-    }
 
     let person = person::Entity::find()
         .filter(person::Column::TenantId.eq(tenant.id))
