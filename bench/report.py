@@ -65,7 +65,7 @@ p(f"- Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.rel
   "and load generator share it, all on loopback.")
 p(f"- {cmd('psql', '--version')}; Node.js {cmd('node', '--version')}; PostGraphile 4.14.1; "
   f"{cmd('wrk', '--version').splitlines()[0] if cmd('wrk', '--version') != '?' else 'wrk'}.")
-p("- Load: wrk, 2 threads, 32 connections (4 for `health`), after a warm-up; the nested reads alternate "
+p("- Load: wrk, 2 threads, 32 connections (2 for `health`), after a warm-up; the nested reads alternate "
   "Eendracht and PostGraphile each round. Values are medians over rounds. An answer counts as an error unless "
   "it is HTTP 200 with `data` and without `errors`.")
 p("- Both servers connect as the same role, `eendracht_app`, which row-level security binds, and both set "
@@ -106,6 +106,15 @@ for workload in ["page-1", "page-5000", "health", "addProgressUpdate", "recordRa
     if s:
         p(f"| {workload} | {s['rps']:,.0f} | {s['p50']:.1f} | {s['p90']:.1f} | {s['p99']:.1f} | {s['errors']} | "
           f"{s['requests']:,} | {s['server_cpu']:.2f} | {s['postgres_cpu']:.2f} |")
+single = out / "single.jsonl"
+for line in (single.read_text().splitlines() if single.exists() else []):
+    entry = json.loads(line)
+    answer = out / "health-answer.json"
+    ok = answer.exists() and '"errors"' not in answer.read_text() and '"data"' in answer.read_text()
+    p()
+    p(f"One `{entry['workload']}` request alone, before the load: {entry['seconds']:.2f} s, "
+      f"{'answered with data' if ok else 'answered with an error'}. A round in which no request finished shows "
+      "0 req/s: every request outlived the round.")
 p()
 p("## Memory")
 p()

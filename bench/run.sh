@@ -146,6 +146,10 @@ for round in $(seq 1 "$ROUNDS"); do
   run page-1 eendracht "$E" "$OUT/eendracht-page-1.json" "$FACILITATOR"
   run page-5000 eendracht "$E" "$OUT/eendracht-page-5000.json" "$FACILITATOR"
 done
+# One health request alone first: on a large network it may not finish inside a round.
+curl -s -o "$OUT/health-answer.json" -w '{"workload":"health","seconds":%{time_total}}\n' \
+  -H "Authorization: Bearer $FACILITATOR" -H 'Content-Type: application/json' \
+  --data @"$OUT/eendracht-health.json" "$E" >>"$OUT/single.jsonl"
 run health eendracht "$E" "$OUT/eendracht-health.json" "$FACILITATOR" "" 2
 run addProgressUpdate eendracht "$E" "$OUT/eendracht-progress.json" "$DIRECTOR" "$OUT/progress-ids.txt"
 run recordRatificationOutcome eendracht "$E" "$OUT/eendracht-ratify.json" "$DIRECTOR" "$OUT/ratification-ids.txt"
