@@ -190,10 +190,9 @@ impl<L: Send + Sync + 'static> Batcher<L> {
                 self.lead::<K>(lane, batch).await?;
             }
             for (_, ended) in waits {
-                match ended.await {
-                    Ok(BatchState::Failed(error)) => return Err(error),
-                    // Loaded, or abandoned: look again (and maybe lead).
-                    _ => {}
+                // Loaded, or abandoned: look again below (and maybe lead).
+                if let Ok(BatchState::Failed(error)) = ended.await {
+                    return Err(error);
                 }
             }
         }
@@ -305,4 +304,84 @@ where
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves maps that are still consistent.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures_util::future::join_all;
+
+    use super::*;
+
+    /// Doubles keys; multiples of ten do not exist. Counts its calls.
+    #[derive(Default)]
+    struct Doubling {
+        calls: AtomicUsize,
+        down: bool,
+    }
+
+    impl Loader<u32> for Doubling {
+        type Value = u32;
+        type Error = Arc<String>;
+
+        async fn load(&self, keys: &[u32]) -> Result<HashMap<u32, u32>, Self::Error> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            if self.down {
+                return Err(Arc::new("the database is down".into()));
+            }
+            Ok(keys.iter().filter(|k| **k % 10 != 0).map(|k| (*k, k * 2)).collect())
+        }
+    }
+
+    fn calls(batcher: &Batcher<Doubling>) -> usize {
+        batcher.loader.calls.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn siblings_share_one_batch_however_many_they_are() {
+        for siblings in [1_u32, 7, 31, 200, 1000] {
+            let batcher = Batcher::new(Doubling::default());
+            let found = join_all((1..=siblings).map(|k| batcher.load_one(1, k))).await;
+            assert_eq!(calls(&batcher), 1, "{siblings} siblings, one load");
+            for (k, value) in (1..=siblings).zip(found) {
+                assert_eq!(value, Ok((k % 10 != 0).then_some(k * 2)), "key {k}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn cached_keys_cost_nothing_and_lanes_do_not_mix() {
+        let batcher = Batcher::new(Doubling::default());
+        join_all((1..=50).map(|k| batcher.load_one(1, k))).await;
+        // The same keys again, absent ones included: from the cache.
+        let again = batcher.load_many(1, 1..=50).await.expect("cached");
+        assert_eq!(again.len(), 45);
+        assert_eq!(calls(&batcher), 1);
+        // Another lane loads its own batch, even for the same keys.
+        let (a, b) = futures_util::join!(batcher.load_one(2, 3), batcher.load_one(3, 3));
+        assert_eq!((a, b), (Ok(Some(6)), Ok(Some(6))));
+        assert_eq!(calls(&batcher), 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_batch_fails_every_waiter_once() {
+        let batcher = Batcher::new(Doubling { down: true, ..Default::default() });
+        let results = join_all((1..=40).map(|k| batcher.load_one(1, k))).await;
+        assert!(results.iter().all(|r| r.as_ref().is_err_and(|e| e.as_str() == "the database is down")));
+        assert_eq!(calls(&batcher), 1);
+    }
+
+    #[tokio::test]
+    async fn followers_take_over_from_a_dropped_leader() {
+        let batcher = Batcher::new(Doubling::default());
+        let mut leader = Box::pin(batcher.load_one(1, 1));
+        assert!(futures_util::poll!(leader.as_mut()).is_pending(), "the leader gathers keys");
+        let mut follower = Box::pin(batcher.load_one(1, 2));
+        assert!(futures_util::poll!(follower.as_mut()).is_pending(), "the follower joins its batch");
+        drop(leader);
+        assert_eq!(follower.await, Ok(Some(4)));
+        assert_eq!(calls(&batcher), 1, "only the follower's own load ran");
+    }
 }
