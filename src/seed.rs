@@ -205,10 +205,9 @@ impl<'a> Generator<'a> {
         self.count("tenants", 1);
 
         let mut people = Vec::new();
-        let admin = self.person(&mut people, "seed-admin", "Seed Admin", Some(TenantRole::Admin), founded);
+        self.person(&mut people, "seed-admin", "Seed Admin", Some(TenantRole::Admin), founded);
         let facilitator =
             self.person(&mut people, "seed-facilitator", "Seed Facilitator", Some(TenantRole::Facilitator), founded);
-        let _ = admin;
 
         let mut organisations = Vec::new();
         let mut orgs = Vec::new();
@@ -301,7 +300,7 @@ impl<'a> Generator<'a> {
                 .map(|p| &orgs[((n * size.partners() + p) % size.organisations) as usize])
                 .collect();
             let network_id = self.network(db, n, facilitator, &partners).await?;
-            self.commitments(db, network_id, facilitator, &partners, &progress).await?;
+            self.commitments(db, network_id, &partners, &progress).await?;
             network_ids.push(network_id);
         }
         progress.finish_and_clear();
@@ -448,20 +447,14 @@ impl<'a> Generator<'a> {
             });
         }
         self.insert_all(&tx, "goals", goals.into_iter().map(goal::ActiveModel::from)).await?;
-        self.rounds(&tx, network_id, facilitator, partners).await?;
+        self.rounds(&tx, network_id, partners).await?;
         tx.commit().await?;
         Ok(network_id)
     }
 
     /// Closed rounds, evenly spread over the year, each answered by every
     /// partner's representative.
-    async fn rounds(
-        &mut self,
-        tx: &DatabaseTransaction,
-        network_id: Uuid,
-        _facilitator: Uuid,
-        partners: &[&Org],
-    ) -> anyhow::Result<()> {
+    async fn rounds(&mut self, tx: &DatabaseTransaction, network_id: Uuid, partners: &[&Org]) -> anyhow::Result<()> {
         let (mut rounds, mut questions, mut invitees, mut responses, mut answers) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let count = self.size.rounds;
@@ -536,7 +529,6 @@ impl<'a> Generator<'a> {
         &mut self,
         db: &Db,
         network_id: Uuid,
-        facilitator: Uuid,
         partners: &[&Org],
         progress: &ProgressBar,
     ) -> anyhow::Result<()> {
@@ -692,7 +684,6 @@ impl<'a> Generator<'a> {
             progress.inc(end - done);
             done = end;
         }
-        let _ = facilitator;
         Ok(())
     }
 
