@@ -204,7 +204,8 @@ impl<L: Send + Sync + 'static> Batcher<L> {
         L: Loader<K, Error: Sync>,
         K: Send + Sync + Hash + Eq + Clone + 'static,
     {
-        let mut guard = AbandonGuard { batcher: self, lane, batch: batch.clone(), key: std::marker::PhantomData::<K> };
+        let mut guard =
+            AbandonGuard { batcher: self, lane, batch: Some(batch.clone()), key: std::marker::PhantomData::<K> };
         let queued = |this: &Self| {
             this.with_slot::<K, _>(lane, |slot| slot.pending.values().filter(|b| b.id == batch.id).count())
         };
@@ -266,7 +267,8 @@ where
 {
     batcher: &'a Batcher<L>,
     lane: Lane,
-    batch: Arc<Batch<L::Error>>,
+    /// `None` once the leader got its answer and no longer abandons anything.
+    batch: Option<Arc<Batch<L::Error>>>,
     key: std::marker::PhantomData<K>,
 }
 
@@ -276,8 +278,7 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
     fn finish(&mut self) {
-        self.key = std::marker::PhantomData;
-        self.batch = Arc::new(Batch::new(0));
+        self.batch = None;
     }
 }
 
@@ -287,17 +288,15 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
     fn drop(&mut self) {
-        if self.batch.id == 0 {
-            return;
-        }
-        let id = self.batch.id;
+        let Some(batch) = self.batch.take() else { return };
+        let id = batch.id;
         self.batcher.with_slot::<K, _>(self.lane, |slot| {
             slot.pending.retain(|_, b| b.id != id);
             if slot.gathering.as_ref().is_some_and(|g| g.id == id) {
                 slot.gathering = None;
             }
         });
-        self.batch.finish(BatchState::Abandoned);
+        batch.finish(BatchState::Abandoned);
     }
 }
 
