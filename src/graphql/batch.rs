@@ -102,8 +102,10 @@ pub fn lane_of(path: Option<&async_graphql::QueryPathNode<'_>>) -> Lane {
     hasher.finish()
 }
 
-/// A leader's passes over the request before it loads anyway.
-const MAX_PASSES: usize = 64;
+/// A leader's passes over the request before it loads anyway. A pass costs
+/// little (only woken futures are polled), and a cap of 64 was seen to split a
+/// batch when the whole test suite loaded both cores.
+const MAX_PASSES: usize = 1024;
 /// Passes without a new key after which a leader loads.
 const QUIET_PASSES: usize = 2;
 
