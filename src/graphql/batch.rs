@@ -87,6 +87,11 @@ pub struct Batcher<L> {
 /// A lane: a hash of the response path without list indices.
 pub type Lane = u64;
 
+/// Where [`Batcher::prime`] keeps what a parent's statement already read. Every
+/// lane looks here first: a primed value is the same row a loader would give,
+/// filtered by the same visibility, so it may serve any field.
+const PRIMED: Lane = 0;
+
 /// The lane of the field being resolved.
 pub fn lane_of(path: Option<&async_graphql::QueryPathNode<'_>>) -> Lane {
     use std::hash::Hasher;
@@ -99,7 +104,8 @@ pub fn lane_of(path: Option<&async_graphql::QueryPathNode<'_>>) -> Lane {
         }
         node = current.parent;
     }
-    hasher.finish()
+    // Lane 0 is the primed values' own.
+    hasher.finish().max(1)
 }
 
 /// A leader's passes over the request before it loads anyway. A pass costs
@@ -128,6 +134,32 @@ impl<L: Send + Sync + 'static> Batcher<L> {
         f(slot)
     }
 
+    /// Records values that a parent field read together with its own rows
+    /// (a page joined with its related rows), so the children's loads need no
+    /// statement of their own. `None` records a key that does not exist or may
+    /// not be seen.
+    pub fn prime<K>(&self, entries: impl IntoIterator<Item = (K, Option<L::Value>)>)
+    where
+        L: Loader<K, Error: Sync>,
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+    {
+        self.with_slot::<K, _>(PRIMED, |slot| slot.cache.extend(entries));
+    }
+
+    /// The keys all found among the primed values, or `None`.
+    fn primed<K>(&self, keys: &[K]) -> Option<HashMap<K, L::Value>>
+    where
+        L: Loader<K, Error: Sync>,
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+    {
+        self.with_slot::<K, _>(PRIMED, |slot| {
+            if slot.cache.is_empty() || !keys.iter().all(|k| slot.cache.contains_key(k)) {
+                return None;
+            }
+            Some(keys.iter().filter_map(|k| Some((k.clone(), slot.cache.get(k)?.clone()?))).collect())
+        })
+    }
+
     /// Loads one key: `None` when it does not exist or may not be seen.
     pub async fn load_one<K>(&self, lane: Lane, key: K) -> Result<Option<L::Value>, L::Error>
     where
@@ -149,6 +181,9 @@ impl<L: Send + Sync + 'static> Batcher<L> {
             let mut seen = HashSet::new();
             keys.into_iter().filter(|k| seen.insert(k.clone())).collect()
         };
+        if let Some(found) = self.primed(&keys) {
+            return Ok(found);
+        }
         loop {
             // Under the lock: answer from the cache, or join (or open) a batch.
             let step = self.with_slot::<K, _>(lane, |slot| {
@@ -364,6 +399,18 @@ mod tests {
         let (a, b) = futures_util::join!(batcher.load_one(2, 3), batcher.load_one(3, 3));
         assert_eq!((a, b), (Ok(Some(6)), Ok(Some(6))));
         assert_eq!(calls(&batcher), 3);
+    }
+
+    #[tokio::test]
+    async fn primed_values_serve_every_lane_without_a_load() {
+        let batcher = Batcher::new(Doubling::default());
+        batcher.prime([(1, Some(100)), (2, None)]);
+        assert_eq!(batcher.load_one(5, 1).await, Ok(Some(100)), "the primed value, not a loaded one");
+        assert_eq!(batcher.load_one(6, 2).await, Ok(None), "a key primed as absent");
+        assert_eq!(calls(&batcher), 0);
+        // A key not primed is loaded as usual.
+        assert_eq!(batcher.load_many(5, [1, 3]).await.map(|m| m.len()), Ok(2));
+        assert_eq!(calls(&batcher), 1);
     }
 
     #[tokio::test]

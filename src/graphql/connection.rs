@@ -36,6 +36,19 @@ pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
     1 + first * child_complexity
 }
 
+/// Whether the selection of a connection field asks for `path` of its items,
+/// through `nodes` or `edges { node }`: then the resolver reads the related
+/// rows with the page and primes the loaders (see `batch::Batcher::prime`).
+pub fn selects_item_field(ctx: &async_graphql::Context<'_>, path: &[&str]) -> bool {
+    let connection = ctx.look_ahead();
+    let [mut nodes, mut edges] = [connection.field("nodes"), connection.field("edges").field("node")];
+    for field in path {
+        nodes = nodes.field(field);
+        edges = edges.field(field);
+    }
+    nodes.exists() || edges.exists()
+}
+
 /// Defines `$connection` and `$edge` types for node type `$node`.
 macro_rules! connection {
     ($node:ident, $connection:ident, $edge:ident, $connection_doc:literal, $edge_doc:literal) => {

@@ -60,6 +60,26 @@ impl InLane<'_> {
     }
 }
 
+/// Primes the request's loaders with rows read together with their parents
+/// (see [`super::batch::Batcher::prime`]).
+pub fn prime<K>(ctx: &Context<'_>, entries: impl IntoIterator<Item = (K, Option<<StoreLoader as Loader<K>>::Value>)>)
+where
+    StoreLoader: Loader<K, Error = LoadError>,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+{
+    ctx.data_unchecked::<Loaders>().prime(entries);
+}
+
+/// Primes a list loader: every parent in `parents` gets its rows from `rows`,
+/// an empty list when it has none.
+pub fn prime_lists<K, V>(ctx: &Context<'_>, parents: &[K], rows: impl IntoIterator<Item = (K, V)>)
+where
+    StoreLoader: Loader<K, Value = Vec<V>, Error = LoadError>,
+    K: Send + Sync + std::hash::Hash + Eq + Copy + 'static,
+{
+    prime(ctx, group(parents, rows).into_iter().map(|(k, v)| (k, Some(v))));
+}
+
 /// A person by id through the loader; `None` when absent or not visible.
 pub async fn person(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Option<super::people::Person>> {
     match id {

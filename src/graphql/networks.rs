@@ -127,8 +127,14 @@ impl Network {
             Some(statuses) => statuses.into_iter().map(Into::into).collect(),
             None => vec![entity::PartnershipStatus::Invited, entity::PartnershipStatus::Active],
         };
-        let page = store(ctx).partnerships_page_of_network(self.0.id, &statuses, page).await?;
-        Ok(PartnershipConnection::new(page.map(Partnership)))
+        if !connection::selects_item_field(ctx, &["organisation"]) {
+            let page = store(ctx).partnerships_page_of_network(self.0.id, &statuses, page).await?;
+            return Ok(PartnershipConnection::new(page.map(Partnership)));
+        }
+        let page = store(ctx).partnerships_page_with_organisations(self.0.id, &statuses, page).await?;
+        let organisations = page.items.iter().map(|(p, o)| (OrganisationId(p.organisation_id), o.clone()));
+        loaders::prime(ctx, organisations);
+        Ok(PartnershipConnection::new(page.map(|(partnership, _)| Partnership(partnership))))
     }
 
     /// The people who facilitate the network.
@@ -512,7 +518,12 @@ impl NetworkQuery {
             Err(crate::domain::AppError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other.into()),
         };
-        Ok(loaders::from_context(ctx).load_one(NetworkId(id)).await?.map(Network))
+        // A root field has no siblings to batch with: read it at once rather
+        // than lead a batch (which yields to the executor before it loads), and
+        // keep it for the fields below that load the same network.
+        let found = store(ctx).networks_by_ids(&[id]).await?.pop();
+        loaders::prime(ctx, [(NetworkId(id), found.clone())]);
+        Ok(found.map(Network))
     }
 }
 

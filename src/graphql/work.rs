@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::connection::{self, connection};
 use super::enums::{CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon};
 use super::ids::{self, NodeType};
-use super::loaders::{self, AttendeesOf, GoalId, MeetingId, NetworkId, PartiesOf, RatificationsOf};
+use super::loaders::{self, AttendeesOf, GoalId, MeetingId, NetworkId, OrganisationId, PartiesOf, RatificationsOf};
 use super::networks::Network;
 use super::organisations::Organisation;
 use super::people::Person;
@@ -560,9 +560,45 @@ pub async fn network_commitments(
 ) -> Result<CommitmentConnection> {
     let page = connection::page_request(first, after.as_deref())?;
     let filter = filter.unwrap_or_default().into_store()?;
-    Ok(CommitmentConnection::new(
-        store(ctx).commitments_page_of_network(network_id, &filter, page).await?.map(Commitment),
-    ))
+    let page = store(ctx).commitments_page_of_network(network_id, &filter, page).await?;
+    prefetch_commitment_children(ctx, &page.items).await?;
+    Ok(CommitmentConnection::new(page.map(Commitment)))
+}
+
+/// Reads the parties (with their organisations) and ratifications that the
+/// selection asks of a page of commitments, right after the page, and primes
+/// the loaders with them: the dashboard's hot path in two statements instead
+/// of three batches, with the same rows and the same visibility.
+async fn prefetch_commitment_children(ctx: &Context<'_>, commitments: &[entity::commitment::Model]) -> Result<()> {
+    if commitments.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = commitments.iter().map(|c| c.id).collect();
+    fn keys<K>(ids: &[Uuid], key: fn(Uuid) -> K) -> Vec<K> {
+        ids.iter().copied().map(key).collect()
+    }
+    if connection::selects_item_field(ctx, &["parties", "organisation"]) {
+        let rows = store(ctx).parties_with_organisations_of(&ids).await?;
+        let organisations: Vec<_> = rows.iter().map(|(p, o)| (OrganisationId(p.organisation_id), o.clone())).collect();
+        loaders::prime(ctx, organisations);
+        loaders::prime_lists(
+            ctx,
+            &keys(&ids, PartiesOf),
+            rows.into_iter().map(|(p, _)| (PartiesOf(p.commitment_id), p)),
+        );
+    } else if connection::selects_item_field(ctx, &["parties"]) {
+        let rows = store(ctx).parties_of(&ids).await?;
+        loaders::prime_lists(ctx, &keys(&ids, PartiesOf), rows.into_iter().map(|p| (PartiesOf(p.commitment_id), p)));
+    }
+    if connection::selects_item_field(ctx, &["ratifications"]) {
+        let rows = store(ctx).ratifications_of(&ids).await?;
+        loaders::prime_lists(
+            ctx,
+            &keys(&ids, RatificationsOf),
+            rows.into_iter().map(|r| (RatificationsOf(r.commitment_id), r)),
+        );
+    }
+    Ok(())
 }
 
 /// Creates a goal.

@@ -5,7 +5,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{
     ExpectationKind, NetworkStatus, PartnershipStatus, charter_version, expectation, network, network_facilitator,
-    partnership, position, representation,
+    organisation, partnership, position, representation,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr};
@@ -239,6 +239,29 @@ impl Store {
             query = query.filter(partnership::Column::Status.is_in(statuses.iter().copied()));
         }
         self.keyset_page(query, partnership::Column::Id, page).await
+    }
+
+    /// [`Self::partnerships_page_of_network`] with each partner organisation,
+    /// in one statement (`None` where it may not be seen).
+    pub async fn partnerships_page_with_organisations(
+        &self,
+        network_id: Uuid,
+        statuses: &[PartnershipStatus],
+        page: PageRequest,
+    ) -> AppResult<Page<(partnership::Model, Option<organisation::Model>)>> {
+        let mut query = self.visible_partnerships().filter(partnership::Column::NetworkId.eq(network_id));
+        if !statuses.is_empty() {
+            query = query.filter(partnership::Column::Status.is_in(statuses.iter().copied()));
+        }
+        self.keyset_page_joined(query, partnership::Column::Id, page, |query| {
+            self.join_scoped::<_, organisation::Entity>(
+                query,
+                partnership::Column::OrganisationId,
+                organisation::Column::Id,
+                visibility::organisations(self.actor()),
+            )
+        })
+        .await
     }
 
     /// Every partnership of one organisation, as far as visible, oldest first.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, SelectTwo};
 use uuid::Uuid;
 
 use super::Store;
@@ -105,21 +105,47 @@ impl Store {
         E::Model: Send + Sync,
     {
         let tx = self.tx()?;
-        let mut rows_query = query.clone();
-        rows_query = match (direction, page.after) {
-            (Direction::OldestFirst, Some(after)) => rows_query.filter(id_column.gt(after)),
-            (Direction::NewestFirst, Some(after)) => rows_query.filter(id_column.lt(after)),
-            (_, None) => rows_query,
-        };
-        rows_query = match direction {
-            Direction::OldestFirst => rows_query.order_by_asc(id_column),
-            Direction::NewestFirst => rows_query.order_by_desc(id_column),
-        };
-        let mut items =
-            rows_query.limit(page.first + 1).all(&*tx).await.map_err(|e| super::classify(e, "reading a page"))?;
+        let items = keyset(query.clone(), id_column, page, direction)
+            .all(&*tx)
+            .await
+            .map_err(|e| super::classify(e, "reading a page"))?;
+        Ok(self.page_of(items, query, page))
+    }
+
+    /// One keyset page (oldest first) of `query`, each row with the row of
+    /// `F` that `join` puts beside it: one statement for a page and a related
+    /// row per item. `join` left-joins `F` with its visibility in the join's
+    /// condition, so a row the viewer may not see comes back as `None`.
+    pub(crate) async fn keyset_page_joined<E, F>(
+        &self,
+        query: Select<E>,
+        id_column: E::Column,
+        page: PageRequest,
+        join: impl FnOnce(Select<E>) -> SelectTwo<E, F>,
+    ) -> AppResult<Page<(E::Model, Option<F::Model>)>>
+    where
+        E: EntityTrait,
+        F: EntityTrait,
+        E::Model: Send + Sync,
+        F::Model: Send + Sync,
+    {
+        let tx = self.tx()?;
+        let items = join(keyset(query.clone(), id_column, page, Direction::OldestFirst))
+            .all(&*tx)
+            .await
+            .map_err(|e| super::classify(e, "reading a page"))?;
+        Ok(self.page_of(items, query, page))
+    }
+
+    /// The page of `items` (one more than asked when a next page exists), with
+    /// a lazy count of `query`.
+    fn page_of<E, T>(&self, mut items: Vec<T>, query: Select<E>, page: PageRequest) -> Page<T>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
         let has_next_page = items.len() as u64 > page.first;
         items.truncate(page.first as usize);
-
         let store = self.clone();
         let total = TotalCount(Arc::new(move || {
             let store = store.clone();
@@ -130,6 +156,26 @@ impl Store {
             }
             .boxed()
         }));
-        Ok(Page { items, has_next_page, has_previous_page: page.after.is_some(), total })
+        Page { items, has_next_page, has_previous_page: page.after.is_some(), total }
     }
+}
+
+/// `query` after the cursor, in order, one row more than the page to learn
+/// whether another page follows.
+fn keyset<E: EntityTrait>(
+    query: Select<E>,
+    id_column: E::Column,
+    page: PageRequest,
+    direction: Direction,
+) -> Select<E> {
+    let query = match (direction, page.after) {
+        (Direction::OldestFirst, Some(after)) => query.filter(id_column.gt(after)),
+        (Direction::NewestFirst, Some(after)) => query.filter(id_column.lt(after)),
+        (_, None) => query,
+    };
+    let query = match direction {
+        Direction::OldestFirst => query.order_by_asc(id_column),
+        Direction::NewestFirst => query.order_by_desc(id_column),
+    };
+    query.limit(page.first + 1)
 }

@@ -1,7 +1,8 @@
 //! Tenant scoping: the one place where `tenant_id = <the actor's tenant>` is
 //! added to a query. Every tenant table implements [`TenantScoped`].
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QuerySelect, Select, SelectTwo};
 
 use super::Store;
 
@@ -56,5 +57,30 @@ impl Store {
     /// every read.
     pub(crate) fn scoped<E: TenantScoped>(&self) -> Select<E> {
         E::find().filter(E::tenant_column().eq(self.tenant_id()))
+    }
+
+    /// `query LEFT JOIN <F> ON <F>.id = <query's from column> AND <F>.tenant_id =
+    /// <actor's tenant> AND <visible>`, selecting `F` beside each row: a related
+    /// row the viewer may not see joins as `None`, as its loader would answer.
+    pub(crate) fn join_scoped<E, F>(
+        &self,
+        query: Select<E>,
+        from: E::Column,
+        to: F::Column,
+        visible: Condition,
+    ) -> SelectTwo<E, F>
+    where
+        E: EntityTrait,
+        F: TenantScoped,
+    {
+        let tenant = self.tenant_id();
+        let relation = E::belongs_to(F::default())
+            .from(from)
+            .to(to)
+            .on_condition(move |_, _| {
+                Condition::all().add(F::tenant_column().eq(tenant)).add(visible.clone()).into_condition()
+            })
+            .into();
+        query.join(JoinType::LeftJoin, relation).select_also(F::default())
     }
 }

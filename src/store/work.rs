@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{
     CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon, commitment, commitment_party, goal, meeting,
-    meeting_attendee, progress_update,
+    meeting_attendee, organisation, progress_update,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -483,17 +483,33 @@ impl Store {
         Ok(())
     }
 
-    /// Current (not removed) parties of the given commitments, in order of proposal.
-    pub async fn parties_of(&self, commitment_ids: &[Uuid]) -> AppResult<Vec<commitment_party::Model>> {
-        let tx = self.tx()?;
-        Ok(self
-            .scoped::<commitment_party::Entity>()
+    fn current_parties_of(&self, commitment_ids: &[Uuid]) -> sea_orm::Select<commitment_party::Entity> {
+        self.scoped::<commitment_party::Entity>()
             .filter(commitment_party::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
             .filter(commitment_party::Column::RemovedAt.is_null())
             .order_by_asc(commitment_party::Column::Id)
-            .all(&*tx)
-            .await
-            .context("loading parties")?)
+    }
+
+    /// Current (not removed) parties of the given commitments, in order of proposal.
+    pub async fn parties_of(&self, commitment_ids: &[Uuid]) -> AppResult<Vec<commitment_party::Model>> {
+        let tx = self.tx()?;
+        Ok(self.current_parties_of(commitment_ids).all(&*tx).await.context("loading parties")?)
+    }
+
+    /// [`Self::parties_of`] with each party's organisation, in one statement
+    /// (`None` where it may not be seen).
+    pub async fn parties_with_organisations_of(
+        &self,
+        commitment_ids: &[Uuid],
+    ) -> AppResult<Vec<(commitment_party::Model, Option<organisation::Model>)>> {
+        let tx = self.tx()?;
+        let query = self.join_scoped::<_, organisation::Entity>(
+            self.current_parties_of(commitment_ids),
+            commitment_party::Column::OrganisationId,
+            organisation::Column::Id,
+            visibility::organisations(self.actor()),
+        );
+        Ok(query.all(&*tx).await.context("loading parties with their organisations")?)
     }
 
     /// Records one party's agreement, once.

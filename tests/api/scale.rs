@@ -102,6 +102,65 @@ both_with!(a_deep_page_costs_the_statements_of_the_first, generous, |app| {
     assert!(per_page.iter().all(|n| *n == per_page[0]), "page 100 costs page 1's statements: {per_page:?}");
 });
 
+/// Statements a query issues, and its data.
+async fn counted(app: &TestApp, token: &str, query: &str, variables: Value) -> (u64, Value) {
+    let before = app.app_db.statement_count();
+    let data = app.gql(token, query, variables).await.data().clone();
+    (app.app_db.statement_count() - before, data)
+}
+
+both_with!(selected_related_rows_are_read_with_the_page_and_answer_as_the_loaders_do, generous, |app| {
+    let summary = seed(&app.db, &size("ahead", 5, 6, 40)).await.expect("seed");
+    let token = app.token(&summary.tenant, &summary.facilitator_subject);
+    let id = json!({ "id": network_id(&summary) });
+
+    // The partner organisations come with the page: selecting them costs no statement.
+    let (bare, _) =
+        counted(&app, &token, "query($id: ID!) { network(id: $id) { partners { nodes { id } } } }", id.clone()).await;
+    let partners = "query($id: ID!) { network(id: $id) { partners { nodes { id organisation { id name } } }
+        a: partners { edges { node { organisation { kind } } } } } }";
+    let (joined, data) = counted(&app, &token, partners, id.clone()).await;
+    assert_eq!(joined, bare + 1, "one statement more, for the second (aliased) connection, none per organisation");
+    // Through `node`, the same partnership resolves its organisation by the loader.
+    for partner in data["network"]["partners"]["nodes"].as_array().expect("partners") {
+        let via_loader = app
+            .gql(
+                &token,
+                "query($id: ID!) { node(id: $id) { ... on Partnership { organisation { id name } } } }",
+                json!({ "id": partner["id"] }),
+            )
+            .await
+            .data()
+            .clone();
+        assert_eq!(via_loader["node"]["organisation"], partner["organisation"]);
+        assert!(partner["organisation"]["name"].is_string());
+    }
+
+    // Parties with their organisations, and ratifications: two statements after the page.
+    let (page_only, _) =
+        counted(&app, &token, "query($id: ID!) { network(id: $id) { commitments { nodes { id } } } }", id.clone())
+            .await;
+    let commitments = "query($id: ID!) { network(id: $id) { commitments { nodes { id
+        parties { contributionEuros organisation { id name } } ratifications { id status organisation { id } } } } } }";
+    let (with_children, data) = counted(&app, &token, commitments, id.clone()).await;
+    let nodes = data["network"]["commitments"]["nodes"].as_array().expect("commitments");
+    assert_eq!(nodes.len(), 20);
+    assert!(nodes.iter().any(|c| c["ratifications"].as_array().is_some_and(|r| !r.is_empty())));
+    // Parties with their organisations in one, ratifications in one; the
+    // ratifications' organisations are the parties', already read.
+    assert_eq!(with_children, page_only + 2, "two statements for every commitment's children");
+    for commitment in nodes {
+        let via_loader = app
+            .gql(&token, "query($id: ID!) { node(id: $id) { ... on Commitment { id
+                parties { contributionEuros organisation { id name } } ratifications { id status organisation { id } } } } }",
+                json!({ "id": commitment["id"] }))
+            .await
+            .data()
+            .clone();
+        assert_eq!(&via_loader["node"], commitment, "the page's answer is the loaders' answer");
+    }
+});
+
 both_with!(seeding_is_deterministic_and_refuses_an_existing_tenant, generous, |app| {
     let first = seed(&app.db, &size("same", 42, 4, 30)).await.expect("seed");
     let again = seed(&app.db, &size("same", 42, 4, 30)).await;
