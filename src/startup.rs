@@ -56,6 +56,7 @@ impl Application {
             request_timeout: REQUEST_TIMEOUT,
             metrics,
             rate_limiter: Arc::new(rate_limiter),
+            documents: Default::default(),
         };
         let listener =
             TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;

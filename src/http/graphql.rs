@@ -170,6 +170,14 @@ async fn execute(
         return Ok(error::response_for(&error, request_id));
     }
     let operation_name = request.operation_name.clone();
+    match state.documents.get(&request.query) {
+        Some(document) => request.set_parsed_query(document),
+        None => {
+            if let Ok(document) = request.parsed_query().cloned() {
+                state.documents.put(&request.query, document);
+            }
+        }
+    }
     let access = match request.parsed_query() {
         Ok(document) => {
             if let Err(error) = limits::check_document(document, operation_name.as_deref(), &limits, state.production) {

@@ -4,6 +4,7 @@
 //! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
 //! security headers; browsers may call from the configured CORS origins only.
 
+mod documents;
 mod graphql;
 pub mod metrics;
 mod observe;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The rate limits' budgets and counters.
     pub rate_limiter: Arc<RateLimiter>,
+    /// Parsed documents by query text.
+    pub documents: Arc<documents::Documents>,
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
