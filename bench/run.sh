@@ -26,7 +26,9 @@ PG_HOST=127.0.0.1
 PG_PORT=5432
 DB=${BENCH_DATABASE:-eendracht_bench}
 OWNER_URL="postgres://postgres@$PG_HOST:$PG_PORT/$DB"
-APP_URL="postgres://eendracht_app@$PG_HOST:$PG_PORT/$DB"
+# No TLS on loopback, for both servers: sqlx's default (`prefer`) would
+# negotiate TLS with a server that has it on, node-postgres's would not.
+APP_URL="postgres://eendracht_app@$PG_HOST:$PG_PORT/$DB?sslmode=disable"
 EENDRACHT_PORT=18080
 POSTGRAPHILE_PORT=15000
 OUT=$ROOT/bench/out
