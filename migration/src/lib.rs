@@ -10,7 +10,6 @@ mod m20261127_000003_work;
 mod m20261127_000004_ratification;
 mod m20261127_000005_row_level_security;
 mod m20261127_000006_privacy;
-mod m20261128_000007_request_actor;
 mod support;
 
 pub struct Migrator;
@@ -25,7 +24,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_ratification::Migration),
             Box::new(m20261127_000005_row_level_security::Migration),
             Box::new(m20261127_000006_privacy::Migration),
-            Box::new(m20261128_000007_request_actor::Migration),
         ]
     }
 }

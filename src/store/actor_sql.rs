@@ -1,14 +1,13 @@
-//! Resolving the actor on PostgreSQL in one round trip instead of eight.
+//! Resolving the actor on PostgreSQL in two statements instead of eight.
 //!
 //! Every request starts here, so its round trips count on every request: the
 //! portable path in `store::resolve_actor` asks for the tenant, the setting,
 //! the person, positions, board seats, facilitated networks, partnerships and
-//! representations one by one. Here one call of `eendracht_request_actor` (a
-//! PL/pgSQL function, see its migration) finds the tenant, sets the
-//! transaction's tenant (row-level security) and deadline, and then reads
-//! everything about the person under them, aggregated as JSON. As plain SQL it
-//! took two statements: the policies read `app.tenant_id`, which must be set
-//! before the statement that reads under it starts.
+//! representations one by one. Here the first statement finds the tenant and
+//! sets the transaction's tenant (row-level security) and deadline; the second
+//! reads everything about the person at once, the same conditions as the
+//! portable path, aggregated as JSON. The two cannot merge: the policies read
+//! `app.tenant_id`, which must be set before the statement that reads under it.
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -21,27 +20,42 @@ use uuid::Uuid;
 use crate::auth::{Principal, TenantRef};
 use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
 
-/// One call: finds the tenant, sets `app.tenant_id` and the deadline, and reads
-/// the person under the policies (migration `m20261128_000007_request_actor`).
-const REQUEST_ACTOR: &str = "SELECT eendracht_request_actor($1, $2, $3, $4, $5) AS actor";
+const TENANT_BY_SLUG: &str = "SELECT id, slug, set_config('app.tenant_id', id::text, true), \
+     set_config('statement_timeout', $2, true) FROM tenants WHERE slug = $1";
+const TENANT_BY_ID: &str = "SELECT id, slug, set_config('app.tenant_id', id::text, true), \
+     set_config('statement_timeout', $2, true) FROM tenants WHERE id = $1";
 
-#[derive(Deserialize)]
-struct Resolved {
-    tenant_id: Uuid,
-    tenant_slug: String,
-    person: Option<PersonRow>,
-}
-
-#[derive(Deserialize)]
-struct PersonRow {
-    id: Uuid,
-    tenant_role: Option<TenantRole>,
-    positions: Vec<PositionRow>,
-    body_ids: Vec<Uuid>,
-    facilitated: Vec<Uuid>,
-    partnerships: Vec<PartnershipRow>,
-    representations: Vec<RepresentationRow>,
-}
+/// $1 tenant, $2 subject, $3 today. Mirrors the portable queries: current
+/// positions; seats on bodies of the organisations of those positions;
+/// facilitated networks; INVITED or ACTIVE partnerships of those
+/// organisations; current representations.
+const PERSON: &str = "
+WITH me AS (SELECT id, tenant_role FROM people WHERE tenant_id = $1 AND subject = $2),
+current_positions AS (
+  SELECT organisation_id, role FROM positions
+  WHERE tenant_id = $1 AND person_id = (SELECT id FROM me)
+    AND started_on <= $3 AND (ended_on IS NULL OR ended_on > $3))
+SELECT me.id, me.tenant_role,
+  COALESCE((SELECT json_agg(json_build_object('organisation_id', organisation_id, 'role', role))
+            FROM current_positions), '[]'::json) AS positions,
+  COALESCE((SELECT json_agg(bm.body_id) FROM body_members bm
+            WHERE bm.tenant_id = $1 AND bm.person_id = me.id AND bm.body_id IN (
+              SELECT gb.id FROM governing_bodies gb
+              WHERE gb.tenant_id = $1 AND gb.organisation_id IN (SELECT organisation_id FROM current_positions))),
+           '[]'::json) AS body_ids,
+  COALESCE((SELECT json_agg(nf.network_id) FROM network_facilitators nf
+            WHERE nf.tenant_id = $1 AND nf.person_id = me.id), '[]'::json) AS facilitated,
+  COALESCE((SELECT json_agg(json_build_object('partnership_id', pa.id, 'network_id', pa.network_id,
+                                              'organisation_id', pa.organisation_id, 'status', pa.status))
+            FROM partnerships pa
+            WHERE pa.tenant_id = $1 AND pa.status IN ('ACTIVE', 'INVITED')
+              AND pa.organisation_id IN (SELECT organisation_id FROM current_positions)), '[]'::json) AS partnerships,
+  COALESCE((SELECT json_agg(json_build_object('representation_id', r.id, 'partnership_id', r.partnership_id,
+                                              'network_id', r.network_id, 'organisation_id', r.organisation_id))
+            FROM representations r
+            WHERE r.tenant_id = $1 AND r.person_id = me.id
+              AND r.started_on <= $3 AND (r.ended_on IS NULL OR r.ended_on > $3)), '[]'::json) AS representations
+FROM me";
 
 #[derive(Deserialize)]
 struct PositionRow {
@@ -72,41 +86,49 @@ pub(super) async fn resolve_actor(
     statement_timeout: Duration,
 ) -> AppResult<Actor> {
     let timeout = format!("{}ms", statement_timeout.as_millis());
-    let (slug, id) = match &principal.tenant {
-        TenantRef::Slug(slug) => (Some(slug.clone()), None),
-        TenantRef::Id(id) => (None, Some(*id)),
+    let tenant = match &principal.tenant {
+        TenantRef::Slug(slug) => {
+            Statement::from_sql_and_values(DbBackend::Postgres, TENANT_BY_SLUG, [slug.as_str().into(), timeout.into()])
+        }
+        TenantRef::Id(id) => {
+            Statement::from_sql_and_values(DbBackend::Postgres, TENANT_BY_ID, [(*id).into(), timeout.into()])
+        }
     };
+    let tenant = tx
+        .query_one_raw(tenant)
+        .await
+        .context("looking up the token's tenant")?
+        .ok_or_else(|| AppError::Unauthenticated("unknown tenant".into()))?;
+    let tenant_id: Uuid = tenant.try_get("", "id").context("reading the tenant")?;
+    let tenant_slug: String = tenant.try_get("", "slug").context("reading the tenant")?;
+
     let row = tx
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            REQUEST_ACTOR,
-            [slug.into(), id.into(), principal.subject.as_str().into(), today.into(), timeout.into()],
+            PERSON,
+            [tenant_id.into(), principal.subject.as_str().into(), today.into()],
         ))
         .await
-        .context("resolving the token's actor")?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("eendracht_request_actor returned no row")))?;
-    let resolved: Option<Resolved> = serde_json::from_value(
-        row.try_get::<Option<serde_json::Value>>("", "actor").context("reading the actor")?.unwrap_or_default(),
-    )
-    .context("decoding the actor")?;
-    let resolved = resolved.ok_or_else(|| AppError::Unauthenticated("unknown tenant".into()))?;
-    let person = resolved.person.ok_or_else(|| AppError::Unauthenticated("unknown subject".into()))?;
-    let (tenant_id, tenant_slug) = (resolved.tenant_id, resolved.tenant_slug);
-    let PersonRow {
-        id: person_id,
-        tenant_role,
-        positions,
-        body_ids,
-        facilitated: facilitated_network_ids,
-        partnerships,
-        representations,
-    } = person;
+        .context("resolving the token's person")?
+        .ok_or_else(|| AppError::Unauthenticated("unknown subject".into()))?;
+    let parse = |column: &str| -> AppResult<serde_json::Value> {
+        Ok(row.try_get::<serde_json::Value>("", column).with_context(|| format!("reading the viewer's {column}"))?)
+    };
+    let positions: Vec<PositionRow> =
+        serde_json::from_value(parse("positions")?).context("decoding the viewer's positions")?;
+    let body_ids: Vec<Uuid> = serde_json::from_value(parse("body_ids")?).context("decoding the viewer's bodies")?;
+    let facilitated_network_ids: Vec<Uuid> =
+        serde_json::from_value(parse("facilitated")?).context("decoding the viewer's networks")?;
+    let partnerships: Vec<PartnershipRow> =
+        serde_json::from_value(parse("partnerships")?).context("decoding the viewer's partnerships")?;
+    let representations: Vec<RepresentationRow> =
+        serde_json::from_value(parse("representations")?).context("decoding the viewer's representations")?;
 
     Ok(Actor {
         tenant_id,
         tenant_slug,
-        person_id,
-        tenant_role,
+        person_id: row.try_get("", "id").context("reading the viewer")?,
+        tenant_role: row.try_get::<Option<TenantRole>>("", "tenant_role").context("reading the viewer's role")?,
         positions: positions
             .into_iter()
             .map(|p| CurrentPosition { organisation_id: p.organisation_id, role: p.role })
