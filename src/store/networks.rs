@@ -234,11 +234,20 @@ impl Store {
         statuses: &[PartnershipStatus],
         page: PageRequest,
     ) -> AppResult<Page<partnership::Model>> {
-        let mut query = self.visible_partnerships().filter(partnership::Column::NetworkId.eq(network_id));
-        if !statuses.is_empty() {
-            query = query.filter(partnership::Column::Status.is_in(statuses.iter().copied()));
+        self.keyset_page(self.partnerships_of_network(network_id, statuses), partnership::Column::Id, page).await
+    }
+
+    /// A network's visible partnerships in the given statuses (all when empty).
+    fn partnerships_of_network(
+        &self,
+        network_id: Uuid,
+        statuses: &[PartnershipStatus],
+    ) -> sea_orm::Select<partnership::Entity> {
+        let query = self.visible_partnerships().filter(partnership::Column::NetworkId.eq(network_id));
+        if statuses.is_empty() {
+            return query;
         }
-        self.keyset_page(query, partnership::Column::Id, page).await
+        query.filter(partnership::Column::Status.is_in(statuses.iter().copied()))
     }
 
     /// [`Self::partnerships_page_of_network`] with each partner organisation,
@@ -249,10 +258,7 @@ impl Store {
         statuses: &[PartnershipStatus],
         page: PageRequest,
     ) -> AppResult<Page<(partnership::Model, Option<organisation::Model>)>> {
-        let mut query = self.visible_partnerships().filter(partnership::Column::NetworkId.eq(network_id));
-        if !statuses.is_empty() {
-            query = query.filter(partnership::Column::Status.is_in(statuses.iter().copied()));
-        }
+        let query = self.partnerships_of_network(network_id, statuses);
         self.keyset_page_joined(query, partnership::Column::Id, page, |query| {
             self.join_scoped::<_, organisation::Entity>(
                 query,
