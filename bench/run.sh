@@ -10,7 +10,7 @@
 # row-level-security-bound role with the same `app.tenant_id`; (5) wrk at 32
 # connections, after a warm-up, rounds alternating Eendracht and PostGraphile;
 # (6) the Markdown report. Needs PostgreSQL at 127.0.0.1:5432 (trust auth),
-# Node.js with npm, and wrk (`apt-get install wrk`).
+# Node.js with npm, and wrk (installed with apt-get when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -39,7 +39,12 @@ psql_admin() { psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -v ON_ER
 psql_db() { psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }
 say() { printf '\n== %s\n' "$*" >&2; }
 
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+# A fresh machine of this kind has no wrk; Debian's package is enough.
+if ! command -v wrk >/dev/null; then
+  say "0. installing wrk"
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null; else sudo apt-get install -y -q wrk >/dev/null; fi
+fi
+command -v wrk >/dev/null || { echo "wrk is missing and could not be installed: apt-get install wrk" >&2; exit 1; }
 command -v npm >/dev/null || { echo "npm is missing" >&2; exit 1; }
 
 PIDS=()
