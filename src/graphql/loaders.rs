@@ -172,6 +172,14 @@ pub struct RecordsOf(pub Uuid);
 /// The organisations an event concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventOrganisationsOf(pub Uuid);
+/// The first page of an organisation's positions (a connection nested in a
+/// list: one statement for every organisation of the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PositionsFirstPage {
+    pub organisation: Uuid,
+    pub include_ended: bool,
+    pub first: u64,
+}
 /// A round's questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuestionsOf(pub Uuid);
@@ -283,6 +291,33 @@ list_loader!(RecordsOf, ratification_record::Model, |store, ids| store.records_o
 list_loader!(EventOrganisationsOf, event_organisation::Model, |store, ids| store.event_organisations(&ids), |row| row
     .event_id);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
+
+impl Loader<PositionsFirstPage> for StoreLoader {
+    type Value = crate::store::Page<position::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[PositionsFirstPage]) -> Result<HashMap<PositionsFirstPage, Self::Value>, LoadError> {
+        let mut result = HashMap::new();
+        // Siblings ask with the same arguments; one statement per distinct pair.
+        let mut shapes: Vec<(bool, u64)> = keys.iter().map(|k| (k.include_ended, k.first)).collect();
+        shapes.sort_unstable();
+        shapes.dedup();
+        for (include_ended, first) in shapes {
+            let ids: Vec<Uuid> = keys
+                .iter()
+                .filter(|k| (k.include_ended, k.first) == (include_ended, first))
+                .map(|k| k.organisation)
+                .collect();
+            let pages = self.store.positions_first_pages(&ids, include_ended, first).await.map_err(Arc::new)?;
+            result.extend(
+                pages
+                    .into_iter()
+                    .map(|(organisation, page)| (PositionsFirstPage { organisation, include_ended, first }, page)),
+            );
+        }
+        Ok(result)
+    }
+}
 
 impl Loader<FacilitatorsOf> for StoreLoader {
     type Value = Vec<Uuid>;

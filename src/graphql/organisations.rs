@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::connection::{self, connection};
 use super::enums::{BodyKind, BodyRight, OrganisationKind};
 use super::ids::{self, NodeType};
-use super::loaders::{self, BodiesOf, MembersOf, OrganisationId, PartnershipsOf, PersonId};
+use super::loaders::{self, BodiesOf, MembersOf, OrganisationId, PartnershipsOf, PersonId, PositionsFirstPage};
 use super::people::{Person, PositionConnection};
 use super::store;
 use crate::service::organisations as service;
@@ -106,7 +106,17 @@ impl Organisation {
         #[graphql(desc = "Include positions that have ended.", default = false)] include_ended: bool,
     ) -> Result<PositionConnection> {
         let page = connection::page_request(first, after.as_deref())?;
-        let page = store(ctx).positions_page_of_organisation(self.0.id, include_ended, page).await?;
+        let page = match page.after {
+            // The first page goes through a loader, so that a list of
+            // organisations reads all their first pages at once.
+            None => {
+                let key = PositionsFirstPage { organisation: self.0.id, include_ended, first: page.first };
+                loaders::from_context(ctx).load_one(key).await?.ok_or_else(|| {
+                    crate::domain::AppError::Internal(anyhow::anyhow!("no first page for an organisation"))
+                })?
+            }
+            Some(_) => store(ctx).positions_page_of_organisation(self.0.id, include_ended, page).await?,
+        };
         Ok(PositionConnection::new(page.map(super::people::Position)))
     }
 }

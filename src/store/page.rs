@@ -3,11 +3,16 @@
 //! page 5,000 costs what page 1 costs. `totalCount` is a separate, lazy query
 //! that only runs when a client selects it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, SelectTwo};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, EntityTrait, IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    SelectTwo,
+};
 use uuid::Uuid;
 
 use super::Store;
@@ -58,6 +63,7 @@ impl TotalCount {
 }
 
 /// One page of rows.
+#[derive(Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next_page: bool,
@@ -135,6 +141,60 @@ impl Store {
             .await
             .map_err(|e| super::classify(e, "reading a page"))?;
         Ok(self.page_of(items, query, page))
+    }
+
+    /// The first page of `query` for each of `parents`, in one statement: a
+    /// connection nested in a list (every organisation's positions) would
+    /// otherwise cost a statement per item. Rows are numbered per parent in id
+    /// order (`ROW_NUMBER() OVER (PARTITION BY parent ORDER BY id)`, on both
+    /// engines) and at most `first + 1` of each are read. Parents without rows
+    /// get an empty page; each page counts its own total, lazily.
+    pub(crate) async fn keyset_first_pages<E>(
+        &self,
+        query: Select<E>,
+        parent_column: E::Column,
+        id_column: E::Column,
+        parents: &[Uuid],
+        first: u64,
+        parent_of: impl Fn(&E::Model) -> Uuid,
+    ) -> AppResult<HashMap<Uuid, Page<E::Model>>>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        let tx = self.tx()?;
+        let numbered = query
+            .clone()
+            .filter(parent_column.is_in(parents.iter().copied()))
+            .expr_as(
+                Expr::cust(format!(
+                    "ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {})",
+                    parent_column.as_str(),
+                    id_column.as_str()
+                )),
+                "page_row",
+            )
+            .into_query();
+        let statement = Query::select()
+            .column(Asterisk)
+            .from_subquery(numbered, Alias::new("numbered"))
+            .and_where(Expr::col(Alias::new("page_row")).lte(first + 1))
+            .order_by(Alias::new(id_column.as_str()), sea_orm::Order::Asc)
+            .to_owned();
+        let rows = E::find()
+            .from_raw_sql(self.backend().build(&statement))
+            .all(&*tx)
+            .await
+            .map_err(|e| super::classify(e, "reading first pages"))?;
+        let mut grouped: HashMap<Uuid, Vec<E::Model>> = parents.iter().map(|p| (*p, Vec::new())).collect();
+        for row in rows {
+            grouped.entry(parent_of(&row)).or_default().push(row);
+        }
+        let page = PageRequest { first, after: None };
+        Ok(grouped
+            .into_iter()
+            .map(|(parent, items)| (parent, self.page_of(items, query.clone().filter(parent_column.eq(parent)), page)))
+            .collect())
     }
 
     /// The page of `items` (one more than asked when a next page exists), with

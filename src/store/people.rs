@@ -1,5 +1,7 @@
 //! People and their positions.
 
+use std::collections::HashMap;
+
 use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{PositionRole, TenantRole, person, position};
@@ -95,6 +97,12 @@ impl Store {
         self.positions_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("position"))
     }
 
+    /// Visible positions, current ones only unless asked.
+    fn positions_query(&self, include_ended: bool) -> sea_orm::Select<position::Entity> {
+        let query = self.scoped::<position::Entity>().filter(visibility::positions(self.actor()));
+        if include_ended { query } else { query.filter(visibility::position_current(self.actor().today)) }
+    }
+
     /// A page of an organisation's positions, current ones only unless asked.
     pub async fn positions_page_of_organisation(
         &self,
@@ -102,14 +110,26 @@ impl Store {
         include_ended: bool,
         page: PageRequest,
     ) -> AppResult<Page<position::Model>> {
-        let mut query = self
-            .scoped::<position::Entity>()
-            .filter(visibility::positions(self.actor()))
-            .filter(position::Column::OrganisationId.eq(organisation_id));
-        if !include_ended {
-            query = query.filter(visibility::position_current(self.actor().today));
-        }
+        let query = self.positions_query(include_ended).filter(position::Column::OrganisationId.eq(organisation_id));
         self.keyset_page(query, position::Column::Id, page).await
+    }
+
+    /// The first page of positions of each of several organisations, in one statement.
+    pub async fn positions_first_pages(
+        &self,
+        organisation_ids: &[Uuid],
+        include_ended: bool,
+        first: u64,
+    ) -> AppResult<HashMap<Uuid, Page<position::Model>>> {
+        self.keyset_first_pages(
+            self.positions_query(include_ended),
+            position::Column::OrganisationId,
+            position::Column::Id,
+            organisation_ids,
+            first,
+            |row| row.organisation_id,
+        )
+        .await
     }
 
     pub async fn insert_position(

@@ -161,6 +161,99 @@ both_with!(selected_related_rows_are_read_with_the_page_and_answer_as_the_loader
     }
 });
 
+/// Other list-heavy reads a front-end makes, each with related objects on
+/// every item: none may cost a statement per item.
+const LISTS: &[(&str, &str)] = &[
+    (
+        "timeline",
+        "query($id: ID!) { network(id: $id) { timeline(first: 100) { nodes { kind actor { name }
+        organisations { name } } } } }",
+    ),
+    (
+        "goals",
+        "query($id: ID!) { network(id: $id) { goals(first: 100) { nodes { title parent { title }
+        results { delivered { title lead { name } } total quickWinCount } } } } }",
+    ),
+    (
+        "rounds",
+        "query($id: ID!) { network(id: $id) { alignmentRounds { nodes { status questions { key text }
+        results { respondentCount alignmentIndex questions { key mean } } } } } }",
+    ),
+    (
+        "partners in depth",
+        "query($id: ID!) { network(id: $id) { partners(first: 100) { nodes {
+        organisation { name governingBodies { name right members { name } } }
+        representatives { person { name positions { role organisation { name } } } }
+        expectations { kind recordedBy { name } } network { name } } } } }",
+    ),
+    (
+        "follow-through",
+        "query($id: ID!) { network(id: $id) { followThrough { organisation { name } involved
+        answered approved medianDaysToOutcome } } }",
+    ),
+    (
+        "organisations",
+        "{ organisations(first: 100) { nodes { name partnerships { status network { name } }
+        positions(first: 100) { nodes { role person { name } } } } } }",
+    ),
+];
+
+both_with!(other_lists_cost_the_same_statements_for_more_data, generous, |app| {
+    let mut counts: Vec<Vec<u64>> = Vec::new();
+    for (i, (partners, commitments)) in [(4, 20), (12, 80)].into_iter().enumerate() {
+        let summary =
+            seed(&app.db, &size(&format!("lists{i}"), i as u64 + 20, partners, commitments)).await.expect("seed");
+        let token = app.token(&summary.tenant, &summary.facilitator_subject);
+        let mut per_query = Vec::new();
+        for (name, query) in LISTS {
+            let (statements, data) = counted(&app, &token, query, json!({ "id": network_id(&summary) })).await;
+            assert!(!data.is_null(), "{name} answered");
+            eprintln!("{name}, {partners} partners and {commitments} commitments: {statements} statements");
+            per_query.push(statements);
+        }
+        counts.push(per_query);
+    }
+    for (n, (name, _)) in LISTS.iter().enumerate() {
+        assert_eq!(counts[0][n], counts[1][n], "{name}: statements must not grow with the data");
+    }
+});
+
+both_with!(nested_first_pages_read_together_answer_as_one_organisation_alone, generous, |app| {
+    let summary = seed(&app.db, &size("nested", 31, 5, 20)).await.expect("seed");
+    let token = app.token(&summary.tenant, &summary.facilitator_subject);
+    let list = "{ organisations(first: 100) { nodes { id
+        positions(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id role } } } } }";
+    let data = app.gql(&token, list, json!({})).await.data().clone();
+    let organisations = data["organisations"]["nodes"].as_array().expect("organisations");
+    assert!(organisations.len() >= 5);
+    let one = "query($id: ID!, $after: String) { node(id: $id) { ... on Organisation {
+        positions(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id role } } } } }";
+    let mut paged = 0;
+    for organisation in organisations {
+        let page = &organisation["positions"];
+        let alone = app.gql(&token, one, json!({ "id": organisation["id"], "after": null })).await.data().clone();
+        assert_eq!(&alone["node"]["positions"], page, "a first page read with its siblings is the page read alone");
+        // The pages after the first (read one organisation at a time) continue it.
+        let total = page["totalCount"].as_u64().expect("a count");
+        let mut seen: Vec<Value> = page["nodes"].as_array().expect("nodes").clone();
+        let mut info = page["pageInfo"].clone();
+        while info["hasNextPage"] == json!(true) {
+            let next = app
+                .gql(&token, one, json!({ "id": organisation["id"], "after": info["endCursor"] }))
+                .await
+                .data()
+                .clone();
+            seen.extend(next["node"]["positions"]["nodes"].as_array().expect("nodes").iter().cloned());
+            info = next["node"]["positions"]["pageInfo"].clone();
+            paged += 1;
+        }
+        assert_eq!(seen.len() as u64, total, "every position once");
+        let ids: std::collections::HashSet<_> = seen.iter().map(|p| p["id"].clone()).collect();
+        assert_eq!(ids.len(), seen.len(), "no position twice");
+    }
+    assert!(paged > 0, "some organisation has more than one page");
+});
+
 both_with!(seeding_is_deterministic_and_refuses_an_existing_tenant, generous, |app| {
     let first = seed(&app.db, &size("same", 42, 4, 30)).await.expect("seed");
     let again = seed(&app.db, &size("same", 42, 4, 30)).await;
