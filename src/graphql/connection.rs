@@ -49,6 +49,21 @@ pub fn selects_item_field(ctx: &async_graphql::Context<'_>, path: &[&str]) -> bo
     nodes.exists() || edges.exists()
 }
 
+/// Whether the field is resolved for an item of a list, where its siblings
+/// resolve it too and a loader can read for all of them at once. Outside a
+/// list there is nothing to batch, and a direct read spares the batcher's
+/// passes over the executor.
+pub fn in_list(ctx: &async_graphql::Context<'_>) -> bool {
+    let mut node = ctx.path_node.as_ref();
+    while let Some(current) = node {
+        if matches!(current.segment, async_graphql::QueryPathSegment::Index(_)) {
+            return true;
+        }
+        node = current.parent;
+    }
+    false
+}
+
 /// Defines `$connection` and `$edge` types for node type `$node`.
 macro_rules! connection {
     ($node:ident, $connection:ident, $edge:ident, $connection_doc:literal, $edge_doc:literal) => {

@@ -107,15 +107,15 @@ impl Organisation {
     ) -> Result<PositionConnection> {
         let page = connection::page_request(first, after.as_deref())?;
         let page = match page.after {
-            // The first page goes through a loader, so that a list of
-            // organisations reads all their first pages at once.
-            None => {
+            // In a list, the first page goes through a loader, so that every
+            // organisation of the list reads its first page at once.
+            None if connection::in_list(ctx) => {
                 let key = PositionsFirstPage { organisation: self.0.id, include_ended, first: page.first };
                 loaders::from_context(ctx).load_one(key).await?.ok_or_else(|| {
                     crate::domain::AppError::Internal(anyhow::anyhow!("no first page for an organisation"))
                 })?
             }
-            Some(_) => store(ctx).positions_page_of_organisation(self.0.id, include_ended, page).await?,
+            _ => store(ctx).positions_page_of_organisation(self.0.id, include_ended, page).await?,
         };
         Ok(PositionConnection::new(page.map(super::people::Position)))
     }

@@ -232,6 +232,7 @@ both_with!(nested_first_pages_read_together_answer_as_one_organisation_alone, ge
     for organisation in organisations {
         let page = &organisation["positions"];
         let alone = app.gql(&token, one, json!({ "id": organisation["id"], "after": null })).await.data().clone();
+        // Alone, an organisation reads its page with the plain keyset query.
         assert_eq!(&alone["node"]["positions"], page, "a first page read with its siblings is the page read alone");
         // The pages after the first (read one organisation at a time) continue it.
         let total = page["totalCount"].as_u64().expect("a count");
