@@ -180,6 +180,19 @@ pub struct PositionsFirstPage {
     pub include_ended: bool,
     pub first: u64,
 }
+/// The first page of a network's partnerships in the given statuses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PartnershipsFirstPage {
+    pub network: Uuid,
+    pub statuses: Vec<entity::PartnershipStatus>,
+    pub first: u64,
+}
+/// The first page of a network's goals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GoalsFirstPage {
+    pub network: Uuid,
+    pub first: u64,
+}
 /// A round's questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuestionsOf(pub Uuid);
@@ -314,6 +327,56 @@ impl Loader<PositionsFirstPage> for StoreLoader {
                     .into_iter()
                     .map(|(organisation, page)| (PositionsFirstPage { organisation, include_ended, first }, page)),
             );
+        }
+        Ok(result)
+    }
+}
+
+impl Loader<PartnershipsFirstPage> for StoreLoader {
+    type Value = crate::store::Page<partnership::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[PartnershipsFirstPage],
+    ) -> Result<HashMap<PartnershipsFirstPage, Self::Value>, LoadError> {
+        let mut result = HashMap::new();
+        let mut shapes: Vec<(&[entity::PartnershipStatus], u64)> = Vec::new();
+        for shape in keys.iter().map(|k| (k.statuses.as_slice(), k.first)) {
+            if !shapes.contains(&shape) {
+                shapes.push(shape);
+            }
+        }
+        for (statuses, first) in shapes {
+            let ids: Vec<Uuid> = keys
+                .iter()
+                .filter(|k| (k.statuses.as_slice(), k.first) == (statuses, first))
+                .map(|k| k.network)
+                .collect();
+            let pages = self.store.partnerships_first_pages(&ids, statuses, first).await.map_err(Arc::new)?;
+            result.extend(
+                pages.into_iter().map(|(network, page)| {
+                    (PartnershipsFirstPage { network, statuses: statuses.to_vec(), first }, page)
+                }),
+            );
+        }
+        Ok(result)
+    }
+}
+
+impl Loader<GoalsFirstPage> for StoreLoader {
+    type Value = crate::store::Page<goal::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[GoalsFirstPage]) -> Result<HashMap<GoalsFirstPage, Self::Value>, LoadError> {
+        let mut result = HashMap::new();
+        let mut sizes: Vec<u64> = keys.iter().map(|k| k.first).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        for first in sizes {
+            let ids: Vec<Uuid> = keys.iter().filter(|k| k.first == first).map(|k| k.network).collect();
+            let pages = self.store.goals_first_pages(&ids, first).await.map_err(Arc::new)?;
+            result.extend(pages.into_iter().map(|(network, page)| (GoalsFirstPage { network, first }, page)));
         }
         Ok(result)
     }

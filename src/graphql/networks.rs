@@ -11,8 +11,8 @@ use super::connection::{self, connection};
 use super::enums::{ExpectationKind, NetworkStatus, PartnershipStatus};
 use super::ids::{self, NodeType};
 use super::loaders::{
-    self, CharterVersionsOf, ExpectationsOf, FacilitatorsOf, NetworkId, OrganisationId, PartnershipId, PersonId,
-    RepresentationsOf,
+    self, CharterVersionsOf, ExpectationsOf, FacilitatorsOf, NetworkId, OrganisationId, PartnershipId,
+    PartnershipsFirstPage, PersonId, RepresentationsOf,
 };
 use super::organisations::Organisation;
 use super::people::Person;
@@ -127,6 +127,16 @@ impl Network {
             Some(statuses) => statuses.into_iter().map(Into::into).collect(),
             None => vec![entity::PartnershipStatus::Invited, entity::PartnershipStatus::Active],
         };
+        if page.after.is_none() && connection::in_list(ctx) {
+            // In a list of networks every network reads its first page at once;
+            // the organisations then come in one batch for all of them.
+            let key = PartnershipsFirstPage { network: self.0.id, statuses, first: page.first };
+            let page = loaders::from_context(ctx)
+                .load_one(key)
+                .await?
+                .ok_or_else(|| crate::domain::AppError::Internal(anyhow::anyhow!("no first page for a network")))?;
+            return Ok(PartnershipConnection::new(page.map(Partnership)));
+        }
         if !connection::selects_item_field(ctx, &["organisation"]) {
             let page = store(ctx).partnerships_page_of_network(self.0.id, &statuses, page).await?;
             return Ok(PartnershipConnection::new(page.map(Partnership)));

@@ -538,6 +538,15 @@ pub async fn network_goals(
     after: Option<String>,
 ) -> Result<GoalConnection> {
     let page = connection::page_request(first, after.as_deref())?;
+    if page.after.is_none() && connection::in_list(ctx) {
+        // In a list of networks every network reads its first page at once.
+        let key = loaders::GoalsFirstPage { network: network_id, first: page.first };
+        let page = loaders::from_context(ctx)
+            .load_one(key)
+            .await?
+            .ok_or_else(|| crate::domain::AppError::Internal(anyhow::anyhow!("no first page for a network")))?;
+        return Ok(GoalConnection::new(page.map(Goal)));
+    }
     Ok(GoalConnection::new(store(ctx).goals_page_of_network(network_id, page).await?.map(Goal)))
 }
 

@@ -1,6 +1,8 @@
 //! Networks, facilitators, charter versions, partnerships, representations and
 //! expectations.
 
+use std::collections::HashMap;
+
 use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{
@@ -243,11 +245,35 @@ impl Store {
         network_id: Uuid,
         statuses: &[PartnershipStatus],
     ) -> sea_orm::Select<partnership::Entity> {
-        let query = self.visible_partnerships().filter(partnership::Column::NetworkId.eq(network_id));
+        self.partnerships_in(statuses).filter(partnership::Column::NetworkId.eq(network_id))
+    }
+
+    /// Visible partnerships in the given statuses (all when empty).
+    fn partnerships_in(&self, statuses: &[PartnershipStatus]) -> sea_orm::Select<partnership::Entity> {
+        let query = self.visible_partnerships();
         if statuses.is_empty() {
             return query;
         }
         query.filter(partnership::Column::Status.is_in(statuses.iter().copied()))
+    }
+
+    /// The first page of partnerships of each of several networks, in one statement.
+    pub async fn partnerships_first_pages(
+        &self,
+        network_ids: &[Uuid],
+        statuses: &[PartnershipStatus],
+        first: u64,
+    ) -> AppResult<HashMap<Uuid, Page<partnership::Model>>> {
+        let query = self.partnerships_in(statuses);
+        self.keyset_first_pages(
+            query,
+            partnership::Column::NetworkId,
+            partnership::Column::Id,
+            network_ids,
+            first,
+            |p| p.network_id,
+        )
+        .await
     }
 
     /// [`Self::partnerships_page_of_network`] with each partner organisation,

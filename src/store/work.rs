@@ -90,6 +90,17 @@ impl Store {
             .await
     }
 
+    /// The first page of goals of each of several networks, in one statement.
+    pub async fn goals_first_pages(
+        &self,
+        network_ids: &[Uuid],
+        first: u64,
+    ) -> AppResult<std::collections::HashMap<Uuid, Page<goal::Model>>> {
+        let query = self.visible_goals();
+        self.keyset_first_pages(query, goal::Column::NetworkId, goal::Column::Id, network_ids, first, |g| g.network_id)
+            .await
+    }
+
     /// Every goal of a network: the tree is small, and results need all of it.
     pub async fn goals_of_network(&self, network_id: Uuid) -> AppResult<Vec<goal::Model>> {
         let tx = self.tx()?;

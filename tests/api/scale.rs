@@ -255,6 +255,32 @@ both_with!(nested_first_pages_read_together_answer_as_one_organisation_alone, ge
     assert!(paged > 0, "some organisation has more than one page");
 });
 
+both_with!(a_list_of_networks_reads_their_partners_and_goals_together, generous, |app| {
+    let list = "{ networks(first: 10) { nodes { id partners { pageInfo { hasNextPage } nodes { status
+        organisation { name } } } goals(first: 3) { pageInfo { hasNextPage } nodes { title } } } } }";
+    let one = "query($id: ID!) { network(id: $id) { partners { pageInfo { hasNextPage } nodes { status
+        organisation { name } } } goals(first: 3) { pageInfo { hasNextPage } nodes { title } } } }";
+    let mut counts = Vec::new();
+    for (i, networks) in [1_u32, 3].into_iter().enumerate() {
+        let summary = seed(&app.db, &SeedSize { networks, ..size(&format!("networks{i}"), 40 + i as u64, 5, 20) })
+            .await
+            .expect("seed");
+        let token = app.token(&summary.tenant, &summary.facilitator_subject);
+        let (statements, data) = counted(&app, &token, list, json!({})).await;
+        let nodes = data["networks"]["nodes"].as_array().expect("networks").clone();
+        assert_eq!(nodes.len(), networks as usize);
+        counts.push(statements);
+        for network in nodes {
+            // Alone, a network reads its pages with the plain keyset queries.
+            let alone = app.gql(&token, one, json!({ "id": network["id"] })).await.data().clone();
+            assert_eq!(alone["network"]["partners"], network["partners"], "partners as read alone");
+            assert_eq!(alone["network"]["goals"], network["goals"], "goals as read alone");
+            assert!(network["partners"]["nodes"][0]["organisation"]["name"].is_string());
+        }
+    }
+    assert_eq!(counts[0], counts[1], "statements must not grow with the networks listed");
+});
+
 both_with!(seeding_is_deterministic_and_refuses_an_existing_tenant, generous, |app| {
     let first = seed(&app.db, &size("same", 42, 4, 30)).await.expect("seed");
     let again = seed(&app.db, &size("same", 42, 4, 30)).await;
