@@ -305,22 +305,38 @@ list_loader!(EventOrganisationsOf, event_organisation::Model, |store, ids| store
     .event_id);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
 
+/// Groups first-page keys by their arguments (siblings of one list ask with the
+/// same ones): each group is one statement for all its parents.
+fn by_arguments<K, A: PartialEq>(keys: &[K], split: impl Fn(&K) -> (Uuid, A)) -> Vec<(A, Vec<Uuid>)> {
+    let mut groups: Vec<(A, Vec<Uuid>)> = Vec::new();
+    for (parent, arguments) in keys.iter().map(split) {
+        match groups.iter_mut().find(|(a, _)| *a == arguments) {
+            Some((_, parents)) => parents.push(parent),
+            None => groups.push((arguments, vec![parent])),
+        }
+    }
+    groups
+}
+
+/// The first page of a nested connection through its loader, which reads it
+/// together with the pages of the parent's siblings.
+pub async fn first_page<K, T>(ctx: &Context<'_>, key: K) -> async_graphql::Result<crate::store::Page<T>>
+where
+    StoreLoader: Loader<K, Value = crate::store::Page<T>, Error = LoadError>,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+{
+    let page = from_context(ctx).load_one(key).await?;
+    // The loaders answer every key they are given, an empty page included.
+    Ok(page.ok_or_else(|| AppError::Internal(anyhow::anyhow!("a first-page loader left a key out")))?)
+}
+
 impl Loader<PositionsFirstPage> for StoreLoader {
     type Value = crate::store::Page<position::Model>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[PositionsFirstPage]) -> Result<HashMap<PositionsFirstPage, Self::Value>, LoadError> {
         let mut result = HashMap::new();
-        // Siblings ask with the same arguments; one statement per distinct pair.
-        let mut shapes: Vec<(bool, u64)> = keys.iter().map(|k| (k.include_ended, k.first)).collect();
-        shapes.sort_unstable();
-        shapes.dedup();
-        for (include_ended, first) in shapes {
-            let ids: Vec<Uuid> = keys
-                .iter()
-                .filter(|k| (k.include_ended, k.first) == (include_ended, first))
-                .map(|k| k.organisation)
-                .collect();
+        for ((include_ended, first), ids) in by_arguments(keys, |k| (k.organisation, (k.include_ended, k.first))) {
             let pages = self.store.positions_first_pages(&ids, include_ended, first).await.map_err(Arc::new)?;
             result.extend(
                 pages
@@ -341,22 +357,11 @@ impl Loader<PartnershipsFirstPage> for StoreLoader {
         keys: &[PartnershipsFirstPage],
     ) -> Result<HashMap<PartnershipsFirstPage, Self::Value>, LoadError> {
         let mut result = HashMap::new();
-        let mut shapes: Vec<(&[entity::PartnershipStatus], u64)> = Vec::new();
-        for shape in keys.iter().map(|k| (k.statuses.as_slice(), k.first)) {
-            if !shapes.contains(&shape) {
-                shapes.push(shape);
-            }
-        }
-        for (statuses, first) in shapes {
-            let ids: Vec<Uuid> = keys
-                .iter()
-                .filter(|k| (k.statuses.as_slice(), k.first) == (statuses, first))
-                .map(|k| k.network)
-                .collect();
-            let pages = self.store.partnerships_first_pages(&ids, statuses, first).await.map_err(Arc::new)?;
+        for ((statuses, first), ids) in by_arguments(keys, |k| (k.network, (k.statuses.clone(), k.first))) {
+            let pages = self.store.partnerships_first_pages(&ids, &statuses, first).await.map_err(Arc::new)?;
             result.extend(
                 pages.into_iter().map(|(network, page)| {
-                    (PartnershipsFirstPage { network, statuses: statuses.to_vec(), first }, page)
+                    (PartnershipsFirstPage { network, statuses: statuses.clone(), first }, page)
                 }),
             );
         }
@@ -370,11 +375,7 @@ impl Loader<GoalsFirstPage> for StoreLoader {
 
     async fn load(&self, keys: &[GoalsFirstPage]) -> Result<HashMap<GoalsFirstPage, Self::Value>, LoadError> {
         let mut result = HashMap::new();
-        let mut sizes: Vec<u64> = keys.iter().map(|k| k.first).collect();
-        sizes.sort_unstable();
-        sizes.dedup();
-        for first in sizes {
-            let ids: Vec<Uuid> = keys.iter().filter(|k| k.first == first).map(|k| k.network).collect();
+        for (first, ids) in by_arguments(keys, |k| (k.network, k.first)) {
             let pages = self.store.goals_first_pages(&ids, first).await.map_err(Arc::new)?;
             result.extend(pages.into_iter().map(|(network, page)| (GoalsFirstPage { network, first }, page)));
         }

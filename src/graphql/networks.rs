@@ -131,11 +131,7 @@ impl Network {
             // In a list of networks every network reads its first page at once;
             // the organisations then come in one batch for all of them.
             let key = PartnershipsFirstPage { network: self.0.id, statuses, first: page.first };
-            let page = loaders::from_context(ctx)
-                .load_one(key)
-                .await?
-                .ok_or_else(|| crate::domain::AppError::Internal(anyhow::anyhow!("no first page for a network")))?;
-            return Ok(PartnershipConnection::new(page.map(Partnership)));
+            return Ok(PartnershipConnection::new(loaders::first_page(ctx, key).await?.map(Partnership)));
         }
         if !connection::selects_item_field(ctx, &["organisation"]) {
             let page = store(ctx).partnerships_page_of_network(self.0.id, &statuses, page).await?;

@@ -111,9 +111,7 @@ impl Organisation {
             // organisation of the list reads its first page at once.
             None if connection::in_list(ctx) => {
                 let key = PositionsFirstPage { organisation: self.0.id, include_ended, first: page.first };
-                loaders::from_context(ctx).load_one(key).await?.ok_or_else(|| {
-                    crate::domain::AppError::Internal(anyhow::anyhow!("no first page for an organisation"))
-                })?
+                loaders::first_page(ctx, key).await?
             }
             _ => store(ctx).positions_page_of_organisation(self.0.id, include_ended, page).await?,
         };

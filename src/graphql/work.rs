@@ -541,11 +541,7 @@ pub async fn network_goals(
     if page.after.is_none() && connection::in_list(ctx) {
         // In a list of networks every network reads its first page at once.
         let key = loaders::GoalsFirstPage { network: network_id, first: page.first };
-        let page = loaders::from_context(ctx)
-            .load_one(key)
-            .await?
-            .ok_or_else(|| crate::domain::AppError::Internal(anyhow::anyhow!("no first page for a network")))?;
-        return Ok(GoalConnection::new(page.map(Goal)));
+        return Ok(GoalConnection::new(loaders::first_page(ctx, key).await?.map(Goal)));
     }
     Ok(GoalConnection::new(store(ctx).goals_page_of_network(network_id, page).await?.map(Goal)))
 }
