@@ -23,15 +23,34 @@ impl Store {
         organisation_id: Option<Uuid>,
         page: PageRequest,
     ) -> AppResult<Page<event::Model>> {
+        let mut query = self.visible_network_events(network_id);
+        if !kinds.is_empty() {
+            query = query.filter(event::Column::Kind.is_in(kinds.iter().cloned()));
+        }
+        if let Some(organisation_id) = organisation_id {
+            query = query.filter(event::Column::Id.in_subquery(self.events_of_organisations(vec![organisation_id])));
+        }
+        self.keyset_page_in(query, event::Column::Id, page, Direction::NewestFirst).await
+    }
+
+    /// One event of a network, if the actor may see it on the network's
+    /// timeline: what subscriptions and webhooks deliver is decided here, by
+    /// the timeline's own rule.
+    pub async fn visible_network_event(&self, network_id: Uuid, event_id: Uuid) -> AppResult<Option<event::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_network_events(network_id)
+            .filter(event::Column::Id.eq(event_id))
+            .one(&*tx)
+            .await
+            .context("loading an event")?)
+    }
+
+    /// The events of a network the actor may see: the network's own
+    /// visibility, and internal kinds only for the organisations concerned,
+    /// the network's facilitators and admins.
+    fn visible_network_events(&self, network_id: Uuid) -> sea_orm::Select<event::Entity> {
         let actor = self.actor();
-        let of_organisations = |ids: Vec<Uuid>| {
-            Query::select()
-                .column(event_organisation::Column::EventId)
-                .from(event_organisation::Entity)
-                .and_where(event_organisation::Column::TenantId.eq(self.tenant_id()))
-                .and_where(event_organisation::Column::OrganisationId.is_in(ids))
-                .to_owned()
-        };
         let mut query = self
             .scoped::<event::Entity>()
             .filter(event::Column::NetworkId.eq(network_id))
@@ -41,16 +60,19 @@ impl Store {
             query = query.filter(
                 Condition::any()
                     .add(event::Column::Kind.is_not_in(internal))
-                    .add(event::Column::Id.in_subquery(of_organisations(actor.organisation_ids()))),
+                    .add(event::Column::Id.in_subquery(self.events_of_organisations(actor.organisation_ids()))),
             );
         }
-        if !kinds.is_empty() {
-            query = query.filter(event::Column::Kind.is_in(kinds.iter().cloned()));
-        }
-        if let Some(organisation_id) = organisation_id {
-            query = query.filter(event::Column::Id.in_subquery(of_organisations(vec![organisation_id])));
-        }
-        self.keyset_page_in(query, event::Column::Id, page, Direction::NewestFirst).await
+        query
+    }
+
+    fn events_of_organisations(&self, ids: Vec<Uuid>) -> sea_orm::sea_query::SelectStatement {
+        Query::select()
+            .column(event_organisation::Column::EventId)
+            .from(event_organisation::Entity)
+            .and_where(event_organisation::Column::TenantId.eq(self.tenant_id()))
+            .and_where(event_organisation::Column::OrganisationId.is_in(ids))
+            .to_owned()
     }
 
     /// The organisations the given events concern.
