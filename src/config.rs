@@ -82,6 +82,15 @@ pub struct ServeSettings {
     /// (`EENDRACHT_RATE_LIMIT_*`); 0 turns a budget off.
     #[command(flatten)]
     pub rate_limits: RateLimits,
+
+    /// Run the webhook worker in this process. Several processes may run it:
+    /// deliveries are leased, so each is sent by one at a time.
+    #[arg(long, env = "EENDRACHT_WEBHOOK_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub webhook_worker: bool,
+
+    /// How often the webhook worker looks for work when it has none.
+    #[arg(long, env = "EENDRACHT_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub webhook_poll_interval: std::time::Duration,
 }
 
 impl Settings {

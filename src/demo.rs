@@ -219,7 +219,7 @@ fn summary(created: bool, network_id: Uuid) -> DemoSummary {
 
 /// The summary of a demo loaded earlier, found as its facilitator sees it.
 async fn existing_summary(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
-    let principal = Principal { tenant: TenantRef::Slug(TENANT_SLUG.to_owned()), subject: FACILITATOR.to_owned() };
+    let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), FACILITATOR);
     let store = Store::begin(db, &principal, Access::Read, Arc::new(ManualClock::new(now)), STEP_TIMEOUT)
         .await
         .map_err(|e| explain(e, "signing in as the demo facilitator"))
@@ -343,7 +343,7 @@ impl<'a> Story<'a> {
         Fut: Future<Output = AppResult<T>>,
     {
         let doing = || format!("demo step on {} as {subject}", self.today());
-        let principal = Principal { tenant: TenantRef::Slug(TENANT_SLUG.to_owned()), subject: subject.to_owned() };
+        let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), subject);
         let store = Store::begin(self.db, &principal, Access::Write, Arc::new(self.clock.clone()), STEP_TIMEOUT)
             .await
             .map_err(|e| explain(e, &doing()))?;

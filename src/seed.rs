@@ -667,6 +667,7 @@ impl<'a> Generator<'a> {
                     tenant_id: self.tenant_id,
                     network_id: Some(network_id),
                     actor_person_id: Some(partners[lead].director),
+                    actor_api_client_id: None,
                     kind: "commitment.proposed".into(),
                     subject_id: id,
                     occurred_at: proposed,

@@ -12,12 +12,14 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 
-use crate::auth::{self, Issuer, Minter, TenantBinding, VerificationKey, Verifier};
+use crate::auth::{self, IdentityProviders, Issuer, Minter, TenantBinding, VerificationKey, Verifier};
 use crate::clock::Clock;
 use crate::config::{ServeSettings, Settings};
 use crate::graphql;
 use crate::http::{self, AppState, Metrics, RateLimiter};
+use crate::store::integration::StoredProviders;
 use crate::store::{self, Db};
+use crate::webhooks::{WebhookWorker, WorkerSettings};
 
 /// The per-request deadline (DESIGN.md: 10 s).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,13 +35,33 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: Db,
+    /// The webhook worker, when this process runs one.
+    worker: Option<WebhookWorker>,
 }
 
 impl Application {
     pub async fn build(settings: &Settings, serve: &ServeSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let verifier = verifier(settings)?;
         let db = open_database(settings).await?;
         check_row_security(&db, settings.is_production()).await?;
+        let partners = Arc::new(IdentityProviders::new(Box::new(StoredProviders(db.clone())))?);
+        if let Err(error) = partners.reload().await {
+            // Not fatal: the registry reloads when a token names an unknown issuer.
+            tracing::warn!(%error, "loading the partner identity providers failed");
+        }
+        let verifier = verifier(settings)?.with_partners(partners);
+        let minter = hs_secret(settings)?.map(|secret| {
+            Arc::new(Minter {
+                key: EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+                issuer: settings.jwt_issuer.clone(),
+                audience: settings.jwt_audience.clone(),
+            })
+        });
+        let worker = if serve.webhook_worker {
+            let settings = WorkerSettings { poll_interval: serve.webhook_poll_interval, ..WorkerSettings::default() };
+            Some(WebhookWorker::new(db.clone(), clock.clone(), settings)?)
+        } else {
+            None
+        };
         let metrics = Arc::new(Metrics::new()?);
         let rate_limiter = RateLimiter::new(
             serve.rate_limits,
@@ -57,10 +79,11 @@ impl Application {
             metrics,
             rate_limiter: Arc::new(rate_limiter),
             documents: Default::default(),
+            minter,
         };
         let listener =
             TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;
-        Ok(Self { listener, router: http::router(state, &serve.cors_origins)?, db })
+        Ok(Self { listener, router: http::router(state, &serve.cors_origins)?, db, worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -80,10 +103,18 @@ impl Application {
     /// flight finish (for at most [`DRAIN_TIMEOUT`]) and closes the pool.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (signalled, drain_started) = tokio::sync::oneshot::channel::<()>();
+        let (stopping, stopped) = tokio::sync::watch::channel(false);
         let shutdown = async move {
             shutdown.await;
+            let _ = stopping.send(true);
             let _ = signalled.send(());
         };
+        let worker = self.worker.map(|worker| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(worker.run(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }))
+        });
         let server = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).into_future();
         let drain_deadline = async move {
             // A server that stops without the signal drops the sender: no deadline then.
@@ -98,6 +129,10 @@ impl Application {
             () = drain_deadline => {
                 tracing::warn!(timeout = ?DRAIN_TIMEOUT, "requests still in flight after the drain timeout: stopping anyway");
             }
+        }
+        if let Some(worker) = worker {
+            // A delivery cut off here is sent again after its lease: nothing is lost.
+            worker.abort();
         }
         if tokio::time::timeout(POOL_CLOSE_TIMEOUT, self.db.close()).await.is_err() {
             tracing::warn!("the database pool did not close in time");

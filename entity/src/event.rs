@@ -11,6 +11,8 @@ pub struct Model {
     pub tenant_id: Uuid,
     pub network_id: Option<Uuid>,
     pub actor_person_id: Option<Uuid>,
+    /// Set instead of the person when an API client acted.
+    pub actor_api_client_id: Option<Uuid>,
     /// Wire name, lower-case dotted: `organisation.created`.
     pub kind: String,
     pub subject_id: Uuid,

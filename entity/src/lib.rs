@@ -3,6 +3,7 @@
 //! business rule and no access decision lives here.
 
 pub mod alignment_answer;
+pub mod api_client;
 pub mod alignment_invitee;
 pub mod alignment_question;
 pub mod alignment_response;
@@ -17,6 +18,7 @@ pub mod event_organisation;
 pub mod expectation;
 pub mod goal;
 pub mod governing_body;
+pub mod identity_provider;
 pub mod mandate_rule;
 pub mod meeting;
 pub mod meeting_attendee;
@@ -33,5 +35,9 @@ pub mod ratification_record;
 pub mod representation;
 pub mod tenant;
 pub mod types;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_outbox;
 
 pub use types::*;

@@ -263,3 +263,35 @@ pub enum Stance {
     #[sea_orm(string_value = "OBJECTION")]
     Objection,
 }
+
+/// How a partner identity provider's token names a person of the tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IdentityMatch {
+    /// Its `sub` is the person's subject.
+    #[sea_orm(string_value = "SUB")]
+    Sub,
+    /// Its `oid` (Microsoft Entra ID's stable object id) is the person's subject.
+    #[sea_orm(string_value = "OID")]
+    Oid,
+    /// Its verified `email`, in one of the provider's domains, is the person's address.
+    #[sea_orm(string_value = "EMAIL")]
+    Email,
+}
+
+/// Where a webhook delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeliveryStatus {
+    /// Not yet acknowledged; retried on schedule.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// A receiver answered 2xx.
+    #[sea_orm(string_value = "DELIVERED")]
+    Delivered,
+    /// The retry schedule ran out.
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+}

@@ -10,6 +10,7 @@ mod m20261127_000003_work;
 mod m20261127_000004_ratification;
 mod m20261127_000005_row_level_security;
 mod m20261127_000006_privacy;
+mod m20261128_000007_integration;
 mod support;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_ratification::Migration),
             Box::new(m20261127_000005_row_level_security::Migration),
             Box::new(m20261127_000006_privacy::Migration),
+            Box::new(m20261128_000007_integration::Migration),
         ]
     }
 }

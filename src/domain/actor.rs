@@ -42,7 +42,11 @@ pub struct CurrentRepresentation {
 pub struct Actor {
     pub tenant_id: Uuid,
     pub tenant_slug: String,
-    pub person_id: Uuid,
+    /// The person acting; `None` for an API client.
+    pub person_id: Option<Uuid>,
+    /// The API client acting, which holds a read-only DIRECTOR position of its
+    /// organisation: it sees what a DIRECTOR sees and acts for nobody.
+    pub api_client_id: Option<Uuid>,
     pub tenant_role: Option<TenantRole>,
     /// Only positions that hold on `today`; an ended position gives no rights.
     pub positions: Vec<CurrentPosition>,
@@ -59,6 +63,41 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The actor of background work in one tenant (the webhook worker): no
+    /// person, sees the tenant as an admin does.
+    pub fn system(tenant_id: Uuid, today: NaiveDate) -> Self {
+        Self {
+            tenant_id,
+            tenant_slug: String::new(),
+            person_id: None,
+            api_client_id: None,
+            tenant_role: Some(TenantRole::Admin),
+            positions: Vec::new(),
+            body_ids: Vec::new(),
+            facilitated_network_ids: Vec::new(),
+            partnerships: Vec::new(),
+            representations: Vec::new(),
+            today,
+        }
+    }
+
+    pub fn is_api_client(&self) -> bool {
+        self.api_client_id.is_some()
+    }
+
+    /// Whether the actor is this person.
+    pub fn is(&self, person_id: Uuid) -> bool {
+        self.person_id == Some(person_id)
+    }
+
+    /// The acting person, for what only a person can do (decide, agree,
+    /// answer). An API client gets FORBIDDEN.
+    pub fn person(&self) -> super::AppResult<Uuid> {
+        self.person_id.ok_or_else(|| {
+            super::AppError::forbidden("an API client reads for its organisation and writes no business data")
+        })
+    }
+
     pub fn is_admin(&self) -> bool {
         self.tenant_role == Some(TenantRole::Admin)
     }
@@ -79,12 +118,27 @@ impl Actor {
         self.positions.iter().any(|p| p.organisation_id == organisation_id)
     }
 
+    /// Whether the actor may act as one of the organisation's people (give
+    /// consultation input, report progress): a person who works for it; never
+    /// an API client.
+    pub fn acts_within(&self, organisation_id: Uuid) -> bool {
+        !self.is_api_client() && self.works_for(organisation_id)
+    }
+
     pub fn has_role_at(&self, organisation_id: Uuid, role: PositionRole) -> bool {
         self.positions.iter().any(|p| p.organisation_id == organisation_id && p.role == role)
     }
 
+    /// Whether the actor sees what a DIRECTOR of the organisation sees (an
+    /// API client of it included).
     pub fn is_director_of(&self, organisation_id: Uuid) -> bool {
         self.has_role_at(organisation_id, PositionRole::Director)
+    }
+
+    /// Whether the actor may act for the organisation as its DIRECTOR: a
+    /// person in that position; never an API client, whose position only reads.
+    pub fn acts_as_director_of(&self, organisation_id: Uuid) -> bool {
+        !self.is_api_client() && self.is_director_of(organisation_id)
     }
 
     pub fn sits_on(&self, body_id: Uuid) -> bool {

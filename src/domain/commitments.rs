@@ -92,7 +92,7 @@ pub fn is_open(status: CommitmentStatus) -> bool {
 /// Whether the actor acts for the organisation in this network: as one of its
 /// DIRECTORs, or as its current representative there.
 pub fn acts_for(actor: &Actor, network_id: Uuid, organisation_id: Uuid) -> bool {
-    actor.is_director_of(organisation_id)
+    actor.acts_as_director_of(organisation_id)
         || actor.representations.iter().any(|r| r.network_id == network_id && r.organisation_id == organisation_id)
 }
 

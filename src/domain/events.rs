@@ -65,11 +65,33 @@ event_kinds! {
     RatificationDecided => "ratification.decided",
     RatificationReopened => "ratification.reopened",
     ConditionMet => "ratification.condition_met",
+    ApiClientCreated => "api_client.created",
+    ApiClientRevoked => "api_client.revoked",
+    IdentityProviderAdded => "identity_provider.added",
+    WebhookCreated => "webhook.created",
+    WebhookUpdated => "webhook.updated",
+    WebhookDisabled => "webhook.disabled",
+    WebhookRedeliveryRequested => "webhook.redelivery_requested",
 }
 
 impl EventKind {
     pub fn from_wire_name(name: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|kind| kind.wire_name() == name)
+    }
+
+    /// The kinds of the integration itself (clients, providers, webhooks):
+    /// the only changes an API client may make.
+    pub fn is_integration(self) -> bool {
+        matches!(
+            self,
+            EventKind::ApiClientCreated
+                | EventKind::ApiClientRevoked
+                | EventKind::IdentityProviderAdded
+                | EventKind::WebhookCreated
+                | EventKind::WebhookUpdated
+                | EventKind::WebhookDisabled
+                | EventKind::WebhookRedeliveryRequested
+        )
     }
 }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod governance;
 pub mod health;
+pub mod integration;
 pub mod policy;
 pub mod privacy;
 pub mod ratification;

@@ -35,16 +35,42 @@ pub fn require_network_steward(actor: &Actor, network_id: Uuid) -> AppResult<()>
 
 /// Acting for an organisation: its DIRECTORs.
 pub fn require_director(actor: &Actor, organisation_id: Uuid) -> AppResult<()> {
-    if actor.is_director_of(organisation_id) {
+    if actor.acts_as_director_of(organisation_id) {
         Ok(())
     } else {
         Err(AppError::forbidden("only a director of this organisation may do this"))
     }
 }
 
+/// API clients of an organisation are made and revoked by a tenant admin or a
+/// DIRECTOR of it (a person: a client does not make clients).
+pub fn require_api_client_manager(actor: &Actor, organisation_id: Uuid) -> AppResult<()> {
+    if actor.is_admin() || actor.acts_as_director_of(organisation_id) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only an admin or a director of the organisation manages its API clients"))
+    }
+}
+
+/// Webhooks: an organisation's are managed by a tenant admin, its DIRECTORs and
+/// its API clients (the one write an API client may make); a network's by its
+/// facilitators and tenant admins.
+pub fn require_webhook_manager(actor: &Actor, organisation_id: Option<Uuid>, network_id: Option<Uuid>) -> AppResult<()> {
+    let manages = actor.is_admin()
+        || organisation_id.is_some_and(|org| actor.is_director_of(org))
+        || network_id.is_some_and(|network| actor.facilitates(network));
+    if manages {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only an admin, a director or API client of the organisation, or a facilitator of the network manages its webhooks",
+        ))
+    }
+}
+
 /// What is held about a person: the tenant's admins, and the person themself.
 pub fn require_admin_or_self(actor: &Actor, person_id: Uuid) -> AppResult<()> {
-    if actor.is_admin() || actor.person_id == person_id {
+    if actor.is_admin() || actor.is(person_id) {
         Ok(())
     } else {
         Err(AppError::forbidden("only a tenant administrator or the person themself may do this"))
@@ -114,7 +140,7 @@ pub fn health_scope(actor: &Actor, network_id: Uuid) -> Option<HealthScope> {
 /// E-mail addresses are shown to the person themself, to people of their own
 /// organisations, and to facilitators and admins.
 pub fn may_see_email(actor: &Actor, person_id: Uuid, person_organisation_ids: &[Uuid]) -> bool {
-    actor.person_id == person_id
+    actor.is(person_id)
         || actor.is_admin()
         || actor.is_facilitator()
         || person_organisation_ids.iter().any(|org| actor.works_for(*org))
@@ -123,7 +149,7 @@ pub fn may_see_email(actor: &Actor, person_id: Uuid, person_organisation_ids: &[
 /// The token subject identifies a person to the identity provider; only admins
 /// and the person themself need it.
 pub fn may_see_subject(actor: &Actor, person_id: Uuid) -> bool {
-    actor.person_id == person_id || actor.is_admin()
+    actor.is(person_id) || actor.is_admin()
 }
 
 #[cfg(test)]
@@ -138,7 +164,8 @@ mod tests {
         Actor {
             tenant_id: Uuid::now_v7(),
             tenant_slug: "t".into(),
-            person_id: Uuid::now_v7(),
+            person_id: Some(Uuid::now_v7()),
+            api_client_id: None,
             tenant_role: role,
             positions: orgs
                 .iter()

@@ -67,7 +67,10 @@ impl AlignmentRound {
     /// Whether you are invited to answer.
     async fn invited(&self, ctx: &Context<'_>) -> Result<bool> {
         let store = store(ctx);
-        Ok(store.invitation(self.0.id, store.actor().person_id).await?.is_some())
+        match store.actor().person_id {
+            Some(person_id) => Ok(store.invitation(self.0.id, person_id).await?.is_some()),
+            None => Ok(false),
+        }
     }
 
     /// Your own answers, if you answered; nobody else can see them.

@@ -51,6 +51,7 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub use limits::QueryLimits;
+pub(crate) use timeline::event_summary;
 
 /// Builds the schema. `production` turns off field suggestions, which would
 /// otherwise help a caller map the schema by guessing, and leaves the numbers

@@ -36,6 +36,23 @@ fn subject_type(kind: &str) -> Option<NodeType> {
     })
 }
 
+/// An event as webhooks carry it: the ids a client would see in the API
+/// (global ids, opaque) and the changed fields, nothing personal.
+pub(crate) fn event_summary(event: &event::Model, organisation_ids: &[Uuid]) -> serde_json::Value {
+    serde_json::json!({
+        "eventId": event.id.to_string(),
+        "kind": event.kind,
+        "occurredAt": event.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "networkId": event.network_id.map(|id| ids::global_id(NodeType::Network, id).0),
+        "subjectId": subject_type(&event.kind).map(|t| ids::global_id(t, event.subject_id).0),
+        "organisationIds": organisation_ids
+            .iter()
+            .map(|id| ids::global_id(NodeType::Organisation, *id).0)
+            .collect::<Vec<_>>(),
+        "changes": event.payload,
+    })
+}
+
 #[derive(Clone)]
 pub struct Event(pub event::Model);
 

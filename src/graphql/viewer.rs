@@ -22,9 +22,10 @@ pub struct Viewer;
 /// The signed-in person and their standing in the tenant.
 #[Object]
 impl Viewer {
-    /// The signed-in person.
+    /// The signed-in person. FORBIDDEN for an API client, which is no person:
+    /// see `apiClient`.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let id = store(ctx).actor().person_id;
+        let id = store(ctx).actor().person()?;
         let person = loaders::from_context(ctx)
             .load_one(PersonId(id))
             .await?
@@ -53,7 +54,8 @@ impl Viewer {
     /// The viewer's current positions: the organisations they act in today.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
         let actor = store(ctx).actor();
-        let positions = loaders::from_context(ctx).load_one(PositionsOf(actor.person_id)).await?.unwrap_or_default();
+        let Some(person_id) = actor.person_id else { return Ok(Vec::new()) };
+        let positions = loaders::from_context(ctx).load_one(PositionsOf(person_id)).await?.unwrap_or_default();
         Ok(positions
             .into_iter()
             .filter(|p| crate::domain::actor::holds_on(p.started_on, p.ended_on, actor.today))

@@ -1,12 +1,14 @@
 //! HTTP: the axum router and its middleware. `POST /graphql` (JSON only),
 //! `GET /graphql` (GraphiQL, development only; it never executes an
-//! operation), `GET /healthz` (alive), `GET /readyz` (database reachable) and
-//! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
-//! security headers; browsers may call from the configured CORS origins only.
+//! operation), `POST /oauth/token` (API clients' tokens), `GET /healthz`
+//! (alive), `GET /readyz` (database reachable) and `GET /metrics`
+//! (Prometheus). Every response carries `x-request-id` and the security
+//! headers; browsers may call from the configured CORS origins only.
 
 mod documents;
 mod graphql;
 pub mod metrics;
+mod oauth;
 mod observe;
 pub mod rate_limit;
 
@@ -24,7 +26,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-use crate::auth::Verifier;
+use crate::auth::{Minter, Verifier};
 use crate::clock::Clock;
 use crate::graphql::AppSchema;
 use crate::store::Db;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub rate_limiter: Arc<RateLimiter>,
     /// Parsed documents by query text.
     pub documents: Arc<documents::Documents>,
+    /// Signs API clients' tokens at `/oauth/token`; none without an HS256 secret.
+    pub minter: Option<Arc<Minter>>,
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -83,6 +87,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     Ok(Router::new()
         .merge(graphql)
+        .route("/oauth/token", axum::routing::post(oauth::token))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::metrics))

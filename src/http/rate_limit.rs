@@ -175,7 +175,7 @@ impl RateLimiter {
             budgets.push((self.limits.tenant_points, key(Scope::Tenant, &tenant)));
         }
         if self.limits.person_points > 0 {
-            budgets.push((self.limits.person_points, key(Scope::Person, &format!("{tenant}/{}", principal.subject))));
+            budgets.push((self.limits.person_points, key(Scope::Person, &format!("{tenant}/{}", principal.key()))));
         }
         budgets
     }
@@ -322,7 +322,7 @@ mod tests {
     use crate::clock::ManualClock;
 
     fn principal(tenant: &str, subject: &str) -> Principal {
-        Principal { tenant: TenantRef::Slug(tenant.to_owned()), subject: subject.to_owned() }
+        Principal::person(TenantRef::Slug(tenant.to_owned()), subject)
     }
 
     fn limiter(limits: RateLimits, clock: &ManualClock) -> RateLimiter {

@@ -99,7 +99,7 @@ pub struct Answer {
 pub async fn submit(store: &Store, round_id: Uuid, answers: Vec<Answer>) -> AppResult<alignment_round::Model> {
     let round = store.round(round_id).await?;
     let organisation = store
-        .invitation(round.id, store.actor().person_id)
+        .invitation(round.id, store.actor().person()?)
         .await?
         .ok_or_else(|| AppError::forbidden("only people invited to this round may answer it"))?;
     if !is_open(&round, store.now()) {

@@ -4,6 +4,7 @@
 
 pub mod alignment;
 pub mod health;
+pub mod integration;
 pub mod networks;
 pub mod organisations;
 pub mod people;

@@ -29,7 +29,7 @@ pub async fn create(store: &Store, input: CreateNetwork) -> AppResult<network::M
     let purpose = Text::parse("purpose", &input.purpose)?;
     let network = store.insert_network(name, purpose, NetworkSettings::default().to_json()).await?;
     if store.actor().is_facilitator() {
-        store.add_facilitator(network.id, store.actor().person_id).await?;
+        store.add_facilitator(network.id, store.actor().person()?).await?;
     }
     store
         .record_event(NewEvent::network(
@@ -200,7 +200,7 @@ pub async fn accept(store: &Store, partnership_id: Uuid) -> AppResult<partnershi
 pub async fn remove(store: &Store, partnership_id: Uuid, reason: &str) -> AppResult<partnership::Model> {
     let partnership = store.partnership(partnership_id).await?;
     let actor = store.actor();
-    if !actor.facilitates(partnership.network_id) && !actor.is_director_of(partnership.organisation_id) {
+    if !actor.facilitates(partnership.network_id) && !actor.acts_as_director_of(partnership.organisation_id) {
         return Err(AppError::forbidden("only a facilitator of the network or a director of the partner may do this"));
     }
     let reason = Text::parse("reason", reason)?;
@@ -249,7 +249,7 @@ pub async fn set_representatives(
 ) -> AppResult<partnership::Model> {
     let partnership = store.partnership(partnership_id).await?;
     let actor = store.actor();
-    if !actor.facilitates(partnership.network_id) && !actor.is_director_of(partnership.organisation_id) {
+    if !actor.facilitates(partnership.network_id) && !actor.acts_as_director_of(partnership.organisation_id) {
         return Err(AppError::forbidden("only a director of the partner or a facilitator of the network may do this"));
     }
     if partnership.status == PartnershipStatus::Left {
@@ -304,7 +304,7 @@ pub struct Acknowledged {
 pub async fn acknowledge_charter(store: &Store, partnership_id: Uuid, version: i32) -> AppResult<Acknowledged> {
     let partnership = store.partnership(partnership_id).await?;
     let actor = store.actor();
-    let for_partner = actor.is_director_of(partnership.organisation_id);
+    let for_partner = actor.acts_as_director_of(partnership.organisation_id);
     let seat = actor.representations.iter().find(|r| r.partnership_id == partnership.id).cloned();
     if !for_partner && seat.is_none() {
         return Err(AppError::forbidden(
@@ -354,7 +354,7 @@ pub async fn record_expectation(
     let partnership = store.partnership(partnership_id).await?;
     let actor = store.actor();
     if !actor.facilitates(partnership.network_id)
-        && !actor.is_director_of(partnership.organisation_id)
+        && !actor.acts_as_director_of(partnership.organisation_id)
         && !actor.represents(partnership.id)
     {
         return Err(AppError::forbidden(

@@ -87,7 +87,7 @@ pub async fn end_position(store: &Store, input: EndPosition) -> AppResult<positi
 pub async fn anonymize_person(store: &Store, person_id: Uuid) -> AppResult<person::Model> {
     let person = store.person(person_id).await?;
     policy::require_admin(store.actor())?;
-    if person.id == store.actor().person_id {
+    if store.actor().is(person.id) {
         // Signing oneself out for good could leave the tenant without an admin.
         return Err(AppError::bad_input("personId", "you cannot anonymize yourself; ask another administrator"));
     }

@@ -190,7 +190,7 @@ pub async fn add_consultation_input(
     text: &str,
 ) -> AppResult<commitment::Model> {
     let commitment = store.commitment(commitment_id).await?;
-    if !store.actor().works_for(organisation_id) {
+    if !store.actor().acts_within(organisation_id) {
         return Err(AppError::forbidden("only people of the party give input to its consultation"));
     }
     let text = Text::parse("text", text)?.into_inner();

@@ -494,7 +494,7 @@ pub async fn add_progress(store: &Store, input: AddProgress) -> AppResult<commit
     let commitment = store.commitment(input.commitment_id).await?;
     let parties: Vec<Uuid> = store.parties_of(&[commitment.id]).await?.iter().map(|p| p.organisation_id).collect();
     let actor = store.actor();
-    if !actor.facilitates(commitment.network_id) && !parties.iter().any(|org| actor.works_for(*org)) {
+    if !actor.facilitates(commitment.network_id) && !parties.iter().any(|org| actor.acts_within(*org)) {
         return Err(AppError::forbidden("only people of a party, or a facilitator, report progress"));
     }
     let note = Text::parse("note", &input.note)?.into_inner();

@@ -17,7 +17,8 @@ use serde::Deserialize;
 use std::time::Duration;
 use uuid::Uuid;
 
-use crate::auth::{Principal, TenantRef};
+use super::TenantKey;
+use crate::auth::{Identity, Principal, TenantRef};
 use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
 
 const TENANT_BY_SLUG: &str = "SELECT id, slug, set_config('app.tenant_id', id::text, true), \
@@ -25,12 +26,10 @@ const TENANT_BY_SLUG: &str = "SELECT id, slug, set_config('app.tenant_id', id::t
 const TENANT_BY_ID: &str = "SELECT id, slug, set_config('app.tenant_id', id::text, true), \
      set_config('statement_timeout', $2, true) FROM tenants WHERE id = $1";
 
-/// $1 tenant, $2 subject, $3 today. Mirrors the portable queries: current
-/// positions; seats on bodies of the organisations of those positions;
-/// facilitated networks; INVITED or ACTIVE partnerships of those
-/// organisations; current representations.
-const PERSON: &str = "
-WITH me AS (SELECT id, tenant_role FROM people WHERE tenant_id = $1 AND subject = $2),
+/// Everything after `me` of the person query (see `person_query!`).
+macro_rules! person_rest {
+    () => {
+        "
 current_positions AS (
   SELECT organisation_id, role FROM positions
   WHERE tenant_id = $1 AND person_id = (SELECT id FROM me)
@@ -55,7 +54,26 @@ SELECT me.id, me.tenant_role,
             FROM representations r
             WHERE r.tenant_id = $1 AND r.person_id = me.id
               AND r.started_on <= $3 AND (r.ended_on IS NULL OR r.ended_on > $3)), '[]'::json) AS representations
-FROM me";
+FROM me"
+    };
+}
+
+/// $1 tenant, $2 subject (or e-mail address), $3 today. Mirrors the portable
+/// queries: current positions; seats on bodies of the organisations of those
+/// positions; facilitated networks; INVITED or ACTIVE partnerships of those
+/// organisations; current representations. `me` finds the person.
+macro_rules! person_query {
+    ($me:literal) => {
+        concat!("WITH me AS (", $me, "),", person_rest!())
+    };
+}
+
+const PERSON_BY_SUBJECT: &str = person_query!("SELECT id, tenant_role FROM people WHERE tenant_id = $1 AND subject = $2");
+/// Only an address exactly one person has names someone.
+const PERSON_BY_EMAIL: &str = person_query!(
+    "SELECT id, tenant_role FROM people WHERE tenant_id = $1 AND lower(email) = $2 AND anonymized_at IS NULL \
+     AND (SELECT count(*) FROM people p WHERE p.tenant_id = $1 AND lower(p.email) = $2 AND p.anonymized_at IS NULL) = 1"
+);
 
 #[derive(Deserialize)]
 struct PositionRow {
@@ -79,12 +97,13 @@ struct RepresentationRow {
     organisation_id: Uuid,
 }
 
-pub(super) async fn resolve_actor(
+/// Finds the principal's tenant and sets the transaction's tenant (row-level
+/// security) and deadline.
+pub(super) async fn tenant(
     tx: &DatabaseTransaction,
     principal: &Principal,
-    today: NaiveDate,
     statement_timeout: Duration,
-) -> AppResult<Actor> {
+) -> AppResult<TenantKey> {
     let timeout = format!("{}ms", statement_timeout.as_millis());
     let tenant = match &principal.tenant {
         TenantRef::Slug(slug) => {
@@ -99,18 +118,37 @@ pub(super) async fn resolve_actor(
         .await
         .context("looking up the token's tenant")?
         .ok_or_else(|| AppError::Unauthenticated("unknown tenant".into()))?;
-    let tenant_id: Uuid = tenant.try_get("", "id").context("reading the tenant")?;
-    let tenant_slug: String = tenant.try_get("", "slug").context("reading the tenant")?;
+    Ok(TenantKey {
+        id: tenant.try_get("", "id").context("reading the tenant")?,
+        slug: tenant.try_get("", "slug").context("reading the tenant")?,
+    })
+}
 
-    let row = tx
-        .query_one_raw(Statement::from_sql_and_values(
+/// The person a subject or e-mail address names, with everything about them.
+pub(super) async fn person_actor(
+    tx: &DatabaseTransaction,
+    tenant: TenantKey,
+    identity: &Identity,
+    today: NaiveDate,
+) -> AppResult<Actor> {
+    let (sql, key) = match identity {
+        Identity::Subject(subject) => (PERSON_BY_SUBJECT, subject.as_str()),
+        Identity::Email(email) => (PERSON_BY_EMAIL, email.as_str()),
+        Identity::ApiClient(_) => {
+            return Err(AppError::Internal(anyhow::anyhow!("an API client is not a person")));
+        }
+    };
+    let rows = tx
+        .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            PERSON,
-            [tenant_id.into(), principal.subject.as_str().into(), today.into()],
+            sql,
+            [tenant.id.into(), key.into(), today.into()],
         ))
         .await
-        .context("resolving the token's person")?
-        .ok_or_else(|| AppError::Unauthenticated("unknown subject".into()))?;
+        .context("resolving the token's person")?;
+    // Exactly one: an address that two people share names neither.
+    let [row] = <[sea_orm::QueryResult; 1]>::try_from(rows)
+        .map_err(|_| AppError::Unauthenticated("the token names no single person of the tenant".into()))?;
     let parse = |column: &str| -> AppResult<serde_json::Value> {
         Ok(row.try_get::<serde_json::Value>("", column).with_context(|| format!("reading the viewer's {column}"))?)
     };
@@ -125,9 +163,10 @@ pub(super) async fn resolve_actor(
         serde_json::from_value(parse("representations")?).context("decoding the viewer's representations")?;
 
     Ok(Actor {
-        tenant_id,
-        tenant_slug,
-        person_id: row.try_get("", "id").context("reading the viewer")?,
+        tenant_id: tenant.id,
+        tenant_slug: tenant.slug,
+        person_id: Some(row.try_get("", "id").context("reading the viewer")?),
+        api_client_id: None,
         tenant_role: row.try_get::<Option<TenantRole>>("", "tenant_role").context("reading the viewer's role")?,
         positions: positions
             .into_iter()

@@ -196,7 +196,7 @@ impl Store {
         answers: Vec<NewAnswer>,
     ) -> AppResult<alignment_response::Model> {
         let tx = self.tx()?;
-        let person_id = self.actor().person_id;
+        let person_id = self.actor().person()?;
         let earlier: Vec<Uuid> = self
             .scoped::<alignment_response::Entity>()
             .select_only()

@@ -7,7 +7,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::Store;
-use crate::domain::AppResult;
+use crate::domain::{AppError, AppResult};
 use crate::domain::events::EventKind;
 
 /// An event about to be written with the change it records.
@@ -45,11 +45,39 @@ impl NewEvent {
 impl Store {
     /// Appends an event in the request's transaction, so it commits or rolls
     /// back together with the change it records.
+    ///
+    /// Every change passes here, so this is also the last wall for the rule
+    /// that an API client writes no business data: the use cases refuse first
+    /// (`Actor::acts_as_director_of`, `Actor::person`), and should one ever
+    /// forget, the change is refused here and rolled back with the request.
+    ///
+    /// A network event is also put in the webhook outbox, in this same
+    /// transaction, when the tenant has an enabled webhook (one statement).
     pub async fn record_event(&self, new: NewEvent) -> AppResult<Uuid> {
         let tx = self.tx()?;
-        let actor = (!new.anonymous).then_some(self.actor().person_id);
-        insert_event(&*tx, self.tenant_id(), actor, self.now(), new).await
+        let actor = self.actor();
+        if actor.is_api_client() && !new.kind.is_integration() {
+            return Err(AppError::forbidden("an API client reads for its organisation and writes no business data"));
+        }
+        let by = if new.anonymous {
+            EventActor::default()
+        } else {
+            EventActor { person_id: actor.person_id, api_client_id: actor.api_client_id }
+        };
+        let in_network = new.network_id.is_some();
+        let id = insert_event(&*tx, self.tenant_id(), by, self.now(), new).await?;
+        if in_network {
+            super::webhooks::enqueue(&*tx, self.tenant_id(), id, self.now()).await?;
+        }
+        Ok(id)
     }
+}
+
+/// Who acted: a person, an API client, or nobody (anonymous acts, bootstrap).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct EventActor {
+    pub person_id: Option<Uuid>,
+    pub api_client_id: Option<Uuid>,
 }
 
 /// Writes one event and the organisations it concerns. Also used by
@@ -57,7 +85,7 @@ impl Store {
 pub(crate) async fn insert_event(
     conn: &impl ConnectionTrait,
     tenant_id: Uuid,
-    actor_person_id: Option<Uuid>,
+    actor: EventActor,
     occurred_at: DateTime<Utc>,
     new: NewEvent,
 ) -> AppResult<Uuid> {
@@ -66,7 +94,8 @@ pub(crate) async fn insert_event(
         id: Set(id),
         tenant_id: Set(tenant_id),
         network_id: Set(new.network_id),
-        actor_person_id: Set(actor_person_id),
+        actor_person_id: Set(actor.person_id),
+        actor_api_client_id: Set(actor.api_client_id),
         kind: Set(new.kind.wire_name().to_owned()),
         subject_id: Set(new.subject_id),
         occurred_at: Set(occurred_at),

@@ -13,6 +13,7 @@ pub mod alignment;
 mod connect;
 mod events;
 pub mod health;
+pub mod integration;
 pub mod networks;
 pub mod organisations;
 mod page;
@@ -23,15 +24,16 @@ mod scope;
 pub mod tenants;
 mod timeline;
 pub mod visibility;
+pub mod webhooks;
 pub mod work;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    PartnershipStatus, body_member, governing_body, network_facilitator, partnership, person, position, representation,
+    PartnershipStatus, PositionRole, api_client, body_member, governing_body, network_facilitator, partnership, person, position, representation,
     tenant,
 };
 use sea_orm::{
@@ -44,7 +46,7 @@ pub use connect::{Db, DbRole, grant_to, migrate};
 pub use events::NewEvent;
 pub use page::{Direction, Page, PageRequest, TotalCount};
 
-use crate::auth::{Principal, TenantRef};
+use crate::auth::{Identity, Principal, TenantRef};
 use crate::clock::Clock;
 use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
 
@@ -95,6 +97,35 @@ impl Store {
                 Err(error)
             }
         }
+    }
+
+    /// A store for background work in one tenant (the webhook worker): its
+    /// own transaction with the tenant set, and a system actor that sees the
+    /// tenant as an admin does and is no person.
+    pub(crate) async fn system(db: &Db, tenant_id: Uuid, access: Access, clock: Arc<dyn Clock>) -> AppResult<Self> {
+        let tx = begin_transaction(db, access).await?;
+        if let Err(error) = integration::set_tenant(&tx, tenant_id).await {
+            let _ = tx.rollback().await;
+            return Err(error);
+        }
+        let actor = Actor::system(tenant_id, clock.today());
+        Ok(Self { inner: Arc::new(Inner { tx: Mutex::new(Some(Arc::new(tx))), actor, clock, backend: db.backend() }) })
+    }
+
+    /// The same transaction, seen as `organisation_id`'s DIRECTORs see it
+    /// (reads only). Drop it before committing.
+    pub(crate) async fn as_organisation(&self, organisation_id: Uuid) -> AppResult<Self> {
+        let tx = self.tx()?;
+        let tenant = TenantKey { id: self.tenant_id(), slug: self.actor().tenant_slug.clone() };
+        let actor = organisation_actor(&tx, tenant, organisation_id, None, self.actor().today).await?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                tx: Mutex::new(Some(tx)),
+                actor,
+                clock: self.inner.clock.clone(),
+                backend: self.inner.backend,
+            }),
+        })
     }
 
     pub fn actor(&self) -> &Actor {
@@ -238,8 +269,13 @@ async fn resolve_actor(
     now: DateTime<Utc>,
     statement_timeout: Duration,
 ) -> AppResult<Actor> {
+    let today = now.date_naive();
     if tx.get_database_backend() == DbBackend::Postgres {
-        return actor_sql::resolve_actor(tx, principal, now.date_naive(), statement_timeout).await;
+        let tenant = actor_sql::tenant(tx, principal, statement_timeout).await?;
+        return match &principal.identity {
+            Identity::ApiClient(client) => client_actor(tx, tenant, *client, today).await,
+            identity => actor_sql::person_actor(tx, tenant, identity, today).await,
+        };
     }
     let tenant_query = match &principal.tenant {
         TenantRef::Slug(slug) => tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str())),
@@ -250,16 +286,31 @@ async fn resolve_actor(
         .await
         .context("looking up the token's tenant")?
         .ok_or_else(|| AppError::Unauthenticated("unknown tenant".into()))?;
+    let tenant = TenantKey { id: tenant.id, slug: tenant.slug };
 
-    let person = person::Entity::find()
-        .filter(person::Column::TenantId.eq(tenant.id))
-        .filter(person::Column::Subject.eq(principal.subject.as_str()))
-        .one(tx)
-        .await
-        .context("looking up the token's person")?
-        .ok_or_else(|| AppError::Unauthenticated("unknown subject".into()))?;
+    let person = match &principal.identity {
+        Identity::ApiClient(client) => return client_actor(tx, tenant, *client, today).await,
+        Identity::Subject(subject) => person::Entity::find()
+            .filter(person::Column::TenantId.eq(tenant.id))
+            .filter(person::Column::Subject.eq(subject.as_str()))
+            .all(tx)
+            .await
+            .context("looking up the token's person")?,
+        Identity::Email(email) => person::Entity::find()
+            .filter(person::Column::TenantId.eq(tenant.id))
+            .filter(person::Column::AnonymizedAt.is_null())
+            .filter(sea_orm::sea_query::ExprTrait::eq(
+                sea_orm::sea_query::Func::lower(sea_orm::sea_query::Expr::col(person::Column::Email)),
+                email.as_str(),
+            ))
+            .all(tx)
+            .await
+            .context("looking up the token's person")?,
+    };
+    // Exactly one: an address that two people share names neither.
+    let [person] = <[person::Model; 1]>::try_from(person)
+        .map_err(|_| AppError::Unauthenticated("the token names no single person of the tenant".into()))?;
 
-    let today = now.date_naive();
     let positions: Vec<CurrentPosition> = position::Entity::find()
         .filter(position::Column::TenantId.eq(tenant.id))
         .filter(position::Column::PersonId.eq(person.id))
@@ -341,13 +392,76 @@ async fn resolve_actor(
     Ok(Actor {
         tenant_id: tenant.id,
         tenant_slug: tenant.slug,
-        person_id: person.id,
+        person_id: Some(person.id),
+        api_client_id: None,
         tenant_role: person.tenant_role,
         positions,
         body_ids,
         facilitated_network_ids,
         partnerships,
         representations,
+        today,
+    })
+}
+
+/// A tenant found for a request.
+pub(crate) struct TenantKey {
+    pub id: Uuid,
+    pub slug: String,
+}
+
+/// An API client acts for one organisation: it holds a DIRECTOR position of it
+/// that only reads (`Actor::acts_as_director_of` is false), sees the
+/// networks the organisation is ACTIVE in or INVITED to, sits on no body and
+/// represents nobody. A revoked client is refused on its next request, so its
+/// tokens stop working at once.
+async fn client_actor(tx: &DatabaseTransaction, tenant: TenantKey, client_id: Uuid, today: NaiveDate) -> AppResult<Actor> {
+    let client = api_client::Entity::find_by_id(client_id)
+        .filter(api_client::Column::TenantId.eq(tenant.id))
+        .filter(api_client::Column::RevokedAt.is_null())
+        .one(tx)
+        .await
+        .context("looking up the token's API client")?
+        .ok_or_else(|| AppError::Unauthenticated("unknown or revoked API client".into()))?;
+    organisation_actor(tx, tenant, client.organisation_id, Some(client.id), today).await
+}
+
+/// An organisation as its DIRECTORs see it, acting for nobody: an API client's
+/// view, and the webhook worker's when it decides what an organisation may
+/// receive.
+async fn organisation_actor(
+    tx: &DatabaseTransaction,
+    tenant: TenantKey,
+    organisation_id: Uuid,
+    api_client_id: Option<Uuid>,
+    today: NaiveDate,
+) -> AppResult<Actor> {
+    let partnerships = partnership::Entity::find()
+        .filter(partnership::Column::TenantId.eq(tenant.id))
+        .filter(partnership::Column::OrganisationId.eq(organisation_id))
+        .filter(partnership::Column::Status.is_in([PartnershipStatus::Active, PartnershipStatus::Invited]))
+        .all(tx)
+        .await
+        .context("loading the organisation's partnerships")?
+        .into_iter()
+        .map(|p| OwnPartnership {
+            partnership_id: p.id,
+            network_id: p.network_id,
+            organisation_id: p.organisation_id,
+            status: p.status,
+        })
+        .collect();
+    Ok(Actor {
+        tenant_id: tenant.id,
+        tenant_slug: tenant.slug,
+        person_id: None,
+        api_client_id,
+        tenant_role: None,
+        positions: vec![CurrentPosition { organisation_id, role: PositionRole::Director }],
+        body_ids: Vec::new(),
+        facilitated_network_ids: Vec::new(),
+        partnerships,
+        representations: Vec::new(),
         today,
     })
 }

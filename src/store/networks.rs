@@ -212,7 +212,7 @@ impl Store {
             goals: goals.into_inner(),
             working_agreements: working_agreements.into_inner(),
             adopted_at: self.now(),
-            adopted_by: Some(self.actor().person_id),
+            adopted_by: Some(self.actor().person()?),
         };
         let inserted = charter_version::Entity::insert(charter_version::ActiveModel::from(model.clone()))
             .exec_without_returning(&*tx)
@@ -560,7 +560,7 @@ impl Store {
             organisation_id: partnership.organisation_id,
             kind,
             text: text.into_inner(),
-            recorded_by: Some(self.actor().person_id),
+            recorded_by: Some(self.actor().person()?),
             recorded_at: self.now(),
         };
         expectation::Entity::insert(expectation::ActiveModel::from(model.clone()))

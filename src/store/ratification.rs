@@ -250,7 +250,7 @@ impl Store {
             .col_expr(ratification::Column::Reason, Expr::value(new.reason.clone()))
             .col_expr(ratification::Column::DecidedOn, Expr::value(new.decided_on))
             .col_expr(ratification::Column::MinutesReference, Expr::value(new.minutes_reference.clone()))
-            .col_expr(ratification::Column::RecordedBy, Expr::value(self.actor().person_id))
+            .col_expr(ratification::Column::RecordedBy, Expr::value(self.actor().person()?))
             .col_expr(ratification::Column::RecordedAt, Expr::value(now))
             .col_expr(ratification::Column::Version, Expr::col(ratification::Column::Version).add(1))
             .filter(ratification::Column::TenantId.eq(self.tenant_id()))
@@ -274,7 +274,7 @@ impl Store {
             reason: Set(new.reason),
             decided_on: Set(new.decided_on),
             minutes_reference: Set(new.minutes_reference),
-            recorded_by: Set(Some(self.actor().person_id)),
+            recorded_by: Set(Some(self.actor().person()?)),
             recorded_at: Set(now),
             reopened_at: Set(None),
         })
@@ -372,7 +372,7 @@ impl Store {
         let result = ratification_condition::Entity::update_many()
             .col_expr(ratification_condition::Column::Status, Expr::value(ConditionStatus::Met))
             .col_expr(ratification_condition::Column::MetAt, Expr::value(self.now()))
-            .col_expr(ratification_condition::Column::MetBy, Expr::value(self.actor().person_id))
+            .col_expr(ratification_condition::Column::MetBy, Expr::value(self.actor().person()?))
             .filter(ratification_condition::Column::TenantId.eq(self.tenant_id()))
             .filter(ratification_condition::Column::Id.eq(id))
             .filter(ratification_condition::Column::Status.eq(ConditionStatus::Open))
@@ -400,7 +400,7 @@ impl Store {
             organisation_id: ratification.organisation_id,
             stance,
             text,
-            author_id: Some(self.actor().person_id),
+            author_id: Some(self.actor().person()?),
             created_at: self.now(),
         };
         consultation_input::Entity::insert(consultation_input::ActiveModel::from(model.clone()))

@@ -50,6 +50,12 @@ tenant_scoped!(
     ratification_condition,
     ratification_record,
     consultation_input,
+    api_client,
+    identity_provider,
+    webhook,
+    webhook_outbox,
+    webhook_delivery,
+    webhook_attempt,
 );
 
 impl Store {

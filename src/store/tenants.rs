@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::events::insert_event;
+use super::events::{EventActor, insert_event};
 use super::{Db, NewEvent};
 use crate::domain::events::EventKind;
 use crate::domain::values::{Name, Slug, Subject};
@@ -63,7 +63,7 @@ pub async fn bootstrap(
             .context("setting the tenant")?;
     }
     if created_tenant {
-        insert_event(&tx, tenant_id, None, now, NewEvent::new(EventKind::TenantCreated, tenant_id, json!({})))
+        insert_event(&tx, tenant_id, EventActor::default(), now, NewEvent::new(EventKind::TenantCreated, tenant_id, json!({})))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
@@ -85,7 +85,7 @@ pub async fn bootstrap(
             insert_event(
                 &tx,
                 tenant_id,
-                None,
+                EventActor::default(),
                 now,
                 NewEvent::new(EventKind::PersonUpdated, id, json!({"tenantRole": "ADMIN"})),
             )
@@ -112,7 +112,7 @@ pub async fn bootstrap(
             insert_event(
                 &tx,
                 tenant_id,
-                None,
+                EventActor::default(),
                 now,
                 NewEvent::new(EventKind::PersonCreated, id, json!({"tenantRole": "ADMIN"})),
             )

@@ -160,3 +160,28 @@ pub fn people(actor: &Actor) -> Condition {
         .add(person::Column::Id.in_subquery(staff))
         .add(person::Column::Id.in_subquery(representatives))
 }
+
+/// The organisations the actor sees as a DIRECTOR (an API client included).
+fn directed_organisations(actor: &Actor) -> Vec<Uuid> {
+    actor.organisation_ids().into_iter().filter(|org| actor.is_director_of(*org)).collect()
+}
+
+/// API clients: an admin sees all; a DIRECTOR (or API client) those of its
+/// organisations.
+pub fn api_clients(actor: &Actor) -> Condition {
+    if actor.is_admin() {
+        return Condition::all();
+    }
+    Condition::all().add(entity::api_client::Column::OrganisationId.is_in(directed_organisations(actor)))
+}
+
+/// Webhooks are seen by whoever manages them: an admin; the DIRECTORs and API
+/// clients of the organisation; the facilitators of the network.
+pub fn webhooks(actor: &Actor) -> Condition {
+    if actor.is_admin() {
+        return Condition::all();
+    }
+    Condition::any()
+        .add(entity::webhook::Column::OrganisationId.is_in(directed_organisations(actor)))
+        .add(entity::webhook::Column::NetworkId.is_in(actor.facilitated_network_ids.clone()))
+}

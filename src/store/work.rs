@@ -250,7 +250,7 @@ impl Store {
             network_id,
             held_on,
             notes,
-            recorded_by: Some(self.actor().person_id),
+            recorded_by: Some(self.actor().person()?),
             created_at: self.now(),
         };
         meeting::Entity::insert(meeting::ActiveModel::from(model.clone()))
@@ -453,7 +453,7 @@ impl Store {
             needs_replanning: false,
             replanning_reason: None,
             proposed_at: now,
-            proposed_by: Some(self.actor().person_id),
+            proposed_by: Some(self.actor().person()?),
             proposed_in_meeting_id: new.meeting_id,
             agreed_at: None,
             delivered_at: None,
@@ -528,7 +528,7 @@ impl Store {
         let tx = self.tx()?;
         let result = commitment_party::Entity::update_many()
             .col_expr(commitment_party::Column::AgreedAt, Expr::value(self.now()))
-            .col_expr(commitment_party::Column::AgreedBy, Expr::value(self.actor().person_id))
+            .col_expr(commitment_party::Column::AgreedBy, Expr::value(self.actor().person()?))
             .col_expr(commitment_party::Column::AgreedInMeetingId, Expr::value(meeting_id))
             .filter(commitment_party::Column::TenantId.eq(self.tenant_id()))
             .filter(commitment_party::Column::Id.eq(party_id))
@@ -739,7 +739,7 @@ impl Store {
             percent,
             status,
             at: self.now(),
-            author_id: Some(self.actor().person_id),
+            author_id: Some(self.actor().person()?),
         };
         progress_update::Entity::insert(progress_update::ActiveModel::from(model.clone()))
             .exec_without_returning(&*tx)

@@ -1,0 +1,235 @@
+//! Partner identity providers: issuers registered per tenant (with
+//! `addIdentityProvider`), each bound to its tenant, with its keys from a JWKS
+//! document or URL.
+//!
+//! The registry is loaded from the database at start and again when a token
+//! names an issuer it does not know (at most every [`RELOAD_INTERVAL`], so a
+//! stream of made-up issuers cannot turn into a stream of queries; a
+//! registration in this process marks it stale at once). A URL's keys are
+//! cached for [`KEYS_TTL`] and fetched again when a token names a `kid` the
+//! cache lacks — how a provider's key rotation is picked up — at most
+//! [`REFETCHES_PER_MINUTE`] times a minute. A failed fetch keeps the keys it had.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use entity::IdentityMatch;
+use jsonwebtoken::Header;
+use jsonwebtoken::jwk::JwkSet;
+use tokio::sync::{Mutex, RwLock};
+use uuid::Uuid;
+
+use super::{AuthError, Identity, Principal, TenantRef, VerificationKey, decode, keys_from_jwks, matching_keys};
+
+const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
+const KEYS_TTL: Duration = Duration::from_secs(3600);
+const REFETCHES_PER_MINUTE: usize = 5;
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A provider as registered.
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub issuer: String,
+    pub audience: String,
+    pub jwks_url: Option<String>,
+    pub jwks: Option<serde_json::Value>,
+    pub match_by: IdentityMatch,
+    /// Lower-case domains whose verified addresses count, for [`IdentityMatch::Email`].
+    pub email_domains: Vec<String>,
+}
+
+/// Where the registry reads the providers of every tenant (the store).
+#[async_trait::async_trait]
+pub trait ProviderSource: Send + Sync {
+    async fn load(&self) -> anyhow::Result<Vec<ProviderConfig>>;
+}
+
+pub struct IdentityProviders {
+    source: Box<dyn ProviderSource>,
+    http: reqwest::Client,
+    providers: RwLock<Vec<Arc<Provider>>>,
+    last_load: Mutex<Option<Instant>>,
+    stale: AtomicBool,
+}
+
+impl IdentityProviders {
+    pub fn new(source: Box<dyn ProviderSource>) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build()?;
+        Ok(Self {
+            source,
+            http,
+            providers: RwLock::new(Vec::new()),
+            last_load: Mutex::new(None),
+            stale: AtomicBool::new(true),
+        })
+    }
+
+    /// A provider was added: the next unknown issuer reloads without waiting.
+    pub fn invalidate(&self) {
+        self.stale.store(true, Ordering::SeqCst);
+    }
+
+    /// Reads the registry from the database; keeps the keys already fetched
+    /// for providers that are still there.
+    pub async fn reload(&self) -> anyhow::Result<()> {
+        let mut last_load = self.last_load.lock().await;
+        self.stale.store(false, Ordering::SeqCst);
+        *last_load = Some(Instant::now());
+        let configs = self.source.load().await?;
+        let mut providers = self.providers.write().await;
+        let previous = std::mem::take(&mut *providers);
+        for config in configs {
+            let kept = previous.iter().find(|p| p.config.id == config.id).cloned();
+            providers.push(kept.unwrap_or_else(|| Arc::new(Provider::new(config, self.http.clone()))));
+        }
+        Ok(())
+    }
+
+    /// The provider of an issuer and audience; `None` when no provider has the
+    /// issuer (the token may be the deployment's own).
+    pub(super) async fn find(
+        &self,
+        iss: &str,
+        aud: Option<&serde_json::Value>,
+    ) -> Result<Option<Arc<Provider>>, AuthError> {
+        let mut of_issuer = self.of_issuer(iss).await;
+        if of_issuer.is_empty() && self.may_reload().await {
+            if let Err(error) = self.reload().await {
+                tracing::warn!(%error, "reloading the identity providers failed");
+            }
+            of_issuer = self.of_issuer(iss).await;
+        }
+        if of_issuer.is_empty() {
+            return Ok(None);
+        }
+        let audiences: Vec<&str> = match aud {
+            Some(serde_json::Value::String(one)) => vec![one.as_str()],
+            Some(serde_json::Value::Array(many)) => many.iter().filter_map(|a| a.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        let mut matching = of_issuer.into_iter().filter(|p| audiences.contains(&p.config.audience.as_str()));
+        match (matching.next(), matching.next()) {
+            (Some(one), None) => Ok(Some(one)),
+            (Some(_), Some(_)) => Err(AuthError::Ambiguous),
+            (None, _) => Err(AuthError::Invalid(jsonwebtoken::errors::ErrorKind::InvalidAudience.into())),
+        }
+    }
+
+    async fn of_issuer(&self, iss: &str) -> Vec<Arc<Provider>> {
+        self.providers.read().await.iter().filter(|p| p.config.issuer == iss).cloned().collect()
+    }
+
+    async fn may_reload(&self) -> bool {
+        if self.stale.load(Ordering::SeqCst) {
+            return true;
+        }
+        self.last_load.lock().await.is_none_or(|at| at.elapsed() >= RELOAD_INTERVAL)
+    }
+}
+
+/// One registered provider with its cached keys.
+pub(super) struct Provider {
+    config: ProviderConfig,
+    http: reqwest::Client,
+    keys: RwLock<Option<(Arc<Vec<VerificationKey>>, Instant)>>,
+    refetches: Mutex<VecDeque<Instant>>,
+}
+
+impl Provider {
+    fn new(config: ProviderConfig, http: reqwest::Client) -> Self {
+        Self { config, http, keys: RwLock::new(None), refetches: Mutex::new(VecDeque::new()) }
+    }
+
+    /// Verifies a token of this provider and says whom it names.
+    pub(super) async fn verify(&self, token: &str, header: &Header) -> Result<Principal, AuthError> {
+        let mut keys = self.keys(false).await?;
+        if matching_keys(&keys, header).is_empty() && header.kid.is_some() && self.may_refetch().await {
+            keys = self.keys(true).await?;
+        }
+        let candidates = matching_keys(&keys, header);
+        if candidates.is_empty() {
+            return Err(AuthError::NoKey(header.alg));
+        }
+        let claims =
+            decode(token, header, Some(&self.config.issuer), Some(&self.config.audience), &candidates)?;
+        // The provider's own `tid` (e.g. an Entra ID directory) is ignored: the
+        // tenant is the one the provider is registered for.
+        let identity = match self.config.match_by {
+            IdentityMatch::Sub => Identity::Subject(claims.sub),
+            IdentityMatch::Oid => Identity::Subject(claims.oid.ok_or(AuthError::NoIdentity("oid"))?),
+            IdentityMatch::Email => {
+                let email = claims
+                    .email
+                    .filter(|_| claims.email_verified == Some(true))
+                    .map(|e| e.trim().to_lowercase())
+                    .ok_or(AuthError::NoIdentity("a verified email"))?;
+                let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+                if !self.config.email_domains.iter().any(|d| d == domain) {
+                    return Err(AuthError::NoIdentity("an email in the provider's domains"));
+                }
+                Identity::Email(email)
+            }
+        };
+        Ok(Principal { tenant: TenantRef::Id(self.config.tenant_id), identity })
+    }
+
+    /// The provider's keys: the registered JWKS, or the URL's (fetched when
+    /// missing, older than [`KEYS_TTL`], or when `refresh` is asked).
+    async fn keys(&self, refresh: bool) -> Result<Arc<Vec<VerificationKey>>, AuthError> {
+        if let Some((keys, fetched)) = &*self.keys.read().await
+            && !refresh
+            && fetched.elapsed() < KEYS_TTL
+        {
+            return Ok(keys.clone());
+        }
+        let mut cache = self.keys.write().await;
+        let loaded = match (&self.config.jwks, &self.config.jwks_url) {
+            (Some(document), _) => parse(document.clone()),
+            (None, Some(url)) => self.fetch(url).await,
+            (None, None) => Err(anyhow::anyhow!("the provider has neither keys nor a key URL")),
+        };
+        match loaded {
+            Ok(keys) => {
+                let keys = Arc::new(keys);
+                *cache = Some((keys.clone(), Instant::now()));
+                Ok(keys)
+            }
+            Err(error) => {
+                tracing::warn!(provider = %self.config.id, %error, "loading an identity provider's keys failed");
+                // Keep serving the keys we had: a provider's outage should not
+                // sign everyone out.
+                cache.as_ref().map(|(keys, _)| keys.clone()).ok_or(AuthError::UnknownIssuer)
+            }
+        }
+    }
+
+    async fn fetch(&self, url: &str) -> anyhow::Result<Vec<VerificationKey>> {
+        let response = self.http.get(url).send().await?.error_for_status()?;
+        parse(response.json::<serde_json::Value>().await?)
+    }
+
+    /// Whether an unknown `kid` may trigger another fetch now.
+    async fn may_refetch(&self) -> bool {
+        if self.config.jwks_url.is_none() {
+            return false;
+        }
+        let mut recent = self.refetches.lock().await;
+        while recent.front().is_some_and(|at| at.elapsed() >= Duration::from_secs(60)) {
+            recent.pop_front();
+        }
+        if recent.len() >= REFETCHES_PER_MINUTE {
+            return false;
+        }
+        recent.push_back(Instant::now());
+        true
+    }
+}
+
+fn parse(document: serde_json::Value) -> anyhow::Result<Vec<VerificationKey>> {
+    let set: JwkSet = serde_json::from_value(document)?;
+    keys_from_jwks(&set)
+}
