@@ -196,8 +196,8 @@ impl Verifier {
         let header = jsonwebtoken::decode_header(token).map_err(AuthError::BadHeader)?;
         // The issuer is read unverified only to choose which keys to try; the
         // signature check then proves it.
-        let claimed = jsonwebtoken::dangerous::insecure_decode_claims::<Unverified>(token)
-            .map_err(AuthError::Invalid)?;
+        let claimed =
+            jsonwebtoken::dangerous::insecure_decode_claims::<Unverified>(token).map_err(AuthError::Invalid)?;
         let own = self.issuers.iter().find(|i| i.issuer.is_some() && i.issuer == claimed.iss);
         if own.is_none()
             && let (Some(partners), Some(iss)) = (&self.partners, &claimed.iss)
@@ -205,7 +205,8 @@ impl Verifier {
         {
             return provider.verify(token, &header).await;
         }
-        let issuer = own.or_else(|| self.issuers.iter().find(|i| i.issuer.is_none())).ok_or(AuthError::UnknownIssuer)?;
+        let issuer =
+            own.or_else(|| self.issuers.iter().find(|i| i.issuer.is_none())).ok_or(AuthError::UnknownIssuer)?;
         let candidates = matching_keys(&issuer.keys, &header);
         if candidates.is_empty() {
             return Err(AuthError::NoKey(header.alg));
@@ -324,7 +325,13 @@ impl Minter {
 
     /// A token for an API client (RFC 9068 shape: `sub` and `client_id` are the
     /// client's id).
-    pub fn mint_for_client(&self, client_id: &str, tenant_slug: &str, ttl: Duration, now_secs: u64) -> anyhow::Result<String> {
+    pub fn mint_for_client(
+        &self,
+        client_id: &str,
+        tenant_slug: &str,
+        ttl: Duration,
+        now_secs: u64,
+    ) -> anyhow::Result<String> {
         self.sign(Claims {
             sub: client_id.to_owned(),
             tid: Some(tenant_slug.to_owned()),

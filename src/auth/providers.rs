@@ -154,8 +154,7 @@ impl Provider {
         if candidates.is_empty() {
             return Err(AuthError::NoKey(header.alg));
         }
-        let claims =
-            decode(token, header, Some(&self.config.issuer), Some(&self.config.audience), &candidates)?;
+        let claims = decode(token, header, Some(&self.config.issuer), Some(&self.config.audience), &candidates)?;
         // The provider's own `tid` (e.g. an Entra ID directory) is ignored: the
         // tenant is the one the provider is registered for.
         let identity = match self.config.match_by {

@@ -88,8 +88,8 @@ pub fn event_kinds(raw: &[String]) -> AppResult<Vec<String>> {
 /// A key set given inline: a JWKS document with at least one key this server
 /// can use (RSA or EC public keys).
 pub fn jwks_document(raw: serde_json::Value) -> AppResult<serde_json::Value> {
-    let set: jsonwebtoken::jwk::JwkSet =
-        serde_json::from_value(raw.clone()).map_err(|_| AppError::bad_input("jwks", "not a JWKS document ({\"keys\": [...]})"))?;
+    let set: jsonwebtoken::jwk::JwkSet = serde_json::from_value(raw.clone())
+        .map_err(|_| AppError::bad_input("jwks", "not a JWKS document ({\"keys\": [...]})"))?;
     let usable = set.keys.iter().any(|jwk| jsonwebtoken::DecodingKey::from_jwk(jwk).is_ok());
     if !usable {
         return Err(AppError::bad_input("jwks", "the document holds no usable public key"));
@@ -113,9 +113,9 @@ pub fn email_domains(raw: &[String]) -> AppResult<Vec<String>> {
         let domain = domain.trim().trim_start_matches('@').to_lowercase();
         let valid = domain.contains('.')
             && domain.len() <= 253
-            && domain.split('.').all(|label| {
-                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            });
+            && domain
+                .split('.')
+                .all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         if !valid {
             return Err(AppError::bad_input("emailDomains", format!("{domain:?} is not a domain name")));
         }

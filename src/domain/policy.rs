@@ -55,7 +55,11 @@ pub fn require_api_client_manager(actor: &Actor, organisation_id: Uuid) -> AppRe
 /// Webhooks: an organisation's are managed by a tenant admin, its DIRECTORs and
 /// its API clients (the one write an API client may make); a network's by its
 /// facilitators and tenant admins.
-pub fn require_webhook_manager(actor: &Actor, organisation_id: Option<Uuid>, network_id: Option<Uuid>) -> AppResult<()> {
+pub fn require_webhook_manager(
+    actor: &Actor,
+    organisation_id: Option<Uuid>,
+    network_id: Option<Uuid>,
+) -> AppResult<()> {
     let manages = actor.is_admin()
         || organisation_id.is_some_and(|org| actor.is_director_of(org))
         || network_id.is_some_and(|network| actor.facilitates(network));

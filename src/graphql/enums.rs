@@ -255,3 +255,28 @@ pub enum CommitmentRatificationStatus {
     /// A party's blocking body rejected it.
     Rejected,
 }
+
+/// How a partner identity provider's tokens name a person of the tenant.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::IdentityMatch")]
+pub enum IdentityMatch {
+    /// The token's `sub` is the person's `subject`.
+    Sub,
+    /// The token's `oid` (Microsoft Entra ID's object id) is the person's `subject`.
+    Oid,
+    /// The token's `email`, verified (`email_verified`) and in one of the
+    /// provider's domains, is the person's e-mail address.
+    Email,
+}
+
+/// Where a webhook delivery stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::DeliveryStatus")]
+pub enum DeliveryStatus {
+    /// Not yet acknowledged; retried on schedule (`nextAttemptAt`).
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt of the schedule (about 27 hours) failed.
+    Failed,
+}

@@ -54,6 +54,9 @@ node_types! {
     Commitment => "commitment",
     Ratification => "ratification",
     RatificationCondition => "condition",
+    ApiClient => "API client",
+    IdentityProvider => "identity provider",
+    Webhook => "webhook",
 }
 
 pub fn global_id(node_type: NodeType, id: Uuid) -> ID {

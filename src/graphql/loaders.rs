@@ -196,6 +196,18 @@ pub struct GoalsFirstPage {
 /// A round's questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuestionsOf(pub Uuid);
+/// An organisation's API clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApiClientsOf(pub Uuid);
+/// An organisation's webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WebhooksOfOrganisation(pub Uuid);
+/// A network's webhooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WebhooksOfNetwork(pub Uuid);
+/// A webhook delivery's attempts, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AttemptsOf(pub Uuid);
 
 macro_rules! by_id_loader {
     ($key:ident, $model:ty, $method:ident) => {
@@ -303,6 +315,19 @@ list_loader!(ConditionsOf, ratification_condition::Model, |store, ids| store.con
 list_loader!(RecordsOf, ratification_record::Model, |store, ids| store.records_of(&ids), |row| row.ratification_id);
 list_loader!(EventOrganisationsOf, event_organisation::Model, |store, ids| store.event_organisations(&ids), |row| row
     .event_id);
+list_loader!(ApiClientsOf, entity::api_client::Model, |store, ids| store.api_clients_of(&ids), |row| row
+    .organisation_id);
+list_loader!(
+    WebhooksOfOrganisation,
+    entity::webhook::Model,
+    |store, ids| store.webhooks_of_organisations(&ids),
+    |row| row.organisation_id.unwrap_or_default()
+);
+list_loader!(WebhooksOfNetwork, entity::webhook::Model, |store, ids| store.webhooks_of_networks(&ids), |row| row
+    .network_id
+    .unwrap_or_default());
+list_loader!(AttemptsOf, entity::webhook_attempt::Model, |store, ids| store.webhook_attempts(&ids), |row| row
+    .delivery_id);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
 
 /// Groups first-page keys by their arguments (siblings of one list ask with the

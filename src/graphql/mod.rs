@@ -9,6 +9,7 @@ mod enums;
 pub mod error;
 mod health;
 mod ids;
+mod integration;
 pub mod limits;
 pub mod loaders;
 mod networks;
@@ -34,6 +35,7 @@ pub struct Query(
     organisations::OrganisationQuery,
     people::PeopleQuery,
     networks::NetworkQuery,
+    integration::IntegrationQuery,
 );
 
 /// The entry points for changing data. Each takes one `input` object and
@@ -46,6 +48,7 @@ pub struct Mutation(
     alignment::AlignmentMutation,
     work::WorkMutation,
     ratification::RatificationMutation,
+    integration::IntegrationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -185,6 +185,13 @@ impl Network {
         super::work::network_commitments(ctx, self.0.id, filter, first, after).await
     }
 
+    /// The network's own webhooks (its facilitators and admins; empty for others).
+    async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<super::integration::Webhook>> {
+        let rows =
+            loaders::from_context(ctx).load_one(loaders::WebhooksOfNetwork(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::integration::Webhook).collect())
+    }
+
     /// What happened in the network, newest first: every change, with the
     /// visibility of its subject.
     #[graphql(complexity = "connection::cost(first, child_complexity)")]

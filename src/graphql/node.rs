@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 
 use super::alignment::AlignmentRound;
 use super::ids::{self, NodeType};
+use super::integration::{ApiClient, IdentityProvider, Webhook};
 use super::loaders::{
     self, BodyId, CharterVersionId, ExpectationId, NetworkId, OrganisationId, PartnershipId, PersonId, PositionId,
     RepresentationId, RoundId,
@@ -14,7 +15,18 @@ use super::networks::{CharterVersion, Expectation, Network, Partnership, Represe
 use super::organisations::{GoverningBody, Organisation};
 use super::people::{Person, Position};
 use super::ratification::Ratification;
+use super::store;
 use super::work::{Commitment, Goal, Meeting};
+use crate::domain::{AppError, AppResult};
+
+/// NOT_FOUND as null.
+fn found<T>(result: AppResult<T>) -> AppResult<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
 
 /// An object with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]
@@ -34,6 +46,9 @@ pub enum Node {
     Meeting(Meeting),
     Commitment(Commitment),
     Ratification(Ratification),
+    ApiClient(ApiClient),
+    IdentityProvider(IdentityProvider),
+    Webhook(Webhook),
 }
 
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
@@ -65,6 +80,15 @@ async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<
         }
         // Conditions are reached through their ratification.
         NodeType::RatificationCondition => None,
+        // Integration settings are few and looked up one at a time: no loader.
+        NodeType::ApiClient => found(store(ctx).api_client(id).await)?.map(|m| Node::ApiClient(ApiClient(m))),
+        NodeType::Webhook => found(store(ctx).webhook(id).await)?.map(|m| Node::Webhook(Webhook(m))),
+        NodeType::IdentityProvider => store(ctx)
+            .identity_providers()
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .map(|m| Node::IdentityProvider(IdentityProvider(m))),
     })
 }
 

@@ -75,6 +75,21 @@ impl Organisation {
         super::ratification::mandate(ctx, self.0.id).await
     }
 
+    /// The organisation's API clients, revoked ones included (its DIRECTORs,
+    /// its API clients and admins; empty for others).
+    async fn api_clients(&self, ctx: &Context<'_>) -> Result<Vec<super::integration::ApiClient>> {
+        let rows = loaders::from_context(ctx).load_one(loaders::ApiClientsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::integration::ApiClient).collect())
+    }
+
+    /// The organisation's webhooks (its DIRECTORs, its API clients and admins;
+    /// empty for others).
+    async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<super::integration::Webhook>> {
+        let rows =
+            loaders::from_context(ctx).load_one(loaders::WebhooksOfOrganisation(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::integration::Webhook).collect())
+    }
+
     /// What the organisation's bodies must still answer, oldest first; for one
     /// body when `body` is given. For its DIRECTORs and the members of the body.
     async fn pending_ratifications(

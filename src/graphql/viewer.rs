@@ -22,6 +22,14 @@ pub struct Viewer;
 /// The signed-in person and their standing in the tenant.
 #[Object]
 impl Viewer {
+    /// The signed-in API client; null for a person.
+    async fn api_client(&self, ctx: &Context<'_>) -> Result<Option<super::integration::ApiClient>> {
+        match store(ctx).actor().api_client_id {
+            Some(id) => Ok(Some(super::integration::ApiClient(store(ctx).api_client(id).await?))),
+            None => Ok(None),
+        }
+    }
+
     /// The signed-in person. FORBIDDEN for an API client, which is no person:
     /// see `apiClient`.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {

@@ -33,14 +33,14 @@ pub async fn post(
 ) -> axum::response::Response {
     let request_id = request_id.and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned)).unwrap_or_default();
 
-    let principal = match state.verifier.verify_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())).await
-    {
-        Ok(principal) => principal,
-        Err(reason) => {
-            tracing::debug!(%reason, "token refused");
-            return unauthenticated(&request_id);
-        }
-    };
+    let principal =
+        match state.verifier.verify_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())).await {
+            Ok(principal) => principal,
+            Err(reason) => {
+                tracing::debug!(%reason, "token refused");
+                return unauthenticated(&request_id);
+            }
+        };
 
     // JSON only: a form-encoded or text/plain POST is what a cross-site form
     // can send without a CORS preflight.
@@ -194,7 +194,11 @@ async fn execute(
             (state.db.clone(), principal.clone(), state.clock.clone(), state.request_timeout);
         DeferredStore::new(async move { Store::begin(&db, &principal, access, clock, timeout).await })
     };
-    let request = request.data(deferred.clone());
+    let mut request = request.data(deferred.clone());
+    if let Some(partners) = state.verifier.partners() {
+        // `addIdentityProvider` tells the registry to reload.
+        request = request.data(partners.clone());
+    }
 
     let executed = tokio::time::timeout(state.request_timeout, state.schema.execute(request)).await;
     let store = match deferred.take() {

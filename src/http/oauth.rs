@@ -27,14 +27,20 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return error(StatusCode::BAD_REQUEST, "invalid_request", "send the request as application/x-www-form-urlencoded");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "send the request as application/x-www-form-urlencoded",
+        );
     }
     let Ok(form) = serde_urlencoded::from_bytes::<TokenForm>(&body) else {
         return error(StatusCode::BAD_REQUEST, "invalid_request", "the form could not be read");
     };
     match form.grant_type.as_deref() {
         Some("client_credentials") => {}
-        Some(_) => return error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "only client_credentials is supported"),
+        Some(_) => {
+            return error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "only client_credentials is supported");
+        }
         None => return error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is missing"),
     }
     let basic = match basic_credentials(&headers) {

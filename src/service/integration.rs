@@ -91,7 +91,10 @@ pub async fn issue_client_token(
         return Err(TokenError::InvalidClient);
     }
     let now = clock.now();
-    let now_secs = u64::try_from(now.timestamp()).unwrap_or_default();
+    // The token's times are the wall clock's, as the verifier (jsonwebtoken)
+    // checks `exp` against it, whatever clock the rest of the server runs on.
+    let now_secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     let access_token = minter
         .mint_for_client(client, &found.tenant_slug, CLIENT_TOKEN_TTL, now_secs)
         .map_err(|e| AppError::Internal(e.context("signing a client token")))?;
@@ -169,7 +172,13 @@ pub async fn create_webhook(store: &Store, input: CreateWebhook) -> AppResult<Cr
     // Standard Webhooks secrets: `whsec_` and base64 of 32 random bytes.
     let secret = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>()));
     let webhook = store
-        .insert_webhook(NewWebhook { organisation_id, network_id, url, event_kinds: event_kinds.clone(), secret: secret.clone() })
+        .insert_webhook(NewWebhook {
+            organisation_id,
+            network_id,
+            url,
+            event_kinds: event_kinds.clone(),
+            secret: secret.clone(),
+        })
         .await?;
     store
         .record_event(

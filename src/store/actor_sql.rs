@@ -68,7 +68,8 @@ macro_rules! person_query {
     };
 }
 
-const PERSON_BY_SUBJECT: &str = person_query!("SELECT id, tenant_role FROM people WHERE tenant_id = $1 AND subject = $2");
+const PERSON_BY_SUBJECT: &str =
+    person_query!("SELECT id, tenant_role FROM people WHERE tenant_id = $1 AND subject = $2");
 /// Only an address exactly one person has names someone.
 const PERSON_BY_EMAIL: &str = person_query!(
     "SELECT id, tenant_role FROM people WHERE tenant_id = $1 AND lower(email) = $2 AND anonymized_at IS NULL \

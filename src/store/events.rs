@@ -7,8 +7,8 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::Store;
-use crate::domain::{AppError, AppResult};
 use crate::domain::events::EventKind;
+use crate::domain::{AppError, AppResult};
 
 /// An event about to be written with the change it records.
 #[derive(Debug, Clone)]

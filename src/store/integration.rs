@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{IdentityMatch, api_client, identity_provider, tenant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -44,12 +43,12 @@ impl Store {
             .ok_or(AppError::NotFound("API client"))
     }
 
-    /// The visible API clients of an organisation, oldest first.
-    pub async fn api_clients_of(&self, organisation_id: Uuid) -> AppResult<Vec<api_client::Model>> {
+    /// The visible API clients of the given organisations, oldest first.
+    pub async fn api_clients_of(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<api_client::Model>> {
         let tx = self.tx()?;
         Ok(self
             .visible_api_clients()
-            .filter(api_client::Column::OrganisationId.eq(organisation_id))
+            .filter(api_client::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .order_by_asc(api_client::Column::Id)
             .all(&*tx)
             .await

@@ -33,8 +33,8 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    PartnershipStatus, PositionRole, api_client, body_member, governing_body, network_facilitator, partnership, person, position, representation,
-    tenant,
+    PartnershipStatus, PositionRole, api_client, body_member, governing_body, network_facilitator, partnership, person,
+    position, representation, tenant,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -415,7 +415,12 @@ pub(crate) struct TenantKey {
 /// networks the organisation is ACTIVE in or INVITED to, sits on no body and
 /// represents nobody. A revoked client is refused on its next request, so its
 /// tokens stop working at once.
-async fn client_actor(tx: &DatabaseTransaction, tenant: TenantKey, client_id: Uuid, today: NaiveDate) -> AppResult<Actor> {
+async fn client_actor(
+    tx: &DatabaseTransaction,
+    tenant: TenantKey,
+    client_id: Uuid,
+    today: NaiveDate,
+) -> AppResult<Actor> {
     let client = api_client::Entity::find_by_id(client_id)
         .filter(api_client::Column::TenantId.eq(tenant.id))
         .filter(api_client::Column::RevokedAt.is_null())

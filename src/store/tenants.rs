@@ -63,9 +63,15 @@ pub async fn bootstrap(
             .context("setting the tenant")?;
     }
     if created_tenant {
-        insert_event(&tx, tenant_id, EventActor::default(), now, NewEvent::new(EventKind::TenantCreated, tenant_id, json!({})))
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        insert_event(
+            &tx,
+            tenant_id,
+            EventActor::default(),
+            now,
+            NewEvent::new(EventKind::TenantCreated, tenant_id, json!({})),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
 
     let existing = person::Entity::find()

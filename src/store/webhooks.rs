@@ -120,17 +120,20 @@ impl Store {
             .ok_or(AppError::NotFound("webhook"))
     }
 
-    /// The visible webhooks of an organisation, oldest first.
-    pub async fn webhooks_of_organisation(&self, organisation_id: Uuid) -> AppResult<Vec<webhook::Model>> {
-        self.webhooks_where(webhook::Column::OrganisationId.eq(organisation_id)).await
+    /// The visible webhooks of the given organisations, oldest first.
+    pub async fn webhooks_of_organisations(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<webhook::Model>> {
+        self.webhooks_where(webhook::Column::OrganisationId.is_in(organisation_ids.iter().copied())).await
     }
 
-    /// The visible webhooks of a network, oldest first.
-    pub async fn webhooks_of_network(&self, network_id: Uuid) -> AppResult<Vec<webhook::Model>> {
-        self.webhooks_where(webhook::Column::NetworkId.eq(network_id)).await
+    /// The visible webhooks of the given networks, oldest first.
+    pub async fn webhooks_of_networks(&self, network_ids: &[Uuid]) -> AppResult<Vec<webhook::Model>> {
+        self.webhooks_where(webhook::Column::NetworkId.is_in(network_ids.iter().copied())).await
     }
 
-    async fn webhooks_where(&self, condition: impl sea_orm::sea_query::IntoCondition) -> AppResult<Vec<webhook::Model>> {
+    async fn webhooks_where(
+        &self,
+        condition: impl sea_orm::sea_query::IntoCondition,
+    ) -> AppResult<Vec<webhook::Model>> {
         let tx = self.tx()?;
         Ok(self
             .visible_webhooks()
@@ -236,9 +239,8 @@ impl Store {
         webhook_id: Uuid,
         page: PageRequest,
     ) -> AppResult<Page<webhook_delivery::Model>> {
-        let query = self
-            .scoped::<webhook_delivery::Entity>()
-            .filter(webhook_delivery::Column::WebhookId.eq(webhook_id));
+        let query =
+            self.scoped::<webhook_delivery::Entity>().filter(webhook_delivery::Column::WebhookId.eq(webhook_id));
         self.keyset_page_in(query, webhook_delivery::Column::Id, page, Direction::NewestFirst).await
     }
 
@@ -489,7 +491,9 @@ impl Store {
 
         let reason = if outcome.gone() {
             Some("the receiver answered 410 Gone".to_owned())
-        } else if status == DeliveryStatus::Failed && !self.delivered_since(claimed.webhook.id, delivery.created_at).await? {
+        } else if status == DeliveryStatus::Failed
+            && !self.delivered_since(claimed.webhook.id, delivery.created_at).await?
+        {
             Some(format!(
                 "every delivery failed for {} attempts since {}; last: {}",
                 attempts,

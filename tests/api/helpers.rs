@@ -366,6 +366,18 @@ impl TestApp {
         row.try_get::<i64>("", "n").expect("a count")
     }
 
+    /// Every value of a text column, behind the API.
+    pub async fn column(&self, table: &str, column: &str) -> Vec<String> {
+        self.db
+            .connection()
+            .query_all_raw(Statement::from_string(self.sql_backend(), format!("SELECT {column} AS v FROM {table}")))
+            .await
+            .expect("column query")
+            .into_iter()
+            .map(|row| row.try_get::<String>("", "v").expect("a text value"))
+            .collect()
+    }
+
     pub async fn create_organisation(&self, token: &str, name: &str, kind: &str) -> Value {
         let response = self
             .gql(
@@ -685,6 +697,9 @@ pub fn serve_settings() -> ServeSettings {
         demo: false,
         limits: QueryLimits::default(),
         rate_limits: RateLimits::OFF,
+        // Webhook tests run the worker themselves, tick by tick on the test clock.
+        webhook_worker: false,
+        webhook_poll_interval: std::time::Duration::from_secs(1),
     }
 }
 

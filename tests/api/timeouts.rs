@@ -11,7 +11,7 @@ postgres_only!(a_statement_past_the_requests_deadline_is_cancelled_and_answered_
     use eendracht::store::{Access, Store};
 
     app.bootstrap("acme", "acme-admin").await;
-    let principal = Principal { tenant: TenantRef::Slug("acme".into()), subject: "acme-admin".into() };
+    let principal = Principal::person(TenantRef::Slug("acme".into()), "acme-admin");
     let deadline = std::time::Duration::from_millis(300);
     let store = Store::begin(&app.app_db, &principal, Access::Read, std::sync::Arc::new(app.clock.clone()), deadline)
         .await
