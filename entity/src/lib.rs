@@ -3,11 +3,11 @@
 //! business rule and no access decision lives here.
 
 pub mod alignment_answer;
-pub mod api_client;
 pub mod alignment_invitee;
 pub mod alignment_question;
 pub mod alignment_response;
 pub mod alignment_round;
+pub mod api_client;
 pub mod body_member;
 pub mod charter_version;
 pub mod commitment;

@@ -55,7 +55,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("api_clients", "api_clients_tenant_organisation", &["tenant_id", "organisation_id", "id"]))
+            .create_index(index(
+                "api_clients",
+                "api_clients_tenant_organisation",
+                &["tenant_id", "organisation_id", "id"],
+            ))
             .await?;
 
         manager
@@ -110,7 +114,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("webhooks", "webhooks_tenant_organisation", &["tenant_id", "organisation_id"])).await?;
+        manager
+            .create_index(index("webhooks", "webhooks_tenant_organisation", &["tenant_id", "organisation_id"]))
+            .await?;
         manager.create_index(index("webhooks", "webhooks_tenant_network", &["tenant_id", "network_id"])).await?;
 
         manager
@@ -180,7 +186,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("webhook_attempts", "webhook_attempts_tenant_delivery", &["tenant_id", "delivery_id", "id"]))
+            .create_index(index(
+                "webhook_attempts",
+                "webhook_attempts_tenant_delivery",
+                &["tenant_id", "delivery_id", "id"],
+            ))
             .await?;
 
         if manager.get_database_backend() == sea_orm::DbBackend::Postgres {
