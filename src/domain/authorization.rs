@@ -114,7 +114,7 @@ impl Role {
             Role::OutsiderSupervisor => "SUPERVISOR of an organisation that is no partner of the network",
             Role::OutsiderStaff => "STAFF of an organisation that is no partner of the network",
             Role::OtherTenant => "ADMIN of another tenant",
-            Role::ApiClient => "API client of the party (does not exist yet: issue #10)",
+            Role::ApiClient => "API client of the party (a client-credentials token from `POST /oauth/token`)",
             Role::Anonymous => "no token, or a token the server does not accept",
         }
     }
@@ -163,11 +163,19 @@ pub enum Area {
     Work,
     Ratification,
     Alignment,
+    Integration,
 }
 
 impl Area {
-    pub const ALL: [Area; 6] =
-        [Area::Reads, Area::PeopleAndOrganisations, Area::Networks, Area::Work, Area::Ratification, Area::Alignment];
+    pub const ALL: [Area; 7] = [
+        Area::Reads,
+        Area::PeopleAndOrganisations,
+        Area::Networks,
+        Area::Work,
+        Area::Ratification,
+        Area::Alignment,
+        Area::Integration,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -177,6 +185,7 @@ impl Area {
             Area::Work => "Mutations: goals, meetings and commitments",
             Area::Ratification => "Mutations: ratification",
             Area::Alignment => "Mutations: alignment rounds",
+            Area::Integration => "Integration: API clients, identity providers, webhooks",
         }
     }
 }
@@ -222,19 +231,25 @@ pub struct Cell {
 
 /// The rules every row shares: nobody without a credential of the tenant gets
 /// anything.
-pub static COMMON: &[Rule] = &[
-    Rule {
-        roles: &[Role::ApiClient],
-        outcome: Outcome::Unauthenticated,
-        reason: "API clients do not exist yet (issue #10): no credential can name one, so it is a 401; \
-                 designed to read what a DIRECTOR of its organisation reads and to mutate nothing",
-    },
-    Rule {
-        roles: &[Role::Anonymous],
-        outcome: Outcome::Unauthenticated,
-        reason: "no valid token: HTTP 401 before any resolver runs",
-    },
-];
+pub static COMMON: &[Rule] = &[Rule {
+    roles: &[Role::Anonymous],
+    outcome: Outcome::Unauthenticated,
+    reason: "no valid token: HTTP 401 before any resolver runs",
+}];
+
+/// An API client acts for its organisation as a DIRECTOR that only reads: a row
+/// without its own rule for [`Role::ApiClient`] gives it what the party's
+/// DIRECTOR gets, except that what the DIRECTOR may do it may not.
+static CLIENT_READS_AS_DIRECTOR: Rule = Rule {
+    roles: &[Role::ApiClient],
+    outcome: Outcome::Allowed,
+    reason: "reads what a DIRECTOR of its organisation reads",
+};
+static CLIENT_WRITES_NOTHING: Rule = Rule {
+    roles: &[Role::ApiClient],
+    outcome: Outcome::Forbidden,
+    reason: "an API client reads for its organisation and writes no business data",
+};
 
 impl Entry {
     /// The cell of `role` in this row.
@@ -248,8 +263,24 @@ impl Entry {
             .iter()
             .chain(COMMON)
             .find(|rule| rule.roles.contains(&role))
+            .or_else(|| (role == Role::ApiClient).then(|| self.client_rule()))
             .unwrap_or_else(|| panic!("{} has no rule for {role:?}", self.operation));
         Cell { entry: self, role, outcome: rule.outcome, reason: rule.reason }
+    }
+
+    /// The API client's rule of a row that gives none: the party DIRECTOR's
+    /// reads, none of its writes.
+    fn client_rule(&'static self) -> &'static Rule {
+        let director = self.cell(Role::PartyDirector);
+        match (self.kind, director.outcome) {
+            (Kind::Mutation, Outcome::Allowed) => &CLIENT_WRITES_NOTHING,
+            (_, Outcome::Allowed) => &CLIENT_READS_AS_DIRECTOR,
+            _ => self
+                .rules
+                .iter()
+                .find(|rule| rule.roles.contains(&Role::PartyDirector))
+                .unwrap_or(&CLIENT_WRITES_NOTHING),
+        }
     }
 
     pub fn cells(&'static self) -> impl Iterator<Item = Cell> {
@@ -560,7 +591,7 @@ pub static MATRIX: &[Entry] = &[
         area: Area::Reads,
         kind: Kind::Query,
         operation: "viewer",
-        target: "the signed-in person",
+        target: "the signed-in person or API client",
         rules: &[Rule {
             roles: SIGNED_IN,
             outcome: Outcome::Allowed,
@@ -1405,6 +1436,179 @@ pub static MATRIX: &[Entry] = &[
         target: "an open round of the network",
         rules: FACILITATOR_ONLY,
     },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Field,
+        operation: "Organisation.apiClients",
+        target: "an API client of the party",
+        rules: PARTY_INTEGRATION,
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Field,
+        operation: "Organisation.webhooks",
+        target: "a webhook of the party",
+        rules: PARTY_INTEGRATION,
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
+        operation: "createApiClient",
+        target: "the party",
+        rules: &[
+            Rule {
+                roles: &[Admin],
+                outcome: Outcome::Allowed,
+                reason: "an admin manages every organisation's clients",
+            },
+            Rule {
+                roles: &[PartyDirector],
+                outcome: Outcome::Allowed,
+                reason: "a DIRECTOR makes their organisation's clients",
+            },
+            Rule { roles: &[ApiClient], outcome: Outcome::Forbidden, reason: "a client does not make clients" },
+            Rule {
+                roles: &[Facilitator],
+                outcome: Outcome::Forbidden,
+                reason: "sees the organisation but does not act for it",
+            },
+            Rule {
+                roles: PARTY_BUT_DIRECTOR,
+                outcome: Outcome::Forbidden,
+                reason: "works for the party but is not its DIRECTOR",
+            },
+            Rule { roles: PARTNER, outcome: Outcome::Forbidden, reason: "sees a fellow partner but never acts for it" },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: "shares no network with the organisation" },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
+        operation: "revokeApiClient",
+        target: "an API client of the party",
+        rules: &[
+            Rule {
+                roles: &[Admin],
+                outcome: Outcome::Allowed,
+                reason: "an admin manages every organisation's clients",
+            },
+            Rule {
+                roles: &[PartyDirector],
+                outcome: Outcome::Allowed,
+                reason: "a DIRECTOR manages their organisation's clients",
+            },
+            Rule {
+                roles: &[ApiClient],
+                outcome: Outcome::Forbidden,
+                reason: "sees its organisation's clients, revokes none",
+            },
+            Rule { roles: &[Facilitator], outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+            Rule { roles: PARTY_BUT_DIRECTOR, outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+            Rule { roles: PARTNER, outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
+        operation: "addIdentityProvider",
+        target: "a new identity provider of the tenant",
+        rules: &[
+            Rule { roles: &[Admin], outcome: Outcome::Allowed, reason: "who may sign in is tenant administration" },
+            Rule {
+                roles: &[Facilitator],
+                outcome: Outcome::Forbidden,
+                reason: "only a tenant administrator may do this",
+            },
+            Rule {
+                roles: NOT_STEWARDS,
+                outcome: Outcome::Forbidden,
+                reason: "only a tenant administrator may do this",
+            },
+            Rule {
+                roles: &[ApiClient],
+                outcome: Outcome::Forbidden,
+                reason: "only a tenant administrator may do this",
+            },
+            Rule {
+                roles: &[OtherTenant],
+                outcome: Outcome::Allowed,
+                reason: "an admin of their own tenant: it is registered there and binds nothing of this tenant",
+            },
+        ],
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
+        operation: "createWebhook",
+        target: "the party",
+        rules: &[
+            Rule {
+                roles: &[Admin],
+                outcome: Outcome::Allowed,
+                reason: "an admin manages every organisation's webhooks",
+            },
+            Rule {
+                roles: &[PartyDirector],
+                outcome: Outcome::Allowed,
+                reason: "a DIRECTOR manages their organisation's webhooks",
+            },
+            Rule {
+                roles: &[ApiClient],
+                outcome: Outcome::Allowed,
+                reason: "an API client's one write: its organisation's webhooks",
+            },
+            Rule {
+                roles: &[Facilitator],
+                outcome: Outcome::Forbidden,
+                reason: "sees the organisation; a facilitator makes webhooks for the network only",
+            },
+            Rule {
+                roles: PARTY_BUT_DIRECTOR,
+                outcome: Outcome::Forbidden,
+                reason: "works for the party but is not its DIRECTOR",
+            },
+            Rule { roles: PARTNER, outcome: Outcome::Forbidden, reason: "sees a fellow partner but never acts for it" },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: "shares no network with the organisation" },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
+        operation: "updateWebhook",
+        target: "a webhook of the party",
+        rules: PARTY_INTEGRATION,
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
+        operation: "redeliverWebhookEvent",
+        target: "a webhook of the party, and an event of the network",
+        rules: PARTY_INTEGRATION,
+    },
+];
+
+const CLIENTS_ARE_THE_PARTYS: &str =
+    "an organisation's API clients and webhooks are seen by its DIRECTORs, its API clients and admins only";
+
+/// An organisation's API clients and webhooks: seen and managed by those who
+/// act for it and by admins; for everyone else they do not exist.
+const PARTY_INTEGRATION: &[Rule] = &[
+    Rule { roles: &[Admin], outcome: Outcome::Allowed, reason: "an admin manages every organisation's integration" },
+    Rule { roles: &[PartyDirector], outcome: Outcome::Allowed, reason: "a DIRECTOR manages their organisation's" },
+    Rule {
+        roles: &[ApiClient],
+        outcome: Outcome::Allowed,
+        reason: "an API client sees and manages its organisation's webhooks",
+    },
+    Rule { roles: &[Facilitator], outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+    Rule { roles: PARTY_BUT_DIRECTOR, outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+    Rule { roles: PARTNER, outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+    Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: CLIENTS_ARE_THE_PARTYS },
+    Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
 ];
 
 fn escape(text: &str) -> String {
@@ -1449,9 +1653,9 @@ pub fn markdown() -> String {
         let _ = writeln!(out, "| {} | {} |", role.code(), role.description());
     }
     out.push_str(
-        "\nIntegration mutations (`createApiClient`, `revokeApiClient`, `addIdentityProvider`, \
-         `createWebhook`, `updateWebhook`, `redeliverWebhookEvent`) and the API-client column wait for \
-         issue #10.\n",
+        "\nThe API-client column follows from the DIRECTOR column unless a row says otherwise: a client \
+         reads what a DIRECTOR of its organisation reads and writes no business data; its one write is \
+         its organisation's webhooks.\n",
     );
     for area in Area::ALL {
         let rows: Vec<&'static Entry> = MATRIX.iter().filter(|e| e.area == area).collect();
@@ -1518,6 +1722,8 @@ mod tests {
                     assert!(seen.insert(*role), "{}: {role:?} appears twice", entry.operation);
                 }
             }
+            // The API client's cell follows from the DIRECTOR's when not given.
+            seen.insert(Role::ApiClient);
             for role in Role::ALL {
                 assert!(seen.contains(&role), "{}: no rule for {role:?}", entry.operation);
             }
@@ -1536,9 +1742,9 @@ mod tests {
     }
 
     #[test]
-    fn only_the_api_client_and_the_anonymous_are_unauthenticated() {
+    fn only_the_anonymous_are_unauthenticated() {
         for cell in cells() {
-            let unauthenticated = matches!(cell.role, Role::ApiClient | Role::Anonymous);
+            let unauthenticated = cell.role == Role::Anonymous;
             assert_eq!(cell.outcome == Outcome::Unauthenticated, unauthenticated, "{}", cell.entry.operation);
         }
     }
@@ -1548,8 +1754,10 @@ mod tests {
         // Only creating something new (which happens in their own tenant) and
         // looking at themself are allowed; everything with a target is hidden.
         for cell in cells().filter(|c| c.role == Role::OtherTenant) {
-            let untargeted =
-                matches!(cell.entry.operation, "viewer" | "createOrganisation" | "createPerson" | "createNetwork");
+            let untargeted = matches!(
+                cell.entry.operation,
+                "viewer" | "createOrganisation" | "createPerson" | "createNetwork" | "addIdentityProvider"
+            );
             let expected = if untargeted { Outcome::Allowed } else { Outcome::Hidden };
             assert_eq!(cell.outcome, expected, "{}", cell.entry.operation);
         }
@@ -1559,11 +1767,19 @@ mod tests {
     fn outsiders_get_hidden_never_forbidden_for_targets_in_the_network() {
         // An organisation outside the network must not learn that its objects
         // exist: for anything with a target, FORBIDDEN would be a leak.
-        let untargeted = ["viewer", "createOrganisation", "createPerson", "createNetwork"];
+        let untargeted = ["viewer", "createOrganisation", "createPerson", "createNetwork", "addIdentityProvider"];
         for cell in cells().filter(|c| matches!(c.role, Role::OutsiderDirector | Role::OutsiderStaff)) {
             if !untargeted.contains(&cell.entry.operation) {
                 assert_eq!(cell.outcome, Outcome::Hidden, "{}", cell.entry.operation);
             }
+        }
+    }
+
+    #[test]
+    fn an_api_client_writes_nothing_but_its_organisations_webhooks() {
+        for cell in cells().filter(|c| c.role == Role::ApiClient && c.entry.kind == Kind::Mutation) {
+            let webhooks = matches!(cell.entry.operation, "createWebhook" | "updateWebhook" | "redeliverWebhookEvent");
+            assert_eq!(cell.outcome == Outcome::Allowed, webhooks, "{}", cell.entry.operation);
         }
     }
 
@@ -1622,6 +1838,12 @@ mod tests {
             "openAlignmentRound",
             "submitAlignmentResponse",
             "closeAlignmentRound",
+            "createApiClient",
+            "revokeApiClient",
+            "addIdentityProvider",
+            "createWebhook",
+            "updateWebhook",
+            "redeliverWebhookEvent",
         ];
         for mutation in mutations {
             let entry = entry(mutation).unwrap_or_else(|| panic!("{mutation} is missing"));

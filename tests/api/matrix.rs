@@ -92,6 +92,11 @@ struct Fx {
     condition: String,
     round_closed: String,
     round_open: String,
+    /// An API client of the party that stays live (the revoke target).
+    spare_client: String,
+    /// A webhook of the party, and an event of the network it may receive.
+    webhook: String,
+    event: String,
     seq: AtomicU32,
 }
 
@@ -379,7 +384,7 @@ async fn build_world(app: &TestApp) -> Fx {
         sup_x,
         staff_x,
         other_admin,
-        api_client: app.token(TENANT, &format!("{TENANT}-api-client")),
+        api_client: String::new(),
         network,
         p,
         q,
@@ -403,10 +408,26 @@ async fn build_world(app: &TestApp) -> Fx {
         condition: String::new(),
         round_closed: String::new(),
         round_open: String::new(),
+        spare_client: String::new(),
+        webhook: String::new(),
+        event: String::new(),
         seq: AtomicU32::new(0),
     };
 
+    // The API client of the party, with a real client-credentials token.
+    let (_, client_id, secret) = app.api_client_of(&fx.admin, &fx.p).await;
+    fx.api_client = app.client_token(&client_id, &secret).await;
+    fx.spare_client = app.api_client_of(&fx.admin, &fx.p).await.0;
+    fx.webhook = app.webhook_of(&fx.admin, &fx.p).await;
+
     fx.c_proposed = app.propose_for(&fx).await;
+    fx.event = id(&app
+        .ok(
+            &fx.fac.token,
+            "query($n: ID!) { node(id: $n) { ... on Network { timeline(kinds: [\"commitment.proposed\"], first: 1) { nodes { id } } } } }",
+            json!({ "n": fx.network }),
+        )
+        .await["node"]["timeline"]["nodes"][0]["id"]);
     fx.c_agreed = app.propose_for(&fx).await;
     app.ok(
         &fx.dir_p.token,
@@ -485,7 +506,7 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
     };
     Some(match operation {
         // ---- reads ----
-        "viewer" => read("{ viewer { person { id } } }", json!({}), None, Check::Present("/data/viewer/person/id")),
+        "viewer" => read("{ viewer { tenant { slug } } }", json!({}), None, Check::Present("/data/viewer/tenant/slug")),
         "Viewer.pendingDecisions" => read(
             "{ viewer { pendingDecisions { id } } }",
             json!({}),
@@ -986,8 +1007,100 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
                 "alignment_rounds",
             )
         }
+        // ---- integration ----
+        "Organisation.apiClients" => read(
+            "query($id: ID!) { node(id: $id) { ... on Organisation { apiClients { id } } } }",
+            json!({ "id": fx.p }),
+            Some(json!({ "id": never("Organisation") })),
+            Check::Contains("/data/node/apiClients", fx.spare_client.clone()),
+        ),
+        "Organisation.webhooks" => read(
+            "query($id: ID!) { node(id: $id) { ... on Organisation { webhooks { id } } } }",
+            json!({ "id": fx.p }),
+            Some(json!({ "id": never("Organisation") })),
+            Check::Contains("/data/node/webhooks", fx.webhook.clone()),
+        ),
+        "createApiClient" => write(
+            "mutation($o: ID!) { createApiClient(input: { organisationId: $o, name: \"Intranet\" }) { __typename } }",
+            json!({ "o": fx.p }),
+            Some(json!({ "o": never("Organisation") })),
+            "api_clients",
+        ),
+        "revokeApiClient" => {
+            let client = if fresh { app.api_client_of(&fx.admin, &fx.p).await.0 } else { fx.spare_client.clone() };
+            write(
+                "mutation($c: ID!) { revokeApiClient(input: { apiClientId: $c }) { __typename } }",
+                json!({ "c": client }),
+                Some(json!({ "c": never("ApiClient") })),
+                "api_clients",
+            )
+        }
+        "addIdentityProvider" => write(
+            "mutation($i: String!, $k: JSON!) { addIdentityProvider(input: { name: \"Partner\", issuer: $i, audience: \"api\", jwks: $k, matchBy: SUB }) { __typename } }",
+            json!({ "i": format!("https://idp{}.example", fx.next()), "k": fixture_jwks() }),
+            None,
+            "identity_providers",
+        ),
+        "createWebhook" => write(
+            "mutation($o: ID!) { createWebhook(input: { organisationId: $o, url: \"https://hooks.example/p\", eventKinds: [\"commitment.agreed\"] }) { __typename } }",
+            json!({ "o": fx.p }),
+            Some(json!({ "o": never("Organisation") })),
+            "webhooks",
+        ),
+        "updateWebhook" => {
+            let hook = if fresh { app.webhook_of(&fx.admin, &fx.p).await } else { fx.webhook.clone() };
+            // The same URL: even a wrongly accepted request changes nothing.
+            write(
+                "mutation($h: ID!) { updateWebhook(input: { webhookId: $h, url: \"https://hooks.example/p\" }) { __typename } }",
+                json!({ "h": hook }),
+                Some(json!({ "h": never("Webhook") })),
+                "webhooks",
+            )
+        }
+        "redeliverWebhookEvent" => write(
+            "mutation($h: ID!, $e: ID!) { redeliverWebhookEvent(input: { webhookId: $h, eventId: $e }) { __typename } }",
+            json!({ "h": fx.webhook, "e": fx.event }),
+            Some(json!({ "h": never("Webhook"), "e": fx.event })),
+            "webhook_deliveries",
+        ),
         _ => return None,
     })
+}
+
+/// The public keys of the fixture JWKS, as an identity provider's key set.
+fn fixture_jwks() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(crate::helpers::fixture("jwks.json")).expect("fixture"))
+        .expect("json")
+}
+
+impl TestApp {
+    /// A new API client of `organisation`: its node id, client id and secret.
+    async fn api_client_of(&self, admin: &str, organisation: &str) -> (String, String, String) {
+        let data = self
+            .ok(admin, "mutation($o: ID!) { createApiClient(input: { organisationId: $o, name: \"Portaal\" }) { apiClient { id } clientId clientSecret } }", json!({ "o": organisation }))
+            .await;
+        let created = &data["createApiClient"];
+        (id(&created["apiClient"]["id"]), id(&created["clientId"]), id(&created["clientSecret"]))
+    }
+
+    /// A token from `POST /oauth/token`.
+    async fn client_token(&self, client_id: &str, secret: &str) -> String {
+        let response = self
+            .client
+            .post(format!("{}/oauth/token", self.address))
+            .form(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)])
+            .send()
+            .await
+            .expect("token request");
+        id(&response.json::<Value>().await.expect("json")["access_token"])
+    }
+
+    /// A new webhook of `organisation`.
+    async fn webhook_of(&self, admin: &str, organisation: &str) -> String {
+        id(&self
+            .ok(admin, "mutation($o: ID!) { createWebhook(input: { organisationId: $o, url: \"https://hooks.example/p\", eventKinds: [\"commitment.agreed\"] }) { webhook { id } } }", json!({ "o": organisation }))
+            .await["createWebhook"]["webhook"]["id"])
+    }
 }
 
 /// What a response says: the outcome, and for an error its code and message.
