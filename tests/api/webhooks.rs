@@ -349,3 +349,20 @@ both!(webhook_input_is_checked_and_only_managers_make_them, |app| {
         .await;
     assert_eq!(network_hook["createWebhook"]["webhook"]["network"]["id"], w.network);
 });
+
+crate::both_with!(
+    the_servers_own_worker_delivers_without_being_driven,
+    |serve: &mut eendracht::config::ServeSettings| {
+        serve.webhook_worker = true;
+        serve.webhook_poll_interval = Duration::from_millis(50);
+    },
+    |app| {
+        let w = net_world(&app, "acme").await;
+        let receiver = Receiver::start(&[]).await;
+        hook_for(&app, &w.directors[0].token, &w.orgs[0], &receiver.url).await;
+        create_goal(&app, &w, "Doel").await;
+        receiver.wait_for(1).await;
+        let payload: Value = serde_json::from_str(&receiver.seen()[0].body).expect("json");
+        assert_eq!(payload["type"], "goal.created");
+    }
+);
