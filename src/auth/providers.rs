@@ -33,6 +33,9 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct ProviderConfig {
     pub id: Uuid,
     pub tenant_id: Uuid,
+    /// The tenant's slug: a partner's principal names its tenant as the
+    /// deployment's own tokens do, so both spend from one tenant budget.
+    pub tenant_slug: String,
     pub issuer: String,
     pub audience: String,
     pub jwks_url: Option<String>,
@@ -173,7 +176,7 @@ impl Provider {
                 Identity::Email(email)
             }
         };
-        Ok(Principal { tenant: TenantRef::Id(self.config.tenant_id), identity })
+        Ok(Principal { tenant: TenantRef::Slug(self.config.tenant_slug.clone()), identity })
     }
 
     /// The provider's keys: the registered JWKS, or the URL's (fetched when

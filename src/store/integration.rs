@@ -222,7 +222,9 @@ impl ProviderSource for StoredProviders {
     async fn load(&self) -> anyhow::Result<Vec<ProviderConfig>> {
         let db = &self.0;
         let mut configs = Vec::new();
-        for tenant_id in db.tenant_ids().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        let tenants = tenant::Entity::find().order_by_asc(tenant::Column::Id).all(db.connection()).await?;
+        for tenant in tenants {
+            let tenant_id = tenant.id;
             let tx = db.connection().begin().await?;
             set_tenant(&tx, tenant_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let rows = identity_provider::Entity::find()
@@ -233,6 +235,7 @@ impl ProviderSource for StoredProviders {
             configs.extend(rows.into_iter().map(|row| ProviderConfig {
                 id: row.id,
                 tenant_id: row.tenant_id,
+                tenant_slug: tenant.slug.clone(),
                 issuer: row.issuer,
                 audience: row.audience,
                 jwks_url: row.jwks_url,
