@@ -75,6 +75,7 @@ pub(crate) async fn insert_event(
     .exec_without_returning(conn)
     .await
     .context("writing an event")?;
+    super::bus::notify(conn, tenant_id, new.network_id, id).await?;
     if !new.organisation_ids.is_empty() {
         event_organisation::Entity::insert_many(new.organisation_ids.into_iter().map(|organisation_id| {
             event_organisation::ActiveModel {

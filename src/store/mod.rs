@@ -10,6 +10,7 @@
 
 mod actor_sql;
 pub mod alignment;
+pub mod bus;
 mod connect;
 mod events;
 pub mod health;
@@ -67,6 +68,8 @@ struct Inner {
     actor: Actor,
     clock: Arc<dyn Clock>,
     backend: DbBackend,
+    /// Where SQLite's events are announced once committed.
+    bus: bus::EventBus,
 }
 
 /// How often a SQLite write lock is retried after the busy timeout ran out,
@@ -85,10 +88,21 @@ impl Store {
         statement_timeout: Duration,
     ) -> AppResult<Self> {
         let tx = begin_transaction(db, access).await?;
+        if access == Access::Write {
+            // Whatever this task held before belongs to a request that ended
+            // without committing.
+            bus::take_held();
+        }
         let now = clock.now();
         match resolve_actor(&tx, principal, now, statement_timeout).await {
             Ok(actor) => Ok(Self {
-                inner: Arc::new(Inner { tx: Mutex::new(Some(Arc::new(tx))), actor, clock, backend: db.backend() }),
+                inner: Arc::new(Inner {
+                    tx: Mutex::new(Some(Arc::new(tx))),
+                    actor,
+                    clock,
+                    backend: db.backend(),
+                    bus: db.bus().clone(),
+                }),
             }),
             Err(error) => {
                 let _ = tx.rollback().await;
@@ -137,9 +151,16 @@ impl Store {
 
     /// Commits the request's work. A failed commit is an error of the request:
     /// its response must not claim success.
+    /// Subscribers hear of the request's events only now, once they are
+    /// committed (on PostgreSQL the commit itself delivers them).
     pub async fn commit(&self) -> AppResult<()> {
         let tx = self.take_tx()?;
-        tx.commit().await.map_err(|e| classify(e, "committing the request"))
+        let committed = tx.commit().await.map_err(|e| classify(e, "committing the request"));
+        let held = bus::take_held();
+        if committed.is_ok() {
+            held.into_iter().for_each(|notice| self.inner.bus.publish(notice));
+        }
+        committed
     }
 
     /// A statement that takes `seconds` on PostgreSQL: the test-only path by
@@ -154,8 +175,9 @@ impl Store {
         Ok(())
     }
 
-    /// Undoes the request's work.
+    /// Undoes the request's work; its events are never announced.
     pub async fn rollback(&self) {
+        bus::take_held();
         if let Ok(tx) = self.take_tx()
             && let Err(error) = tx.rollback().await
         {
