@@ -28,4 +28,5 @@ mod roles;
 mod scale;
 mod schema;
 mod shutdown;
+mod subscriptions;
 mod timeouts;
