@@ -72,10 +72,10 @@ impl Drop for Active {
     }
 }
 
-/// The entry points for listening.
 #[derive(Default)]
 pub struct Subscription;
 
+/// The entry points for listening.
 #[GqlSubscription]
 impl Subscription {
     /// The events of a network as they are committed, each as it appears on

@@ -18,6 +18,12 @@ import WebSocket from 'ws';
 const options = JSON.parse(process.argv[2]);
 const print = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
+// A refused connection also rejects a promise inside graphql-ws that nobody
+// awaits; the close itself was reported by `closed`. Anything else is news.
+process.on('unhandledRejection', (reason) => {
+  if (reason?.code === undefined) print({ event: 'failure', reason: String(reason) });
+});
+
 let results = 0;
 let done = false;
 
