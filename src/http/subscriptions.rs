@@ -18,7 +18,8 @@
 //! The token travels in `connection_init`'s payload (`Authorization: Bearer
 //! …`, also `authorization` or `token`), never in the URL. Each `subscribe`
 //! passes the same limits as a POST (length, variables, aliases, directives,
-//! then depth and complexity in validation) and must be a subscription:
+//! then depth and complexity in validation), is charged to the rate limits
+//! like one (its complexity, once, when it starts) and must be a subscription:
 //! queries and mutations go over POST, where each runs in its own transaction.
 
 use std::collections::HashMap;
@@ -113,8 +114,9 @@ enum Out {
 struct Connection {
     state: AppState,
     request_id: String,
-    /// Set by the acknowledged `connection_init`.
-    session: Option<Arc<Data>>,
+    /// Set by the acknowledged `connection_init`: the subscriber and the
+    /// data their subscriptions run with.
+    session: Option<(Principal, Arc<Data>)>,
     init_received: bool,
     subscriptions: HashMap<String, JoinHandle<()>>,
     outbox: mpsc::Sender<Out>,
@@ -192,14 +194,14 @@ impl Connection {
                 if std::mem::replace(&mut self.init_received, true) {
                     return Err(Close::TOO_MANY_INITS);
                 }
-                let session = self.init(payload.unwrap_or(Value::Null)).await?;
-                self.session = Some(Arc::new(session));
+                let (principal, session) = self.init(payload.unwrap_or(Value::Null)).await?;
+                self.session = Some((principal, Arc::new(session)));
                 send(socket, json!({ "type": "connection_ack" })).await
             }
             ClientMessage::Ping { .. } => send(socket, json!({ "type": "pong" })).await,
             ClientMessage::Pong { .. } => Ok(()),
             ClientMessage::Subscribe { id, payload } => {
-                let Some(session) = self.session.clone() else { return Err(Close::UNAUTHORIZED) };
+                let Some((principal, session)) = self.session.clone() else { return Err(Close::UNAUTHORIZED) };
                 if self.subscriptions.get(&id).is_some_and(|task| !task.is_finished()) {
                     return Err(Close(4409, "Subscriber for this id already exists"));
                 }
@@ -210,7 +212,8 @@ impl Connection {
                     return send(socket, error_message(&id, &error::response_for(&refusal, &self.request_id))).await;
                 }
                 let request = match self.request(payload) {
-                    Ok(request) => request,
+                    // Charged its complexity once validated, as a POST is.
+                    Ok(request) => request.data(self.state.rate_limiter.charger(&principal, Arc::default())),
                     Err(refusal) => {
                         return send(socket, error_message(&id, &error::response_for(&refusal, &self.request_id)))
                             .await;
@@ -238,7 +241,7 @@ impl Connection {
 
     /// Verifies the token (4401 when refused) and resolves who it names once
     /// (4403 when the tenant or person is unknown).
-    async fn init(&self, payload: Value) -> Result<Data, Close> {
+    async fn init(&self, payload: Value) -> Result<(Principal, Data), Close> {
         let header = authorization(&payload);
         let principal = match super::authenticate(&self.state, header.as_deref()).await {
             Ok(principal) => principal,
@@ -247,7 +250,7 @@ impl Connection {
                 return Err(Close::UNAUTHORIZED);
             }
         };
-        let session = self.session_of(principal);
+        let session = self.session_of(principal.clone());
         match session.begin().await {
             Ok(store) => store.rollback().await,
             Err(AppError::Unauthenticated(reason)) => {
@@ -261,7 +264,7 @@ impl Connection {
         }
         let mut data = Data::default();
         data.insert(session);
-        Ok(data)
+        Ok((principal, data))
     }
 
     fn session_of(&self, principal: Principal) -> Session {

@@ -500,3 +500,24 @@ async fn on_sigterm_open_websockets_close_as_going_away_and_the_server_stops() {
     // Far below the 20 s drain a lingering socket would hold it for.
     assert!(started.elapsed() < Duration::from_secs(5), "stopped after {:?}", started.elapsed());
 }
+
+both_with!(
+    subscriptions_spend_the_rate_limit_budget_as_queries_do,
+    |serve: &mut eendracht::config::ServeSettings| {
+        serve.rate_limits = eendracht::config::RateLimits { tenant_points: 10_000, person_points: 20 }
+    },
+    |app| {
+        let admin = app.bootstrap("sub-rate", "sub-rate-admin").await;
+        let mut socket = initialised(&app.address, &admin).await;
+        let mut codes = Vec::new();
+        for id in 0..10 {
+            let subscribe = json!({ "type": "subscribe", "id": id.to_string(), "payload": { "query": NETWORK_EVENTS, "variables": { "n": "x" } } });
+            send(&mut socket, subscribe).await;
+            let refused = receive(&mut socket).await;
+            assert_eq!(refused["type"], "error", "{refused}");
+            codes.push(refused["payload"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned());
+        }
+        assert_eq!(codes.first().map(String::as_str), Some("BAD_USER_INPUT"), "{codes:?}");
+        assert_eq!(codes.last().map(String::as_str), Some("THROTTLED"), "{codes:?}");
+    }
+);
