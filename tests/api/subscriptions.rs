@@ -521,3 +521,59 @@ both_with!(
         assert_eq!(codes.last().map(String::as_str), Some("THROTTLED"), "{codes:?}");
     }
 );
+
+// ---------------------------------------------------------------------------
+// The bus itself: a notice only for a committed event.
+
+both!(an_event_is_announced_only_once_its_transaction_commits, |app| {
+    use eendracht::auth::{Principal, TenantRef};
+    use eendracht::domain::events::EventKind;
+    use eendracht::store::{Access, NewEvent, Store};
+
+    let w: NetWorld = net_world(&app, "sub-commit").await;
+    let network = {
+        use base64::Engine;
+        let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&w.network).expect("a global id");
+        let text = String::from_utf8(text).expect("text");
+        uuid::Uuid::parse_str(text.strip_prefix("Network:").expect("a network id")).expect("a uuid")
+    };
+    let principal = Principal { tenant: TenantRef::Slug("sub-commit".into()), subject: "sub-commit-fac".into() };
+    let mut notices = app.app_db.events();
+    // A write as a request makes it: in a task of its own, which records the
+    // event, reports its id, waits for the word and then commits or rolls back.
+    let write = |commit: bool| {
+        let (db, principal, clock) = (app.app_db.clone(), principal.clone(), app.clock.clone());
+        let (recorded, written) = tokio::sync::oneshot::channel();
+        let (finish, go) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let store = Store::begin(&db, &principal, Access::Write, std::sync::Arc::new(clock), PATIENCE)
+                .await
+                .expect("a transaction");
+            let id = store
+                .record_event(NewEvent::network(EventKind::NetworkUpdated, network, network, json!({})))
+                .await
+                .expect("an event");
+            let _ = recorded.send(id);
+            let _ = go.await;
+            if commit { store.commit().await.expect("commits") } else { store.rollback().await }
+        });
+        (written, finish, task)
+    };
+    let quiet = |notices: &mut tokio::sync::broadcast::Receiver<eendracht::store::bus::Notice>| {
+        assert!(matches!(notices.try_recv(), Err(tokio::sync::broadcast::error::TryRecvError::Empty)));
+    };
+
+    let (written, finish, task) = write(false);
+    let rolled_back = written.await.expect("recorded");
+    quiet(&mut notices);
+    let _ = finish.send(());
+    task.await.expect("rolled back");
+
+    let (written, finish, task) = write(true);
+    let committed = written.await.expect("recorded");
+    quiet(&mut notices);
+    let _ = finish.send(());
+    task.await.expect("committed");
+    let notice = tokio::time::timeout(PATIENCE, notices.recv()).await.expect("in time").expect("a notice");
+    assert_eq!(notice.event_id, committed, "the committed event, not the rolled-back {rolled_back}");
+});
