@@ -73,6 +73,11 @@ pub struct ServeSettings {
     #[arg(long, env = "EENDRACHT_DEMO")]
     pub demo: bool,
 
+    /// How long a new WebSocket may take to send `connection_init` before it
+    /// is closed (4408), e.g. `10s` or `500ms`.
+    #[arg(long, env = "EENDRACHT_WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub ws_init_timeout: std::time::Duration,
+
     /// Query limits: depth, complexity, aliases, query length, directives per
     /// field, operations per batch (`EENDRACHT_MAX_*`).
     #[command(flatten)]

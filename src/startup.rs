@@ -31,12 +31,22 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 /// Closing the pool waits for connections still checked out; not forever.
 const POOL_CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long start-up waits for the PostgreSQL event listener to be in place.
+const EVENT_LISTENER_WAIT: Duration = Duration::from_secs(5);
+
+/// After the shutdown notice, WebSockets get this long to send their close frame.
+const SOCKET_CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: Db,
     /// The webhook worker, when this process runs one.
     worker: Option<WebhookWorker>,
+    /// Tells open WebSockets that the server is shutting down.
+    shutdown: tokio::sync::watch::Sender<bool>,
+    /// Ends once every open WebSocket has closed.
+    sockets_closed: tokio::sync::mpsc::Receiver<()>,
 }
 
 impl Application {
@@ -62,6 +72,10 @@ impl Application {
         } else {
             None
         };
+        // Subscribers here hear of events committed by every process.
+        db.listen_for_events(EVENT_LISTENER_WAIT).await;
+        let (shutdown, shutdown_notice) = tokio::sync::watch::channel(false);
+        let (open_sockets, sockets_closed) = tokio::sync::mpsc::channel(1);
         let metrics = Arc::new(Metrics::new()?);
         let rate_limiter = RateLimiter::new(
             serve.rate_limits,
@@ -80,10 +94,13 @@ impl Application {
             rate_limiter: Arc::new(rate_limiter),
             documents: Default::default(),
             minter,
+            ws_init_timeout: serve.ws_init_timeout,
+            shutdown: shutdown_notice,
+            open_sockets,
         };
         let listener =
             TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;
-        Ok(Self { listener, router: http::router(state, &serve.cors_origins)?, db, worker })
+        Ok(Self { listener, router: http::router(state, &serve.cors_origins)?, db, worker, shutdown, sockets_closed })
     }
 
     pub fn port(&self) -> u16 {
@@ -99,18 +116,21 @@ impl Application {
         &self.db
     }
 
-    /// Serves until `shutdown` completes, then stops accepting, lets requests in
-    /// flight finish (for at most [`DRAIN_TIMEOUT`]) and closes the pool.
+    /// Serves until `shutdown` completes, then stops accepting, closes open
+    /// WebSockets (1001, going away), lets requests in flight finish (for at
+    /// most [`DRAIN_TIMEOUT`]) and closes the pool.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (signalled, drain_started) = tokio::sync::oneshot::channel::<()>();
-        let (stopping, stopped) = tokio::sync::watch::channel(false);
+        let mut stopped = self.shutdown.subscribe();
+        let notice = self.shutdown;
         let shutdown = async move {
             shutdown.await;
-            let _ = stopping.send(true);
+            // Upgraded connections are outside the server's drain: tell them
+            // (and the webhook worker).
+            let _ = notice.send(true);
             let _ = signalled.send(());
         };
         let worker = self.worker.map(|worker| {
-            let mut stopped = stopped.clone();
             tokio::spawn(worker.run(async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }))
@@ -134,6 +154,7 @@ impl Application {
             // A delivery cut off here is sent again after its lease: nothing is lost.
             worker.abort();
         }
+        http::subscriptions::wait_closed(self.sockets_closed, SOCKET_CLOSE_TIMEOUT).await;
         if tokio::time::timeout(POOL_CLOSE_TIMEOUT, self.db.close()).await.is_err() {
             tracing::warn!("the database pool did not close in time");
         }

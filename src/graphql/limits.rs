@@ -377,6 +377,17 @@ impl Extension for Guard {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
+        // An item of a subscription: its fields read in the transaction the
+        // item was read in, which ends with them.
+        if let Some(items) = ctx.data_opt::<super::subscription::ItemStore>() {
+            let Some(store) = items.take() else { return next.run(ctx, operation_name).await };
+            let mut data = Data::default();
+            data.insert(loaders::loaders(store.clone()));
+            data.insert(store.clone());
+            let response = next.run_with_data(ctx, operation_name, data).await;
+            store.rollback().await;
+            return response;
+        }
         let Some(deferred) = ctx.data_opt::<Arc<DeferredStore>>() else {
             return next.run(ctx, operation_name).await;
         };

@@ -19,11 +19,12 @@ mod people;
 pub mod rate_limit;
 mod ratification;
 mod scalars;
+pub mod subscription;
 mod timeline;
 mod viewer;
 mod work;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 
 use crate::store::Store;
 
@@ -51,7 +52,7 @@ pub struct Mutation(
     integration::IntegrationMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 pub use limits::QueryLimits;
 pub(crate) use timeline::event_summary;
@@ -61,7 +62,7 @@ pub(crate) use timeline::event_summary;
 /// out of limit errors. The limits are kept as schema data for the handler's
 /// own checks; [`limits::Guard`] opens the transaction only after validation.
 pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .extension(limits::Guard::new(limits, production))

@@ -33,14 +33,14 @@ pub async fn post(
 ) -> axum::response::Response {
     let request_id = request_id.and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned)).unwrap_or_default();
 
-    let principal =
-        match state.verifier.verify_header(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())).await {
-            Ok(principal) => principal,
-            Err(reason) => {
-                tracing::debug!(%reason, "token refused");
-                return unauthenticated(&request_id);
-            }
-        };
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let principal = match super::authenticate(&state, authorization).await {
+        Ok(principal) => principal,
+        Err(reason) => {
+            tracing::debug!(%reason, "token refused");
+            return unauthenticated(&request_id);
+        }
+    };
 
     // JSON only: a form-encoded or text/plain POST is what a cross-site form
     // can send without a CORS preflight.

@@ -36,6 +36,7 @@ pub struct Metrics {
     pool_max: IntGauge,
     rate_limit_rejections: IntCounter,
     rate_limit_store_errors: IntCounter,
+    subscriptions_active: IntGauge,
     /// Operation names seen so far: names come from clients, so the label's
     /// cardinality is bounded here.
     operations: Mutex<HashSet<String>>,
@@ -80,6 +81,11 @@ impl Metrics {
         )?;
         registry.register(Box::new(rate_limit_rejections.clone()))?;
         registry.register(Box::new(rate_limit_store_errors.clone()))?;
+        let subscriptions_active = IntGauge::new(
+            "eendracht_subscriptions_active",
+            "Subscriptions listening for events over WebSocket (started and not yet ended).",
+        )?;
+        registry.register(Box::new(subscriptions_active.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -90,6 +96,7 @@ impl Metrics {
             pool_max,
             rate_limit_rejections,
             rate_limit_store_errors,
+            subscriptions_active,
             operations: Mutex::new(HashSet::new()),
             scrape: Mutex::new(()),
         })
@@ -108,6 +115,11 @@ impl Metrics {
     /// Counts rate-limit counter failures (for the [`RateLimiter`](super::RateLimiter)).
     pub fn rate_limit_store_errors(&self) -> IntCounter {
         self.rate_limit_store_errors.clone()
+    }
+
+    /// The gauge of subscriptions listening (for the WebSocket endpoint).
+    pub fn subscriptions_active(&self) -> IntGauge {
+        self.subscriptions_active.clone()
     }
 
     /// The label for an operation name: the name itself when it looks like a

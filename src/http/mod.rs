@@ -1,9 +1,10 @@
 //! HTTP: the axum router and its middleware. `POST /graphql` (JSON only),
-//! `GET /graphql` (GraphiQL, development only; it never executes an
-//! operation), `POST /oauth/token` (API clients' tokens), `GET /healthz`
-//! (alive), `GET /readyz` (database reachable) and `GET /metrics`
-//! (Prometheus). Every response carries `x-request-id` and the security
-//! headers; browsers may call from the configured CORS origins only.
+//! `GET /graphql` (a WebSocket upgrade for subscriptions, see
+//! [`subscriptions`]; otherwise GraphiQL, development only; a plain GET never
+//! executes an operation), `POST /oauth/token` (API clients' tokens),
+//! `GET /healthz` (alive), `GET /readyz` (database reachable) and
+//! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
+//! security headers; browsers may call from the configured CORS origins only.
 
 mod documents;
 mod graphql;
@@ -11,22 +12,25 @@ pub mod metrics;
 mod oauth;
 mod observe;
 pub mod rate_limit;
+pub mod subscriptions;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-use crate::auth::{Minter, Verifier};
+use crate::auth::{AuthError, Minter, Principal, Verifier};
 use crate::clock::Clock;
 use crate::graphql::AppSchema;
 use crate::store::Db;
@@ -52,6 +56,18 @@ pub struct AppState {
     pub documents: Arc<documents::Documents>,
     /// Signs API clients' tokens at `/oauth/token`; none without an HS256 secret.
     pub minter: Option<Arc<Minter>>,
+    /// How long a WebSocket may take to send `connection_init`.
+    pub ws_init_timeout: Duration,
+    /// Turns true when the server begins to shut down: open WebSockets close.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Held by every open WebSocket, so shutdown can wait for them to close.
+    pub open_sockets: tokio::sync::mpsc::Sender<()>,
+}
+
+/// Verifies an `Authorization` header value into a principal: the one way in
+/// for POST and for WebSocket `connection_init` alike.
+pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Result<Principal, AuthError> {
+    state.verifier.verify_header(authorization).await
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -72,14 +88,11 @@ static GRAPHIQL_CSP: HeaderValue = HeaderValue::from_static(
 /// (`EENDRACHT_CORS_ORIGINS`); an invalid one, or a wildcard, is refused here,
 /// so a misconfigured server does not start.
 pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router> {
-    // GET never executes an operation: it only serves GraphiQL in development,
-    // and in production there is no GET route at all (405), so a link or an
-    // <img> cannot run a mutation.
-    let graphql_route = if state.production {
-        axum::routing::post(graphql::post)
-    } else {
-        axum::routing::post(graphql::post).get(graphiql)
-    };
+    // A plain GET never executes an operation: it only serves GraphiQL in
+    // development, and in production it is refused (405), so a link or an
+    // <img> cannot run a mutation. A WebSocket upgrade carries subscriptions
+    // only, authenticated by the token in its first message, never a cookie.
+    let graphql_route = axum::routing::post(graphql::post).get(graphql_get);
     let graphql = Router::new()
         .route("/graphql", graphql_route)
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe::observe))
@@ -141,6 +154,26 @@ fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
             HeaderName::from_static("ratelimit-reset"),
         ])
         .max_age(Duration::from_secs(600)))
+}
+
+/// `GET /graphql`: a WebSocket upgrade for subscriptions; otherwise
+/// GraphiQL in development and 405 in production.
+async fn graphql_get(
+    State(state): State<AppState>,
+    request_id: Option<axum::Extension<RequestId>>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> axum::response::Response {
+    match upgrade {
+        Ok(upgrade) => {
+            let request_id =
+                request_id.and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned)).unwrap_or_default();
+            subscriptions::upgrade(state, upgrade, request_id)
+        }
+        Err(_) if state.production => {
+            (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, HeaderValue::from_static("POST"))]).into_response()
+        }
+        Err(_) => graphiql().await.into_response(),
+    }
 }
 
 /// GraphiQL with the looser policy it needs to load.

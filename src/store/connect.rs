@@ -6,16 +6,22 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::{PgPool, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
+use super::bus::{self, EventBus, Notice};
+
 /// The shared connection pool, plus a count of statements executed (the
-/// statement-count tests and `/metrics` read it).
+/// statement-count tests and `/metrics` read it) and the pool's event bus.
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
     statements: Arc<AtomicU64>,
     reachability: Arc<Reachability>,
+    bus: EventBus,
+    /// PostgreSQL: the listener's own one-connection pool, once listening.
+    listener: Arc<std::sync::OnceLock<PgPool>>,
 }
 
 /// Whether the database answered lately. While it does not, one request per
@@ -95,7 +101,45 @@ impl Db {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self { conn, statements, reachability: Arc::default() })
+        Ok(Self { conn, statements, reachability: Arc::default(), bus: EventBus::default(), listener: Arc::default() })
+    }
+
+    /// Notices of network events committed from now on (see [`bus`]). On
+    /// PostgreSQL they come from every process once
+    /// [`listen_for_events`](Self::listen_for_events) runs.
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<Notice> {
+        self.bus.subscribe()
+    }
+
+    pub(crate) fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// PostgreSQL: starts this process's listener for events committed by any
+    /// process and waits (at most `wait`) until it listens, so a server that
+    /// accepts subscriptions also hears their events. It keeps a connection of
+    /// its own, outside the request pool, and reconnects by itself. Nothing to
+    /// do on SQLite, whose one process publishes after each commit.
+    pub async fn listen_for_events(&self, wait: Duration) {
+        if self.backend() != DbBackend::Postgres || self.listener.get().is_some() {
+            return;
+        }
+        let options = (*self.conn.get_postgres_connection_pool().connect_options()).clone();
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .min_connections(0)
+            .max_lifetime(None)
+            .idle_timeout(None)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options);
+        if self.listener.set(pool.clone()).is_err() {
+            return;
+        }
+        let (ready, listening) = tokio::sync::oneshot::channel();
+        tokio::spawn(bus::listen(pool, self.bus.clone(), ready));
+        if tokio::time::timeout(wait, listening).await.is_err() {
+            tracing::warn!("not yet listening for events; subscribers hear them once the listener connects");
+        }
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
@@ -161,6 +205,10 @@ impl Db {
     }
 
     pub async fn close(self) {
+        // Closing its pool ends the listener.
+        if let Some(listener) = self.listener.get() {
+            listener.close().await;
+        }
         if let Err(error) = self.conn.close().await {
             tracing::warn!(%error, "closing the database pool");
         }

@@ -52,7 +52,8 @@ impl Store {
     /// forget, the change is refused here and rolled back with the request.
     ///
     /// A network event is also put in the webhook outbox, in this same
-    /// transaction, when the tenant has an enabled webhook (one statement).
+    /// transaction, when the tenant has an enabled webhook (one statement), and
+    /// announced to subscribers once the transaction commits.
     pub async fn record_event(&self, new: NewEvent) -> AppResult<Uuid> {
         let tx = self.tx()?;
         let actor = self.actor();
@@ -64,10 +65,11 @@ impl Store {
         } else {
             EventActor { person_id: actor.person_id, api_client_id: actor.api_client_id }
         };
-        let in_network = new.network_id.is_some();
+        let network_id = new.network_id;
         let id = insert_event(&*tx, self.tenant_id(), by, self.now(), new).await?;
-        if in_network {
+        if let Some(network_id) = network_id {
             super::webhooks::enqueue(&*tx, self.tenant_id(), id, self.now()).await?;
+            self.announce(super::bus::Notice { tenant_id: self.tenant_id(), network_id, event_id: id }).await?;
         }
         Ok(id)
     }

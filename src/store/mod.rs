@@ -10,6 +10,7 @@
 
 mod actor_sql;
 pub mod alignment;
+pub mod bus;
 mod connect;
 mod events;
 pub mod health;
@@ -69,6 +70,10 @@ struct Inner {
     actor: Actor,
     clock: Arc<dyn Clock>,
     backend: DbBackend,
+    /// Where SQLite's events are announced once committed.
+    bus: bus::EventBus,
+    /// SQLite: this transaction's notices, published by `commit`.
+    held: Mutex<Vec<bus::Notice>>,
 }
 
 /// How often a SQLite write lock is retried after the busy timeout ran out,
@@ -90,7 +95,14 @@ impl Store {
         let now = clock.now();
         match resolve_actor(&tx, principal, now, statement_timeout).await {
             Ok(actor) => Ok(Self {
-                inner: Arc::new(Inner { tx: Mutex::new(Some(Arc::new(tx))), actor, clock, backend: db.backend() }),
+                inner: Arc::new(Inner {
+                    tx: Mutex::new(Some(Arc::new(tx))),
+                    actor,
+                    clock,
+                    backend: db.backend(),
+                    bus: db.bus().clone(),
+                    held: Mutex::default(),
+                }),
             }),
             Err(error) => {
                 let _ = tx.rollback().await;
@@ -109,7 +121,16 @@ impl Store {
             return Err(error);
         }
         let actor = Actor::system(tenant_id, clock.today());
-        Ok(Self { inner: Arc::new(Inner { tx: Mutex::new(Some(Arc::new(tx))), actor, clock, backend: db.backend() }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                tx: Mutex::new(Some(Arc::new(tx))),
+                actor,
+                clock,
+                backend: db.backend(),
+                bus: db.bus().clone(),
+                held: Mutex::default(),
+            }),
+        })
     }
 
     /// The same transaction, seen as `organisation_id`'s DIRECTORs see it
@@ -124,6 +145,9 @@ impl Store {
                 actor,
                 clock: self.inner.clock.clone(),
                 backend: self.inner.backend,
+                // Reads only: it writes no events.
+                bus: self.inner.bus.clone(),
+                held: Mutex::default(),
             }),
         })
     }
@@ -168,9 +192,29 @@ impl Store {
 
     /// Commits the request's work. A failed commit is an error of the request:
     /// its response must not claim success.
+    /// Subscribers hear of the request's events only now, once they are
+    /// committed (on PostgreSQL the commit itself delivers them).
     pub async fn commit(&self) -> AppResult<()> {
         let tx = self.take_tx()?;
-        tx.commit().await.map_err(|e| classify(e, "committing the request"))
+        let committed = tx.commit().await.map_err(|e| classify(e, "committing the request"));
+        let held = std::mem::take(&mut *self.inner.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        if committed.is_ok() {
+            held.into_iter().for_each(|notice| self.inner.bus.publish(notice));
+        }
+        committed
+    }
+
+    /// Announces a network event of this transaction to subscribers once it
+    /// commits: on PostgreSQL by `pg_notify` in the transaction (delivered by
+    /// the commit itself, to every process), on SQLite by holding the notice
+    /// until `commit` succeeds.
+    pub(crate) async fn announce(&self, notice: bus::Notice) -> AppResult<()> {
+        if self.backend() == DbBackend::Postgres {
+            bus::notify(&*self.tx()?, notice).await
+        } else {
+            self.inner.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(notice);
+            Ok(())
+        }
     }
 
     /// A statement that takes `seconds` on PostgreSQL: the test-only path by
@@ -185,8 +229,9 @@ impl Store {
         Ok(())
     }
 
-    /// Undoes the request's work.
+    /// Undoes the request's work; its events are never announced.
     pub async fn rollback(&self) {
+        self.inner.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
         if let Ok(tx) = self.take_tx()
             && let Err(error) = tx.rollback().await
         {

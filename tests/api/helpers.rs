@@ -695,6 +695,7 @@ pub fn serve_settings() -> ServeSettings {
         cors_origins: vec![],
         redis_url: None,
         demo: false,
+        ws_init_timeout: Duration::from_secs(10),
         limits: QueryLimits::default(),
         rate_limits: RateLimits::OFF,
         // Webhook tests run the worker themselves, tick by tick on the test clock.

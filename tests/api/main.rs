@@ -29,5 +29,6 @@ mod roles;
 mod scale;
 mod schema;
 mod shutdown;
+mod subscriptions;
 mod timeouts;
 mod webhooks;
