@@ -120,6 +120,12 @@ impl WebhookWorker {
     }
 
     async fn tick_tenant(&self, tenant_id: Uuid) -> AppResult<TickReport> {
+        let look = Store::system(&self.db, tenant_id, Access::Read, self.clock.clone()).await?;
+        let has_work = look.has_webhook_work().await;
+        look.rollback().await;
+        if !has_work? {
+            return Ok(TickReport::default());
+        }
         let store = self.store(tenant_id).await?;
         let fanned_out = store.fan_out(self.settings.batch).await?;
         let claimed = store.claim_due(self.settings.lease, self.settings.batch).await?;

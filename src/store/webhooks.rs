@@ -315,6 +315,42 @@ impl Store {
         Ok(model)
     }
 
+    /// The ids of the tenant's enabled webhooks, as a subquery.
+    fn enabled_webhook_ids(&self) -> sea_orm::sea_query::SelectStatement {
+        Query::select()
+            .column(webhook::Column::Id)
+            .from(webhook::Entity)
+            .and_where(webhook::Column::TenantId.eq(self.tenant_id()))
+            .and_where(webhook::Column::Enabled.eq(true))
+            .to_owned()
+    }
+
+    /// Whether the tenant has anything for the worker: an outbox row, or a
+    /// delivery that is due and not leased. Two small reads, so an idle tick
+    /// never takes SQLite's write lock.
+    pub(crate) async fn has_webhook_work(&self) -> AppResult<bool> {
+        let tx = self.tx()?;
+        let queued = self.scoped::<webhook_outbox::Entity>().one(&*tx).await.context("checking the outbox")?;
+        if queued.is_some() {
+            return Ok(true);
+        }
+        let now = self.now();
+        let due = self
+            .scoped::<webhook_delivery::Entity>()
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
+            .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+            .filter(
+                Condition::any()
+                    .add(webhook_delivery::Column::LeaseUntil.is_null())
+                    .add(webhook_delivery::Column::LeaseUntil.lte(now)),
+            )
+            .filter(webhook_delivery::Column::WebhookId.in_subquery(self.enabled_webhook_ids()))
+            .one(&*tx)
+            .await
+            .context("checking for due deliveries")?;
+        Ok(due.is_some())
+    }
+
     /// Turns up to `limit` outbox rows of the tenant into deliveries and
     /// removes them; returns how many deliveries were made. Runs in the
     /// worker's per-tenant transaction, so a crash leaves the rows in place.
@@ -372,18 +408,12 @@ impl Store {
         let free = Condition::any()
             .add(webhook_delivery::Column::LeaseUntil.is_null())
             .add(webhook_delivery::Column::LeaseUntil.lte(now));
-        let enabled_hooks = Query::select()
-            .column(webhook::Column::Id)
-            .from(webhook::Entity)
-            .and_where(webhook::Column::TenantId.eq(self.tenant_id()))
-            .and_where(webhook::Column::Enabled.eq(true))
-            .to_owned();
         let due = self
             .scoped::<webhook_delivery::Entity>()
             .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
             .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
             .filter(free.clone())
-            .filter(webhook_delivery::Column::WebhookId.in_subquery(enabled_hooks))
+            .filter(webhook_delivery::Column::WebhookId.in_subquery(self.enabled_webhook_ids()))
             .order_by_asc(webhook_delivery::Column::NextAttemptAt)
             .order_by_asc(webhook_delivery::Column::Id)
             .limit(limit)
