@@ -93,6 +93,11 @@ pub struct ServeSettings {
     #[arg(long, env = "EENDRACHT_WEBHOOK_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub webhook_worker: bool,
 
+    /// Whether webhook receivers may be on loopback or private networks:
+    /// allowed in development, refused in production unless set to true.
+    #[arg(long, env = "EENDRACHT_WEBHOOK_ALLOW_PRIVATE_TARGETS", action = clap::ArgAction::Set)]
+    pub webhook_allow_private_targets: Option<bool>,
+
     /// How often the webhook worker looks for work when it has none.
     #[arg(long, env = "EENDRACHT_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
     pub webhook_poll_interval: std::time::Duration,

@@ -67,7 +67,11 @@ impl Application {
             })
         });
         let worker = if serve.webhook_worker {
-            let settings = WorkerSettings { poll_interval: serve.webhook_poll_interval, ..WorkerSettings::default() };
+            let settings = WorkerSettings {
+                poll_interval: serve.webhook_poll_interval,
+                allow_private_targets: serve.webhook_allow_private_targets.unwrap_or(!settings.is_production()),
+                ..WorkerSettings::default()
+            };
             Some(WebhookWorker::new(db.clone(), clock.clone(), settings)?)
         } else {
             None

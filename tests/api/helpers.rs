@@ -700,6 +700,7 @@ pub fn serve_settings() -> ServeSettings {
         rate_limits: RateLimits::OFF,
         // Webhook tests run the worker themselves, tick by tick on the test clock.
         webhook_worker: false,
+        webhook_allow_private_targets: None,
         webhook_poll_interval: std::time::Duration::from_secs(1),
     }
 }

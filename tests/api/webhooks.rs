@@ -80,8 +80,10 @@ impl Receiver {
 
 /// The worker as production runs it, on the test's clock and without jitter,
 /// so the retry times are exact.
+/// The receivers run on loopback, so private targets are allowed here.
 fn worker(app: &TestApp) -> WebhookWorker {
-    WebhookWorker::new(app.app_db.clone(), Arc::new(app.clock.clone()), WorkerSettings::default())
+    let settings = WorkerSettings { allow_private_targets: true, ..WorkerSettings::default() };
+    WebhookWorker::new(app.app_db.clone(), Arc::new(app.clock.clone()), settings)
         .expect("worker")
         .with_jitter(Arc::new(|| 0.0))
 }
@@ -366,3 +368,32 @@ crate::both_with!(
         assert_eq!(payload["type"], "goal.created");
     }
 );
+
+both!(a_worker_as_production_runs_it_sends_nothing_to_private_addresses, |app| {
+    let w = net_world(&app, "acme").await;
+    let receiver = Receiver::start(&[]).await;
+    let (hook, _) = hook_for(&app, &w.directors[0].token, &w.orgs[0], &receiver.url).await;
+    let localhost = receiver.url.replace("127.0.0.1", "localhost");
+    let (by_name, _) = hook_for(&app, &w.directors[0].token, &w.orgs[0], &localhost).await;
+    create_goal(&app, &w, "Doel").await;
+    let production =
+        WebhookWorker::new(app.app_db.clone(), Arc::new(app.clock.clone()), WorkerSettings::default()).expect("worker");
+    let report = production.tick().await.expect("tick");
+    assert_eq!((report.attempted, report.delivered), (2, 0));
+    assert!(receiver.seen().is_empty());
+    for (hook, says) in [(hook, "127.0.0.1 is not a public address"), (by_name, "resolves to no public address")] {
+        let log = deliveries(&app, &w.directors[0].token, &hook).await;
+        let delivery = &log["deliveries"]["edges"][0]["node"];
+        assert_eq!(delivery["status"], "PENDING");
+        assert!(delivery["attempts"][0]["statusCode"].is_null());
+        let error = app
+            .ok(
+                &w.directors[0].token,
+                "query($h: ID!) { node(id: $h) { ... on Webhook { deliveries { nodes { lastError } } } } }",
+                json!({ "h": hook }),
+            )
+            .await;
+        let error = error["node"]["deliveries"]["nodes"][0]["lastError"].as_str().expect("an error").to_owned();
+        assert!(error.contains(says), "{error}");
+    }
+});
