@@ -8,6 +8,8 @@ use crate::startup::{Application, shutdown_signal};
 
 pub async fn run(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<()> {
     let app = Application::build(settings, serve, Arc::new(SystemClock)).await?;
+    // Before the address is announced: from then on a signal drains gracefully.
+    let stop = shutdown_signal();
     let addr = app.local_addr();
     if serve.demo {
         let summary = crate::demo::load(app.db(), chrono::Utc::now()).await?;
@@ -15,5 +17,5 @@ pub async fn run(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<(
     }
     tracing::info!(%addr, environment = ?settings.environment, "Eendracht is listening");
     println!("Eendracht GraphQL API: http://{addr}/graphql");
-    app.run_until_stopped(shutdown_signal()).await
+    app.run_until_stopped(stop).await
 }
