@@ -78,6 +78,12 @@ pub struct ServeSettings {
     #[arg(long, env = "EENDRACHT_WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub ws_init_timeout: std::time::Duration,
 
+    /// How often the server pings an open WebSocket (a WebSocket Ping frame,
+    /// answered by every client), so proxies and load balancers do not close
+    /// a quiet subscription as idle; `0s` turns it off.
+    #[arg(long, env = "EENDRACHT_WS_KEEPALIVE", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub ws_keepalive: std::time::Duration,
+
     /// Query limits: depth, complexity, aliases, query length, directives per
     /// field, operations per batch (`EENDRACHT_MAX_*`).
     #[command(flatten)]

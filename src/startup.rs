@@ -99,6 +99,7 @@ impl Application {
             documents: Default::default(),
             minter,
             ws_init_timeout: serve.ws_init_timeout,
+            ws_keepalive: serve.ws_keepalive,
             shutdown: shutdown_notice,
             open_sockets,
         };

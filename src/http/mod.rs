@@ -58,6 +58,8 @@ pub struct AppState {
     pub minter: Option<Arc<Minter>>,
     /// How long a WebSocket may take to send `connection_init`.
     pub ws_init_timeout: Duration,
+    /// How often an open WebSocket is pinged; zero: never.
+    pub ws_keepalive: Duration,
     /// Turns true when the server begins to shut down: open WebSockets close.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Held by every open WebSocket, so shutdown can wait for them to close.

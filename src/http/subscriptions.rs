@@ -152,6 +152,9 @@ impl Connection {
         let mut shutdown = self.state.shutdown.clone();
         let init_deadline = tokio::time::sleep(self.state.ws_init_timeout);
         tokio::pin!(init_deadline);
+        let pinging = !self.state.ws_keepalive.is_zero();
+        let period = if pinging { self.state.ws_keepalive } else { Duration::from_secs(3600) };
+        let mut keepalive = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tokio::select! {
                 incoming = socket.next() => {
@@ -183,6 +186,11 @@ impl Connection {
                     }
                 },
                 () = &mut init_deadline, if !self.init_received => return Some(Close::INIT_TIMEOUT),
+                _ = keepalive.tick(), if pinging => {
+                    if socket.send(Message::Ping(Default::default())).await.is_err() {
+                        return None;
+                    }
+                }
                 () = going_away(&mut shutdown) => return Some(Close::GOING_AWAY),
             }
         }

@@ -696,6 +696,7 @@ pub fn serve_settings() -> ServeSettings {
         redis_url: None,
         demo: false,
         ws_init_timeout: Duration::from_secs(10),
+        ws_keepalive: Duration::from_secs(30),
         limits: QueryLimits::default(),
         rate_limits: RateLimits::OFF,
         // Webhook tests run the worker themselves, tick by tick on the test clock.

@@ -319,6 +319,26 @@ both_with!(
     }
 );
 
+both_with!(
+    a_quiet_websocket_is_pinged_so_proxies_keep_it_open,
+    |serve: &mut eendracht::config::ServeSettings| serve.ws_keepalive = Duration::from_millis(100),
+    |app| {
+        let w: NetWorld = net_world(&app, "sub-ping").await;
+        let mut socket = initialised(&app.address, &w.facilitator.token).await;
+        let mut pings = 0;
+        while pings < 3 {
+            match tokio::time::timeout(PATIENCE, socket.next()).await.expect("a ping in time") {
+                Some(Ok(Message::Ping(_))) => pings += 1,
+                other => panic!("expected a ping, got {other:?}"),
+            }
+        }
+        // Still open and serving: a subscription starts normally.
+        let subscribe = json!({ "type": "subscribe", "id": "one", "payload": { "query": NETWORK_EVENTS, "variables": { "n": w.network } } });
+        send(&mut socket, subscribe).await;
+        listening(&app.address, 1).await;
+    }
+);
+
 both!(a_subscription_id_in_use_closes_with_4409, |app| {
     let w: NetWorld = net_world(&app, "sub-dup").await;
     let mut socket = initialised(&app.address, &w.facilitator.token).await;
