@@ -398,25 +398,7 @@ async fn resolve_actor(
         .context("loading the viewer's networks")?;
 
     let organisation_ids: Vec<Uuid> = positions.iter().map(|p: &CurrentPosition| p.organisation_id).collect();
-    let partnerships = if organisation_ids.is_empty() {
-        Vec::new()
-    } else {
-        partnership::Entity::find()
-            .filter(partnership::Column::TenantId.eq(tenant.id))
-            .filter(partnership::Column::OrganisationId.is_in(organisation_ids))
-            .filter(partnership::Column::Status.is_in([PartnershipStatus::Active, PartnershipStatus::Invited]))
-            .all(tx)
-            .await
-            .context("loading the viewer's partnerships")?
-            .into_iter()
-            .map(|p| OwnPartnership {
-                partnership_id: p.id,
-                network_id: p.network_id,
-                organisation_id: p.organisation_id,
-                status: p.status,
-            })
-            .collect()
-    };
+    let partnerships = own_partnerships(tx, tenant.id, organisation_ids).await?;
 
     let representations = representation::Entity::find()
         .filter(representation::Column::TenantId.eq(tenant.id))
@@ -486,21 +468,7 @@ async fn organisation_actor(
     api_client_id: Option<Uuid>,
     today: NaiveDate,
 ) -> AppResult<Actor> {
-    let partnerships = partnership::Entity::find()
-        .filter(partnership::Column::TenantId.eq(tenant.id))
-        .filter(partnership::Column::OrganisationId.eq(organisation_id))
-        .filter(partnership::Column::Status.is_in([PartnershipStatus::Active, PartnershipStatus::Invited]))
-        .all(tx)
-        .await
-        .context("loading the organisation's partnerships")?
-        .into_iter()
-        .map(|p| OwnPartnership {
-            partnership_id: p.id,
-            network_id: p.network_id,
-            organisation_id: p.organisation_id,
-            status: p.status,
-        })
-        .collect();
+    let partnerships = own_partnerships(tx, tenant.id, vec![organisation_id]).await?;
     Ok(Actor {
         tenant_id: tenant.id,
         tenant_slug: tenant.slug,
@@ -514,4 +482,31 @@ async fn organisation_actor(
         representations: Vec::new(),
         today,
     })
+}
+
+/// The ACTIVE and INVITED partnerships of the given organisations: through
+/// them an actor sees networks.
+async fn own_partnerships(
+    tx: &DatabaseTransaction,
+    tenant_id: Uuid,
+    organisation_ids: Vec<Uuid>,
+) -> AppResult<Vec<OwnPartnership>> {
+    if organisation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(partnership::Entity::find()
+        .filter(partnership::Column::TenantId.eq(tenant_id))
+        .filter(partnership::Column::OrganisationId.is_in(organisation_ids))
+        .filter(partnership::Column::Status.is_in([PartnershipStatus::Active, PartnershipStatus::Invited]))
+        .all(tx)
+        .await
+        .context("loading partnerships")?
+        .into_iter()
+        .map(|p| OwnPartnership {
+            partnership_id: p.id,
+            network_id: p.network_id,
+            organisation_id: p.organisation_id,
+            status: p.status,
+        })
+        .collect())
 }

@@ -12,6 +12,9 @@
 //!    leaves a lease that runs out, and the delivery is sent again with the
 //!    same `webhook-id`: at least once, never lost.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use anyhow::Context;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use entity::{DeliveryStatus, event, webhook, webhook_attempt, webhook_delivery, webhook_outbox};
@@ -267,7 +270,7 @@ impl Store {
             .await
             .context("loading the event")?
             .ok_or(AppError::NotFound("event"))?;
-        if !self.webhook_may_receive(hook, &event).await? {
+        if !self.webhook_may_receive(hook, &event, &mut HashMap::new()).await? {
             return Err(AppError::NotFound("event"));
         }
         let delivery = self.insert_delivery(hook.id, &event).await?;
@@ -276,13 +279,22 @@ impl Store {
 
     /// Whether `hook` may be sent `event`: a network's webhook gets its
     /// network's events; an organisation's gets what its DIRECTORs see on the
-    /// network's timeline (the timeline's own rule).
-    async fn webhook_may_receive(&self, hook: &webhook::Model, event: &event::Model) -> AppResult<bool> {
+    /// network's timeline (the timeline's own rule). `viewers` keeps each
+    /// organisation's view for the next event, so a batch resolves it once.
+    async fn webhook_may_receive(
+        &self,
+        hook: &webhook::Model,
+        event: &event::Model,
+        viewers: &mut HashMap<Uuid, Store>,
+    ) -> AppResult<bool> {
         let Some(network_id) = event.network_id else { return Ok(false) };
         match (hook.network_id, hook.organisation_id) {
             (Some(hook_network), _) => Ok(hook_network == network_id),
             (None, Some(organisation_id)) => {
-                let seen_as = self.as_organisation(organisation_id).await?;
+                let seen_as = match viewers.entry(organisation_id) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(new) => new.insert(self.as_organisation(organisation_id).await?),
+                };
                 Ok(seen_as.visible_network_event(network_id, event.id).await?.is_some())
             }
             (None, None) => Ok(false),
@@ -381,9 +393,11 @@ impl Store {
             .await
             .context("reading webhooks")?;
         let mut made = 0;
+        // Dropped with this function, before the worker commits.
+        let mut viewers = HashMap::new();
         for event in &events {
             for hook in hooks.iter().filter(|hook| wants(hook, &event.kind)) {
-                if self.webhook_may_receive(hook, event).await? {
+                if self.webhook_may_receive(hook, event, &mut viewers).await? {
                     self.insert_delivery(hook.id, event).await?;
                     made += 1;
                 }
