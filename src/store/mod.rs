@@ -94,16 +94,7 @@ impl Store {
         let tx = begin_transaction(db, access).await?;
         let now = clock.now();
         match resolve_actor(&tx, principal, now, statement_timeout).await {
-            Ok(actor) => Ok(Self {
-                inner: Arc::new(Inner {
-                    tx: Mutex::new(Some(Arc::new(tx))),
-                    actor,
-                    clock,
-                    backend: db.backend(),
-                    bus: db.bus().clone(),
-                    held: Mutex::default(),
-                }),
-            }),
+            Ok(actor) => Ok(Self::over(db, Arc::new(tx), actor, clock)),
             Err(error) => {
                 let _ = tx.rollback().await;
                 Err(error)
@@ -121,16 +112,21 @@ impl Store {
             return Err(error);
         }
         let actor = Actor::system(tenant_id, clock.today());
-        Ok(Self {
-            inner: Arc::new(Inner {
-                tx: Mutex::new(Some(Arc::new(tx))),
-                actor,
-                clock,
-                backend: db.backend(),
-                bus: db.bus().clone(),
-                held: Mutex::default(),
-            }),
-        })
+        Ok(Self::over(db, Arc::new(tx), actor, clock))
+    }
+
+    fn over(db: &Db, tx: Arc<DatabaseTransaction>, actor: Actor, clock: Arc<dyn Clock>) -> Self {
+        Self::with_parts(tx, actor, clock, db.backend(), db.bus().clone())
+    }
+
+    fn with_parts(
+        tx: Arc<DatabaseTransaction>,
+        actor: Actor,
+        clock: Arc<dyn Clock>,
+        backend: DbBackend,
+        bus: bus::EventBus,
+    ) -> Self {
+        Self { inner: Arc::new(Inner { tx: Mutex::new(Some(tx)), actor, clock, backend, bus, held: Mutex::default() }) }
     }
 
     /// The same transaction, seen as `organisation_id`'s DIRECTORs see it
@@ -139,17 +135,7 @@ impl Store {
         let tx = self.tx()?;
         let tenant = TenantKey { id: self.tenant_id(), slug: self.actor().tenant_slug.clone() };
         let actor = organisation_actor(&tx, tenant, organisation_id, None, self.actor().today).await?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                tx: Mutex::new(Some(tx)),
-                actor,
-                clock: self.inner.clock.clone(),
-                backend: self.inner.backend,
-                // Reads only: it writes no events.
-                bus: self.inner.bus.clone(),
-                held: Mutex::default(),
-            }),
-        })
+        Ok(Self::with_parts(tx, actor, self.inner.clock.clone(), self.inner.backend, self.inner.bus.clone()))
     }
 
     pub fn actor(&self) -> &Actor {

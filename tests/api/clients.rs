@@ -298,6 +298,19 @@ both!(a_partner_identity_provider_signs_people_in_by_sub_oid_or_verified_email, 
     let other_domain = google.token(json!({ "sub": "g-2", "email": "dirk@noord.nl", "email_verified": true }));
     assert_eq!(whoami(&app, &other_domain).await.status(), 401);
 
+    // Admins see the registrations; nobody else does.
+    let listed = app.ok(&w.admin, "{ identityProviders { issuer matchBy emailDomains } }", json!({})).await;
+    let issuers: Vec<&str> = listed["identityProviders"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| p["issuer"].as_str().expect("issuer"))
+        .collect();
+    assert_eq!(issuers, vec![entra.issuer.as_str(), google.issuer.as_str()]);
+    assert_eq!(listed["identityProviders"][1]["emailDomains"], json!(["zuid.nl"]));
+    let hidden = app.ok(&w.director_a_token, "{ identityProviders { issuer } }", json!({})).await;
+    assert_eq!(hidden["identityProviders"], json!([]));
+
     // Only admins register providers; bad input is named.
     let refused = app.gql(&w.director_a_token, ADD_PROVIDER, json!({ "i": { "name": "x", "issuer": "https://x.example", "audience": "a", "jwks": google.jwks(), "matchBy": "SUB" } })).await;
     assert_eq!(refused.code(), "FORBIDDEN");
