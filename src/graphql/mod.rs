@@ -9,6 +9,7 @@ mod enums;
 pub mod error;
 mod health;
 mod ids;
+pub mod input_text;
 mod integration;
 pub mod limits;
 pub mod loaders;
