@@ -116,10 +116,96 @@ pub fn check_length(query: &str, limits: &QueryLimits, production: bool) -> AppR
     }))
 }
 
+/// The deepest nesting of brackets (`{`, `[`, `(`) a query text may have,
+/// and of lists and objects in its variables.
+///
+/// The parser recurses once per level of a value literal (`[[[…]]]`,
+/// `{a: {a: …}}`, a variable's default value) and async-graphql bounds only
+/// the nesting of selection sets, so a few kilobytes of brackets would
+/// overflow a worker thread's stack and abort the process for every tenant.
+/// Nothing legitimate comes close: the standard introspection query of
+/// graphql-js nests 13 levels, a deep dashboard query about 25. The check is
+/// one pass over the text that recurses into nothing, made before parsing.
+pub const MAX_NESTING: usize = 64;
+
+/// The text's length and nesting, before it is parsed: what makes the parser
+/// itself safe to run.
+pub fn check_text(query: &str, limits: &QueryLimits, production: bool) -> AppResult<()> {
+    check_length(query, limits, production)?;
+    let nesting = nesting(query);
+    if nesting <= MAX_NESTING {
+        return Ok(());
+    }
+    Err(exceeded(production, "the query is nested too deep", || {
+        format!("the query nests brackets {nesting} levels deep; at most {MAX_NESTING} are allowed")
+    }))
+}
+
+/// The deepest bracket nesting of a GraphQL text, skipping strings, block
+/// strings and comments (whose brackets are not syntax). It stops counting
+/// once past the limit, so its cost is one pass whatever the input.
+fn nesting(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_NESTING {
+                    return deepest;
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                // A block string ends at the first unescaped `"""`.
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
 /// The longest list in the variables (checked before any SQL: argument
-/// validators run only once execution has begun).
+/// validators run only once execution has begun), and their nesting.
 pub fn check_variables(variables: &Variables, production: bool) -> AppResult<()> {
+    let nesting = variables.values().map(|value| const_nesting(value, 1)).max().unwrap_or(0);
+    if nesting > MAX_NESTING {
+        return Err(exceeded(production, "a variable is nested too deep", || {
+            format!("a variable nests lists and objects {nesting} levels deep; at most {MAX_NESTING} are allowed")
+        }));
+    }
     check_list(variables.values().map(longest_const_list).max().unwrap_or(0), production)
+}
+
+/// How deep lists and objects nest in a value, counted no further than just
+/// past the limit (JSON's own parser already stops at 128 levels).
+fn const_nesting(value: &Value, depth: usize) -> usize {
+    if depth > MAX_NESTING {
+        return depth;
+    }
+    match value {
+        Value::List(items) => items.iter().map(|item| const_nesting(item, depth + 1)).max().unwrap_or(depth),
+        Value::Object(fields) => fields.values().map(|field| const_nesting(field, depth + 1)).max().unwrap_or(depth),
+        _ => depth - 1,
+    }
 }
 
 fn check_list(items: usize, production: bool) -> AppResult<()> {
@@ -407,6 +493,7 @@ impl Extension for Guard {
 #[cfg(test)]
 mod tests {
     use async_graphql::parser::parse_query;
+    use proptest::strategy::Strategy;
 
     use super::*;
 
@@ -441,6 +528,101 @@ mod tests {
         assert!(check("mutation { a { id } __typename }").is_ok());
         assert!(check("mutation { a { id } b { id } }").is_err());
         assert!(check("mutation { ...M } fragment M on Mutation { a { id } b { id } }").is_err());
+    }
+
+    /// Parses on a thread with a tokio worker's default stack (2 MiB): a
+    /// stack overflow there aborts this test binary, so the test fails.
+    fn parse_on_a_worker_sized_stack(query: String) {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                let _ = parse_query(&query);
+            })
+            .expect("a thread")
+            .join()
+            .expect("the parser returns");
+    }
+
+    /// Every way of nesting the parser recurses on, `levels` deep.
+    fn nested(levels: usize) -> Vec<String> {
+        let list = format!("{}\"x\"{}", "[".repeat(levels), "]".repeat(levels));
+        let object = format!("{}1{}", "{a: ".repeat(levels), "}".repeat(levels));
+        vec![
+            format!("{{ nodes(ids: {list}) {{ id }} }}"),
+            format!("{{ node(id: {object}) {{ id }} }}"),
+            format!("query($v: [ID!] = {list}) {{ nodes(ids: $v) {{ id }} }}"),
+            format!("query($v: {}ID{}) {{ viewer {{ id }} }}", "[".repeat(levels), "]".repeat(levels)),
+            format!("{}{}", "{ a ".repeat(levels), "}".repeat(levels)),
+        ]
+    }
+
+    #[test]
+    fn deep_value_literals_are_refused_before_the_parser_sees_them() {
+        for query in nested(1_500) {
+            let error = check_text(&query, &QueryLimits::DEFAULT, false).expect_err("too deep");
+            assert!(matches!(error, AppError::LimitExceeded(_)), "{error}");
+            assert!(error.to_string().contains("nests brackets"), "{error}");
+        }
+    }
+
+    #[test]
+    fn what_passes_the_check_parses_on_a_worker_sized_stack() {
+        for query in nested(MAX_NESTING - 3) {
+            assert!(check_text(&query, &QueryLimits::DEFAULT, false).is_ok(), "{query}");
+            parse_on_a_worker_sized_stack(query);
+        }
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_are_not_nesting() {
+        let deep = "[".repeat(200);
+        let query = format!(
+            "# {deep}\n{{ a(s: \"{deep}\", t: \"\"\"{deep} \\\"\"\" {deep}\"\"\", u: \"\\\"{deep}\") }}"
+        );
+        assert_eq!(nesting(&query), 2, "{query}");
+    }
+
+    #[test]
+    fn variables_nested_too_deep_are_refused() {
+        let mut value = serde_json::json!("x");
+        for _ in 0..100 {
+            value = serde_json::json!([value]);
+        }
+        let variables = Variables::from_json(serde_json::json!({ "ids": value }));
+        let error = check_variables(&variables, false).expect_err("too deep");
+        assert!(error.to_string().contains("nests lists and objects"), "{error}");
+        let shallow = Variables::from_json(serde_json::json!({ "input": { "a": [[1, 2], { "b": [3] }] } }));
+        assert!(check_variables(&shallow, false).is_ok());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any document built of brackets, names, strings, comments and
+        /// punctuation, deep or wide: the check bounds it, and whatever passes
+        /// parses (or is refused by the parser) without exhausting the stack.
+        #[test]
+        fn no_document_overflows_the_parser(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => proptest::sample::select(vec!["{", "[", "(", "{a: ", "[[", "(x: "]).prop_map(str::to_owned),
+                    6 => proptest::sample::select(vec!["}", "]", ")", "]]"]).prop_map(str::to_owned),
+                    4 => proptest::sample::select(vec![
+                        " a ", "nodes", "ids:", "$v", "1", "\"s\"", "\"\"\"b\"\"\"", "#c\n", ",", "...", "@d", "query", ":", "=", "!",
+                        "\"[[[\"", "\"", "\\",
+                    ]).prop_map(str::to_owned),
+                    1 => (1usize..400).prop_map(|n| "[".repeat(n)),
+                    1 => (1usize..400).prop_map(|n| "{a: ".repeat(n)),
+                ],
+                0..600,
+            )
+        ) {
+            let query: String = pieces.concat();
+            if check_text(&query, &QueryLimits { query_length: usize::MAX, ..QueryLimits::DEFAULT }, false).is_ok() {
+                proptest::prop_assert!(nesting(&query) <= MAX_NESTING);
+                parse_on_a_worker_sized_stack(query);
+            }
+        }
     }
 
     #[test]

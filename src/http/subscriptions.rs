@@ -290,7 +290,7 @@ impl Connection {
     fn request(&self, payload: SubscribePayload) -> Result<Request, AppError> {
         let production = self.state.production;
         let limits = self.state.schema.data::<QueryLimits>().copied().unwrap_or_default();
-        limits::check_length(&payload.query, &limits, production)?;
+        limits::check_text(&payload.query, &limits, production)?;
         let mut request = Request::new(payload.query);
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);
@@ -299,9 +299,11 @@ impl Connection {
             request = request.variables(async_graphql::Variables::from_json(variables));
         }
         limits::check_variables(&request.variables, production)?;
+        crate::graphql::input_text::check_variables(&request.variables)?;
         let operation_name = request.operation_name.clone();
         if let Ok(document) = request.parsed_query() {
             limits::check_document(document, operation_name.as_deref(), &limits, production)?;
+            crate::graphql::input_text::check_document(document)?;
             let kind = match &document.operations {
                 DocumentOperations::Single(operation) => Some(operation.node.ty),
                 DocumentOperations::Multiple(operations) => match operation_name.as_deref() {
