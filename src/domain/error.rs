@@ -43,6 +43,12 @@ pub enum AppError {
     #[error("the request took too long and was cancelled")]
     Timeout,
 
+    /// `THROTTLED` too, HTTP 429 with `Retry-After: 1`: this request found
+    /// no free database connection (or its tenant's share of them) in time.
+    /// Nothing was changed; the service itself is healthy, only busy.
+    #[error("the service is busy with other requests; nothing was changed, try again in a moment")]
+    Busy,
+
     /// `INTERNAL` too, but said plainly: the database cannot be reached. The
     /// request changed nothing and can be retried; the service recovers by
     /// itself when the database is back.
@@ -76,7 +82,7 @@ impl AppError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
-            Self::Throttled { .. } => "THROTTLED",
+            Self::Throttled { .. } | Self::Busy => "THROTTLED",
             Self::Timeout => "TIMEOUT",
             Self::Unavailable | Self::Internal(_) => "INTERNAL",
         }

@@ -22,9 +22,9 @@ use crate::auth::{Identity, Principal, TenantRef};
 use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
 
 const TENANT_BY_SLUG: &str = "SELECT id, slug, set_config('app.tenant_id', id::text, true), \
-     set_config('statement_timeout', $2, true) FROM tenants WHERE slug = $1";
+     set_config('statement_timeout', $2, true), pg_backend_pid() AS pid FROM tenants WHERE slug = $1";
 const TENANT_BY_ID: &str = "SELECT id, slug, set_config('app.tenant_id', id::text, true), \
-     set_config('statement_timeout', $2, true) FROM tenants WHERE id = $1";
+     set_config('statement_timeout', $2, true), pg_backend_pid() AS pid FROM tenants WHERE id = $1";
 
 /// Everything after `me` of the person query (see `person_query!`).
 macro_rules! person_rest {
@@ -104,7 +104,7 @@ pub(super) async fn tenant(
     tx: &DatabaseTransaction,
     principal: &Principal,
     statement_timeout: Duration,
-) -> AppResult<TenantKey> {
+) -> AppResult<(TenantKey, i32)> {
     let timeout = format!("{}ms", statement_timeout.as_millis());
     let tenant = match &principal.tenant {
         TenantRef::Slug(slug) => {
@@ -119,10 +119,11 @@ pub(super) async fn tenant(
         .await
         .context("looking up the token's tenant")?
         .ok_or_else(|| AppError::Unauthenticated("unknown tenant".into()))?;
-    Ok(TenantKey {
+    let key = TenantKey {
         id: tenant.try_get("", "id").context("reading the tenant")?,
         slug: tenant.try_get("", "slug").context("reading the tenant")?,
-    })
+    };
+    Ok((key, tenant.try_get("", "pid").context("reading the server process")?))
 }
 
 /// The person a subject or e-mail address names, with everything about them.

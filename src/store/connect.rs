@@ -1,7 +1,7 @@
 //! Opening the database and applying migrations.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -18,10 +18,17 @@ use super::bus::{self, EventBus, Notice};
 pub struct Db {
     conn: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    /// The most values one statement bound since they were last taken (the
+    /// statement-shape tests read it: no statement may bind a value per row).
+    most_values: Arc<AtomicUsize>,
     reachability: Arc<Reachability>,
     bus: EventBus,
     /// PostgreSQL: the listener's own one-connection pool, once listening.
     listener: Arc<std::sync::OnceLock<PgPool>>,
+    /// PostgreSQL: a one-connection pool outside the request pool for
+    /// cancelling statements at a request's deadline (when the request pool
+    /// is full, this is exactly when no connection of it would be free).
+    canceller: Arc<std::sync::OnceLock<PgPool>>,
 }
 
 /// Whether the database answered lately. While it does not, one request per
@@ -74,10 +81,22 @@ fn epoch_millis() -> u64 {
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Db {
-    /// Connects to `sqlite://…` or `postgres://…`.
+    /// Connects to `sqlite://…` or `postgres://…` with the default pool size.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        Self::connect_with(url, None).await
+    }
+
+    /// The default pool: 8 connections on PostgreSQL, 4 on SQLite (one writer
+    /// at a time; more readers only contend for the lock).
+    pub fn default_pool_size(url: &str) -> u32 {
+        if url.starts_with("sqlite:") { 4 } else { 8 }
+    }
+
+    /// Connects with `pool_size` connections (`EENDRACHT_DB_POOL_SIZE`), or
+    /// the default for the engine.
+    pub async fn connect_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
-        let is_sqlite = url.starts_with("sqlite:");
+        let pool_size = pool_size.unwrap_or_else(|| Self::default_pool_size(url)).max(1);
         options
             .sqlx_logging(false)
             // Measured: checking each connection before use costs ~12 % throughput;
@@ -88,7 +107,7 @@ impl Db {
             // comes in milliseconds.
             .acquire_timeout(Duration::from_secs(2))
             .connect_timeout(Duration::from_secs(5))
-            .max_connections(if is_sqlite { 4 } else { 8 })
+            .max_connections(pool_size)
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -98,10 +117,21 @@ impl Db {
         let mut conn = Database::connect(options).await.with_context(|| format!("connecting to {}", redact(url)))?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
+        let most_values = Arc::new(AtomicUsize::new(0));
+        let most = most_values.clone();
+        conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            most.fetch_max(info.statement.values.as_ref().map_or(0, |values| values.0.len()), Ordering::Relaxed);
         });
-        Ok(Self { conn, statements, reachability: Arc::default(), bus: EventBus::default(), listener: Arc::default() })
+        Ok(Self {
+            conn,
+            statements,
+            most_values,
+            reachability: Arc::default(),
+            bus: EventBus::default(),
+            listener: Arc::default(),
+            canceller: Arc::default(),
+        })
     }
 
     /// Notices of network events committed from now on (see [`bus`]). On
@@ -142,6 +172,30 @@ impl Db {
         }
     }
 
+    /// PostgreSQL: cancels the statement server process `pid` is running
+    /// (`pg_cancel_backend`; a role may cancel its own processes). At most a
+    /// second is spent on it: a cancel that cannot be sent leaves the
+    /// statement to its `statement_timeout`.
+    pub(crate) async fn cancel_backend(&self, pid: i32) {
+        if self.backend() != DbBackend::Postgres {
+            return;
+        }
+        let pool = self.canceller.get_or_init(|| {
+            let options = (*self.conn.get_postgres_connection_pool().connect_options()).clone();
+            PgPoolOptions::new()
+                .max_connections(1)
+                .min_connections(0)
+                .acquire_timeout(Duration::from_secs(1))
+                .connect_lazy_with(options)
+        });
+        let cancel = sea_orm::sqlx::query("SELECT pg_cancel_backend($1)").bind(pid).execute(pool);
+        match tokio::time::timeout(Duration::from_secs(1), cancel).await {
+            Ok(Ok(_)) => tracing::debug!(pid, "statement cancelled at the request's deadline"),
+            Ok(Err(error)) => tracing::warn!(%error, pid, "cancelling a statement failed"),
+            Err(_) => tracing::warn!(pid, "cancelling a statement took too long"),
+        }
+    }
+
     pub fn connection(&self) -> &DatabaseConnection {
         &self.conn
     }
@@ -153,6 +207,28 @@ impl Db {
     /// Statements executed through this pool since it was opened.
     pub fn statement_count(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The most values any one statement bound since the last call; resets it.
+    pub fn take_most_values(&self) -> usize {
+        self.most_values.swap(0, Ordering::Relaxed)
+    }
+
+    /// Whether the pool holds all the connections it may open: a pool timeout
+    /// then means they were all in use, the database busy but there (while it
+    /// is away the pool has fewer, failing to open more).
+    pub(crate) fn pool_saturated(&self) -> bool {
+        match self.backend() {
+            DbBackend::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                pool.size() >= pool.options().get_max_connections()
+            }
+            DbBackend::Sqlite => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                pool.size() >= pool.options().get_max_connections()
+            }
+            _ => false,
+        }
     }
 
     /// Whether a request may try the database now: always while it is
@@ -208,6 +284,9 @@ impl Db {
         // Closing its pool ends the listener.
         if let Some(listener) = self.listener.get() {
             listener.close().await;
+        }
+        if let Some(canceller) = self.canceller.get() {
+            canceller.close().await;
         }
         if let Err(error) = self.conn.close().await {
             tracing::warn!(%error, "closing the database pool");

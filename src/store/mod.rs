@@ -74,6 +74,8 @@ struct Inner {
     bus: bus::EventBus,
     /// SQLite: this transaction's notices, published by `commit`.
     held: Mutex<Vec<bus::Notice>>,
+    /// PostgreSQL: the server process running the transaction.
+    backend_pid: Mutex<Option<i32>>,
 }
 
 /// How often a SQLite write lock is retried after the busy timeout ran out,
@@ -94,7 +96,11 @@ impl Store {
         let tx = begin_transaction(db, access).await?;
         let now = clock.now();
         match resolve_actor(&tx, principal, now, statement_timeout).await {
-            Ok(actor) => Ok(Self::over(db, Arc::new(tx), actor, clock)),
+            Ok((actor, backend_pid)) => {
+                let store = Self::over(db, Arc::new(tx), actor, clock);
+                *store.inner.backend_pid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = backend_pid;
+                Ok(store)
+            }
             Err(error) => {
                 let _ = tx.rollback().await;
                 Err(error)
@@ -126,7 +132,17 @@ impl Store {
         backend: DbBackend,
         bus: bus::EventBus,
     ) -> Self {
-        Self { inner: Arc::new(Inner { tx: Mutex::new(Some(tx)), actor, clock, backend, bus, held: Mutex::default() }) }
+        Self {
+            inner: Arc::new(Inner {
+                tx: Mutex::new(Some(tx)),
+                actor,
+                clock,
+                backend,
+                bus,
+                held: Mutex::default(),
+                backend_pid: Mutex::default(),
+            }),
+        }
     }
 
     /// The same transaction, seen as `organisation_id`'s DIRECTORs see it
@@ -215,6 +231,19 @@ impl Store {
         Ok(())
     }
 
+    /// Ends the request after its deadline: cancels the statement running in
+    /// the database (PostgreSQL; from another connection, as the transaction's
+    /// own is busy), then rolls back. SQLite cannot be interrupted from here:
+    /// its statement finishes, then the rollback runs. Callers answer first
+    /// and leave this to a task.
+    pub async fn abandon(self, db: &Db) {
+        let backend_pid = *self.inner.backend_pid.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(pid) = backend_pid {
+            db.cancel_backend(pid).await;
+        }
+        self.rollback().await;
+    }
+
     /// Undoes the request's work; its events are never announced.
     pub async fn rollback(&self) {
         self.inner.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
@@ -231,18 +260,35 @@ async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransac
         return Err(AppError::Unavailable);
     }
     let started = begin_with_lock(db, access).await;
-    match &started {
-        Ok(_) => db.record_reachable(),
-        Err(AppError::Unavailable) => db.record_unreachable(),
-        Err(_) => {}
+    match started {
+        Ok(tx) => {
+            db.record_reachable();
+            Ok(tx)
+        }
+        // No connection in time while the pool could still open one: it
+        // tried, and the database did not answer.
+        Err(AppError::Busy) if !db.pool_saturated() => {
+            db.record_unreachable();
+            Err(AppError::Unavailable)
+        }
+        Err(AppError::Unavailable) => {
+            db.record_unreachable();
+            Err(AppError::Unavailable)
+        }
+        Err(error) => Err(error),
     }
-    started
 }
 
-/// A connection that cannot be had or broke is the database being away, not a
-/// fault of the request.
+/// A connection that cannot be opened or broke is the database being away,
+/// not a fault of the request. A pool that had no free connection in time is
+/// not: the database answers, other requests hold every connection
+/// ([`is_pool_exhausted`]), and only this request is turned away.
 fn is_unreachable(error: &DbErr) -> bool {
-    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+    matches!(error, DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed) | DbErr::Conn(_))
+}
+
+fn is_pool_exhausted(error: &DbErr) -> bool {
+    matches!(error, DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))
 }
 
 async fn begin_with_lock(db: &Db, access: Access) -> AppResult<DatabaseTransaction> {
@@ -282,6 +328,10 @@ pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
         tracing::info!(%error, doing, "concurrent write refused");
         return AppError::conflict("another change was being written at the same time; try again");
     }
+    if is_pool_exhausted(&error) {
+        tracing::info!(doing, "no free database connection in time");
+        return AppError::Busy;
+    }
     if is_unreachable(&error) {
         tracing::warn!(%error, doing, "the database is unreachable");
         return AppError::Unavailable;
@@ -294,20 +344,28 @@ pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
     AppError::Internal(anyhow::Error::new(error).context(doing))
 }
 
+/// The actor, and on PostgreSQL the server process that runs the transaction
+/// (to cancel its statement at the request's deadline).
 async fn resolve_actor(
     tx: &DatabaseTransaction,
     principal: &Principal,
     now: DateTime<Utc>,
     statement_timeout: Duration,
-) -> AppResult<Actor> {
+) -> AppResult<(Actor, Option<i32>)> {
     let today = now.date_naive();
     if tx.get_database_backend() == DbBackend::Postgres {
-        let tenant = actor_sql::tenant(tx, principal, statement_timeout).await?;
-        return match &principal.identity {
+        let (tenant, backend_pid) = actor_sql::tenant(tx, principal, statement_timeout).await?;
+        let actor = match &principal.identity {
             Identity::ApiClient(client) => client_actor(tx, tenant, *client, today).await,
             identity => actor_sql::person_actor(tx, tenant, identity, today).await,
-        };
+        }?;
+        return Ok((actor, Some(backend_pid)));
     }
+    resolve_actor_portably(tx, principal, today).await.map(|actor| (actor, None))
+}
+
+/// SQLite's way: the same conditions as `actor_sql`, one query at a time.
+async fn resolve_actor_portably(tx: &DatabaseTransaction, principal: &Principal, today: NaiveDate) -> AppResult<Actor> {
     let tenant_query = match &principal.tenant {
         TenantRef::Slug(slug) => tenant::Entity::find().filter(tenant::Column::Slug.eq(slug.as_str())),
         TenantRef::Id(id) => tenant::Entity::find_by_id(*id),
