@@ -6,13 +6,18 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
-use async_graphql::{ServerError, ValidationResult};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{ServerError, ServerResult, ValidationResult, Variables};
 use futures_util::future::BoxFuture;
 
 use crate::domain::AppError;
 
 type Charge = dyn Fn(u64) -> BoxFuture<'static, Result<(), AppError>> + Send + Sync;
+
+/// What a refused operation costs (too long, too deep, too complex, invalid,
+/// unparsable): refusing is cheap, but must not be free to ask for.
+pub const REFUSED_POINTS: u64 = 10;
 
 /// Spends an operation's points; `Err(AppError::Throttled)` when over budget.
 #[derive(Clone)]
@@ -21,6 +26,10 @@ pub struct Charger(Arc<Charge>);
 impl Charger {
     pub fn new(charge: impl Fn(u64) -> BoxFuture<'static, Result<(), AppError>> + Send + Sync + 'static) -> Self {
         Self(Arc::new(charge))
+    }
+
+    pub async fn charge(&self, points: u64) -> Result<(), AppError> {
+        (self.0)(points).await
     }
 }
 
@@ -35,12 +44,37 @@ impl ExtensionFactory for RateLimit {
 
 #[async_trait::async_trait]
 impl Extension for RateLimit {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let parsed = next.run(ctx, query, variables).await;
+        if parsed.is_err()
+            && let Some(charger) = ctx.data_opt::<Charger>()
+        {
+            let _ = charger.charge(REFUSED_POINTS).await;
+        }
+        parsed
+    }
+
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let validated = next.run(ctx).await?;
+        let validated = match next.run(ctx).await {
+            Ok(validated) => validated,
+            Err(errors) => {
+                // Invalid or over a limit: the fixed cost of a refusal.
+                if let Some(charger) = ctx.data_opt::<Charger>() {
+                    let _ = charger.charge(REFUSED_POINTS).await;
+                }
+                return Err(errors);
+            }
+        };
         let Some(charger) = ctx.data_opt::<Charger>() else { return Ok(validated) };
         let points = u64::try_from(validated.complexity).unwrap_or(u64::MAX).max(1);
         match (charger.0)(points).await {

@@ -1,15 +1,17 @@
 //! The GraphQL endpoint: authenticate, run each operation in its own
 //! transaction, commit only what succeeded, and give every error its code.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
+use tokio::time::Instant;
 use tower_http::request_id::RequestId;
 
 use super::AppState;
@@ -17,8 +19,9 @@ use super::rate_limit::Decision;
 use crate::auth::Principal;
 use crate::domain::AppError;
 use crate::domain::health::Locale;
-use crate::graphql::error;
+use crate::graphql::{error, input_text};
 use crate::graphql::limits::{self, DeferredStore, QueryLimits};
+use crate::graphql::rate_limit::{Charger, REFUSED_POINTS};
 use crate::store::{Access, Store};
 
 pub async fn graphiql() -> impl IntoResponse {
@@ -28,18 +31,33 @@ pub async fn graphiql() -> impl IntoResponse {
 pub async fn post(
     State(state): State<AppState>,
     request_id: Option<axum::Extension<RequestId>>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> axum::response::Response {
+    // The deadline is the request's, batch and waiting included.
+    let deadline = Instant::now() + state.request_timeout;
     let request_id = request_id.and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned)).unwrap_or_default();
+    let source = peer.map(|peer| peer.0.0.ip());
 
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let principal = match super::authenticate(&state, authorization).await {
+    let verified = super::authenticate(&state, authorization).await;
+    // A principal the database named lately goes on. Anything else (a bad
+    // token, a stranger) is first held against its address's failed
+    // authentications, so a flood of 401s turns into 429s before it costs a
+    // database look-up, and the people a tenant knows are never locked out
+    // by strangers, not even behind the same address.
+    let known = verified.as_ref().is_ok_and(|principal| state.known_principals.knows(principal));
+    if !known
+        && let Some(source) = source
+        && let Some(decision) = state.rate_limiter.peek_failures(source).await
+        && decision.throttled
+    {
+        return refused_before_identity(decision, &request_id);
+    }
+    let principal = match verified {
         Ok(principal) => principal,
-        Err(reason) => {
-            tracing::debug!(%reason, "token refused");
-            return unauthenticated(&request_id);
-        }
+        Err(reason) => return unauthenticated(&state, source, &reason.to_string(), &request_id).await,
     };
 
     // JSON only: a form-encoded or text/plain POST is what a cross-site form
@@ -66,24 +84,38 @@ pub async fn post(
     {
         return throttled(&principal, &body, decision, &request_id);
     }
+    // The tenant's and the person's share of the pool, held to the end.
+    let _admitted = match state.admission.admit(&principal).await {
+        Ok(admitted) => admitted,
+        Err(error) => return busy(&principal, &body, &error, &request_id),
+    };
+    // Who the token names, before any query text is parsed or charged.
+    match identify(&state, &principal).await {
+        Ok(()) => {}
+        Err(AppError::Unauthenticated(reason)) => return unauthenticated(&state, source, &reason, &request_id).await,
+        Err(error @ AppError::Busy) => return busy(&principal, &body, &error, &request_id),
+        Err(error) => return error_response(&error, &request_id),
+    }
     let rate = Arc::new(Mutex::new(None));
     let charger = state.rate_limiter.charger(&principal, rate.clone());
 
     let locale = Locale::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let run = |request: Request| {
+        let request = request.data(locale).data(charger.clone());
+        execute(&state, &principal, request, &charger, deadline, &request_id)
+    };
     let response = match batch {
-        BatchRequest::Single(request) => {
-            match execute(&state, &principal, request.data(locale).data(charger), &request_id).await {
-                Ok(response) => BatchResponse::Single(response),
-                Err(error) => return error_response(&error, &request_id),
-            }
-        }
+        BatchRequest::Single(request) => match run(request).await {
+            Ok(response) => BatchResponse::Single(response),
+            Err(error) => return error_response(&error, &request_id),
+        },
         BatchRequest::Batch(requests) => {
             if let Err(error) = limits::check_batch(requests.len(), &query_limits(&state), state.production) {
                 return (StatusCode::OK, json(&error::response_for(&error, &request_id))).into_response();
             }
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                match execute(&state, &principal, request.data(locale).data(charger.clone()), &request_id).await {
+                match run(request).await {
                     Ok(response) => responses.push(response),
                     Err(error) => return error_response(&error, &request_id),
                 }
@@ -97,11 +129,60 @@ pub async fn post(
     http_response.extensions_mut().insert(outcome);
     // What the operations were charged; else (nothing was validated) the peek.
     let charged = *rate.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(decision) = charged.or(peeked) {
-        // 429 only when nothing ran: every operation was throttled.
-        let refused = decision.throttled && all_throttled(&response);
-        rate_limit_headers(&mut http_response, decision, refused);
+    let decision = charged.or(peeked);
+    if let Some(decision) = decision {
+        rate_limit_headers(&mut http_response, decision, false);
     }
+    // 429 only when nothing ran: every operation was throttled or turned away busy.
+    if all_throttled(&response) {
+        let retry_after = decision.filter(|d| d.throttled).map_or(1, |d| d.reset_secs);
+        refuse(&mut http_response, retry_after);
+    }
+    http_response
+}
+
+/// Whether the database knows whom the token names: remembered for a while
+/// once found ([`KnownPrincipals`](super::identity::KnownPrincipals)), else
+/// looked up in a read transaction of its own.
+async fn identify(state: &AppState, principal: &Principal) -> Result<(), AppError> {
+    if state.known_principals.knows(principal) {
+        return Ok(());
+    }
+    let store = Store::begin(&state.db, principal, Access::Read, state.clock.clone(), state.request_timeout).await?;
+    store.rollback().await;
+    state.known_principals.remember(principal);
+    Ok(())
+}
+
+/// HTTP 401, counted against the source address's failed authentications.
+async fn unauthenticated(
+    state: &AppState,
+    source: Option<IpAddr>,
+    reason: &str,
+    request_id: &str,
+) -> axum::response::Response {
+    tracing::debug!(%reason, "token or principal refused");
+    if let Some(source) = source {
+        state.rate_limiter.charge_failure(source).await;
+    }
+    unauthenticated_response(request_id)
+}
+
+/// HTTP 429 for an address that spent its failed authentications.
+fn refused_before_identity(decision: Decision, request_id: &str) -> axum::response::Response {
+    let response = error::response_for(&AppError::Throttled { retry_after_secs: decision.reset_secs }, request_id);
+    let mut http_response = json(&response).into_response();
+    refuse(&mut http_response, decision.reset_secs);
+    http_response
+}
+
+/// HTTP 429 with `Retry-After: 1`: no share of the database was free in time.
+fn busy(principal: &Principal, body: &[u8], error: &AppError, request_id: &str) -> axum::response::Response {
+    let response = BatchResponse::Single(error::response_for(error, request_id));
+    let outcome = super::observe::Outcome::of(principal, body, &response);
+    let mut http_response = json(&response).into_response();
+    http_response.extensions_mut().insert(outcome);
+    refuse(&mut http_response, 1);
     http_response
 }
 
@@ -126,9 +207,14 @@ fn rate_limit_headers(response: &mut axum::response::Response, decision: Decisio
     headers.insert("ratelimit-remaining", HeaderValue::from(decision.remaining));
     headers.insert("ratelimit-reset", HeaderValue::from(decision.reset_secs));
     if refused {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from(decision.reset_secs));
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        refuse(response, decision.reset_secs);
     }
+}
+
+/// Status 429 with `Retry-After`.
+fn refuse(response: &mut axum::response::Response, retry_after_secs: u64) {
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
 }
 
 /// Whether every operation of the response was refused as THROTTLED.
@@ -150,49 +236,45 @@ fn query_limits(state: &AppState) -> QueryLimits {
     state.schema.data::<QueryLimits>().copied().unwrap_or_default()
 }
 
-/// Runs one operation in its own transaction. `Err` only for failures that
-/// concern the whole HTTP request (the principal is unknown).
+/// Runs one operation in its own transaction, within what is left of the
+/// request's deadline. `Err` only for failures that concern the whole HTTP
+/// request (the principal is unknown).
 ///
 /// Nothing touches the database before the query has passed every limit: the
-/// length before parsing, aliases, directives and mutations on the parsed
-/// document, then depth, complexity and validation inside async-graphql, which
-/// opens the transaction (the [`DeferredStore`]) only when they pass.
+/// length and nesting before parsing, aliases, directives, mutations and text
+/// on the parsed document, then depth, complexity and validation inside
+/// async-graphql, which opens the transaction (the [`DeferredStore`]) only
+/// when they pass. A refused operation is charged a small fixed cost.
 async fn execute(
     state: &AppState,
     principal: &Principal,
     mut request: Request,
+    charger: &Charger,
+    deadline: Instant,
     request_id: &str,
 ) -> Result<Response, AppError> {
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return Ok(error::response_for(&AppError::Timeout, request_id));
+    }
     let limits = query_limits(state);
-    let checked = limits::check_length(&request.query, &limits, state.production)
-        .and_then(|()| limits::check_variables(&request.variables, state.production));
-    if let Err(error) = checked {
-        return Ok(error::response_for(&error, request_id));
+    if let Err(error) = admit_text(state, &mut request, &limits) {
+        // A refusal is cheap but not free: the operation is charged a little.
+        let refusal = match charger.charge(REFUSED_POINTS).await {
+            Err(throttled) => throttled,
+            Ok(()) => error,
+        };
+        return Ok(error::response_for(&refusal, request_id));
     }
+    // A document that does not parse is answered by execution below, with
+    // the parser's message; it never reaches the database.
     let operation_name = request.operation_name.clone();
-    match state.documents.get(&request.query) {
-        Some(document) => request.set_parsed_query(document),
-        None => {
-            if let Ok(document) = request.parsed_query().cloned() {
-                state.documents.put(&request.query, document);
-            }
-        }
-    }
-    let access = match request.parsed_query() {
-        Ok(document) => {
-            if let Err(error) = limits::check_document(document, operation_name.as_deref(), &limits, state.production) {
-                return Ok(error::response_for(&error, request_id));
-            }
-            access_of(document, operation_name.as_deref())
-        }
-        // A document that does not parse is answered by execution below, with
-        // the parser's message; it never reaches the database.
-        Err(_) => Access::Read,
-    };
+    let access =
+        request.parsed_query().map_or(Access::Read, |document| access_of(document, operation_name.as_deref()));
     let deferred = {
-        let (db, principal, clock, timeout) =
-            (state.db.clone(), principal.clone(), state.clock.clone(), state.request_timeout);
-        DeferredStore::new(async move { Store::begin(&db, &principal, access, clock, timeout).await })
+        let (db, principal, clock) = (state.db.clone(), principal.clone(), state.clock.clone());
+        // The database's own deadline: what is left of the request's.
+        DeferredStore::new(async move { Store::begin(&db, &principal, access, clock, remaining).await })
     };
     let mut request = request.data(deferred.clone());
     if let Some(partners) = state.verifier.partners() {
@@ -200,10 +282,14 @@ async fn execute(
         request = request.data(partners.clone());
     }
 
-    let executed = tokio::time::timeout(state.request_timeout, state.schema.execute(request)).await;
+    let executed = tokio::time::timeout_at(deadline, state.schema.execute(request)).await;
     let store = match deferred.take() {
         Some(Ok(store)) => store,
-        Some(Err(error @ AppError::Unauthenticated(_))) => return Err(error),
+        Some(Err(error @ AppError::Unauthenticated(_))) => {
+            // Known a moment ago, gone now (removed, anonymised, revoked).
+            state.known_principals.forget(principal);
+            return Err(error);
+        }
         Some(Err(error)) => return Ok(error::response_for(&error, request_id)),
         // Refused before execution (parse, validation, depth, complexity) or
         // out of time before the transaction opened: no SQL ran.
@@ -220,7 +306,9 @@ async fn execute(
     let mut response = match executed {
         Ok(response) => response,
         Err(_) => {
-            store.rollback().await;
+            // Answer now; cancelling the statement and rolling back follow.
+            let db = state.db.clone();
+            tokio::spawn(async move { store.abandon(&db).await });
             return Ok(error::response_for(&AppError::Timeout, request_id));
         }
     };
@@ -235,6 +323,32 @@ async fn execute(
     }
     error::finish(&mut response, request_id);
     Ok(response)
+}
+
+/// The checks on an operation's text before it runs: length and nesting
+/// before parsing, then (on the parsed document, from the cache when it was
+/// seen before) aliases, directives, mutations and the text inputs.
+fn admit_text(state: &AppState, request: &mut Request, limits: &QueryLimits) -> Result<(), AppError> {
+    limits::check_text(&request.query, limits, state.production)?;
+    limits::check_variables(&request.variables, state.production)?;
+    match state.documents.get(&request.query) {
+        Some(document) => request.set_parsed_query(document),
+        None => {
+            if let Ok(document) = request.parsed_query().cloned() {
+                state.documents.put(&request.query, document);
+            }
+        }
+    }
+    let operation_name = request.operation_name.clone();
+    if let Ok(document) = request.parsed_query() {
+        limits::check_document(document, operation_name.as_deref(), limits, state.production)?;
+    }
+    // Text PostgreSQL cannot store (NUL) is refused on both engines alike.
+    input_text::check_variables(&request.variables)?;
+    if let Ok(document) = request.parsed_query() {
+        input_text::check_document(document)?;
+    }
+    Ok(())
 }
 
 /// Mutations take the write path (on SQLite: the write lock up front).
@@ -254,7 +368,7 @@ fn json<T: serde::Serialize>(value: &T) -> impl IntoResponse + use<T> {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
 }
 
-fn unauthenticated(request_id: &str) -> axum::response::Response {
+fn unauthenticated_response(request_id: &str) -> axum::response::Response {
     let error = AppError::Unauthenticated(String::new());
     (
         StatusCode::UNAUTHORIZED,
@@ -268,7 +382,7 @@ fn error_response(error: &AppError, request_id: &str) -> axum::response::Respons
     match error {
         AppError::Unauthenticated(reason) => {
             tracing::debug!(%reason, "principal refused");
-            unauthenticated(request_id)
+            unauthenticated_response(request_id)
         }
         other => (StatusCode::OK, json(&error::response_for(other, request_id))).into_response(),
     }

@@ -1,10 +1,13 @@
 //! `POST /oauth/token`: the OAuth 2.0 client credentials grant (RFC 6749
 //! §4.4) for API clients. Credentials come in the `Authorization: Basic`
 //! header (§2.3.1) or in the form body; the answer is §5.1's JSON, errors are
-//! §5.2's.
+//! §5.2's. Failed attempts count against the source address (429 once it
+//! has spent them), and each token costs its client a few points.
+
+use std::net::SocketAddr;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -12,6 +15,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
+use crate::auth::{Identity, Principal, TenantRef};
+use crate::graphql::rate_limit::REFUSED_POINTS;
 use crate::service::integration::{self, TokenError};
 
 #[derive(Debug, Deserialize)]
@@ -21,7 +26,31 @@ struct TokenForm {
     client_secret: Option<String>,
 }
 
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn token(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Guessing secrets is a flood of failures: an address that has spent its
+    // failed authentications is refused before the next guess is checked.
+    let source = peer.map(|peer| peer.0.0.ip());
+    if let Some(source) = source
+        && let Some(decision) = state.rate_limiter.peek_failures(source).await
+        && decision.throttled
+    {
+        return slow_down(decision.reset_secs);
+    }
+    let response = issue(&state, &headers, &body).await;
+    if response.status() == StatusCode::UNAUTHORIZED
+        && let Some(source) = source
+    {
+        state.rate_limiter.charge_failure(source).await;
+    }
+    response
+}
+
+async fn issue(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Response {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -33,7 +62,7 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
             "send the request as application/x-www-form-urlencoded",
         );
     }
-    let Ok(form) = serde_urlencoded::from_bytes::<TokenForm>(&body) else {
+    let Ok(form) = serde_urlencoded::from_bytes::<TokenForm>(body) else {
         return error(StatusCode::BAD_REQUEST, "invalid_request", "the form could not be read");
     };
     match form.grant_type.as_deref() {
@@ -43,7 +72,7 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
         }
         None => return error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is missing"),
     }
-    let basic = match basic_credentials(&headers) {
+    let basic = match basic_credentials(headers) {
         Ok(basic) => basic,
         Err(()) => return invalid_client(),
     };
@@ -62,6 +91,14 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
             "this deployment has no signing secret for client tokens (EENDRACHT_JWT_SECRET)",
         );
     };
+    // Each token costs the client as a refused query does, from its own
+    // budget: a client that asks for a token per request runs dry.
+    if let Some(principal) = client_principal(&client_id)
+        && let Some(decision) = state.rate_limiter.charge(&principal, REFUSED_POINTS).await
+        && decision.throttled
+    {
+        return slow_down(decision.reset_secs);
+    }
     match integration::issue_client_token(&state.db, minter, &state.clock, &client_id, &client_secret).await {
         Ok(issued) => no_store(
             StatusCode::OK,
@@ -91,6 +128,20 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, ()
             .ok_or(())
     };
     Ok(Some((unescape(id)?, unescape(secret)?)))
+}
+
+/// The principal a client id names (`<tenant slug>.<uuid>`), for its budget.
+fn client_principal(client_id: &str) -> Option<Principal> {
+    let (slug, id) = client_id.rsplit_once('.')?;
+    let id = uuid::Uuid::parse_str(id).ok()?;
+    Some(Principal { tenant: TenantRef::Slug(slug.to_owned()), identity: Identity::ApiClient(id) })
+}
+
+/// HTTP 429 with `Retry-After`, in the token endpoint's error shape.
+fn slow_down(retry_after_secs: u64) -> Response {
+    let mut response = error(StatusCode::TOO_MANY_REQUESTS, "slow_down", "too many requests; retry later");
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
 }
 
 fn invalid_client() -> Response {

@@ -17,6 +17,7 @@
 //! still see one window.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -62,16 +63,26 @@ pub struct RateLimits {
         default_value_t = RateLimits::DEFAULT.person_points
     )]
     pub person_points: u64,
+
+    /// Failed authentications (401s) one source address may cause per
+    /// minute; past it the address is answered 429 before any token is
+    /// looked at. Unknown people never spend their tenant's budget.
+    #[arg(
+        long = "rate-limit-auth-failures",
+        env = "EENDRACHT_RATE_LIMIT_AUTH_FAILURES",
+        default_value_t = RateLimits::DEFAULT.auth_failures
+    )]
+    pub auth_failures: u64,
 }
 
 impl RateLimits {
     /// 60,000 points a minute per tenant, 6,000 per person: a person may run
     /// six queries at the complexity limit (1,000) a minute, or about a hundred
     /// ordinary screens.
-    pub const DEFAULT: Self = Self { tenant_points: 60_000, person_points: 6_000 };
+    pub const DEFAULT: Self = Self { tenant_points: 60_000, person_points: 6_000, auth_failures: 60 };
 
     /// No limiting at all.
-    pub const OFF: Self = Self { tenant_points: 0, person_points: 0 };
+    pub const OFF: Self = Self { tenant_points: 0, person_points: 0, auth_failures: 0 };
 }
 
 impl Default for RateLimits {
@@ -130,6 +141,8 @@ pub struct RateLimiter {
 enum Scope {
     Tenant,
     Person,
+    /// Failed authentications per source address.
+    Source,
 }
 
 impl RateLimiter {
@@ -161,7 +174,25 @@ impl RateLimiter {
     }
 
     pub fn is_off(&self) -> bool {
-        self.limits.tenant_points == 0 && self.limits.person_points == 0
+        self.limits.tenant_points == 0 && self.limits.person_points == 0 && self.limits.auth_failures == 0
+    }
+
+    /// The failure budget of a source address, with its counter key.
+    fn failure_budget(&self, source: IpAddr) -> Vec<(u64, String)> {
+        if self.limits.auth_failures == 0 {
+            return Vec::new();
+        }
+        vec![(self.limits.auth_failures, key(Scope::Source, &source.to_string()))]
+    }
+
+    /// Whether `source` has spent its failed authentications: throttled then.
+    pub async fn peek_failures(&self, source: IpAddr) -> Option<Decision> {
+        self.count_budgets(self.failure_budget(source), 0).await
+    }
+
+    /// Counts one failed authentication of `source`.
+    pub async fn charge_failure(&self, source: IpAddr) -> Option<Decision> {
+        self.count_budgets(self.failure_budget(source), 1).await
     }
 
     /// The budgets that apply, with their counter keys (without the window).
@@ -198,7 +229,10 @@ impl RateLimiter {
     }
 
     async fn count(&self, principal: &Principal, points: u64) -> Option<Decision> {
-        let budgets = self.budgets(principal);
+        self.count_budgets(self.budgets(principal), points).await
+    }
+
+    async fn count_budgets(&self, budgets: Vec<(u64, String)>, points: u64) -> Option<Decision> {
         if budgets.is_empty() {
             return None;
         }
@@ -267,6 +301,7 @@ fn key(scope: Scope, id: &str) -> String {
     let scope = match scope {
         Scope::Tenant => "tenant",
         Scope::Person => "person",
+        Scope::Source => "source",
     };
     format!("eendracht:rl:{scope}:{id}")
 }
@@ -334,7 +369,7 @@ mod tests {
     async fn budgets_are_spent_per_person_and_tenant_and_refilled_each_window() {
         let start = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 20).single().expect("time");
         let clock = ManualClock::new(start);
-        let limiter = limiter(RateLimits { tenant_points: 100, person_points: 30 }, &clock);
+        let limiter = limiter(RateLimits { tenant_points: 100, person_points: 30, auth_failures: 0 }, &clock);
         let (ann, bob, other) = (principal("a", "ann"), principal("a", "bob"), principal("b", "ann"));
         let first = limiter.charge(&ann, 20).await.expect("decision");
         assert_eq!(first, Decision { limit: 30, remaining: 10, reset_secs: 40, throttled: false });

@@ -69,7 +69,7 @@ fn assert_throttled(answer: &Answer) {
 }
 
 fn person_budget(serve: &mut ServeSettings) {
-    serve.rate_limits = RateLimits { tenant_points: 10_000, person_points: 50 };
+    serve.rate_limits = RateLimits { tenant_points: 10_000, person_points: 50, auth_failures: 0 };
 }
 
 both_with!(a_person_over_budget_gets_429_while_others_are_unaffected, person_budget, |app| {
@@ -108,7 +108,7 @@ both_with!(a_person_over_budget_gets_429_while_others_are_unaffected, person_bud
 });
 
 fn tenant_budget(serve: &mut ServeSettings) {
-    serve.rate_limits = RateLimits { tenant_points: 60, person_points: 10_000 };
+    serve.rate_limits = RateLimits { tenant_points: 60, person_points: 10_000, auth_failures: 0 };
 }
 
 both_with!(a_tenant_over_budget_gets_429_for_everyone_in_it_but_not_other_tenants, tenant_budget, |app| {
@@ -156,7 +156,7 @@ async fn two_servers_on_one_redis_share_the_budget() {
     assert_eq!(pong, "PONG");
 
     let configure = |serve: &mut ServeSettings| {
-        serve.rate_limits = RateLimits { tenant_points: 10_000, person_points: 50 };
+        serve.rate_limits = RateLimits { tenant_points: 10_000, person_points: 50, auth_failures: 0 };
         serve.redis_url = Some(redis.clone().into());
     };
     let first = spawn_app_with(Backend::Sqlite, Keys::Hs256, configure).await.expect("first app");
@@ -167,7 +167,7 @@ async fn two_servers_on_one_redis_share_the_budget() {
 
     // One server alone: how many queries fit in the budget.
     let alone = spawn_app_with(Backend::Sqlite, Keys::Hs256, |serve| {
-        serve.rate_limits = RateLimits { tenant_points: 10_000, person_points: 50 };
+        serve.rate_limits = RateLimits { tenant_points: 10_000, person_points: 50, auth_failures: 0 };
     })
     .await
     .expect("a server without Redis");
@@ -203,7 +203,7 @@ fn helpers_nanos() -> u128 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_redis_lets_requests_through() {
     let app = spawn_app_with(Backend::Sqlite, Keys::Hs256, |serve| {
-        serve.rate_limits = RateLimits { tenant_points: 10, person_points: 10 };
+        serve.rate_limits = RateLimits { tenant_points: 10, person_points: 10, auth_failures: 0 };
         // Nothing listens on port 1.
         serve.redis_url = Some("redis://127.0.0.1:1".to_owned().into());
     })

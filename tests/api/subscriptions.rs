@@ -210,7 +210,7 @@ both!(queries_and_mutations_are_refused_over_websocket, |app| {
 // ---------------------------------------------------------------------------
 // Protocol errors, frame by frame.
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(address: &str) -> Socket {
     let mut request = ws_url(address).into_client_request().expect("a WebSocket request");
@@ -223,12 +223,12 @@ async fn connect(address: &str) -> Socket {
     socket
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub(crate) async fn send(socket: &mut Socket, message: Value) {
     socket.send(Message::Text(message.to_string().into())).await.expect("send");
 }
 
 /// The next text message, as JSON.
-async fn receive(socket: &mut Socket) -> Value {
+pub(crate) async fn receive(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(PATIENCE, socket.next()).await.expect("in time");
         match message {
@@ -252,7 +252,7 @@ async fn closed_with(socket: &mut Socket) -> u16 {
     }
 }
 
-async fn initialised(address: &str, token: &str) -> Socket {
+pub(crate) async fn initialised(address: &str, token: &str) -> Socket {
     let mut socket = connect(address).await;
     send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }))
         .await;
@@ -524,7 +524,7 @@ async fn on_sigterm_open_websockets_close_as_going_away_and_the_server_stops() {
 both_with!(
     subscriptions_spend_the_rate_limit_budget_as_queries_do,
     |serve: &mut eendracht::config::ServeSettings| {
-        serve.rate_limits = eendracht::config::RateLimits { tenant_points: 10_000, person_points: 20 }
+        serve.rate_limits = eendracht::config::RateLimits { tenant_points: 10_000, person_points: 20, auth_failures: 0 }
     },
     |app| {
         let admin = app.bootstrap("sub-rate", "sub-rate-admin").await;
