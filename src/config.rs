@@ -84,6 +84,28 @@ pub struct ServeSettings {
     #[arg(long, env = "EENDRACHT_WS_KEEPALIVE", default_value = "30s", value_parser = humantime::parse_duration)]
     pub ws_keepalive: std::time::Duration,
 
+    /// How long a client may take to send a request's head (request line and
+    /// headers), from the connection's opening for its first request and from
+    /// the head's first byte for later ones; a late connection is closed.
+    #[arg(long, env = "EENDRACHT_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: std::time::Duration,
+
+    /// How long a request's body may take to arrive whole, from its head; a
+    /// late one is answered 408 and its connection closed.
+    #[arg(long, env = "EENDRACHT_BODY_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub body_timeout: std::time::Duration,
+
+    /// How long a keep-alive connection may wait for its next request before
+    /// it is closed.
+    #[arg(long, env = "EENDRACHT_IDLE_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub idle_timeout: std::time::Duration,
+
+    /// Most client connections open at once, WebSockets included; more wait
+    /// in the listen backlog until one closes. Default: the process's
+    /// open-file limit less 128 kept for the database and the rest.
+    #[arg(long, env = "EENDRACHT_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
     /// Query limits: depth, complexity, aliases, query length, directives per
     /// field, operations per batch (`EENDRACHT_MAX_*`).
     #[command(flatten)]

@@ -1,11 +1,11 @@
 //! Building the application apart from serving it: [`Application::build`]
 //! connects, migrates, binds (port 0 in tests) and wires the router;
 //! [`Application::run_until_stopped`] serves until the shutdown signal, then
-//! lets in-flight requests finish (for at most [`DRAIN_TIMEOUT`]).
+//! drains: the whole shutdown takes at most [`DRAIN_TIMEOUT`].
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
@@ -24,9 +24,13 @@ use crate::webhooks::{WebhookWorker, WorkerSettings};
 /// The per-request deadline (DESIGN.md: 10 s).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// After the shutdown signal, requests in flight get this long to finish
-/// (twice the request deadline); then the server stops regardless.
+/// After the shutdown signal, the whole shutdown (requests in flight,
+/// WebSockets, the pool) ends within this (twice the request deadline).
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Of [`DRAIN_TIMEOUT`], what the HTTP drain leaves for closing WebSockets
+/// and the pool.
+const CLOSE_RESERVE: Duration = Duration::from_secs(2);
 
 /// Closing the pool waits for connections still checked out; not forever.
 const POOL_CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -40,6 +44,8 @@ const SOCKET_CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    /// Timeouts and the cap of client connections.
+    connections: http::ConnectionLimits,
     db: Db,
     /// The webhook worker, when this process runs one.
     worker: Option<WebhookWorker>,
@@ -103,9 +109,23 @@ impl Application {
             shutdown: shutdown_notice,
             open_sockets,
         };
+        let connections = http::ConnectionLimits::new(
+            serve.header_timeout,
+            serve.body_timeout,
+            serve.idle_timeout,
+            serve.max_connections,
+        )?;
         let listener =
             TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;
-        Ok(Self { listener, router: http::router(state, &serve.cors_origins)?, db, worker, shutdown, sockets_closed })
+        Ok(Self {
+            listener,
+            router: http::router(state, &serve.cors_origins)?,
+            connections,
+            db,
+            worker,
+            shutdown,
+            sockets_closed,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -121,11 +141,11 @@ impl Application {
         &self.db
     }
 
-    /// Serves until `shutdown` completes, then stops accepting, closes open
-    /// WebSockets (1001, going away), lets requests in flight finish (for at
-    /// most [`DRAIN_TIMEOUT`]) and closes the pool.
+    /// Serves until `shutdown` completes, then stops accepting (but serves the
+    /// connections already waiting in the listen backlog), tells open
+    /// WebSockets to close (1001, going away), lets requests in flight finish
+    /// and closes the pool: all of it within [`DRAIN_TIMEOUT`] of the signal.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let (signalled, drain_started) = tokio::sync::oneshot::channel::<()>();
         let mut stopped = self.shutdown.subscribe();
         let notice = self.shutdown;
         let shutdown = async move {
@@ -133,34 +153,25 @@ impl Application {
             // Upgraded connections are outside the server's drain: tell them
             // (and the webhook worker).
             let _ = notice.send(true);
-            let _ = signalled.send(());
         };
         let worker = self.worker.map(|worker| {
             tokio::spawn(worker.run(async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }))
         });
-        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).into_future();
-        let drain_deadline = async move {
-            // A server that stops without the signal drops the sender: no deadline then.
-            if drain_started.await.is_ok() {
-                tokio::time::sleep(DRAIN_TIMEOUT).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
-        tokio::select! {
-            served = server => served.context("serving HTTP")?,
-            () = drain_deadline => {
-                tracing::warn!(timeout = ?DRAIN_TIMEOUT, "requests still in flight after the drain timeout: stopping anyway");
-            }
-        }
+        let drained =
+            http::serve(self.listener, self.router, self.connections, shutdown, DRAIN_TIMEOUT - CLOSE_RESERVE)
+                .await
+                .context("serving HTTP")?;
+        let deadline = drained.signalled_at + DRAIN_TIMEOUT;
+        let remaining = || deadline.saturating_duration_since(Instant::now());
         if let Some(worker) = worker {
             // A delivery cut off here is sent again after its lease: nothing is lost.
             worker.abort();
         }
-        http::subscriptions::wait_closed(self.sockets_closed, SOCKET_CLOSE_TIMEOUT).await;
-        if tokio::time::timeout(POOL_CLOSE_TIMEOUT, self.db.close()).await.is_err() {
+        // WebSockets heard the notice when the drain began; most have closed by now.
+        http::subscriptions::wait_closed(self.sockets_closed, SOCKET_CLOSE_TIMEOUT.min(remaining())).await;
+        if tokio::time::timeout(POOL_CLOSE_TIMEOUT.min(remaining()), self.db.close()).await.is_err() {
             tracing::warn!("the database pool did not close in time");
         }
         tracing::info!("stopped");

@@ -12,6 +12,7 @@ pub mod metrics;
 mod oauth;
 mod observe;
 pub mod rate_limit;
+pub mod serve;
 pub mod subscriptions;
 
 use std::sync::Arc;
@@ -36,6 +37,7 @@ use crate::graphql::AppSchema;
 use crate::store::Db;
 pub use metrics::Metrics;
 pub use rate_limit::{RateLimiter, RateLimits};
+pub use serve::{ConnectionLimits, serve};
 
 /// Largest request body accepted: far above any real query with variables.
 const MAX_BODY_BYTES: usize = 256 * 1024;

@@ -697,6 +697,10 @@ pub fn serve_settings() -> ServeSettings {
         demo: false,
         ws_init_timeout: Duration::from_secs(10),
         ws_keepalive: Duration::from_secs(30),
+        header_timeout: Duration::from_secs(10),
+        body_timeout: Duration::from_secs(10),
+        idle_timeout: Duration::from_secs(60),
+        max_connections: None,
         limits: QueryLimits::default(),
         rate_limits: RateLimits::OFF,
         // Webhook tests run the worker themselves, tick by tick on the test clock.
