@@ -109,10 +109,19 @@ macro_rules! connection {
             }
 
             /// How many items the whole list holds. Costs a count query, which runs
-            /// only when this field is selected.
+            /// only when this field is selected, and a rate-limit point per
+            /// thousand items it counted.
             #[graphql(complexity = 0)]
-            async fn total_count(&self) -> async_graphql::Result<u64> {
-                Ok(self.page.total.get().await?)
+            async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
+                let total = self.page.total.get().await?;
+                // A count's cost is what it scans, known only once it ran:
+                // charged now, it tells on the next request, not this one.
+                if total >= 1_000
+                    && let Some(charger) = ctx.data_opt::<$crate::graphql::rate_limit::Charger>()
+                {
+                    let _ = charger.charge(total / 1_000).await;
+                }
+                Ok(total)
             }
         }
 
