@@ -52,6 +52,11 @@ pub struct Settings {
     /// Required `aud` of the deployment's own tokens, when set.
     #[arg(long, env = "EENDRACHT_JWT_AUDIENCE", global = true)]
     pub jwt_audience: Option<String>,
+
+    /// Connections in the database pool; default 8 on PostgreSQL, 4 on SQLite.
+    /// Each tenant may hold at most `EENDRACHT_TENANT_CONCURRENCY` of them.
+    #[arg(long, env = "EENDRACHT_DB_POOL_SIZE", global = true)]
+    pub db_pool_size: Option<u32>,
 }
 
 /// Settings of `serve` alone.
@@ -72,6 +77,12 @@ pub struct ServeSettings {
     /// Load the demo network (tenant `demo`) before serving, if it is not there yet.
     #[arg(long, env = "EENDRACHT_DEMO")]
     pub demo: bool,
+
+    /// The deadline of one request, all its operations and its wait for a
+    /// share of the database included: past it the request is answered
+    /// TIMEOUT and its statement cancelled in the database.
+    #[arg(long, env = "EENDRACHT_REQUEST_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub request_timeout: std::time::Duration,
 
     /// How long a new WebSocket may take to send `connection_init` before it
     /// is closed (4408), e.g. `10s` or `500ms`.
@@ -115,6 +126,11 @@ pub struct ServeSettings {
     /// (`EENDRACHT_RATE_LIMIT_*`); 0 turns a budget off.
     #[command(flatten)]
     pub rate_limits: RateLimits,
+
+    /// Shares of the database pool per tenant and per person
+    /// (`EENDRACHT_TENANT_CONCURRENCY`, `EENDRACHT_PERSON_CONCURRENCY`).
+    #[command(flatten)]
+    pub concurrency: crate::http::ConcurrencyLimits,
 
     /// Run the webhook worker in this process. Several processes may run it:
     /// deliveries are leased, so each is sent by one at a time.

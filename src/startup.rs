@@ -16,12 +16,12 @@ use crate::auth::{self, IdentityProviders, Issuer, Minter, TenantBinding, Verifi
 use crate::clock::Clock;
 use crate::config::{ServeSettings, Settings};
 use crate::graphql;
-use crate::http::{self, AppState, Metrics, RateLimiter};
+use crate::http::{self, Admission, AppState, Metrics, RateLimiter};
 use crate::store::integration::StoredProviders;
 use crate::store::{self, Db};
 use crate::webhooks::{WebhookWorker, WorkerSettings};
 
-/// The per-request deadline (DESIGN.md: 10 s).
+/// The default per-request deadline (`EENDRACHT_REQUEST_TIMEOUT`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// After the shutdown signal, the whole shutdown (requests in flight,
@@ -99,9 +99,11 @@ impl Application {
             verifier: Arc::new(verifier),
             clock,
             production: settings.is_production(),
-            request_timeout: REQUEST_TIMEOUT,
+            request_timeout: serve.request_timeout,
             metrics,
             rate_limiter: Arc::new(rate_limiter),
+            admission: Arc::new(admission(settings, serve)),
+            known_principals: Default::default(),
             documents: Default::default(),
             minter,
             ws_init_timeout: serve.ws_init_timeout,
@@ -179,6 +181,14 @@ impl Application {
     }
 }
 
+/// The tenants' and persons' shares of the pool; a request waits for its
+/// slot at most half its deadline.
+fn admission(settings: &Settings, serve: &ServeSettings) -> Admission {
+    let pool_size = settings.db_pool_size.unwrap_or_else(|| Db::default_pool_size(&settings.database_url));
+    let (tenant, person) = serve.concurrency.resolve(pool_size);
+    Admission::new(tenant, person, serve.request_timeout / 2)
+}
+
 /// Connects and applies pending migrations: every subcommand that touches the
 /// database starts here, so each works on a fresh one.
 ///
@@ -186,7 +196,7 @@ impl Application {
 /// application's role access to the tables; otherwise the application's own
 /// connection migrates.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
-    let db = Db::connect(&settings.database_url).await?;
+    let db = Db::connect_with(&settings.database_url, settings.db_pool_size).await?;
     match &settings.migration_database_url {
         Some(owner_url) => {
             let owner = Db::connect(owner_url).await?;

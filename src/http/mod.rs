@@ -6,7 +6,9 @@
 //! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
 //! security headers; browsers may call from the configured CORS origins only.
 
+pub mod admission;
 mod documents;
+mod identity;
 mod graphql;
 pub mod metrics;
 mod oauth;
@@ -35,6 +37,7 @@ use crate::auth::{AuthError, Minter, Principal, Verifier};
 use crate::clock::Clock;
 use crate::graphql::AppSchema;
 use crate::store::Db;
+pub use admission::{Admission, ConcurrencyLimits};
 pub use metrics::Metrics;
 pub use rate_limit::{RateLimiter, RateLimits};
 pub use serve::{ConnectionLimits, serve};
@@ -54,6 +57,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The rate limits' budgets and counters.
     pub rate_limiter: Arc<RateLimiter>,
+    /// Each tenant's and person's share of the database pool.
+    pub admission: Arc<Admission>,
+    /// Principals the database named lately (see [`identity`]).
+    pub known_principals: Arc<identity::KnownPrincipals>,
     /// Parsed documents by query text.
     pub documents: Arc<documents::Documents>,
     /// Signs API clients' tokens at `/oauth/token`; none without an HS256 secret.

@@ -181,6 +181,7 @@ fn settings(database_url: String, migration_database_url: Option<String>, keys: 
         },
         jwt_issuer: Some(ISSUER.to_owned()),
         jwt_audience: Some(AUDIENCE.to_owned()),
+        db_pool_size: None,
     }
 }
 
@@ -695,6 +696,7 @@ pub fn serve_settings() -> ServeSettings {
         cors_origins: vec![],
         redis_url: None,
         demo: false,
+        request_timeout: eendracht::startup::REQUEST_TIMEOUT,
         ws_init_timeout: Duration::from_secs(10),
         ws_keepalive: Duration::from_secs(30),
         header_timeout: Duration::from_secs(10),
@@ -703,6 +705,7 @@ pub fn serve_settings() -> ServeSettings {
         max_connections: None,
         limits: QueryLimits::default(),
         rate_limits: RateLimits::OFF,
+        concurrency: Default::default(),
         // Webhook tests run the worker themselves, tick by tick on the test clock.
         webhook_worker: false,
         webhook_allow_private_targets: None,

@@ -76,6 +76,7 @@ async fn production_refuses_to_start_without_explicit_keys() {
         jwt_public_keys: None,
         jwt_issuer: None,
         jwt_audience: None,
+        db_pool_size: None,
     };
     let serve = crate::helpers::serve_settings();
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");

@@ -187,6 +187,7 @@ async fn production_names_limits_without_numbers_and_suggests_nothing() {
         jwt_public_keys: None,
         jwt_issuer: Some(ISSUER.to_owned()),
         jwt_audience: Some(AUDIENCE.to_owned()),
+        db_pool_size: None,
     };
     let serve = crate::helpers::serve_settings();
     let app = Application::build(&settings, &serve, Arc::new(SystemClock)).await.expect("production app");

@@ -26,6 +26,7 @@ mod rate_limit;
 mod ratification;
 mod rls;
 mod roles;
+mod safety;
 mod scale;
 mod schema;
 mod shutdown;

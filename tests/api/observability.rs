@@ -142,6 +142,7 @@ async fn spawn(
         jwt_public_keys: None,
         jwt_issuer: Some(ISSUER.to_owned()),
         jwt_audience: Some(AUDIENCE.to_owned()),
+        db_pool_size: None,
     };
     let serve = Serve::try_parse_from(["serve", "--listen", "127.0.0.1:0", "--cors-origins", cors_origins])?.serve;
     let app = Application::build(&settings, &serve, Arc::new(SystemClock)).await?;

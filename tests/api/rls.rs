@@ -158,6 +158,7 @@ postgres_only!(production_refuses_to_serve_as_a_role_that_bypasses_row_level_sec
         jwt_public_keys: None,
         jwt_issuer: None,
         jwt_audience: None,
+        db_pool_size: None,
     };
     let serve = crate::helpers::serve_settings();
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
