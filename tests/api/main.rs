@@ -7,6 +7,7 @@ mod alignment;
 mod auth;
 mod authorization_doc;
 mod clients;
+mod connections;
 mod commitments;
 mod demo;
 mod events;

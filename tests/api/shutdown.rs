@@ -2,6 +2,11 @@
 //! process exits 0 and accepts no more connections. Runs the real binary on a
 //! temp SQLite file, in production mode so its log lines are JSON.
 //!
+//! The in-process tests below start the application themselves, so they can
+//! connect before it serves and see when it has taken the signal: requests
+//! waiting in the listen backlog are answered, a connection opened before the
+//! signal gets its request answered, and the whole shutdown keeps its bound.
+//!
 //! The request is held in flight deterministically: it is sent with
 //! `Expect: 100-continue` and without its body. The server answers
 //! `100 Continue` once the handler reads the body, which proves the request is
@@ -21,31 +26,83 @@ use crate::helpers::SECRET;
 /// Generous bound for every wait: a stuck server fails the test, never hangs it.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-fn eendracht(database_url: &str) -> Command {
+pub(crate) fn eendracht(database_url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eendracht"));
+    with_environment(&mut command, database_url);
+    command
+}
+
+/// The environment `eendracht` runs in here, and nothing else.
+pub(crate) fn with_environment<'c>(command: &'c mut Command, database_url: &str) -> &'c mut Command {
     command
         .env_clear()
         .env("DATABASE_URL", database_url)
         .env("EENDRACHT_ENV", "production")
         .env("EENDRACHT_JWT_SECRET", SECRET)
-        .env("RUST_LOG", "info");
-    command
+        .env("RUST_LOG", "info")
+        // The body below is sent once the shutdown is logged: however long
+        // that takes, the request must not miss its body deadline.
+        .env("EENDRACHT_BODY_TIMEOUT", "60s")
 }
 
-fn run(command: &mut Command) -> String {
+pub(crate) fn run(command: &mut Command) -> String {
     let output = command.output().expect("run eendracht");
     assert!(output.status.success(), "{:?}: {}", command, String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("utf-8")
 }
 
 /// Kills the server if the test fails half-way.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Creates the tenant `acme` with its admin; returns the admin's token.
+pub(crate) fn bootstrap(database_url: &str) -> String {
+    run(eendracht(database_url).args([
+        "bootstrap",
+        "--tenant",
+        "acme",
+        "--tenant-name",
+        "Acme",
+        "--admin-subject",
+        "admin",
+        "--admin-name",
+        "Admin",
+    ]));
+    let token =
+        run(eendracht(database_url).args(["token", "--tenant", "acme", "--subject", "admin"])).trim().to_owned();
+    assert!(!token.is_empty());
+    token
+}
+
+/// Starts `eendracht serve`: the server, its address (`host:port`) and its
+/// log lines as they come.
+pub(crate) fn start(command: &mut Command) -> (Server, String, mpsc::Receiver<String>) {
+    let mut server =
+        Server(command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start eendracht serve"));
+    let stdout = server.0.stdout.take().expect("stdout");
+    let address = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("Eendracht GraphQL API: http://")?.strip_suffix("/graphql").map(str::to_owned)
+        })
+        .expect("the server prints its address");
+    let (log_lines, logged) = mpsc::channel::<String>();
+    let stderr = server.0.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if log_lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (server, address, logged)
 }
 
 /// Reads from `stream` until `marker` has been seen; returns what was read.
@@ -64,46 +121,8 @@ fn read_until(stream: &mut TcpStream, marker: &str) -> String {
 fn requests_in_flight_when_sigterm_arrives_complete() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display());
-    run(eendracht(&database_url).args([
-        "bootstrap",
-        "--tenant",
-        "acme",
-        "--tenant-name",
-        "Acme",
-        "--admin-subject",
-        "admin",
-        "--admin-name",
-        "Admin",
-    ]));
-    let token =
-        run(eendracht(&database_url).args(["token", "--tenant", "acme", "--subject", "admin"])).trim().to_owned();
-    assert!(!token.is_empty());
-
-    let mut server = Server(
-        eendracht(&database_url)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start eendracht serve"),
-    );
-    let stdout = server.0.stdout.take().expect("stdout");
-    let address = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.strip_prefix("Eendracht GraphQL API: http://")?.strip_suffix("/graphql").map(str::to_owned)
-        })
-        .expect("the server prints its address");
-    let (log_lines, logged) = mpsc::channel::<String>();
-    let stderr = server.0.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if log_lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let token = bootstrap(&database_url);
+    let (mut server, address, logged) = start(eendracht(&database_url).args(["serve", "--listen", "127.0.0.1:0"]));
 
     // The request, all but its body.
     let body = r#"{"query":"query Probe { viewer { person { id } } }","operationName":"Probe"}"#;
@@ -165,4 +184,165 @@ fn requests_in_flight_when_sigterm_arrives_complete() {
     assert_eq!(request_line["outcome"], "ok");
     assert!(request_line["duration_ms"].is_u64(), "{request_line}");
     assert!(lines.iter().all(|line| !line.contains(&token)), "tokens never reach the log");
+}
+
+/// The flags of `eendracht serve`, parsed as the binary parses them, so the
+/// tests below name only what they change.
+#[derive(clap::Parser)]
+struct Flags {
+    #[command(flatten)]
+    settings: eendracht::config::Settings,
+    #[command(flatten)]
+    serve: eendracht::config::ServeSettings,
+}
+
+/// The application on a fresh SQLite file, built but not yet serving: the
+/// kernel already queues connections on its port.
+async fn application(dir: &tempfile::TempDir, flags: &[&str]) -> eendracht::startup::Application {
+    use clap::Parser;
+
+    let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display());
+    let mut args = vec![
+        "eendracht",
+        "--database-url",
+        &database_url,
+        "--env",
+        "development",
+        "--jwt-secret",
+        SECRET,
+        "--listen",
+        "127.0.0.1:0",
+        "--webhook-worker",
+        "false",
+    ];
+    args.extend_from_slice(flags);
+    let Flags { settings, serve } = Flags::try_parse_from(args).expect("valid flags");
+    eendracht::startup::Application::build(&settings, &serve, std::sync::Arc::new(eendracht::clock::SystemClock))
+        .await
+        .expect("build the application")
+}
+
+/// Serves `app` until `stop` fires; `taken` fires from inside the shutdown
+/// future, so once it has, the server has seen the signal and stopped
+/// accepting.
+fn serve_until(
+    app: eendracht::startup::Application,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) -> (tokio::task::JoinHandle<anyhow::Result<()>>, tokio::sync::oneshot::Receiver<()>) {
+    let (taken_tx, taken) = tokio::sync::oneshot::channel();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stop.await;
+        let _ = taken_tx.send(());
+    }));
+    (server, taken)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_waiting_in_the_listen_backlog_when_the_signal_comes_are_all_answered() {
+    use tokio::io::AsyncWriteExt;
+
+    use crate::connections::{get, read_until_closed, says_close};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = application(&dir, &[]).await;
+    let address = app.local_addr();
+    // Twelve requests, sent before the server takes a single connection: the
+    // kernel has accepted them into the listen backlog.
+    let mut clients = Vec::new();
+    for _ in 0..12 {
+        let mut client = tokio::net::TcpStream::connect(address).await.expect("connect");
+        client.write_all(get("/healthz").as_bytes()).await.expect("request");
+        clients.push(client);
+    }
+    // The signal has come before serving begins.
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let _ = stop.send(());
+    let (server, _taken) = serve_until(app, stopped);
+
+    for (i, client) in clients.iter_mut().enumerate() {
+        let response = read_until_closed(client).await;
+        assert!(response.starts_with("HTTP/1.1 200"), "request {i} was not answered: {response:?}");
+        assert!(says_close(&response), "{response}");
+    }
+    let served = tokio::time::timeout(PATIENCE, server).await.expect("the server stops").expect("joins");
+    served.expect("a clean stop");
+    assert!(tokio::net::TcpStream::connect(address).await.is_err(), "no new connections after shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_opened_before_the_signal_has_its_request_answered_and_an_idle_one_is_closed() {
+    use tokio::io::AsyncWriteExt;
+
+    use crate::connections::{get, read_response, read_until_closed, says_close};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = application(&dir, &[]).await;
+    let address = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let (server, taken) = serve_until(app, stopped);
+
+    // A keep-alive connection, answered once and now between requests.
+    let mut idle = tokio::net::TcpStream::connect(address).await.expect("connect");
+    idle.write_all(get("/healthz").as_bytes()).await.expect("request");
+    let first = read_response(&mut idle).await;
+    assert!(first.starts_with("HTTP/1.1 200") && !says_close(&first), "{first}");
+    // Connections whose requests are not sent yet (taken by the server or
+    // still in the backlog: either way they are the server's to answer).
+    let mut opened = Vec::new();
+    for _ in 0..3 {
+        opened.push(tokio::net::TcpStream::connect(address).await.expect("connect"));
+    }
+
+    let _ = stop.send(());
+    tokio::time::timeout(PATIENCE, taken).await.expect("the signal is taken").expect("taken");
+
+    // The idle connection had nothing left to finish: closed, unanswered.
+    let rest = read_until_closed(&mut idle).await;
+    assert!(rest.is_empty(), "{rest}");
+    // The others send their requests after the signal, and are answered.
+    for (i, client) in opened.iter_mut().enumerate() {
+        client.write_all(get("/healthz").as_bytes()).await.expect("request");
+        let response = read_until_closed(client).await;
+        assert!(response.starts_with("HTTP/1.1 200"), "request {i} was not answered: {response:?}");
+        assert!(says_close(&response), "{response}");
+    }
+    let served = tokio::time::timeout(PATIENCE, server).await.expect("the server stops").expect("joins");
+    served.expect("a clean stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_shutdown_ends_within_the_drain_timeout_whatever_stays_open() {
+    use eendracht::startup::DRAIN_TIMEOUT;
+    use sea_orm::TransactionTrait;
+    use tokio::io::AsyncWriteExt;
+
+    use crate::connections::read_until_closed;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Deadlines far beyond the drain: only the drain ends these connections.
+    let app = application(&dir, &["--header-timeout", "300s", "--idle-timeout", "300s"]).await;
+    let address = app.local_addr();
+    // A database connection that stays checked out, so closing the pool waits.
+    let held = app.db().connection().begin().await.expect("a transaction");
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let (server, taken) = serve_until(app, stopped);
+
+    // One client that stopped half-way through its request head, one that
+    // never said a thing.
+    let mut half = tokio::net::TcpStream::connect(address).await.expect("connect");
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n").await.expect("half a head");
+    let mut silent = tokio::net::TcpStream::connect(address).await.expect("connect");
+
+    let signalled = Instant::now();
+    let _ = stop.send(());
+    tokio::time::timeout(PATIENCE, taken).await.expect("the signal is taken").expect("taken");
+    let served = tokio::time::timeout(PATIENCE, server).await.expect("the server stops").expect("joins");
+    let took = signalled.elapsed();
+    served.expect("a clean stop");
+    // The bound is the drain timeout itself; the margin is for scheduling, far
+    // below the five seconds the pool alone was once given after the drain.
+    assert!(took < DRAIN_TIMEOUT + Duration::from_secs(2), "the shutdown took {took:?}");
+    assert!(read_until_closed(&mut half).await.is_empty());
+    assert!(read_until_closed(&mut silent).await.is_empty());
+    drop(held);
 }
