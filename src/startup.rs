@@ -93,8 +93,11 @@ impl Application {
             clock.clone(),
             metrics.rate_limit_store_errors(),
         )?;
+        let schema = graphql::build_schema(serve.limits, settings.is_production());
+        let schema_types = Arc::new(graphql::spec::SchemaTypes::from_sdl(&schema.sdl()));
         let state = AppState {
-            schema: graphql::build_schema(serve.limits, settings.is_production()),
+            schema,
+            schema_types,
             db: db.clone(),
             verifier: Arc::new(verifier),
             clock,

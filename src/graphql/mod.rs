@@ -18,6 +18,7 @@ mod node;
 mod organisations;
 mod people;
 pub mod rate_limit;
+pub mod spec;
 mod ratification;
 mod scalars;
 pub mod subscription;

@@ -5,7 +5,7 @@
 //! authorization run on every request as before.
 
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
@@ -14,7 +14,7 @@ use lru::LruCache;
 /// (inlined values instead of variables) only evicts, it never grows memory.
 const CAPACITY: NonZeroUsize = NonZeroUsize::new(512).expect("not zero");
 
-pub struct Documents(Mutex<LruCache<String, ExecutableDocument>>);
+pub struct Documents(Mutex<LruCache<String, Arc<ExecutableDocument>>>);
 
 impl Default for Documents {
     fn default() -> Self {
@@ -24,11 +24,11 @@ impl Default for Documents {
 
 impl Documents {
     /// The parsed document of `query`, when it was seen before.
-    pub fn get(&self, query: &str) -> Option<ExecutableDocument> {
+    pub fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).get(query).cloned()
     }
 
-    pub fn put(&self, query: &str, document: ExecutableDocument) {
+    pub fn put(&self, query: &str, document: Arc<ExecutableDocument>) {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).put(query.to_owned(), document);
     }
 }
@@ -40,7 +40,7 @@ mod tests {
     #[test]
     fn keeps_documents_by_their_text_and_forgets_the_least_recently_used() {
         let documents = Documents::default();
-        let parsed = async_graphql::parser::parse_query("{ viewer { id } }").expect("parses");
+        let parsed = Arc::new(async_graphql::parser::parse_query("{ viewer { id } }").expect("parses"));
         documents.put("{ viewer { id } }", parsed.clone());
         assert!(documents.get("{ viewer { id } }").is_some());
         assert!(documents.get("{ viewer { name } }").is_none(), "another text is another document");

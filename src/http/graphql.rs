@@ -19,7 +19,7 @@ use super::rate_limit::Decision;
 use crate::auth::Principal;
 use crate::domain::AppError;
 use crate::domain::health::Locale;
-use crate::graphql::{error, input_text};
+use crate::graphql::{error, input_text, spec};
 use crate::graphql::limits::{self, DeferredStore, QueryLimits};
 use crate::graphql::rate_limit::{Charger, REFUSED_POINTS};
 use crate::store::{Access, Store};
@@ -258,17 +258,26 @@ async fn execute(
         return Ok(error::response_for(&AppError::Timeout, request_id));
     }
     let limits = query_limits(state);
-    if let Err(error) = admit_text(state, &mut request, &limits) {
-        // A refusal is cheap but not free: the operation is charged a little.
-        let refusal = match charger.charge(REFUSED_POINTS).await {
-            Err(throttled) => throttled,
-            Ok(()) => error,
-        };
-        return Ok(error::response_for(&refusal, request_id));
-    }
+    let operation_name = request.operation_name.clone();
+    let document = match admit_text(state, &mut request, &limits) {
+        Ok(document) => document,
+        Err(error) => {
+            // A refusal is cheap but not free: the operation is charged a little.
+            let refusal = match charger.charge(REFUSED_POINTS).await {
+                Err(throttled) => throttled,
+                Ok(()) => error,
+            };
+            return Ok(error::response_for(&refusal, request_id));
+        }
+    };
+    // As the specification executes: null propagation, keys in selection order.
+    let complete = |response: &mut Response| {
+        if let Some(document) = &document {
+            spec::complete(response, document, operation_name.as_deref(), &state.schema_types);
+        }
+    };
     // A document that does not parse is answered by execution below, with
     // the parser's message; it never reaches the database.
-    let operation_name = request.operation_name.clone();
     let access =
         request.parsed_query().map_or(Access::Read, |document| access_of(document, operation_name.as_deref()));
     let deferred = {
@@ -296,6 +305,7 @@ async fn execute(
         None => {
             return Ok(match executed {
                 Ok(mut response) => {
+                    complete(&mut response);
                     error::finish(&mut response, request_id);
                     response
                 }
@@ -321,6 +331,7 @@ async fn execute(
     } else {
         store.rollback().await;
     }
+    complete(&mut response);
     error::finish(&mut response, request_id);
     Ok(response)
 }
@@ -328,17 +339,26 @@ async fn execute(
 /// The checks on an operation's text before it runs: length and nesting
 /// before parsing, then (on the parsed document, from the cache when it was
 /// seen before) aliases, directives, mutations and the text inputs.
-fn admit_text(state: &AppState, request: &mut Request, limits: &QueryLimits) -> Result<(), AppError> {
+fn admit_text(
+    state: &AppState,
+    request: &mut Request,
+    limits: &QueryLimits,
+) -> Result<Option<Arc<ExecutableDocument>>, AppError> {
     limits::check_text(&request.query, limits, state.production)?;
     limits::check_variables(&request.variables, state.production)?;
-    match state.documents.get(&request.query) {
-        Some(document) => request.set_parsed_query(document),
-        None => {
-            if let Ok(document) = request.parsed_query().cloned() {
-                state.documents.put(&request.query, document);
-            }
+    let document = match state.documents.get(&request.query) {
+        Some(document) => {
+            request.set_parsed_query((*document).clone());
+            Some(document)
         }
-    }
+        None => {
+            let parsed = request.parsed_query().ok().map(|document| Arc::new(document.clone()));
+            if let Some(document) = &parsed {
+                state.documents.put(&request.query, document.clone());
+            }
+            parsed
+        }
+    };
     let operation_name = request.operation_name.clone();
     if let Ok(document) = request.parsed_query() {
         limits::check_document(document, operation_name.as_deref(), limits, state.production)?;
@@ -348,7 +368,7 @@ fn admit_text(state: &AppState, request: &mut Request, limits: &QueryLimits) -> 
     if let Ok(document) = request.parsed_query() {
         input_text::check_document(document)?;
     }
-    Ok(())
+    Ok(document)
 }
 
 /// Mutations take the write path (on SQLite: the write lock up front).

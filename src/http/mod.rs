@@ -61,6 +61,9 @@ pub struct AppState {
     pub admission: Arc<Admission>,
     /// Principals the database named lately (see [`identity`]).
     pub known_principals: Arc<identity::KnownPrincipals>,
+    /// The schema's field types, for completing responses as the
+    /// specification executes ([`crate::graphql::spec`]).
+    pub schema_types: Arc<crate::graphql::spec::SchemaTypes>,
     /// Parsed documents by query text.
     pub documents: Arc<documents::Documents>,
     /// Signs API clients' tokens at `/oauth/token`; none without an HS256 secret.

@@ -11,6 +11,7 @@ mod connections;
 mod commitments;
 mod demo;
 mod events;
+mod execution;
 mod governance;
 mod health;
 mod http;
