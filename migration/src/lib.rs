@@ -11,6 +11,7 @@ mod m20261127_000004_ratification;
 mod m20261127_000005_row_level_security;
 mod m20261127_000006_privacy;
 mod m20261128_000007_integration;
+mod m20261201_000008_identity_provider_pairs;
 mod support;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_row_level_security::Migration),
             Box::new(m20261127_000006_privacy::Migration),
             Box::new(m20261128_000007_integration::Migration),
+            Box::new(m20261201_000008_identity_provider_pairs::Migration),
         ]
     }
 }

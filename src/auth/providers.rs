@@ -2,10 +2,20 @@
 //! `addIdentityProvider`), each bound to its tenant, with its keys from a JWKS
 //! document or URL.
 //!
+//! An issuer with an audience belongs to exactly one tenant in the whole
+//! deployment (a unique index across tenants, migration 8), and a token is
+//! matched to a provider by its issuer *and* audience. Two tenants whose
+//! people sign in at the same identity provider (one Microsoft Entra ID
+//! directory, say) each register their own application there, so each has its
+//! own client id as the audience; a token carries the audience of the
+//! application it was issued for and so names one tenant. A token whose
+//! audiences name providers of two tenants is refused as ambiguous.
+//!
 //! The registry is loaded from the database at start and again when a token
-//! names an issuer it does not know (at most every [`RELOAD_INTERVAL`], so a
-//! stream of made-up issuers cannot turn into a stream of queries; a
-//! registration in this process marks it stale at once). A URL's keys are
+//! names an issuer and audience it does not know (at most every
+//! [`RELOAD_INTERVAL`], so a stream of made-up issuers cannot turn into a
+//! stream of queries; a registration in this process marks it stale at once;
+//! concurrent callers share one reload). A URL's keys are
 //! cached for [`KEYS_TTL`] and fetched again when a token names a `kid` the
 //! cache lacks — how a provider's key rotation is picked up — at most
 //! [`REFETCHES_PER_MINUTE`] times a minute. A failed fetch keeps the keys it had.
@@ -55,6 +65,8 @@ pub struct IdentityProviders {
     source: Box<dyn ProviderSource>,
     http: reqwest::Client,
     providers: RwLock<Vec<Arc<Provider>>>,
+    /// When the registry was last read; held while it is read, so concurrent
+    /// callers share one reload.
     last_load: Mutex<Option<Instant>>,
     stale: AtomicBool,
 }
@@ -71,7 +83,8 @@ impl IdentityProviders {
         })
     }
 
-    /// A provider was added: the next unknown issuer reloads without waiting.
+    /// A provider was added: the next token with an unknown issuer and
+    /// audience reloads without waiting.
     pub fn invalidate(&self) {
         self.stale.store(true, Ordering::SeqCst);
     }
@@ -80,6 +93,21 @@ impl IdentityProviders {
     /// for providers that are still there.
     pub async fn reload(&self) -> anyhow::Result<()> {
         let mut last_load = self.last_load.lock().await;
+        self.load(&mut last_load).await
+    }
+
+    /// Reloads unless the registry is fresh: read within [`RELOAD_INTERVAL`]
+    /// and not marked stale. Whoever waited for a reload in progress finds it
+    /// fresh and does not read again.
+    async fn reload_if_due(&self) {
+        let mut last_load = self.last_load.lock().await;
+        let due = self.stale.load(Ordering::SeqCst) || last_load.is_none_or(|at| at.elapsed() >= RELOAD_INTERVAL);
+        if due && let Err(error) = self.load(&mut last_load).await {
+            tracing::warn!(%error, "reloading the identity providers failed");
+        }
+    }
+
+    async fn load(&self, last_load: &mut Option<Instant>) -> anyhow::Result<()> {
         self.stale.store(false, Ordering::SeqCst);
         *last_load = Some(Instant::now());
         let configs = self.source.load().await?;
@@ -93,44 +121,41 @@ impl IdentityProviders {
     }
 
     /// The provider of an issuer and audience; `None` when no provider has the
-    /// issuer (the token may be the deployment's own).
+    /// issuer (the token may be the deployment's own). A pair the registry
+    /// lacks reloads it (when due): another tenant may have registered its own
+    /// audience at an issuer already known.
     pub(super) async fn find(
         &self,
         iss: &str,
         aud: Option<&serde_json::Value>,
     ) -> Result<Option<Arc<Provider>>, AuthError> {
-        let mut of_issuer = self.of_issuer(iss).await;
-        if of_issuer.is_empty() && self.may_reload().await {
-            if let Err(error) = self.reload().await {
-                tracing::warn!(%error, "reloading the identity providers failed");
-            }
-            of_issuer = self.of_issuer(iss).await;
-        }
-        if of_issuer.is_empty() {
-            return Ok(None);
-        }
         let audiences: Vec<&str> = match aud {
             Some(serde_json::Value::String(one)) => vec![one.as_str()],
             Some(serde_json::Value::Array(many)) => many.iter().filter_map(|a| a.as_str()).collect(),
             _ => Vec::new(),
         };
-        let mut matching = of_issuer.into_iter().filter(|p| audiences.contains(&p.config.audience.as_str()));
-        match (matching.next(), matching.next()) {
-            (Some(one), None) => Ok(Some(one)),
-            (Some(_), Some(_)) => Err(AuthError::Ambiguous),
-            (None, _) => Err(AuthError::Invalid(jsonwebtoken::errors::ErrorKind::InvalidAudience.into())),
+        let (mut issuer_known, mut matching) = self.matching(iss, &audiences).await;
+        if matching.is_empty() {
+            // Read again even when another request did the reloading.
+            self.reload_if_due().await;
+            (issuer_known, matching) = self.matching(iss, &audiences).await;
+        }
+        match matching.len() {
+            _ if !issuer_known => Ok(None),
+            1 => Ok(matching.pop()),
+            0 => Err(AuthError::Invalid(jsonwebtoken::errors::ErrorKind::InvalidAudience.into())),
+            // One provider per issuer and audience, but a token may name
+            // several audiences, registered by different tenants.
+            _ => Err(AuthError::Ambiguous),
         }
     }
 
-    async fn of_issuer(&self, iss: &str) -> Vec<Arc<Provider>> {
-        self.providers.read().await.iter().filter(|p| p.config.issuer == iss).cloned().collect()
-    }
-
-    async fn may_reload(&self) -> bool {
-        if self.stale.load(Ordering::SeqCst) {
-            return true;
-        }
-        self.last_load.lock().await.is_none_or(|at| at.elapsed() >= RELOAD_INTERVAL)
+    /// Whether any provider has the issuer, and those that also have one of the audiences.
+    async fn matching(&self, iss: &str, audiences: &[&str]) -> (bool, Vec<Arc<Provider>>) {
+        let providers = self.providers.read().await;
+        let of_issuer = providers.iter().filter(|p| p.config.issuer == iss);
+        let issuer_known = of_issuer.clone().next().is_some();
+        (issuer_known, of_issuer.filter(|p| audiences.contains(&p.config.audience.as_str())).cloned().collect())
     }
 }
 

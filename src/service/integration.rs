@@ -102,6 +102,14 @@ pub async fn issue_client_token(
     Ok(IssuedToken { access_token, expires_in: CLIENT_TOKEN_TTL.as_secs() })
 }
 
+/// A partner identity provider to register.
+///
+/// Its issuer with its audience names one tenant in the whole deployment: a
+/// pair another tenant (or this one) already holds is refused with CONFLICT,
+/// and the message is the same either way, so it reveals nothing about other
+/// tenants. Two tenants that share one real identity provider (one Microsoft
+/// Entra ID directory, say) each register their own application there and
+/// give its client id as the audience.
 pub struct AddIdentityProvider {
     pub name: String,
     pub issuer: String,

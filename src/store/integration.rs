@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{IdentityMatch, api_client, identity_provider, tenant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, SqlErr, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -108,18 +108,12 @@ impl Store {
             .context("loading identity providers")?)
     }
 
+    /// Registers a provider. Its issuer with its audience is unique across
+    /// all tenants, which only the database can check (row-level security
+    /// hides other tenants' rows from this transaction): a pair already held,
+    /// by this tenant or another, is CONFLICT with one message for both.
     pub async fn insert_identity_provider(&self, new: NewIdentityProvider) -> AppResult<identity_provider::Model> {
         let tx = self.tx()?;
-        let taken = self
-            .scoped::<identity_provider::Entity>()
-            .filter(identity_provider::Column::Issuer.eq(new.issuer.as_str()))
-            .filter(identity_provider::Column::Audience.eq(new.audience.as_str()))
-            .one(&*tx)
-            .await
-            .context("checking for the identity provider")?;
-        if taken.is_some() {
-            return Err(AppError::conflict("an identity provider with this issuer and audience is already registered"));
-        }
         let model = identity_provider::Model {
             id: Uuid::now_v7(),
             tenant_id: self.tenant_id(),
@@ -136,7 +130,12 @@ impl Store {
         identity_provider::Entity::insert(identity_provider::ActiveModel::from(model.clone()))
             .exec_without_returning(&*tx)
             .await
-            .map_err(|e| classify(e, "registering an identity provider"))?;
+            .map_err(|error| match error.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(_)) => {
+                    AppError::conflict("an identity provider with this issuer and audience is already registered")
+                }
+                _ => classify(error, "registering an identity provider"),
+            })?;
         Ok(model)
     }
 }

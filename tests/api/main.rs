@@ -15,6 +15,7 @@ mod execution;
 mod governance;
 mod health;
 mod http;
+mod identity_providers;
 mod input;
 mod isolation;
 mod isolation_random;
