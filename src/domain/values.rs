@@ -1,6 +1,10 @@
 //! Input values parsed once at the edge ("parse, don't validate"): a value of
 //! these types is valid by construction, so the store never re-checks it.
 
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
 use super::{AppError, AppResult};
 
 /// A display name or title: trimmed, 1 to 200 characters, no control characters.
@@ -139,6 +143,32 @@ pub fn response_days(field: &str, days: i32) -> AppResult<i32> {
     }
 }
 
+/// The years a date or moment given to the API may fall in: 1900 to 2200.
+///
+/// Nothing the application records lies outside them: the oldest dates are
+/// when a long-standing organisation's position or partnership started, the
+/// furthest a commitment's due date or a round's closing time. Inside them
+/// every engine stores the value (PostgreSQL's timestamps end in the year
+/// 294276, chrono's in 262143, SQLite would store anything) and every
+/// computation on it stays far from overflow (`asOf` minus the look-back
+/// window is still a date). Outside them a value is a mistake or a probe, and
+/// is refused as BAD_USER_INPUT, the same on both engines.
+pub const YEARS: RangeInclusive<i32> = 1900..=2200;
+
+/// A calendar date within [`YEARS`].
+pub fn date(field: &str, date: NaiveDate) -> AppResult<NaiveDate> {
+    if YEARS.contains(&date.year()) { Ok(date) } else { Err(outside_years(field)) }
+}
+
+/// A moment within [`YEARS`] (in UTC).
+pub fn moment(field: &str, at: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
+    if YEARS.contains(&at.year()) { Ok(at) } else { Err(outside_years(field)) }
+}
+
+fn outside_years(field: &str) -> AppError {
+    AppError::bad_input(field, format!("{field} must fall between {}-01-01 and {}-12-31", YEARS.start(), YEARS.end()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +188,20 @@ mod tests {
         for bad in ["", "anna", "@x.nl", "anna@nl", "anna@.nl", "a b@x.nl", "a@b@x.nl"] {
             assert!(Email::parse("email", bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn dates_and_moments_fall_in_the_years_1900_to_2200() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        assert!(date("dueOn", day(1900, 1, 1)).is_ok());
+        assert!(date("dueOn", day(2200, 12, 31)).is_ok());
+        for bad in [day(1899, 12, 31), day(2201, 1, 1), day(0, 1, 1), NaiveDate::MIN, NaiveDate::MAX] {
+            let error = date("dueOn", bad).expect_err("outside the years");
+            assert_eq!(error.to_string(), "dueOn must fall between 1900-01-01 and 2200-12-31");
+        }
+        assert!(moment("asOf", DateTime::<Utc>::MIN_UTC).is_err());
+        assert!(moment("asOf", DateTime::<Utc>::MAX_UTC).is_err());
+        assert!(moment("asOf", day(1900, 1, 1).and_hms_opt(0, 0, 0).expect("a time").and_utc()).is_ok());
     }
 
     #[test]

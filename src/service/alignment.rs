@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::alignment::{self, RoundResults, STANDARD_QUESTIONS};
 use crate::domain::events::EventKind;
-use crate::domain::values::Text;
+use crate::domain::values::{self, Text};
 use crate::domain::{AppError, AppResult, policy};
 use crate::store::alignment::NewAnswer;
 use crate::store::{NewEvent, Store};
@@ -41,6 +41,7 @@ pub async fn open(store: &Store, input: OpenRound) -> AppResult<alignment_round:
     let network = store.network(input.network_id).await?;
     policy::require_facilitator(store.actor(), network.id)?;
     let now = store.now();
+    values::moment("closesAt", input.closes_at)?;
     if input.closes_at <= now {
         return Err(AppError::bad_input("closesAt", "a round must close in the future"));
     }

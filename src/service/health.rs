@@ -7,7 +7,7 @@ use entity::{alignment_round, network};
 use crate::domain::alignment::RoundResults;
 use crate::domain::health::{self, HealthFacts, HealthScope, RoundFacts, Signal};
 use crate::domain::settings::NetworkSettings;
-use crate::domain::{AppError, AppResult, policy};
+use crate::domain::{AppError, AppResult, policy, values};
 use crate::store::Store;
 
 pub struct Health {
@@ -28,7 +28,7 @@ pub async fn health(
         return Ok(None);
     };
     let now = store.now();
-    let as_of = as_of.unwrap_or(now);
+    let as_of = values::moment("asOf", as_of.unwrap_or(now))?;
     if as_of > now {
         return Err(AppError::bad_input("asOf", "health cannot be read for a moment in the future"));
     }

@@ -23,10 +23,10 @@ use uuid::Uuid;
 
 use super::scope::TenantScoped;
 use super::{Store, visibility};
-use crate::domain::AppResult;
 use crate::domain::health::{
     HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, SAMPLE, Sample, ScopeCounts, days_between,
 };
+use crate::domain::{AppError, AppResult};
 
 trait ScopeCondition {
     fn condition(&self, column: impl ColumnTrait) -> Condition;
@@ -39,6 +39,15 @@ impl ScopeCondition for HealthScope {
             HealthScope::Organisations(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
         }
     }
+}
+
+/// `days` before `at`. `at` may be a client's `asOf`, which the service keeps
+/// within the calendar's years; should one slip past, the subtraction is
+/// refused as BAD_USER_INPUT rather than allowed to panic.
+fn days_before(at: DateTime<Utc>, days: i64) -> AppResult<DateTime<Utc>> {
+    Duration::try_days(days)
+        .and_then(|days| at.checked_sub_signed(days))
+        .ok_or_else(|| AppError::bad_input("asOf", "asOf is too far in the past"))
 }
 
 /// Open-ratification figures: how many, the median wait in days, the oldest.
@@ -374,7 +383,7 @@ impl Store {
         scope: &HealthScope,
     ) -> AppResult<Sample> {
         use ratification::Column as R;
-        let since = (as_of - Duration::days(RECENT_DAYS)).date_naive();
+        let since = days_before(as_of, RECENT_DAYS)?.date_naive();
         let rejected = self
             .ratifications_in_play(network_id, as_of, scope)
             .filter(R::Outcome.eq(RatificationOutcome::Rejected))
@@ -445,7 +454,7 @@ impl Store {
             .all(&*tx)
             .await
             .context("counting outcomes")?;
-        let since = (as_of - Duration::days(RECENT_DAYS)).date_naive();
+        let since = days_before(as_of, RECENT_DAYS)?.date_naive();
         let recent_rejections = per_organisation(
             in_play
                 .clone()
@@ -540,7 +549,7 @@ impl Store {
             .filter(C::Kind.eq(CommitmentKind::QuickWin))
             .filter(C::DeliveredAt.lte(as_of));
         // The last delivery and the deliveries within the window, in one statement.
-        let window_start = as_of - Duration::days(QUICK_WIN_WINDOW_DAYS);
+        let window_start = days_before(as_of, QUICK_WIN_WINDOW_DAYS)?;
         let in_window = Expr::case(Expr::col(C::DeliveredAt).gt(window_start), 1).finally(0);
         let (last, in_window): (Option<DateTime<Utc>>, Option<i64>) = delivered_quick_wins
             .select_only()
@@ -571,7 +580,7 @@ impl Store {
     /// Goals that existed for the whole look-back window without a commitment
     /// of theirs delivered in it.
     pub async fn goals_without_recent_result(&self, network_id: Uuid, as_of: DateTime<Utc>) -> AppResult<Sample> {
-        let since = as_of - Duration::days(RECENT_DAYS);
+        let since = days_before(as_of, RECENT_DAYS)?;
         let with_result = self
             .in_network::<commitment::Entity>(commitment::Column::NetworkId, network_id)
             .select_only()
@@ -585,5 +594,18 @@ impl Store {
             .filter(goal::Column::CreatedAt.lte(since))
             .filter(goal::Column::Id.not_in_subquery(with_result));
         self.sample(goals, goal::Column::Id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_look_back_from_the_first_moment_is_bad_input_not_a_panic() {
+        let error = days_before(DateTime::<Utc>::MIN_UTC, RECENT_DAYS).expect_err("before the first moment");
+        assert_eq!(error.code(), "BAD_USER_INPUT");
+        let at = DateTime::<Utc>::MIN_UTC + Duration::days(RECENT_DAYS);
+        assert_eq!(days_before(at, RECENT_DAYS).ok(), Some(DateTime::<Utc>::MIN_UTC));
     }
 }
