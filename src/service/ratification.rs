@@ -1,6 +1,8 @@
 //! Ratification by each party's governing bodies: mandates, who is involved,
 //! early consultation, outcomes by right, conditions.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use entity::{
     BodyRight, CommitmentStatus, MandateAppliesTo, RatificationOutcome, RatificationStatus, Stance, commitment,
@@ -424,47 +426,28 @@ pub fn median(mut values: Vec<f64>) -> Option<f64> {
     Some(if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] })
 }
 
+/// Each party's follow-through in a network. Counted in the database from the
+/// network's id (three statements, whatever its size): never a list of the
+/// network's ratification or commitment ids bound as parameters, which a
+/// large network would push past the engines' limits.
 pub async fn follow_through(store: &Store, network_id: Uuid) -> AppResult<Vec<FollowThrough>> {
-    let ratifications = store.ratifications_of_network(network_id).await?;
-    let commitment_ids: Vec<Uuid> = ratifications.iter().map(|r| r.commitment_id).collect();
-    let commitments = store.commitments_by_ids(&commitment_ids).await?;
-    let ids: Vec<Uuid> = ratifications.iter().map(|r| r.id).collect();
-    let conditions = store.conditions_of(&ids).await?;
-    let mut organisations: Vec<Uuid> = ratifications.iter().map(|r| r.organisation_id).collect();
-    organisations.sort_unstable();
-    organisations.dedup();
-    Ok(organisations
+    let parties = store.party_outcomes(network_id).await?;
+    let mut days: HashMap<Uuid, Vec<f64>> = HashMap::new();
+    for (organisation_id, agreed, recorded) in store.outcome_times(network_id).await? {
+        days.entry(organisation_id).or_default().push((recorded - agreed).num_seconds() as f64 / 86_400.0);
+    }
+    let open: HashMap<Uuid, u64> = store.open_conditions_per_party(network_id).await?.into_iter().collect();
+    let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    Ok(parties
         .into_iter()
-        .map(|organisation_id| {
-            let own: Vec<&ratification::Model> =
-                ratifications.iter().filter(|r| r.organisation_id == organisation_id).collect();
-            let days: Vec<f64> = own
-                .iter()
-                .filter_map(|r| {
-                    let agreed = commitments.iter().find(|c| c.id == r.commitment_id)?.agreed_at?;
-                    Some((r.recorded_at? - agreed).num_seconds() as f64 / 86_400.0)
-                })
-                .collect();
-            FollowThrough {
-                organisation_id,
-                involved: own.len(),
-                answered: own.iter().filter(|r| r.outcome.is_some()).count(),
-                approved: own
-                    .iter()
-                    .filter(|r| {
-                        matches!(
-                            r.outcome,
-                            Some(RatificationOutcome::Approved | RatificationOutcome::ApprovedWithConditions)
-                        )
-                    })
-                    .count(),
-                rejected: own.iter().filter(|r| r.outcome == Some(RatificationOutcome::Rejected)).count(),
-                median_days_to_outcome: median(days),
-                open_conditions: conditions
-                    .iter()
-                    .filter(|c| c.organisation_id == organisation_id && c.status == entity::ConditionStatus::Open)
-                    .count(),
-            }
+        .map(|party| FollowThrough {
+            organisation_id: party.organisation_id,
+            involved: count(party.involved),
+            answered: count(party.answered),
+            approved: count(party.approved),
+            rejected: count(party.rejected),
+            median_days_to_outcome: median(days.remove(&party.organisation_id).unwrap_or_default()),
+            open_conditions: count(open.get(&party.organisation_id).copied().unwrap_or(0)),
         })
         .collect())
 }

@@ -1,13 +1,13 @@
 //! Mandates, ratifications, their records and conditions, and consultation.
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    ConditionStatus, RatificationOutcome, RatificationStatus, Stance, consultation_input, governing_body, mandate_rule,
-    ratification, ratification_condition, ratification_record,
+    ConditionStatus, RatificationOutcome, RatificationStatus, Stance, commitment, consultation_input, governing_body,
+    mandate_rule, ratification, ratification_condition, ratification_record,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
 use super::{Store, visibility};
@@ -21,6 +21,16 @@ pub struct NewRatification {
     pub commitment_id: Uuid,
     pub organisation_id: Uuid,
     pub body: governing_body::Model,
+}
+
+/// How one party's ratifications in a network stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyOutcomes {
+    pub organisation_id: Uuid,
+    pub involved: u64,
+    pub answered: u64,
+    pub approved: u64,
+    pub rejected: u64,
 }
 
 /// An outcome as recorded.
@@ -162,6 +172,102 @@ impl Store {
             .all(&*tx)
             .await
             .context("loading a network's ratifications")?)
+    }
+
+    /// Each party's ratifications in a network (visible, not withdrawn),
+    /// counted in the database, by organisation id. The network is named, never
+    /// a list of ids, so the statement binds the same few values however many
+    /// ratifications there are.
+    pub async fn party_outcomes(&self, network_id: Uuid) -> AppResult<Vec<PartyOutcomes>> {
+        use ratification::Column as R;
+        let tx = self.tx()?;
+        let counted = |outcomes: &[RatificationOutcome]| {
+            Expr::expr(Expr::case(Expr::col(R::Outcome).is_in(outcomes.iter().copied()), 1).finally(0)).sum()
+        };
+        let rows: Vec<(Uuid, i64, i64, i64, i64)> = self
+            .visible_ratifications()
+            .filter(R::NetworkId.eq(network_id))
+            .select_only()
+            .column(R::OrganisationId)
+            .column_as(Expr::col(R::Id).count(), "involved")
+            .column_as(Expr::col(R::Outcome).count(), "answered")
+            .column_as(
+                counted(&[RatificationOutcome::Approved, RatificationOutcome::ApprovedWithConditions]),
+                "approved",
+            )
+            .column_as(counted(&[RatificationOutcome::Rejected]), "rejected")
+            .group_by(R::OrganisationId)
+            .order_by_asc(R::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("counting outcomes per party")?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(rows
+            .into_iter()
+            .map(|(organisation_id, involved, answered, approved, rejected)| PartyOutcomes {
+                organisation_id,
+                involved: count(involved),
+                answered: count(answered),
+                approved: count(approved),
+                rejected: count(rejected),
+            })
+            .collect())
+    }
+
+    /// For every recorded outcome in a network: the party, when its
+    /// commitment was agreed and when the outcome was recorded. The commitment
+    /// is joined, not looked up by a list of ids.
+    pub async fn outcome_times(&self, network_id: Uuid) -> AppResult<Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>> {
+        use ratification::Column as R;
+        let tx = self.tx()?;
+        Ok(self
+            .visible_ratifications()
+            .filter(R::NetworkId.eq(network_id))
+            .filter(R::RecordedAt.is_not_null())
+            .join(
+                JoinType::InnerJoin,
+                ratification::Entity::belongs_to(commitment::Entity)
+                    .from(R::CommitmentId)
+                    .to(commitment::Column::Id)
+                    .into(),
+            )
+            .filter(commitment::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment::Column::AgreedAt.is_not_null())
+            .select_only()
+            .column(R::OrganisationId)
+            .column_as(Expr::col((commitment::Entity, commitment::Column::AgreedAt)), "agreed_at")
+            .column(R::RecordedAt)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("reading when outcomes were recorded")?)
+    }
+
+    /// Open conditions on a network's current ratifications, counted per
+    /// organisation; the ratifications are a subquery, not a list of ids.
+    pub async fn open_conditions_per_party(&self, network_id: Uuid) -> AppResult<Vec<(Uuid, u64)>> {
+        use ratification_condition::Column as C;
+        let tx = self.tx()?;
+        let ratifications = self
+            .visible_ratifications()
+            .filter(ratification::Column::NetworkId.eq(network_id))
+            .select_only()
+            .column(ratification::Column::Id)
+            .into_query();
+        let rows: Vec<(Uuid, i64)> = self
+            .scoped::<ratification_condition::Entity>()
+            .filter(C::Status.eq(ConditionStatus::Open))
+            .filter(C::RatificationId.in_subquery(ratifications))
+            .select_only()
+            .column(C::OrganisationId)
+            .column_as(Expr::col(C::Id).count(), "open")
+            .group_by(C::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("counting open conditions per party")?;
+        Ok(rows.into_iter().map(|(organisation_id, n)| (organisation_id, u64::try_from(n).unwrap_or(0))).collect())
     }
 
     /// Unanswered ratifications of the given bodies, oldest first.
