@@ -9,13 +9,16 @@ use entity::{
     PartnershipStatus, RoundStatus, alignment_answer, alignment_invitee, alignment_question, alignment_response,
     alignment_round, partnership, position,
 };
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::{Direction, Page, PageRequest, Store, visibility};
 use crate::domain::alignment::Sums;
 use crate::domain::{AppError, AppResult};
+
+/// Invitees per INSERT statement (four values each).
+const INVITEES_PER_INSERT: usize = 1_000;
 
 /// One answer as submitted, already checked.
 #[derive(Debug, Clone)]
@@ -89,18 +92,19 @@ impl Store {
     /// first (by organisation id), so nobody is invited twice.
     pub async fn default_invitees(&self, network_id: Uuid) -> AppResult<Vec<(Uuid, Uuid)>> {
         let tx = self.tx()?;
-        let partners: Vec<Uuid> = self
-            .partner_organisation_ids(network_id, &[PartnershipStatus::Active])
-            .await?
-            .into_iter()
-            .map(|(_, organisation)| organisation)
-            .collect();
+        let partners = Query::select()
+            .column(partnership::Column::OrganisationId)
+            .from(partnership::Entity)
+            .and_where(partnership::Column::TenantId.eq(self.tenant_id()))
+            .and_where(partnership::Column::NetworkId.eq(network_id))
+            .and_where(partnership::Column::Status.eq(PartnershipStatus::Active))
+            .to_owned();
         let mut rows: Vec<(Uuid, Uuid)> = self
             .scoped::<position::Entity>()
             .select_only()
             .column(position::Column::PersonId)
             .column(position::Column::OrganisationId)
-            .filter(position::Column::OrganisationId.is_in(partners))
+            .filter(position::Column::OrganisationId.in_subquery(partners))
             .filter(visibility::position_current(self.actor().today))
             .order_by_asc(position::Column::PersonId)
             .order_by_asc(position::Column::OrganisationId)
@@ -146,8 +150,11 @@ impl Store {
         .exec_without_returning(&*tx)
         .await
         .context("inserting a round's questions")?;
-        if !invitees.is_empty() {
-            alignment_invitee::Entity::insert_many(invitees.iter().map(|(person_id, organisation_id)| {
+        // By default everyone working for an active partner is invited, which
+        // grows with the network: a bounded number of rows per INSERT keeps
+        // its values under the engines' limits on bound parameters.
+        for chunk in invitees.chunks(INVITEES_PER_INSERT) {
+            alignment_invitee::Entity::insert_many(chunk.iter().map(|(person_id, organisation_id)| {
                 alignment_invitee::ActiveModel {
                     round_id: Set(model.id),
                     person_id: Set(*person_id),

@@ -13,6 +13,11 @@ use uuid::Uuid;
 use super::{Direction, Page, PageRequest, Store, visibility};
 use crate::domain::{AppError, AppResult};
 
+/// The most ids one statement names. A list that grows with the data (a
+/// goal's sub-goals, a leaving partner's open commitments) is named this many
+/// at a time, so no statement binds a value per row of a large network.
+const IDS_PER_STATEMENT: usize = 500;
+
 /// A party as proposed.
 #[derive(Debug, Clone)]
 pub struct NewParty {
@@ -196,15 +201,19 @@ impl Store {
     /// Delivered commitments of the given goals, in delivery order.
     pub async fn delivered_for_goals(&self, goal_ids: &[Uuid]) -> AppResult<Vec<commitment::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_commitments()
-            .filter(commitment::Column::GoalId.is_in(goal_ids.iter().copied()))
-            .filter(commitment::Column::Status.eq(CommitmentStatus::Delivered))
-            .order_by_asc(commitment::Column::DeliveredAt)
-            .order_by_asc(commitment::Column::Id)
-            .all(&*tx)
-            .await
-            .context("loading a goal's results")?)
+        let mut delivered = Vec::new();
+        for ids in goal_ids.chunks(IDS_PER_STATEMENT) {
+            delivered.extend(
+                self.visible_commitments()
+                    .filter(commitment::Column::GoalId.is_in(ids.iter().copied()))
+                    .filter(commitment::Column::Status.eq(CommitmentStatus::Delivered))
+                    .all(&*tx)
+                    .await
+                    .context("loading a goal's results")?,
+            );
+        }
+        delivered.sort_by_key(|c| (c.delivered_at, c.id));
+        Ok(delivered)
     }
 
     // ---- meetings ----
@@ -408,13 +417,20 @@ impl Store {
             .all(&*tx)
             .await
             .context("loading agreements in meetings")?;
-        let agreed_ids: Vec<Uuid> = agreed.iter().map(|p| p.commitment_id).collect();
+        // The commitments agreed there, as a subquery: a meeting can settle any
+        // number of them, and their ids are not bound one by one.
+        let agreed_there = Query::select()
+            .column(commitment_party::Column::CommitmentId)
+            .from(commitment_party::Entity)
+            .and_where(commitment_party::Column::TenantId.eq(self.tenant_id()))
+            .and_where(commitment_party::Column::AgreedInMeetingId.is_in(meeting_ids.iter().copied()))
+            .to_owned();
         let commitments = self
             .visible_commitments()
             .filter(
                 Condition::any()
                     .add(commitment::Column::ProposedInMeetingId.is_in(meeting_ids.iter().copied()))
-                    .add(commitment::Column::Id.is_in(agreed_ids)),
+                    .add(commitment::Column::Id.in_subquery(agreed_there)),
             )
             .order_by_asc(commitment::Column::Id)
             .all(&*tx)
@@ -692,13 +708,15 @@ impl Store {
             .into_iter()
             .map(|c| c.id)
             .collect();
-        if !ids.is_empty() {
+        // Named a bounded number at a time: exactly the commitments found
+        // (their ids go into the event), however many the partner had.
+        for chunk in ids.chunks(IDS_PER_STATEMENT) {
             commitment::Entity::update_many()
                 .col_expr(commitment::Column::NeedsReplanning, Expr::value(true))
                 .col_expr(commitment::Column::ReplanningReason, Expr::value(reason.to_owned()))
                 .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
                 .filter(commitment::Column::TenantId.eq(self.tenant_id()))
-                .filter(commitment::Column::Id.is_in(ids.iter().copied()))
+                .filter(commitment::Column::Id.is_in(chunk.iter().copied()))
                 .exec(&*tx)
                 .await
                 .context("flagging commitments for re-planning")?;
