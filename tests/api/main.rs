@@ -12,6 +12,7 @@ mod commitments;
 mod demo;
 mod events;
 mod execution;
+mod extremes;
 mod governance;
 mod health;
 mod http;
