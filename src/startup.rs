@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::config::{ServeSettings, Settings};
 use crate::graphql;
 use crate::http::{self, Admission, AppState, Metrics, RateLimiter};
+use crate::outbound::OutboundPolicy;
 use crate::store::integration::StoredProviders;
 use crate::store::{self, Db};
 use crate::webhooks::{WebhookWorker, WorkerSettings};
@@ -59,7 +60,11 @@ impl Application {
     pub async fn build(settings: &Settings, serve: &ServeSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = open_database(settings).await?;
         check_row_security(&db, settings.is_production()).await?;
-        let partners = Arc::new(IdentityProviders::new(Box::new(StoredProviders(db.clone())))?);
+        // One outbound policy for webhook deliveries and partner JWKS fetches.
+        let outbound = OutboundPolicy::from_allow_private(
+            serve.webhook_allow_private_targets.unwrap_or(!settings.is_production()),
+        );
+        let partners = Arc::new(IdentityProviders::new(Box::new(StoredProviders(db.clone())), outbound)?);
         if let Err(error) = partners.reload().await {
             // Not fatal: the registry reloads when a token names an unknown issuer.
             tracing::warn!(%error, "loading the partner identity providers failed");
@@ -75,7 +80,7 @@ impl Application {
         let worker = if serve.webhook_worker {
             let settings = WorkerSettings {
                 poll_interval: serve.webhook_poll_interval,
-                allow_private_targets: serve.webhook_allow_private_targets.unwrap_or(!settings.is_production()),
+                allow_private_targets: outbound.allows_private(),
                 ..WorkerSettings::default()
             };
             Some(WebhookWorker::new(db.clone(), clock.clone(), settings)?)

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::domain::AppResult;
+use crate::outbound::OutboundPolicy;
 use crate::store::webhooks::{AttemptOutcome, ClaimedDelivery};
 use crate::store::{Access, Db, Store};
 
@@ -38,7 +39,8 @@ pub struct WorkerSettings {
     /// Whether receivers may be on loopback, private, link-local or other
     /// internal addresses. Off in production: a webhook URL is chosen by a
     /// tenant's people and API clients, and must not reach the deployment's
-    /// own network (cloud metadata, databases) through the worker.
+    /// own network (cloud metadata, databases) through the worker. The same
+    /// setting governs partner JWKS fetches ([`crate::outbound`]).
     pub allow_private_targets: bool,
 }
 
@@ -78,13 +80,9 @@ pub struct WebhookWorker {
 
 impl WebhookWorker {
     pub fn new(db: Db, clock: Arc<dyn Clock>, settings: WorkerSettings) -> anyhow::Result<Self> {
-        let mut http = reqwest::Client::builder();
-        if !settings.allow_private_targets {
-            // Checked on the resolved addresses, at connect time, so a name
-            // that resolves elsewhere later (DNS rebinding) cannot slip by.
-            http = http.dns_resolver(Arc::new(PublicOnly));
-        }
-        let http = http
+        // The one outbound policy, shared with the partner JWKS fetcher.
+        let http = OutboundPolicy::from_allow_private(settings.allow_private_targets)
+            .client_builder()
             .timeout(settings.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Eendracht-Webhooks/", env!("CARGO_PKG_VERSION")))
@@ -185,9 +183,7 @@ impl WebhookWorker {
     }
 
     async fn post(&self, claimed: &ClaimedDelivery) -> Result<u16, String> {
-        if !self.settings.allow_private_targets {
-            refuse_private_literal(&claimed.webhook.url)?;
-        }
+        OutboundPolicy::from_allow_private(self.settings.allow_private_targets).check_url(&claimed.webhook.url)?;
         let body = serde_json::to_vec(&payload(claimed)).map_err(|e| e.to_string())?;
         // The same id on every attempt and redelivery of one event, so a
         // receiver can drop what it already processed.
@@ -236,107 +232,5 @@ fn describe_transport_error(error: &reqwest::Error) -> String {
         format!("the receiver could not be reached: {cause}")
     } else {
         format!("sending failed: {error}")
-    }
-}
-
-/// Resolves receivers' host names to public addresses only.
-struct PublicOnly;
-
-impl reqwest::dns::Resolve for PublicOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        Box::pin(async move {
-            let host = name.as_str().to_owned();
-            let public: Vec<std::net::SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| is_public(a.ip())).collect();
-            if public.is_empty() {
-                return Err(format!("{host} resolves to no public address; private receivers are not allowed").into());
-            }
-            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
-}
-
-/// A URL whose host is an IP address never reaches the resolver: check it here.
-fn refuse_private_literal(url: &str) -> Result<(), String> {
-    let host = url::Url::parse(url).ok().and_then(|u| u.host().map(|h| h.to_owned()));
-    let ip = match host {
-        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
-        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
-        _ => return Ok(()),
-    };
-    if is_public(ip) { Ok(()) } else { Err(format!("{ip} is not a public address; private receivers are not allowed")) }
-}
-
-/// Whether an address is on the public internet: not loopback, private,
-/// shared (carrier-grade NAT), link-local (cloud metadata lives there),
-/// documentation, multicast, reserved or unspecified.
-fn is_public(ip: std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b))
-                || a >= 240)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_public_addresses_are_public() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "255.255.255.255",
-            "224.0.0.1",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-            "::ffff:10.0.0.1",
-            "2001:db8::1",
-        ] {
-            assert!(!is_public(private.parse().expect("an address")), "{private}");
-        }
-        for public in ["93.184.216.34", "8.8.8.8", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8"] {
-            assert!(is_public(public.parse().expect("an address")), "{public}");
-        }
-    }
-
-    #[test]
-    fn literal_private_hosts_are_refused_before_any_connection() {
-        assert!(refuse_private_literal("http://127.0.0.1:8080/hook").is_err());
-        assert!(refuse_private_literal("http://[::1]/hook").is_err());
-        assert!(refuse_private_literal("https://169.254.169.254/latest/meta-data").is_err());
-        assert!(refuse_private_literal("https://8.8.8.8/hook").is_ok());
-        assert!(refuse_private_literal("https://hooks.example.org/hook").is_ok());
     }
 }

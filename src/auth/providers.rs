@@ -19,6 +19,8 @@
 //! cached for [`KEYS_TTL`] and fetched again when a token names a `kid` the
 //! cache lacks — how a provider's key rotation is picked up — at most
 //! [`REFETCHES_PER_MINUTE`] times a minute. A failed fetch keeps the keys it had.
+//! Keys are fetched through the deployment's outbound policy
+//! ([`crate::outbound`]: no internal addresses in production).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -32,11 +34,13 @@ use tokio::sync::{Mutex, RwLock};
 use uuid::Uuid;
 
 use super::{AuthError, Identity, Principal, TenantRef, VerificationKey, decode, keys_from_jwks, matching_keys};
+use crate::outbound::OutboundPolicy;
 
 const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
 const KEYS_TTL: Duration = Duration::from_secs(3600);
 const REFETCHES_PER_MINUTE: usize = 5;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_REDIRECTS: usize = 5;
 
 /// A provider as registered.
 #[derive(Debug, Clone)]
@@ -64,6 +68,7 @@ pub trait ProviderSource: Send + Sync {
 pub struct IdentityProviders {
     source: Box<dyn ProviderSource>,
     http: reqwest::Client,
+    outbound: OutboundPolicy,
     providers: RwLock<Vec<Arc<Provider>>>,
     /// When the registry was last read; held while it is read, so concurrent
     /// callers share one reload.
@@ -72,15 +77,28 @@ pub struct IdentityProviders {
 }
 
 impl IdentityProviders {
-    pub fn new(source: Box<dyn ProviderSource>) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder().timeout(FETCH_TIMEOUT).build()?;
+    /// A registry whose key fetches obey `outbound`.
+    pub fn new(source: Box<dyn ProviderSource>, outbound: OutboundPolicy) -> anyhow::Result<Self> {
+        let http = outbound
+            .client_builder()
+            .timeout(FETCH_TIMEOUT)
+            .redirect(outbound.redirects(MAX_REDIRECTS))
+            .user_agent(concat!("Eendracht/", env!("CARGO_PKG_VERSION")))
+            .build()?;
         Ok(Self {
             source,
             http,
+            outbound,
             providers: RwLock::new(Vec::new()),
             last_load: Mutex::new(None),
             stale: AtomicBool::new(true),
         })
+    }
+
+    /// Where key URLs may point; `addIdentityProvider` refuses what the
+    /// fetcher would refuse.
+    pub fn outbound(&self) -> OutboundPolicy {
+        self.outbound
     }
 
     /// A provider was added: the next token with an unknown issuer and
@@ -115,7 +133,7 @@ impl IdentityProviders {
         let previous = std::mem::take(&mut *providers);
         for config in configs {
             let kept = previous.iter().find(|p| p.config.id == config.id).cloned();
-            providers.push(kept.unwrap_or_else(|| Arc::new(Provider::new(config, self.http.clone()))));
+            providers.push(kept.unwrap_or_else(|| Arc::new(Provider::new(config, self.http.clone(), self.outbound))));
         }
         Ok(())
     }
@@ -163,13 +181,14 @@ impl IdentityProviders {
 pub(super) struct Provider {
     config: ProviderConfig,
     http: reqwest::Client,
+    outbound: OutboundPolicy,
     keys: RwLock<Option<(Arc<Vec<VerificationKey>>, Instant)>>,
     refetches: Mutex<VecDeque<Instant>>,
 }
 
 impl Provider {
-    fn new(config: ProviderConfig, http: reqwest::Client) -> Self {
-        Self { config, http, keys: RwLock::new(None), refetches: Mutex::new(VecDeque::new()) }
+    fn new(config: ProviderConfig, http: reqwest::Client, outbound: OutboundPolicy) -> Self {
+        Self { config, http, outbound, keys: RwLock::new(None), refetches: Mutex::new(VecDeque::new()) }
     }
 
     /// Verifies a token of this provider and says whom it names.
@@ -235,6 +254,7 @@ impl Provider {
     }
 
     async fn fetch(&self, url: &str) -> anyhow::Result<Vec<VerificationKey>> {
+        self.outbound.check_url(url).map_err(anyhow::Error::msg)?;
         let response = self.http.get(url).send().await?.error_for_status()?;
         parse(response.json::<serde_json::Value>().await?)
     }

@@ -15,6 +15,7 @@ use super::networks::Network;
 use super::organisations::Organisation;
 use super::store;
 use crate::auth::{IdentityProviders, client_id};
+use crate::outbound::OutboundPolicy;
 use crate::service::integration as service;
 
 #[derive(Clone)]
@@ -471,6 +472,7 @@ impl IntegrationMutation {
         ctx: &Context<'_>,
         input: AddIdentityProviderInput,
     ) -> Result<AddIdentityProviderPayload> {
+        let registry = ctx.data_opt::<Arc<IdentityProviders>>();
         let provider = service::add_identity_provider(
             store(ctx),
             service::AddIdentityProvider {
@@ -481,10 +483,11 @@ impl IntegrationMutation {
                 jwks: input.jwks.map(|j| j.0),
                 match_by: input.match_by.into(),
                 email_domains: input.email_domains,
+                outbound: registry.map_or(OutboundPolicy::PublicOnly, |r| r.outbound()),
             },
         )
         .await?;
-        if let Some(registry) = ctx.data_opt::<Arc<IdentityProviders>>() {
+        if let Some(registry) = registry {
             registry.invalidate();
         }
         Ok(AddIdentityProviderPayload { identity_provider: IdentityProvider(provider) })

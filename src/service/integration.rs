@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::domain::events::EventKind;
 use crate::domain::integration::{self as rules, CLIENT_TOKEN_TTL};
 use crate::domain::{AppError, AppResult, policy};
+use crate::outbound::OutboundPolicy;
 use crate::store::integration::NewIdentityProvider;
 use crate::store::webhooks::{NewWebhook, WebhookChanges};
 use crate::store::{Db, NewEvent, Store};
@@ -118,6 +119,10 @@ pub struct AddIdentityProvider {
     pub jwks: Option<serde_json::Value>,
     pub match_by: IdentityMatch,
     pub email_domains: Vec<String>,
+    /// Where the key fetcher may connect: a key URL it would refuse is
+    /// refused here (a host that is an internal address; names are checked
+    /// when fetching, on what they resolve to).
+    pub outbound: OutboundPolicy,
 }
 
 pub async fn add_identity_provider(store: &Store, input: AddIdentityProvider) -> AppResult<identity_provider::Model> {
@@ -126,6 +131,11 @@ pub async fn add_identity_provider(store: &Store, input: AddIdentityProvider) ->
     let issuer = rules::identifier("issuer", &input.issuer)?;
     let audience = rules::identifier("audience", &input.audience)?;
     let jwks_url = input.jwks_url.as_deref().map(rules::jwks_url).transpose()?;
+    if let Some(url) = &jwks_url
+        && input.outbound.check_url(url).is_err()
+    {
+        return Err(AppError::bad_input("jwksUrl", "the key URL must be on a public address"));
+    }
     let jwks = input.jwks.map(rules::jwks_document).transpose()?;
     if jwks_url.is_some() == jwks.is_some() {
         return Err(AppError::bad_input("jwksUrl", "give either jwksUrl or jwks"));

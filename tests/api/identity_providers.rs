@@ -1,7 +1,10 @@
 //! Partner identity providers under pressure: one issuer with one audience
-//! per deployment.
+//! per deployment, and key URLs that may not reach the deployment's own
+//! network in production.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,7 +22,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::both;
-use crate::helpers::{AUDIENCE, Backend, ISSUER, SECRET, TestApp, now_secs, serve_settings, with_user};
+use crate::helpers::{AUDIENCE, Backend, ISSUER, SECRET, TestApp, now_secs, serve_settings, sign_hs, with_user};
 
 const ADD_PROVIDER: &str = "mutation($i: AddIdentityProviderInput!) { addIdentityProvider(input: $i) {
     identityProvider { id issuer audience } } }";
@@ -74,6 +77,43 @@ impl Partner {
         let mut input = json!({ "name": name, "issuer": self.issuer, "audience": self.audience, "matchBy": "SUB" });
         input.as_object_mut().expect("object").extend(keys.as_object().expect("keys").clone());
         json!({ "i": input })
+    }
+}
+
+/// A key server on loopback that counts its requests, answers each after
+/// `delay`, with the document or (when `failing`) with a 500.
+struct KeyServer {
+    url: String,
+    fetches: Arc<AtomicUsize>,
+}
+
+impl KeyServer {
+    async fn start(document: Value, delay: Duration, failing: bool) -> Self {
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let document = Arc::new(std::sync::Mutex::new(document));
+        let (counted, served) = (fetches.clone(), document.clone());
+        let router = axum::Router::new().route(
+            "/jwks.json",
+            axum::routing::get(move || {
+                let (counted, served) = (counted.clone(), served.clone());
+                async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(delay).await;
+                    if failing {
+                        return Err(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+                    }
+                    Ok(axum::Json(served.lock().expect("lock").clone()))
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}/jwks.json", listener.local_addr().expect("address"));
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self { url, fetches }
+    }
+
+    fn fetches(&self) -> usize {
+        self.fetches.load(Ordering::SeqCst)
     }
 }
 
@@ -185,6 +225,88 @@ both!(an_issuer_with_its_audience_belongs_to_one_tenant_of_the_deployment, |app|
     assert_eq!(whoami_at(&app.client, &address, &anna).await, (200, json!("tenant-a"), json!("Anna van A")));
     assert_eq!(whoami_at(&app.client, &address, &bea).await, (200, json!("tenant-b"), json!("Bea van B")));
 });
+
+/// In production a key URL may not point into the deployment's own network:
+/// a literal internal address is refused at registration, a name that
+/// resolves to one at connect time, and one that got into the database anyway
+/// is never fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_production_key_urls_never_reach_internal_addresses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("prod.db").display());
+    let app = Application::build(&settings(&url, None, "production"), &serve_settings(), Arc::new(SystemClock))
+        .await
+        .expect("production app");
+    let address = format!("http://{}", app.local_addr());
+    let db = app.db().clone();
+    let tenant = eendracht::store::tenants::bootstrap(
+        &db,
+        &eendracht::domain::values::Slug::parse("acme").expect("slug"),
+        &eendracht::domain::values::Name::parse("name", "Acme").expect("name"),
+        &eendracht::domain::values::Subject::parse("subject", "admin").expect("subject"),
+        &eendracht::domain::values::Name::parse("name", "Admin").expect("name"),
+        Utc::now(),
+    )
+    .await
+    .expect("bootstrap")
+    .tenant_id;
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let admin = sign_hs(
+        SECRET,
+        json!({ "sub": "admin", "tid": "acme", "iss": ISSUER, "aud": AUDIENCE, "exp": now_secs() + 600 }),
+    );
+    let add = |input: Value| {
+        let request = client
+            .post(format!("{address}/graphql"))
+            .bearer_auth(&admin)
+            .json(&json!({ "query": ADD_PROVIDER, "variables": input }));
+        async move { crate::helpers::Gql(request.send().await.expect("answer").json().await.expect("json")) }
+    };
+
+    let partner = Partner::new("https://idp.internal.example", "api://eendracht");
+    let server = KeyServer::start(partner.jwks(), Duration::ZERO, false).await;
+    let port = url::Url::parse(&server.url).expect("url").port().expect("port");
+    for internal in [
+        server.url.clone(),
+        format!("http://[::1]:{port}/jwks.json"),
+        "http://169.254.169.254/latest/meta-data".to_owned(),
+    ] {
+        let refused = add(partner.input("Internal", json!({ "jwksUrl": internal }))).await;
+        assert_eq!(refused.code(), "BAD_USER_INPUT", "{internal}");
+    }
+
+    // A name is checked where it resolves, when the keys are fetched.
+    let by_name = Partner::new("https://idp.by-name.example", "api://eendracht");
+    let named = add(by_name.input("By name", json!({ "jwksUrl": format!("http://localhost:{port}/jwks.json") }))).await;
+    assert!(named.0.get("errors").is_none(), "{:?}", named.0);
+    // And a literal one written behind the API's back.
+    let literal = Partner::new("https://idp.literal.example", "api://eendracht");
+    entity::identity_provider::ActiveModel::from(entity::identity_provider::Model {
+        id: Uuid::now_v7(),
+        tenant_id: tenant,
+        name: "Slipped in".to_owned(),
+        issuer: literal.issuer.clone(),
+        audience: literal.audience.clone(),
+        jwks_url: Some(server.url.clone()),
+        jwks: None,
+        match_by: entity::IdentityMatch::Sub,
+        email_domains: json!([]),
+        created_by: None,
+        created_at: Utc::now(),
+    })
+    .insert(db.connection())
+    .await
+    .expect("insert behind the API");
+
+    for provider in [&by_name, &literal] {
+        assert_eq!(whoami_at(&client, &address, &provider.token("admin")).await.0, 401);
+    }
+    assert_eq!(server.fetches(), 0, "no connection reached the internal key server");
+}
 
 /// Registrations of one pair by two tenants from before the rule: the
 /// migration keeps the oldest (by id, which is creation order) and deletes the
