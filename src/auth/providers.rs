@@ -15,18 +15,28 @@
 //! names an issuer and audience it does not know (at most every
 //! [`RELOAD_INTERVAL`], so a stream of made-up issuers cannot turn into a
 //! stream of queries; a registration in this process marks it stale at once;
-//! concurrent callers share one reload). A URL's keys are
-//! cached for [`KEYS_TTL`] and fetched again when a token names a `kid` the
-//! cache lacks — how a provider's key rotation is picked up — at most
-//! [`REFETCHES_PER_MINUTE`] times a minute. A failed fetch keeps the keys it had.
-//! Keys are fetched through the deployment's outbound policy
-//! ([`crate::outbound`]: no internal addresses in production).
+//! concurrent callers share one reload).
+//!
+//! Keys from a URL are fetched through the deployment's outbound policy
+//! ([`crate::outbound`]: no internal addresses in production) and every fetch
+//! is triggered by a request not yet authenticated, so fetching is bounded:
+//! - one fetch per provider at a time: concurrent requests wait for the one in
+//!   progress and use its result (a request that already has usable keys
+//!   does not wait for a refresh);
+//! - keys are cached for [`KEYS_TTL`], and fetched again earlier only when a
+//!   token names a `kid` the cache lacks (how a provider's key rotation is
+//!   picked up);
+//! - after a failed fetch none for [`FAILURE_BACKOFF`], first loads included;
+//!   a failure keeps the keys there were;
+//! - at most [`FETCHES_PER_MINUTE`] fetches per provider a minute, whatever
+//!   triggers them.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use entity::IdentityMatch;
 use jsonwebtoken::Header;
 use jsonwebtoken::jwk::JwkSet;
@@ -38,9 +48,14 @@ use crate::outbound::OutboundPolicy;
 
 const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
 const KEYS_TTL: Duration = Duration::from_secs(3600);
-const REFETCHES_PER_MINUTE: usize = 5;
+/// Loads of one provider's keys a minute, at most, whatever triggers them.
+const FETCHES_PER_MINUTE: usize = 5;
+/// After a failed load (a first one included) no new one for this long.
+const FAILURE_BACKOFF: Duration = Duration::from_secs(30);
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_REDIRECTS: usize = 5;
+/// A JWKS document larger than this is refused (real ones are a few kB).
+const MAX_JWKS_BYTES: usize = 1 << 20;
 
 /// A provider as registered.
 #[derive(Debug, Clone)]
@@ -182,20 +197,62 @@ pub(super) struct Provider {
     config: ProviderConfig,
     http: reqwest::Client,
     outbound: OutboundPolicy,
-    keys: RwLock<Option<(Arc<Vec<VerificationKey>>, Instant)>>,
-    refetches: Mutex<VecDeque<Instant>>,
+    cache: RwLock<KeyCache>,
+    /// Held while the keys are loaded: one load per provider at a time. A
+    /// request dropped mid-load (its client went away) releases it, and the
+    /// next waiter loads instead.
+    loading: Mutex<()>,
+    /// When the recent loads started, for [`FETCHES_PER_MINUTE`].
+    recent_loads: Mutex<VecDeque<Instant>>,
+}
+
+#[derive(Default)]
+struct KeyCache {
+    keys: Option<Arc<Vec<VerificationKey>>>,
+    /// When `keys` were loaded.
+    loaded_at: Option<Instant>,
+    /// When the last load failed; cleared by one that succeeds.
+    failed_at: Option<Instant>,
+    /// Loads finished, failed or not: a request that saw `n` and needs newer
+    /// keys knows a load finished since when this is past `n`.
+    loads: u64,
+}
+
+impl KeyCache {
+    /// Whether a load is wanted: no keys, keys past [`KEYS_TTL`], or keys no
+    /// newer than those a request (`newer_than`) found lacking.
+    fn wants_load(&self, newer_than: Option<u64>) -> bool {
+        self.loaded_at.is_none_or(|at| at.elapsed() >= KEYS_TTL) || newer_than.is_some_and(|seen| seen == self.loads)
+    }
+
+    /// Whether a load may start: not within [`FAILURE_BACKOFF`] of a failed one.
+    fn may_load(&self) -> bool {
+        self.failed_at.is_none_or(|at| at.elapsed() >= FAILURE_BACKOFF)
+    }
+
+    fn serve(&self) -> Result<(Arc<Vec<VerificationKey>>, u64), AuthError> {
+        self.keys.clone().map(|keys| (keys, self.loads)).ok_or(AuthError::UnknownIssuer)
+    }
 }
 
 impl Provider {
     fn new(config: ProviderConfig, http: reqwest::Client, outbound: OutboundPolicy) -> Self {
-        Self { config, http, outbound, keys: RwLock::new(None), refetches: Mutex::new(VecDeque::new()) }
+        Self {
+            config,
+            http,
+            outbound,
+            cache: RwLock::new(KeyCache::default()),
+            loading: Mutex::new(()),
+            recent_loads: Mutex::new(VecDeque::new()),
+        }
     }
 
     /// Verifies a token of this provider and says whom it names.
     pub(super) async fn verify(&self, token: &str, header: &Header) -> Result<Principal, AuthError> {
-        let mut keys = self.keys(false).await?;
-        if matching_keys(&keys, header).is_empty() && header.kid.is_some() && self.may_refetch().await {
-            keys = self.keys(true).await?;
+        let (mut keys, seen) = self.keys(None).await?;
+        if matching_keys(&keys, header).is_empty() && header.kid.is_some() && self.config.jwks_url.is_some() {
+            // An unknown `kid`: perhaps the provider rotated its keys.
+            keys = self.keys(Some(seen)).await?.0;
         }
         let candidates = matching_keys(&keys, header);
         if candidates.is_empty() {
@@ -223,52 +280,81 @@ impl Provider {
         Ok(Principal { tenant: TenantRef::Slug(self.config.tenant_slug.clone()), identity })
     }
 
-    /// The provider's keys: the registered JWKS, or the URL's (fetched when
-    /// missing, older than [`KEYS_TTL`], or when `refresh` is asked).
-    async fn keys(&self, refresh: bool) -> Result<Arc<Vec<VerificationKey>>, AuthError> {
-        if let Some((keys, fetched)) = &*self.keys.read().await
-            && !refresh
-            && fetched.elapsed() < KEYS_TTL
+    /// The provider's keys with the number of the load they come from: the
+    /// registered JWKS, or the URL's. Loaded when missing or older than
+    /// [`KEYS_TTL`], or, with `newer_than`, when still those of that load.
+    async fn keys(&self, newer_than: Option<u64>) -> Result<(Arc<Vec<VerificationKey>>, u64), AuthError> {
+        let usable = {
+            let cache = self.cache.read().await;
+            if !cache.wants_load(newer_than) || !cache.may_load() {
+                return cache.serve();
+            }
+            // Keys past their time still verify while a refresh is under way.
+            newer_than.is_none() && cache.keys.is_some()
+        };
+        let _loading = if usable {
+            match self.loading.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return self.cache.read().await.serve(),
+            }
+        } else {
+            self.loading.lock().await
+        };
+        // Checked again: the load this request waited for may have answered
+        // it, or failed (and then none starts before the backoff).
         {
-            return Ok(keys.clone());
+            let cache = self.cache.read().await;
+            if !cache.wants_load(newer_than) || !cache.may_load() || !self.within_rate().await {
+                return cache.serve();
+            }
         }
-        let mut cache = self.keys.write().await;
         let loaded = match (&self.config.jwks, &self.config.jwks_url) {
             (Some(document), _) => parse(document.clone()),
             (None, Some(url)) => self.fetch(url).await,
             (None, None) => Err(anyhow::anyhow!("the provider has neither keys nor a key URL")),
         };
+        let mut cache = self.cache.write().await;
+        cache.loads += 1;
         match loaded {
             Ok(keys) => {
-                let keys = Arc::new(keys);
-                *cache = Some((keys.clone(), Instant::now()));
-                Ok(keys)
+                cache.keys = Some(Arc::new(keys));
+                cache.loaded_at = Some(Instant::now());
+                cache.failed_at = None;
             }
             Err(error) => {
-                tracing::warn!(provider = %self.config.id, %error, "loading an identity provider's keys failed");
+                tracing::warn!(provider = %self.config.id, error = format!("{error:#}"), "loading an identity provider's keys failed");
                 // Keep serving the keys we had: a provider's outage should not
                 // sign everyone out.
-                cache.as_ref().map(|(keys, _)| keys.clone()).ok_or(AuthError::UnknownIssuer)
+                cache.failed_at = Some(Instant::now());
             }
         }
+        cache.serve()
     }
 
     async fn fetch(&self, url: &str) -> anyhow::Result<Vec<VerificationKey>> {
         self.outbound.check_url(url).map_err(anyhow::Error::msg)?;
-        let response = self.http.get(url).send().await?.error_for_status()?;
-        parse(response.json::<serde_json::Value>().await?)
+        let mut response = self.http.get(url).send().await?.error_for_status()?;
+        if response.content_length().is_some_and(|length| length > MAX_JWKS_BYTES as u64) {
+            anyhow::bail!("the key set is larger than {MAX_JWKS_BYTES} bytes");
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > MAX_JWKS_BYTES {
+                anyhow::bail!("the key set is larger than {MAX_JWKS_BYTES} bytes");
+            }
+            body.extend_from_slice(&chunk);
+        }
+        parse(serde_json::from_slice(&body).context("the key set is not JSON")?)
     }
 
-    /// Whether an unknown `kid` may trigger another fetch now.
-    async fn may_refetch(&self) -> bool {
-        if self.config.jwks_url.is_none() {
-            return false;
-        }
-        let mut recent = self.refetches.lock().await;
+    /// Whether another load fits in [`FETCHES_PER_MINUTE`]; counts it if so.
+    async fn within_rate(&self) -> bool {
+        let mut recent = self.recent_loads.lock().await;
         while recent.front().is_some_and(|at| at.elapsed() >= Duration::from_secs(60)) {
             recent.pop_front();
         }
-        if recent.len() >= REFETCHES_PER_MINUTE {
+        if recent.len() >= FETCHES_PER_MINUTE {
+            tracing::warn!(provider = %self.config.id, "an identity provider's keys were loaded too often; serving what is cached");
             return false;
         }
         recent.push_back(Instant::now());

@@ -1,6 +1,6 @@
 //! Partner identity providers under pressure: one issuer with one audience
-//! per deployment, and key URLs that may not reach the deployment's own
-//! network in production.
+//! per deployment, key fetches that a stream of requests cannot multiply, and
+//! key URLs that may not reach the deployment's own network in production.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -85,6 +85,7 @@ impl Partner {
 struct KeyServer {
     url: String,
     fetches: Arc<AtomicUsize>,
+    document: Arc<std::sync::Mutex<Value>>,
 }
 
 impl KeyServer {
@@ -109,7 +110,7 @@ impl KeyServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}/jwks.json", listener.local_addr().expect("address"));
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Self { url, fetches }
+        Self { url, fetches, document }
     }
 
     fn fetches(&self) -> usize {
@@ -224,6 +225,47 @@ both!(an_issuer_with_its_audience_belongs_to_one_tenant_of_the_deployment, |app|
     let (address, _stop) = restarted(&app).await;
     assert_eq!(whoami_at(&app.client, &address, &anna).await, (200, json!("tenant-a"), json!("Anna van A")));
     assert_eq!(whoami_at(&app.client, &address, &bea).await, (200, json!("tenant-b"), json!("Bea van B")));
+});
+
+both!(concurrent_requests_wait_for_one_fetch_of_a_slow_key_set, |app| {
+    let admin = app.bootstrap("acme", "acme-admin").await;
+    app.create_person(&admin, "p-1", "Petra Partner", None).await;
+    let mut partner = Partner::new("https://idp.slow.example", "api://eendracht");
+    let server = KeyServer::start(partner.jwks(), Duration::from_millis(700), false).await;
+    app.ok(&admin, ADD_PROVIDER, partner.input("Slow", json!({ "jwksUrl": server.url }))).await;
+
+    // Eight requests arrive before any keys are cached.
+    let token = partner.token("p-1");
+    let answers = futures_util::future::join_all((0..8).map(|_| whoami(&app, &token))).await;
+    assert!(answers.iter().all(|(status, ..)| *status == 200), "{answers:?}");
+    assert_eq!(server.fetches(), 1, "one fetch served all eight");
+
+    // A rotation: eight requests with the new kid share one fetch too.
+    partner.rotate();
+    *server.document.lock().expect("lock") = partner.jwks();
+    let rotated = partner.token("p-1");
+    let answers = futures_util::future::join_all((0..8).map(|_| whoami(&app, &rotated))).await;
+    assert!(answers.iter().all(|(status, ..)| *status == 200), "{answers:?}");
+    assert_eq!(server.fetches(), 2, "one fetch for the new kid");
+});
+
+both!(a_key_url_that_fails_is_fetched_once_however_many_requests_name_it, |app| {
+    let admin = app.bootstrap("acme", "acme-admin").await;
+    let partner = Partner::new("https://idp.down.example", "api://eendracht");
+    let server = KeyServer::start(partner.jwks(), Duration::from_millis(50), true).await;
+    app.ok(&admin, ADD_PROVIDER, partner.input("Down", json!({ "jwksUrl": server.url }))).await;
+
+    let token = partner.token("acme-admin");
+    let answers = futures_util::future::join_all((0..10).map(|_| whoami(&app, &token))).await;
+    assert!(answers.iter().all(|(status, ..)| *status == 401), "{answers:?}");
+    for _ in 0..20 {
+        assert_eq!(whoami(&app, &token).await.0, 401);
+    }
+    // Unknown kids do not get around it either.
+    let mut rotated = Partner::new(&partner.issuer, &partner.audience);
+    rotated.rotate();
+    assert_eq!(whoami(&app, &rotated.token("acme-admin")).await.0, 401);
+    assert_eq!(server.fetches(), 1, "after the failure, no fetch until the backoff has passed");
 });
 
 /// In production a key URL may not point into the deployment's own network:
