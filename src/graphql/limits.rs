@@ -243,6 +243,18 @@ pub fn check_document(
             format!("the query has {aliases} aliases; at most {} are allowed", limits.aliases)
         }));
     }
+    let mut depth = Depth { document, fragments: HashMap::new(), introspection: 0 };
+    let levels = depth.of(&operation.selection_set.node, 0);
+    if levels > limits.depth {
+        return Err(exceeded(production, "the query is nested too deep", || {
+            format!("the query is nested too deep; at most {} levels are allowed", limits.depth)
+        }));
+    }
+    if depth.introspection > INTROSPECTION_DEPTH {
+        return Err(exceeded(production, "the introspection query is nested too deep", || {
+            format!("the introspection query nests {} levels; at most {INTROSPECTION_DEPTH} are allowed", depth.introspection)
+        }));
+    }
     if operation.ty == OperationType::Mutation {
         let mutations = root_fields(document, &operation.selection_set.node, &mut HashMap::new());
         // Each mutation is one transaction with its one event; several in one
@@ -341,6 +353,72 @@ impl<'a> Walk<'a> {
         self.visiting.remove(name);
         self.aliases.insert(name, count);
         Ok(count)
+    }
+}
+
+/// How deep an introspection (`__schema`, `__type`) may nest. Its depth is
+/// counted apart from the query's: a type reference nests `ofType` once per
+/// list or non-null wrapper, and the standard introspection queries of
+/// graphql-js, GraphiQL, Apollo's tools and Python's gql reach 13 to 15
+/// levels, which the depth limit for data (10) would refuse. Introspection
+/// reads the schema only, never the database, so its own bound suffices.
+pub const INTROSPECTION_DEPTH: usize = 24;
+
+/// The depth of an operation as async-graphql counts it (a field is a level,
+/// `__typename` is none, fragments count where they are spread), except that
+/// an introspection field counts as one level and its subtree is measured on
+/// its own. A fragment is measured once per starting depth class.
+struct Depth<'a> {
+    document: &'a ExecutableDocument,
+    /// Each fragment's depth, once measured; `None` while on the way in (a
+    /// cycle, which validation refuses, counts nothing).
+    fragments: HashMap<(&'a str, bool), Option<usize>>,
+    /// The deepest introspection subtree.
+    introspection: usize,
+}
+
+impl<'a> Depth<'a> {
+    /// The depth below a selection set; inside introspection when `inside`
+    /// is more than zero (the introspection subtree's depth so far).
+    fn of(&mut self, selection_set: &'a SelectionSet, inside: usize) -> usize {
+        let mut deepest = 0;
+        for selection in &selection_set.items {
+            let depth = match &selection.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let name = field.name.node.as_str();
+                    if name == "__typename" {
+                        0
+                    } else if inside == 0 && (name == "__schema" || name == "__type") {
+                        let below = self.of(&field.selection_set.node, 1);
+                        self.introspection = self.introspection.max(1 + below);
+                        1
+                    } else {
+                        1 + self.of(&field.selection_set.node, inside + usize::from(inside > 0))
+                    }
+                }
+                Selection::InlineFragment(fragment) => self.of(&fragment.node.selection_set.node, inside),
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    let key = (name, inside > 0);
+                    match self.fragments.get(&key) {
+                        Some(Some(depth)) => *depth,
+                        Some(None) => 0,
+                        None => match self.document.fragments.get(name) {
+                            Some(fragment) => {
+                                self.fragments.insert(key, None);
+                                let depth = self.of(&fragment.node.selection_set.node, inside);
+                                self.fragments.insert(key, Some(depth));
+                                depth
+                            }
+                            None => 0,
+                        },
+                    }
+                }
+            };
+            deepest = deepest.max(depth);
+        }
+        deepest
     }
 }
 
@@ -632,5 +710,21 @@ mod tests {
         assert_eq!(error.to_string(), "the query is too long");
         let error = check_batch(11, &QueryLimits::DEFAULT, true).expect_err("too many");
         assert_eq!(error.to_string(), "the batch has too many operations");
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    #[test]
+    fn the_standard_introspection_query_counts_apart_from_the_data_depth() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/introspection/graphql-js.graphql"))
+            .expect("fixture");
+        let document = parse_query(&text).expect("parses");
+        let result = check_document(&document, None, &QueryLimits::DEFAULT, false);
+        assert!(result.is_ok(), "{result:?}");
     }
 }

@@ -64,8 +64,10 @@ pub(crate) use timeline::event_summary;
 /// out of limit errors. The limits are kept as schema data for the handler's
 /// own checks; [`limits::Guard`] opens the transaction only after validation.
 pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
+    // Depth is checked in `limits::check_document`, which measures
+    // introspection apart (async-graphql's own limit would refuse the
+    // standard introspection queries of every GraphQL tool).
     let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
-        .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .extension(limits::Guard::new(limits, production))
         // Charges the validated operation's complexity to the rate limits.

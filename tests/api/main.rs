@@ -20,6 +20,7 @@ mod identity_providers;
 mod input;
 mod isolation;
 mod isolation_random;
+mod introspection;
 mod limits;
 mod matrix;
 mod networks;
