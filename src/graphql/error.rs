@@ -8,8 +8,21 @@ use async_graphql::{ErrorExtensionValues, Response, ServerError};
 
 use crate::domain::AppError;
 
+/// A document that does not parse (Apollo Server's name for it).
+pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+/// A document that does not fit the schema (Apollo Server's name for it).
+pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+
 /// Which code an error carries, and the message the client sees.
 fn classify(error: &ServerError) -> (&'static str, Option<String>) {
+    // Tagged by `Phases` while parsing or validating.
+    if let Some(code) = error.extensions.as_ref().and_then(|extensions| extensions.get("code")) {
+        for known in [PARSE_FAILED, VALIDATION_FAILED, "BAD_USER_INPUT", "LIMIT_EXCEEDED"] {
+            if *code == async_graphql::Value::from(known) {
+                return (known, None);
+            }
+        }
+    }
     let app = error.source.as_ref().and_then(|source| {
         source.downcast_ref::<AppError>().or_else(|| source.downcast_ref::<Arc<AppError>>().map(|arc| arc.as_ref()))
     });
@@ -56,4 +69,60 @@ pub fn response_for(error: &AppError, request_id: &str) -> Response {
     extensions.set("code", error.code());
     extensions.set("requestId", request_id);
     Response::from_errors(vec![server_error])
+}
+
+/// Tags what async-graphql refuses before execution with the phase it was
+/// refused in: `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`, or
+/// `BAD_USER_INPUT` when a value (an argument, or a variable's value for one)
+/// does not fit its type. Errors that carry an `AppError` (a limit, a spent
+/// budget) keep their own code.
+pub struct Phases;
+
+impl async_graphql::extensions::ExtensionFactory for Phases {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(Phases)
+    }
+}
+
+fn tag(error: &mut ServerError, code: &'static str) {
+    if error.source.is_none() {
+        error.extensions.get_or_insert_with(ErrorExtensionValues::default).set("code", code);
+    }
+}
+
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for Phases {
+    async fn parse_query(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(|mut error| {
+            tag(&mut error, PARSE_FAILED);
+            error
+        })
+    }
+
+    async fn validation(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextValidation<'_>,
+    ) -> Result<async_graphql::ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            for error in &mut errors {
+                // async-graphql's words for a value that does not fit its type.
+                let code = if error.message.starts_with("Invalid value for argument") {
+                    "BAD_USER_INPUT"
+                } else if error.message.contains("nested too deep") || error.message.contains("too complex") {
+                    "LIMIT_EXCEEDED"
+                } else {
+                    VALIDATION_FAILED
+                };
+                tag(error, code);
+            }
+            errors
+        })
+    }
 }

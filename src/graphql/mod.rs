@@ -70,6 +70,8 @@ pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .limit_complexity(limits.complexity)
         .extension(limits::Guard::new(limits, production))
+        // Parse and validation failures carry codes of their own.
+        .extension(error::Phases)
         // Charges the validated operation's complexity to the rate limits.
         .extension(rate_limit::RateLimit)
         .data(limits);

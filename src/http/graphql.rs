@@ -104,9 +104,13 @@ pub async fn post(
         let request = request.data(locale).data(charger.clone());
         execute(&state, &principal, request, &charger, deadline, &request_id)
     };
+    let mut refused = false;
     let response = match batch {
         BatchRequest::Single(request) => match run(request).await {
-            Ok(response) => BatchResponse::Single(response),
+            Ok((response, before_execution)) => {
+                refused = before_execution;
+                BatchResponse::Single(response)
+            }
             Err(error) => return error_response(&error, &request_id),
         },
         BatchRequest::Batch(requests) => {
@@ -116,7 +120,7 @@ pub async fn post(
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
                 match run(request).await {
-                    Ok(response) => responses.push(response),
+                    Ok((response, _)) => responses.push(response),
                     Err(error) => return error_response(&error, &request_id),
                 }
             }
@@ -127,6 +131,9 @@ pub async fn post(
     let outcome = super::observe::Outcome::of(&principal, &body, &response);
     let mut http_response = (StatusCode::OK, json(&response)).into_response();
     http_response.extensions_mut().insert(outcome);
+    if refused {
+        http_response.extensions_mut().insert(RefusedBeforeExecution);
+    }
     // What the operations were charged; else (nothing was validated) the peek.
     let charged = *rate.lock().unwrap_or_else(PoisonError::into_inner);
     let decision = charged.or(peeked);
@@ -217,18 +224,66 @@ fn refuse(response: &mut axum::response::Response, retry_after_secs: u64) {
     *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
 }
 
+/// Whether a response was refused as THROTTLED.
+fn all_throttled_one(response: &Response) -> bool {
+    response.errors.iter().any(|error| {
+        error.extensions.as_ref().and_then(|extensions| extensions.get("code"))
+            == Some(&async_graphql::Value::from("THROTTLED"))
+    })
+}
+
 /// Whether every operation of the response was refused as THROTTLED.
 fn all_throttled(response: &BatchResponse) -> bool {
-    let responses = match response {
-        BatchResponse::Single(single) => std::slice::from_ref(single),
-        BatchResponse::Batch(many) => many.as_slice(),
+    match response {
+        BatchResponse::Single(single) => all_throttled_one(single),
+        BatchResponse::Batch(many) => many.iter().all(all_throttled_one),
+    }
+}
+
+/// Marks a response whose one operation was refused before it ran (it did
+/// not parse, did not validate, or broke a limit): under the GraphQL over HTTP
+/// media type that is a 400 without `data`.
+#[derive(Clone, Copy)]
+struct RefusedBeforeExecution;
+
+/// The GraphQL over HTTP media type, for clients that ask for it.
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// GraphQL over HTTP (the 2024 specification): a client whose `Accept` names
+/// `application/graphql-response+json` gets that media type, and a request
+/// refused before execution as HTTP 400 with no `data`; 401 and 429 keep their
+/// status and their GraphQL-shaped body. `application/json` stays the default,
+/// with 200 for every GraphQL answer.
+pub async fn negotiate(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let wants_graphql_response = request
+        .headers()
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|accept| accept.split(',').any(|item| item.trim().starts_with(GRAPHQL_RESPONSE)));
+    let response = next.run(request).await;
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|ct| ct == "application/json");
+    if !wants_graphql_response || !is_json {
+        return response;
+    }
+    let refused = response.extensions().get::<RefusedBeforeExecution>().is_some();
+    let (mut parts, body) = response.into_parts();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(GRAPHQL_RESPONSE));
+    if !refused {
+        return axum::response::Response::from_parts(parts, body);
+    }
+    // Rare (a refusal), so the body is read again rather than built twice.
+    let Ok(bytes) = axum::body::to_bytes(body, super::MAX_BODY_BYTES * 64).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
     };
-    responses.iter().all(|response| {
-        response.errors.iter().any(|error| {
-            error.extensions.as_ref().and_then(|extensions| extensions.get("code"))
-                == Some(&async_graphql::Value::from("THROTTLED"))
-        })
-    })
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.remove("data");
+    }
+    parts.status = StatusCode::BAD_REQUEST;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = serde_json::to_vec(&value).unwrap_or_default();
+    axum::response::Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// The deployment's query limits, kept in the schema.
@@ -252,10 +307,10 @@ async fn execute(
     charger: &Charger,
     deadline: Instant,
     request_id: &str,
-) -> Result<Response, AppError> {
+) -> Result<(Response, bool), AppError> {
     let remaining = deadline.saturating_duration_since(Instant::now());
     if remaining.is_zero() {
-        return Ok(error::response_for(&AppError::Timeout, request_id));
+        return Ok((error::response_for(&AppError::Timeout, request_id), false));
     }
     let limits = query_limits(state);
     let operation_name = request.operation_name.clone();
@@ -263,11 +318,10 @@ async fn execute(
         Ok(document) => document,
         Err(error) => {
             // A refusal is cheap but not free: the operation is charged a little.
-            let refusal = match charger.charge(REFUSED_POINTS).await {
-                Err(throttled) => throttled,
-                Ok(()) => error,
-            };
-            return Ok(error::response_for(&refusal, request_id));
+            return Ok(match charger.charge(REFUSED_POINTS).await {
+                Err(throttled) => (error::response_for(&throttled, request_id), false),
+                Ok(()) => (error::response_for(&error, request_id), true),
+            });
         }
     };
     // As the specification executes: null propagation, keys in selection order.
@@ -299,7 +353,7 @@ async fn execute(
             state.known_principals.forget(principal);
             return Err(error);
         }
-        Some(Err(error)) => return Ok(error::response_for(&error, request_id)),
+        Some(Err(error)) => return Ok((error::response_for(&error, request_id), false)),
         // Refused before execution (parse, validation, depth, complexity) or
         // out of time before the transaction opened: no SQL ran.
         None => {
@@ -307,9 +361,12 @@ async fn execute(
                 Ok(mut response) => {
                     complete(&mut response);
                     error::finish(&mut response, request_id);
-                    response
+                    // Parse or validation failures (a spent budget aside):
+                    // the request itself was refused.
+                    let refused = !response.errors.is_empty() && !all_throttled_one(&response);
+                    (response, refused)
                 }
-                Err(_) => error::response_for(&AppError::Timeout, request_id),
+                Err(_) => (error::response_for(&AppError::Timeout, request_id), false),
             });
         }
     };
@@ -319,21 +376,21 @@ async fn execute(
             // Answer now; cancelling the statement and rolling back follow.
             let db = state.db.clone();
             tokio::spawn(async move { store.abandon(&db).await });
-            return Ok(error::response_for(&AppError::Timeout, request_id));
+            return Ok((error::response_for(&AppError::Timeout, request_id), false));
         }
     };
     if response.errors.is_empty() {
         if let Err(commit_error) = store.commit().await {
             response = error::response_for(&commit_error, request_id);
             tracing::warn!(code = commit_error.code(), "commit failed");
-            return Ok(response);
+            return Ok((response, false));
         }
     } else {
         store.rollback().await;
     }
     complete(&mut response);
     error::finish(&mut response, request_id);
-    Ok(response)
+    Ok((response, false))
 }
 
 /// The checks on an operation's text before it runs: length and nesting

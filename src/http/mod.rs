@@ -110,6 +110,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
     let graphql = Router::new()
         .route("/graphql", graphql_route)
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe::observe))
+        .layer(axum::middleware::from_fn(graphql::negotiate))
         // Answers may hold personal data: no cache keeps them.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     Ok(Router::new()

@@ -35,7 +35,7 @@ both!(health_and_readiness_answer_and_every_response_has_a_request_id, |app| {
     assert_eq!(response.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("trace-me-123"));
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["errors"][0]["extensions"]["requestId"], "trace-me-123");
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
 });
 
 both!(only_json_posts_are_accepted, |app| {

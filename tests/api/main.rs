@@ -25,6 +25,7 @@ mod limits;
 mod matrix;
 mod networks;
 mod observability;
+mod over_http;
 mod pagination;
 mod privacy;
 mod rate_limit;

@@ -51,7 +51,7 @@ both!(metrics_count_requests_by_operation_and_outcome, |app| {
     let text = scrape(&app.address).await;
     assert_eq!(sample(&text, r#"eendracht_requests_total{operation="Whoami",outcome="ok"}"#), Some(2.0), "{text}");
     assert_eq!(
-        sample(&text, r#"eendracht_requests_total{operation="anonymous",outcome="BAD_USER_INPUT"}"#),
+        sample(&text, r#"eendracht_requests_total{operation="anonymous",outcome="GRAPHQL_VALIDATION_FAILED"}"#),
         Some(1.0),
         "{text}"
     );
