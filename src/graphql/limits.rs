@@ -252,7 +252,10 @@ pub fn check_document(
     }
     if depth.introspection > INTROSPECTION_DEPTH {
         return Err(exceeded(production, "the introspection query is nested too deep", || {
-            format!("the introspection query nests {} levels; at most {INTROSPECTION_DEPTH} are allowed", depth.introspection)
+            format!(
+                "the introspection query nests {} levels; at most {INTROSPECTION_DEPTH} are allowed",
+                depth.introspection
+            )
         }));
     }
     if operation.ty == OperationType::Mutation {
@@ -654,9 +657,8 @@ mod tests {
     #[test]
     fn brackets_in_strings_and_comments_are_not_nesting() {
         let deep = "[".repeat(200);
-        let query = format!(
-            "# {deep}\n{{ a(s: \"{deep}\", t: \"\"\"{deep} \\\"\"\" {deep}\"\"\", u: \"\\\"{deep}\") }}"
-        );
+        let query =
+            format!("# {deep}\n{{ a(s: \"{deep}\", t: \"\"\"{deep} \\\"\"\" {deep}\"\"\", u: \"\\\"{deep}\") }}");
         assert_eq!(nesting(&query), 2, "{query}");
     }
 
@@ -721,8 +723,11 @@ mod depth_tests {
 
     #[test]
     fn the_standard_introspection_query_counts_apart_from_the_data_depth() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/introspection/graphql-js.graphql"))
-            .expect("fixture");
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/introspection/graphql-js.graphql"
+        ))
+        .expect("fixture");
         let document = parse_query(&text).expect("parses");
         let result = check_document(&document, None, &QueryLimits::DEFAULT, false);
         assert!(result.is_ok(), "{result:?}");

@@ -17,12 +17,12 @@
 
 use std::collections::HashMap;
 
+use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
     SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, PathSegment, Response, Value};
-use async_graphql::indexmap::IndexMap;
 
 /// The type of every field of every object and interface, by type and field name.
 #[derive(Debug)]

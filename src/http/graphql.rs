@@ -19,9 +19,9 @@ use super::rate_limit::Decision;
 use crate::auth::Principal;
 use crate::domain::AppError;
 use crate::domain::health::Locale;
-use crate::graphql::{error, input_text, spec};
 use crate::graphql::limits::{self, DeferredStore, QueryLimits};
 use crate::graphql::rate_limit::{Charger, REFUSED_POINTS};
+use crate::graphql::{error, input_text, spec};
 use crate::store::{Access, Store};
 
 pub async fn graphiql() -> impl IntoResponse {
@@ -332,8 +332,7 @@ async fn execute(
     };
     // A document that does not parse is answered by execution below, with
     // the parser's message; it never reaches the database.
-    let access =
-        request.parsed_query().map_or(Access::Read, |document| access_of(document, operation_name.as_deref()));
+    let access = request.parsed_query().map_or(Access::Read, |document| access_of(document, operation_name.as_deref()));
     let deferred = {
         let (db, principal, clock) = (state.db.clone(), principal.clone(), state.clock.clone());
         // The database's own deadline: what is left of the request's.

@@ -8,8 +8,8 @@
 
 pub mod admission;
 mod documents;
-mod identity;
 mod graphql;
+mod identity;
 pub mod metrics;
 mod oauth;
 mod observe;

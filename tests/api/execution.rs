@@ -35,10 +35,11 @@ crate::both!(response_keys_come_in_selection_order_with_fragments_and_aliases, |
     let text = response.text().await.expect("a body");
     let body: Value = serde_json::from_str(&text).expect("JSON");
     assert!(body.get("errors").is_none(), "{body:#}");
-    let positions: Vec<usize> = ["\"name\"", "\"charterVersions\"", "\"partners\"", "\"status\"", "\"goals\"", "\"label\"", "\"viewer\""]
-        .iter()
-        .map(|key| text.find(key).unwrap_or_else(|| panic!("{key} in {text}")))
-        .collect();
+    let positions: Vec<usize> =
+        ["\"name\"", "\"charterVersions\"", "\"partners\"", "\"status\"", "\"goals\"", "\"label\"", "\"viewer\""]
+            .iter()
+            .map(|key| text.find(key).unwrap_or_else(|| panic!("{key} in {text}")))
+            .collect();
     let mut sorted = positions.clone();
     sorted.sort_unstable();
     assert_eq!(positions, sorted, "keys out of selection order: {text}");

@@ -47,7 +47,8 @@ crate::both!(refusals_before_execution_have_their_own_codes_and_statuses, |app| 
     assert_eq!((status, media.as_str()), (200, GRAPHQL_RESPONSE), "{body}");
     assert_eq!(body["data"]["viewer"]["person"]["name"], "Admin");
     // 401 stays 401, GraphQL-shaped.
-    let (status, media, body) = send(&app, "not-a-token", Some(GRAPHQL_RESPONSE), json!({ "query": "{ viewer { id } }" })).await;
+    let (status, media, body) =
+        send(&app, "not-a-token", Some(GRAPHQL_RESPONSE), json!({ "query": "{ viewer { id } }" })).await;
     assert_eq!((status, media.as_str()), (401, GRAPHQL_RESPONSE), "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 });

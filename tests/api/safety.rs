@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
 use serde_json::{Value, json};
 
 use crate::both_with;
@@ -41,8 +43,11 @@ crate::both!(deep_value_literals_are_refused_and_the_server_stays_up, |app| {
         ids = json!([ids]);
     }
     let (_, body) = status_and_body(
-        app.post(Some(&bearer), json!({ "query": "query($v: [ID!]!) { nodes(ids: $v) { id } }", "variables": { "v": ids } }))
-            .await,
+        app.post(
+            Some(&bearer),
+            json!({ "query": "query($v: [ID!]!) { nodes(ids: $v) { id } }", "variables": { "v": ids } }),
+        )
+        .await,
     )
     .await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{body}");
@@ -95,10 +100,10 @@ both_with!(
 
         // The person the tenant knows is not locked out, and the tenant's
         // budget is untouched by the strangers.
-        let response = app
-            .post(Some(&format!("Bearer {admin}")), json!({ "query": "{ viewer { person { name } } }" }))
-            .await;
-        let remaining: u64 = response.headers()["ratelimit-remaining"].to_str().expect("ascii").parse().expect("a number");
+        let response =
+            app.post(Some(&format!("Bearer {admin}")), json!({ "query": "{ viewer { person { name } } }" })).await;
+        let remaining: u64 =
+            response.headers()["ratelimit-remaining"].to_str().expect("ascii").parse().expect("a number");
         let (status, body) = status_and_body(response).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["viewer"]["person"]["name"], "Admin", "{body}");
@@ -153,8 +158,7 @@ async fn hold_writes(app: &TestApp) -> HeldWrites {
     }
 }
 
-const UPDATE_NETWORK: &str =
-    "mutation($id: ID!) { updateNetwork(input: { id: $id, expectedVersion: 1, name: \"Renamed\" }) { network { id } } }";
+const UPDATE_NETWORK: &str = "mutation($id: ID!) { updateNetwork(input: { id: $id, expectedVersion: 1, name: \"Renamed\" }) { network { id } } }";
 
 fn p99(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -238,12 +242,19 @@ both_with!(
         let (status, body) = status_and_body(response).await;
         drop(lock);
         assert_eq!(status, 200, "{body}");
-        let codes: Vec<&Value> = body.as_array().expect("a batch answer").iter().map(|r| &r["errors"][0]["extensions"]["code"]).collect();
+        let codes: Vec<&Value> =
+            body.as_array().expect("a batch answer").iter().map(|r| &r["errors"][0]["extensions"]["code"]).collect();
         assert_eq!(codes, [&json!("TIMEOUT"); 3], "{body}");
         // Three operations of a 2 s deadline each would take 6 s and more.
         assert!(elapsed < Duration::from_secs(5), "answered after {elapsed:?}");
         // Nothing was written.
-        let after = app.gql(&token, "query($n: ID!) { node(id: $n) { ... on Network { name version } } }", json!({ "n": world.network })).await;
+        let after = app
+            .gql(
+                &token,
+                "query($n: ID!) { node(id: $n) { ... on Network { name version } } }",
+                json!({ "n": world.network }),
+            )
+            .await;
         assert_eq!(after.data()["node"]["version"], 1, "{after:?}");
     }
 );
