@@ -176,13 +176,14 @@ fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
 async fn graphql_get(
     State(state): State<AppState>,
     request_id: Option<axum::Extension<RequestId>>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> axum::response::Response {
     match upgrade {
         Ok(upgrade) => {
             let request_id =
                 request_id.and_then(|id| id.0.header_value().to_str().ok().map(str::to_owned)).unwrap_or_default();
-            subscriptions::upgrade(state, upgrade, request_id)
+            subscriptions::upgrade(state, upgrade, request_id, peer.map(|peer| peer.0.0.ip()))
         }
         Err(_) if state.production => {
             (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, HeaderValue::from_static("POST"))]).into_response()

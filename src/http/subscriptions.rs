@@ -23,6 +23,7 @@
 //! queries and mutations go over POST, where each runs in its own transaction.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,14 +54,20 @@ pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 20;
 const OUTBOX: usize = 64;
 
 /// Answers the upgrade; the connection then runs in its own task.
-pub fn upgrade(state: AppState, upgrade: WebSocketUpgrade, request_id: String) -> axum::response::Response {
+pub fn upgrade(
+    state: AppState,
+    upgrade: WebSocketUpgrade,
+    request_id: String,
+    source: Option<IpAddr>,
+) -> axum::response::Response {
     upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| async move {
         let _open = state.open_sockets.clone();
-        Connection::new(state, request_id).run(socket).await;
+        Connection::new(state, request_id, source).run(socket).await;
     })
 }
 
 /// How a connection ends: the close code and reason sent to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Close(u16, &'static str);
 
 impl Close {
@@ -70,6 +77,7 @@ impl Close {
     const SUBPROTOCOL: Close = Close(4406, "Subprotocol not acceptable");
     const INIT_TIMEOUT: Close = Close(4408, "Connection initialisation timeout");
     const TOO_MANY_INITS: Close = Close(4429, "Too many initialisation requests");
+    const TOO_MANY_FAILURES: Close = Close(4429, "Too many failed authentications; try again later");
     const GOING_AWAY: Close = Close(1001, "The server is shutting down");
     const INTERNAL: Close = Close(1011, "Internal error");
 }
@@ -114,6 +122,8 @@ enum Out {
 struct Connection {
     state: AppState,
     request_id: String,
+    /// The client's address: its failed authentications count against it.
+    source: Option<IpAddr>,
     /// Set by the acknowledged `connection_init`: the subscriber and the
     /// data their subscriptions run with.
     session: Option<(Principal, Arc<Data>)>,
@@ -124,9 +134,18 @@ struct Connection {
 }
 
 impl Connection {
-    fn new(state: AppState, request_id: String) -> Self {
+    fn new(state: AppState, request_id: String, source: Option<IpAddr>) -> Self {
         let (outbox, inbox) = mpsc::channel(OUTBOX);
-        Self { state, request_id, session: None, init_received: false, subscriptions: HashMap::new(), outbox, inbox }
+        Self {
+            state,
+            request_id,
+            source,
+            session: None,
+            init_received: false,
+            subscriptions: HashMap::new(),
+            outbox,
+            inbox,
+        }
     }
 
     async fn run(mut self, mut socket: WebSocket) {
@@ -250,6 +269,22 @@ impl Connection {
     /// Verifies the token (4401 when refused) and resolves who it names once
     /// (4403 when the tenant or person is unknown).
     async fn init(&self, payload: Value) -> Result<(Principal, Data), Close> {
+        let refused = self.authenticate(payload).await;
+        if let (Err(Close::UNAUTHORIZED | Close::FORBIDDEN), Some(source)) = (&refused, self.source) {
+            self.state.rate_limiter.charge_failure(source).await;
+        }
+        refused
+    }
+
+    /// `init` without the accounting: an address that has spent its failed
+    /// authentications is refused (4429) before its token is looked at.
+    async fn authenticate(&self, payload: Value) -> Result<(Principal, Data), Close> {
+        if let Some(source) = self.source
+            && let Some(decision) = self.state.rate_limiter.peek_failures(source).await
+            && decision.throttled
+        {
+            return Err(Close::TOO_MANY_FAILURES);
+        }
         let header = authorization(&payload);
         let principal = match super::authenticate(&self.state, header.as_deref()).await {
             Ok(principal) => principal,

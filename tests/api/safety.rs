@@ -258,3 +258,27 @@ both_with!(
         assert_eq!(after.data()["node"]["version"], 1, "{after:?}");
     }
 );
+
+both_with!(
+    failed_websocket_sign_ins_count_against_the_address_too,
+    |serve: &mut eendracht::config::ServeSettings| {
+        serve.rate_limits =
+            eendracht::config::RateLimits { tenant_points: 1_000, person_points: 1_000, auth_failures: 3 }
+    },
+    |app| {
+        app.bootstrap("ws-lockout", "ws-lockout-admin").await;
+        let stranger = app.token("ws-lockout", "nobody-we-know");
+        let mut codes = Vec::new();
+        for token in ["not-a-token", "not-a-token", stranger.as_str(), "not-a-token"] {
+            let mut socket = crate::subscriptions::connect(&app.address).await;
+            crate::subscriptions::send(
+                &mut socket,
+                json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }),
+            )
+            .await;
+            codes.push(crate::subscriptions::closed_with(&mut socket).await);
+        }
+        // Two bad tokens and a stranger (4401, 4401, 4403) spend the three; then 4429.
+        assert_eq!(codes, [4401, 4401, 4403, 4429]);
+    }
+);

@@ -212,7 +212,7 @@ both!(queries_and_mutations_are_refused_over_websocket, |app| {
 
 pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(address: &str) -> Socket {
+pub(crate) async fn connect(address: &str) -> Socket {
     let mut request = ws_url(address).into_client_request().expect("a WebSocket request");
     request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
     let (socket, response) = tokio_tungstenite::connect_async(request).await.expect("the upgrade succeeds");
@@ -240,7 +240,7 @@ pub(crate) async fn receive(socket: &mut Socket) -> Value {
 }
 
 /// The close code the server ends the connection with.
-async fn closed_with(socket: &mut Socket) -> u16 {
+pub(crate) async fn closed_with(socket: &mut Socket) -> u16 {
     loop {
         let message = tokio::time::timeout(PATIENCE, socket.next()).await.expect("closed in time");
         match message {
