@@ -65,7 +65,10 @@ fn init_tracing(environment: Environment) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn,async_graphql=warn")
     });
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colour only for a person at a terminal: redirected to a file or a log
+    // collector, escape codes are noise.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(colour);
     let _ = match environment {
         Environment::Production => builder.json().flatten_event(true).try_init(),
         Environment::Development => builder.compact().try_init(),

@@ -198,3 +198,34 @@ async fn production_has_no_get_route_that_could_run_an_operation() {
         .expect("get");
     assert_eq!(response.status(), 405);
 }
+
+/// Logs redirected to a file or a collector are plain text: colour codes are
+/// for a person at a terminal only.
+#[test]
+fn log_lines_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = format!("sqlite://{}?mode=rwc", dir.path().join("plain.db").display());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eendracht"));
+    crate::shutdown::with_environment(&mut command, &database_url)
+        .env("EENDRACHT_ENV", "development")
+        .env("EENDRACHT_LISTEN", "127.0.0.1:0")
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut server = crate::shutdown::Server(command.spawn().expect("start eendracht"));
+    let stderr = server.0.stderr.take().expect("stderr");
+    let mut lines = Vec::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.expect("a line of the log");
+        let listening = line.contains("listening");
+        lines.push(line);
+        if listening {
+            break;
+        }
+    }
+    assert!(lines.iter().any(|line| line.contains("listening")), "{lines:#?}");
+    assert!(lines.iter().all(|line| !line.contains('\u{1b}')), "colour codes in a redirected log: {lines:#?}");
+}
