@@ -272,7 +272,7 @@ pub fn check_document(
 }
 
 /// The operation async-graphql will execute, chosen as it chooses.
-fn executed_operation<'a>(
+pub(crate) fn executed_operation<'a>(
     document: &'a ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<&'a OperationDefinition> {

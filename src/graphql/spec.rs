@@ -19,8 +19,7 @@ use std::collections::HashMap;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
-    SelectionSet, Type, TypeKind, TypeSystemDefinition,
+    BaseType, ExecutableDocument, Field, OperationType, Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, PathSegment, Response, Value};
 
@@ -100,7 +99,7 @@ pub fn complete(
     if types.fields.is_empty() {
         return;
     }
-    let Some(operation) = operation(document, operation_name) else { return };
+    let Some(operation) = super::limits::executed_operation(document, operation_name) else { return };
     let root = &types.roots[root_index(operation.ty)];
     let root_sets = vec![(&operation.selection_set.node, root.as_str())];
     if !matches!(response.data, Value::Null) {
@@ -121,17 +120,6 @@ fn root_index(ty: OperationType) -> usize {
         OperationType::Query => 0,
         OperationType::Mutation => 1,
         OperationType::Subscription => 2,
-    }
-}
-
-fn operation<'a>(document: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a OperationDefinition> {
-    match (&document.operations, name) {
-        (DocumentOperations::Single(operation), _) => Some(&operation.node),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).map(|op| &op.node),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
-            operations.values().next().map(|op| &op.node)
-        }
-        (DocumentOperations::Multiple(_), None) => None,
     }
 }
 
