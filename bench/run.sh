@@ -5,11 +5,11 @@
 #   bench/run.sh                      # the full run (1,000,000 commitments)
 #   BENCH_COMMITMENTS=20000 BENCH_DURATION=5 BENCH_ROUNDS=1 bench/run.sh   # a quick look
 #
-# Steps: (1) release build; (2) a fresh database seeded by `eendracht seed`;
-# (3) Eendracht; (4) PostGraphile 4 from npm over the same tables, as the same
-# row-level-security-bound role with the same `app.tenant_id`; (5) wrk at 32
-# connections, after a warm-up, rounds alternating Eendracht and PostGraphile;
-# (6) the Markdown report. Needs PostgreSQL at 127.0.0.1:5432 (trust auth),
+# Steps: (1) release build (Cargo.toml's `dist` profile: fat LTO); (2) a
+# fresh database seeded by `eendracht seed`; (3) Eendracht; (4) PostGraphile 4
+# from npm over the same tables, as the same row-level-security-bound role with
+# the same `app.tenant_id`; (5) wrk at 32 connections, after a warm-up, rounds
+# alternating Eendracht and PostGraphile; (6) the Markdown report. Needs PostgreSQL at 127.0.0.1:5432 (trust auth),
 # Node.js with npm, and wrk (installed with apt-get when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,9 +51,9 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-say "1. release build"
-cargo build --release --locked -q
-BIN=$ROOT/target/release/eendracht
+say "1. release build (the dist profile: fat LTO, one codegen unit)"
+cargo build --profile dist --locked -q
+BIN=$ROOT/target/dist/eendracht
 
 say "2. a fresh database with $COMMITMENTS commitments"
 psql_admin -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'eendracht_app') THEN
