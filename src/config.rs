@@ -127,6 +127,12 @@ pub struct ServeSettings {
     #[command(flatten)]
     pub rate_limits: RateLimits,
 
+    /// Run only these documents: the manifest GraphQL Code Generator's client
+    /// preset writes (`persisted-documents.json`, hash to text). Unset: any
+    /// query runs, and automatic persisted queries are remembered per process.
+    #[arg(long, env = "EENDRACHT_TRUSTED_DOCUMENTS")]
+    pub trusted_documents: Option<PathBuf>,
+
     /// Shares of the database pool per tenant and per person
     /// (`EENDRACHT_TENANT_CONCURRENCY`, `EENDRACHT_PERSON_CONCURRENCY`).
     #[command(flatten)]

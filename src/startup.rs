@@ -112,6 +112,10 @@ impl Application {
             rate_limiter: Arc::new(rate_limiter),
             admission: Arc::new(admission(settings, serve)),
             known_principals: Default::default(),
+            persisted: Arc::new(match &serve.trusted_documents {
+                Some(manifest) => http::persisted::PersistedDocuments::trusted(manifest)?,
+                None => Default::default(),
+            }),
             documents: Default::default(),
             minter,
             ws_init_timeout: serve.ws_init_timeout,

@@ -49,6 +49,22 @@ pub enum AppError {
     #[error("the service is busy with other requests; nothing was changed, try again in a moment")]
     Busy,
 
+    /// `PERSISTED_QUERY_NOT_FOUND` (message `PersistedQueryNotFound`, as
+    /// Apollo's clients expect): the hash names no text known here; send the
+    /// text with it.
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
+
+    /// `PERSISTED_QUERY_NOT_IN_LIST`: this deployment runs trusted documents
+    /// only, and this text is not one of them.
+    #[error("this deployment runs only its trusted documents, and this query is not one of them")]
+    PersistedQueryNotInList,
+
+    /// `PERSISTED_QUERY_ID_REQUIRED`: this deployment runs trusted documents
+    /// only; send the document's hash.
+    #[error("this deployment runs only its trusted documents: send the document's sha256Hash")]
+    PersistedQueryIdRequired,
+
     /// `INTERNAL` too, but said plainly: the database cannot be reached. The
     /// request changed nothing and can be retried; the service recovers by
     /// itself when the database is back.
@@ -84,6 +100,9 @@ impl AppError {
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
             Self::Throttled { .. } | Self::Busy => "THROTTLED",
             Self::Timeout => "TIMEOUT",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::PersistedQueryNotInList => "PERSISTED_QUERY_NOT_IN_LIST",
+            Self::PersistedQueryIdRequired => "PERSISTED_QUERY_ID_REQUIRED",
             Self::Unavailable | Self::Internal(_) => "INTERNAL",
         }
     }

@@ -33,17 +33,52 @@ impl Charger {
     }
 }
 
-/// The schema extension that charges each validated operation.
+/// The schema extension that charges each validated operation, and reports
+/// what it cost in the response's `extensions.cost` (Shopify's shape:
+/// `requestedQueryCost`, what was charged; `actualQueryCost`, the objects the
+/// answer holds; the HTTP layer adds `throttleStatus`).
 pub struct RateLimit;
 
 impl ExtensionFactory for RateLimit {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RateLimit)
+        Arc::new(Charging::default())
+    }
+}
+
+/// One operation's charging: what validation measured.
+#[derive(Default)]
+struct Charging {
+    requested: std::sync::Mutex<Option<u64>>,
+}
+
+/// The objects in an answer: what its cost really was, row by row.
+fn objects(value: &async_graphql::Value) -> u64 {
+    match value {
+        async_graphql::Value::Object(fields) => 1 + fields.values().map(objects).sum::<u64>(),
+        async_graphql::Value::List(items) => items.iter().map(objects).sum(),
+        _ => 0,
     }
 }
 
 #[async_trait::async_trait]
-impl Extension for RateLimit {
+impl Extension for Charging {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx, operation_name).await;
+        let requested = *self.requested.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(requested) = requested {
+            // The data object itself is not a row.
+            let actual = objects(&response.data).saturating_sub(1);
+            let cost = async_graphql::value!({ "requestedQueryCost": requested, "actualQueryCost": actual });
+            response.extensions.insert("cost".to_owned(), cost);
+        }
+        response
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -77,6 +112,7 @@ impl Extension for RateLimit {
         };
         let Some(charger) = ctx.data_opt::<Charger>() else { return Ok(validated) };
         let points = u64::try_from(validated.complexity).unwrap_or(u64::MAX).max(1);
+        *self.requested.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(points);
         match (charger.0)(points).await {
             Ok(()) => Ok(validated),
             Err(refusal) => {

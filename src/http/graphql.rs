@@ -105,7 +105,7 @@ pub async fn post(
         execute(&state, &principal, request, &charger, deadline, &request_id)
     };
     let mut refused = false;
-    let response = match batch {
+    let mut response = match batch {
         BatchRequest::Single(request) => match run(request).await {
             Ok((response, before_execution)) => {
                 refused = before_execution;
@@ -127,6 +127,11 @@ pub async fn post(
             BatchResponse::Batch(responses)
         }
     };
+    // What is left of the budget, beside each operation's cost.
+    let charged = *rate.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(decision) = charged.or(peeked) {
+        throttle_status(&mut response, decision);
+    }
     // For the request's log line and metrics (`observe`).
     let outcome = super::observe::Outcome::of(&principal, &body, &response);
     let mut http_response = (StatusCode::OK, json(&response)).into_response();
@@ -135,7 +140,6 @@ pub async fn post(
         http_response.extensions_mut().insert(RefusedBeforeExecution);
     }
     // What the operations were charged; else (nothing was validated) the peek.
-    let charged = *rate.lock().unwrap_or_else(PoisonError::into_inner);
     let decision = charged.or(peeked);
     if let Some(decision) = decision {
         rate_limit_headers(&mut http_response, decision, false);
@@ -215,6 +219,26 @@ fn rate_limit_headers(response: &mut axum::response::Response, decision: Decisio
     headers.insert("ratelimit-reset", HeaderValue::from(decision.reset_secs));
     if refused {
         refuse(response, decision.reset_secs);
+    }
+}
+
+/// `extensions.cost.throttleStatus` (Shopify's shape) on every operation
+/// that reports its cost: the tighter budget's size, what is left of it, and
+/// how many points come back each second.
+fn throttle_status(response: &mut BatchResponse, decision: Decision) {
+    let status = async_graphql::value!({
+        "maximumAvailable": decision.limit,
+        "currentlyAvailable": decision.remaining,
+        "restoreRate": decision.limit / super::rate_limit::WINDOW_SECS,
+    });
+    let responses = match response {
+        BatchResponse::Single(single) => std::slice::from_mut(single),
+        BatchResponse::Batch(many) => many.as_mut_slice(),
+    };
+    for response in responses {
+        if let Some(async_graphql::Value::Object(cost)) = response.extensions.get_mut("cost") {
+            cost.insert(async_graphql::Name::new("throttleStatus"), status.clone());
+        }
     }
 }
 
@@ -400,6 +424,9 @@ fn admit_text(
     request: &mut Request,
     limits: &QueryLimits,
 ) -> Result<Option<Arc<ExecutableDocument>>, AppError> {
+    // A hash instead of a text (automatic persisted queries), and in trusted
+    // mode nothing but the listed documents.
+    state.persisted.resolve(request)?;
     limits::check_text(&request.query, limits, state.production)?;
     limits::check_variables(&request.variables, state.production)?;
     let document = match state.documents.get(&request.query) {

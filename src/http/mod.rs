@@ -13,6 +13,7 @@ mod identity;
 pub mod metrics;
 mod oauth;
 mod observe;
+pub mod persisted;
 pub mod rate_limit;
 pub mod serve;
 pub mod subscriptions;
@@ -64,6 +65,8 @@ pub struct AppState {
     /// The schema's field types, for completing responses as the
     /// specification executes ([`crate::graphql::spec`]).
     pub schema_types: Arc<crate::graphql::spec::SchemaTypes>,
+    /// Automatic persisted queries, and the trusted documents when configured.
+    pub persisted: Arc<persisted::PersistedDocuments>,
     /// Parsed documents by query text.
     pub documents: Arc<documents::Documents>,
     /// Signs API clients' tokens at `/oauth/token`; none without an HS256 secret.

@@ -104,11 +104,15 @@ enum ClientMessage {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SubscribePayload {
+    #[serde(default)]
     query: String,
     #[serde(default)]
     operation_name: Option<String>,
     #[serde(default)]
     variables: Option<Value>,
+    /// `persistedQuery` for a hash instead of the text.
+    #[serde(default)]
+    extensions: Option<async_graphql::Extensions>,
 }
 
 /// What a subscription task tells the connection.
@@ -325,7 +329,6 @@ impl Connection {
     fn request(&self, payload: SubscribePayload) -> Result<Request, AppError> {
         let production = self.state.production;
         let limits = self.state.schema.data::<QueryLimits>().copied().unwrap_or_default();
-        limits::check_text(&payload.query, &limits, production)?;
         let mut request = Request::new(payload.query);
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);
@@ -333,6 +336,11 @@ impl Connection {
         if let Some(variables) = payload.variables {
             request = request.variables(async_graphql::Variables::from_json(variables));
         }
+        if let Some(extensions) = payload.extensions {
+            request.extensions = extensions;
+        }
+        self.state.persisted.resolve(&mut request)?;
+        limits::check_text(&request.query, &limits, production)?;
         limits::check_variables(&request.variables, production)?;
         crate::graphql::input_text::check_variables(&request.variables)?;
         let operation_name = request.operation_name.clone();

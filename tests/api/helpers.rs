@@ -706,6 +706,7 @@ pub fn serve_settings() -> ServeSettings {
         limits: QueryLimits::default(),
         rate_limits: RateLimits::OFF,
         concurrency: Default::default(),
+        trusted_documents: None,
         // Webhook tests run the worker themselves, tick by tick on the test clock.
         webhook_worker: false,
         webhook_allow_private_targets: None,

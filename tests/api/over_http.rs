@@ -52,3 +52,73 @@ crate::both!(refusals_before_execution_have_their_own_codes_and_statuses, |app| 
     assert_eq!((status, media.as_str()), (401, GRAPHQL_RESPONSE), "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 });
+
+crate::both!(automatic_persisted_queries_ask_for_the_text_once, |app| {
+    let admin = app.bootstrap("apq", "apq-admin").await;
+    let query = "query Me { viewer { person { name } } }";
+    let hash = eendracht::http::persisted::hash(query);
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    // The hash alone, first time: not found, as Apollo's link expects.
+    let (_, _, body) = send(&app, &admin, None, json!({ "extensions": persisted })).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{body}");
+    assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound", "{body}");
+    // Hash and text together run and register it; then the hash alone does.
+    let (_, _, body) = send(&app, &admin, None, json!({ "query": query, "extensions": persisted })).await;
+    assert_eq!(body["data"]["viewer"]["person"]["name"], "Admin", "{body}");
+    let (_, _, body) = send(&app, &admin, None, json!({ "extensions": persisted })).await;
+    assert_eq!(body["data"]["viewer"]["person"]["name"], "Admin", "{body}");
+    // A text that is not the hash's is refused.
+    let (_, _, body) =
+        send(&app, &admin, None, json!({ "query": "{ viewer { tenantRole } }", "extensions": persisted })).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+});
+
+/// A manifest in the client preset's format with one document.
+fn manifest_with(query: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("eendracht-trusted-{}.json", uuid::Uuid::now_v7()));
+    let manifest = json!({ format!("sha256:{}", eendracht::http::persisted::hash(query)): query });
+    std::fs::write(&path, manifest.to_string()).expect("the manifest");
+    path
+}
+
+const TRUSTED: &str = "query Me { viewer { person { name } } }";
+
+crate::both_with!(
+    trusted_documents_mode_runs_only_the_manifests_operations,
+    |serve: &mut eendracht::config::ServeSettings| serve.trusted_documents = Some(manifest_with(TRUSTED)),
+    |app| {
+        let admin = app.bootstrap("trusted", "trusted-admin").await;
+        let hash = eendracht::http::persisted::hash(TRUSTED);
+        let by_hash =
+            json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": format!("sha256:{hash}") } } });
+        let (_, _, body) = send(&app, &admin, None, by_hash).await;
+        assert_eq!(body["data"]["viewer"]["person"]["name"], "Admin", "{body}");
+        let (_, _, body) = send(&app, &admin, None, json!({ "query": TRUSTED })).await;
+        assert_eq!(body["data"]["viewer"]["person"]["name"], "Admin", "{body}");
+        let (status, _, body) =
+            send(&app, &admin, Some(GRAPHQL_RESPONSE), json!({ "query": "{ viewer { tenantRole } }" })).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_IN_LIST", "{body}");
+    }
+);
+
+crate::both_with!(
+    each_answer_reports_its_cost_and_the_budget_left,
+    |serve: &mut eendracht::config::ServeSettings| {
+        serve.rate_limits =
+            eendracht::config::RateLimits { tenant_points: 10_000, person_points: 1_200, auth_failures: 0 }
+    },
+    |app| {
+        let admin = app.bootstrap("cost", "cost-admin").await;
+        let (_, _, body) = send(&app, &admin, None, json!({ "query": "{ viewer { person { name } } }" })).await;
+        let cost = &body["extensions"]["cost"];
+        // Three fields requested; two objects (viewer, person) returned.
+        assert_eq!(cost["requestedQueryCost"], 3, "{body}");
+        assert_eq!(cost["actualQueryCost"], 2, "{body}");
+        assert_eq!(
+            cost["throttleStatus"],
+            json!({ "maximumAvailable": 1_200, "currentlyAvailable": 1_197, "restoreRate": 20 }),
+            "{body}"
+        );
+    }
+);
