@@ -24,9 +24,10 @@ use crate::auth::{Principal, TenantRef};
 /// An early (error) response is read for its code only when at most this big.
 const EARLY_BODY_LIMIT: u64 = 64 * 1024;
 
-/// The error codes of the API contract (DESIGN.md); anything else is "OTHER",
-/// so the `outcome` label stays bounded.
-const CODES: [&str; 9] = [
+/// The error codes of the API contract (`domain::AppError::code` and
+/// `graphql::error`); anything else is "OTHER", so the `outcome` label stays
+/// bounded.
+const CODES: [&str; 14] = [
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "NOT_FOUND",
@@ -36,6 +37,11 @@ const CODES: [&str; 9] = [
     "THROTTLED",
     "TIMEOUT",
     "INTERNAL",
+    "GRAPHQL_PARSE_FAILED",
+    "GRAPHQL_VALIDATION_FAILED",
+    "PERSISTED_QUERY_NOT_FOUND",
+    "PERSISTED_QUERY_NOT_IN_LIST",
+    "PERSISTED_QUERY_ID_REQUIRED",
 ];
 
 /// What the handler knows about a request it executed.
