@@ -2,6 +2,8 @@
 //! Test names are sentences; each test runs on SQLite and PostgreSQL.
 
 mod helpers;
+// The real clients in tests/clients, installed on first use.
+mod clients_install;
 
 mod alignment;
 mod auth;
