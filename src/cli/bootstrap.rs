@@ -5,7 +5,7 @@ use chrono::Utc;
 use crate::config::Settings;
 use crate::domain::values::{Name, Slug, Subject};
 use crate::startup::open_database;
-use crate::store::tenants;
+use crate::store::tenants::{self, ExistingTenant};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,6 +21,11 @@ pub struct Args {
     /// The first admin's name.
     #[arg(long)]
     pub admin_name: String,
+    /// Make the subject an ADMIN of the tenant even though it already exists
+    /// (without it, an existing tenant is refused unless the subject is
+    /// already its ADMIN).
+    #[arg(long)]
+    pub existing_tenant: bool,
 }
 
 pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
@@ -30,8 +35,10 @@ pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
     let subject = Subject::parse("admin subject", &args.admin_subject).map_err(invalid)?;
     let admin_name = Name::parse("admin name", &args.admin_name).map_err(invalid)?;
     let db = open_database(settings).await?;
-    let done = tenants::bootstrap(&db, &slug, &tenant_name, &subject, &admin_name, Utc::now()).await?;
+    let existing = if args.existing_tenant { ExistingTenant::AddAdmin } else { ExistingTenant::Refuse };
+    let done = tenants::bootstrap_with(&db, &slug, &tenant_name, &subject, &admin_name, Utc::now(), existing).await;
     db.close().await;
+    let done = done?;
     let verb = |created: bool| {
         if created { "created" } else { "already present" }
     };

@@ -24,6 +24,17 @@ pub struct Bootstrapped {
     pub created_admin: bool,
 }
 
+/// Whether `bootstrap` may make its subject an ADMIN of a tenant that already
+/// exists and where the subject is not one yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExistingTenant {
+    /// Refuse: a typo'd or reused slug must not quietly hand someone the
+    /// keys to a tenant that is already in use (`eendracht bootstrap`).
+    Refuse,
+    /// Add the admin (the fixtures, and `bootstrap --existing-tenant`).
+    AddAdmin,
+}
+
 /// Creates a tenant and its first ADMIN, or finds them: running it twice
 /// changes nothing the second time (beyond making sure the person is ADMIN).
 pub async fn bootstrap(
@@ -33,6 +44,21 @@ pub async fn bootstrap(
     admin_subject: &Subject,
     admin_name: &Name,
     now: DateTime<Utc>,
+) -> anyhow::Result<Bootstrapped> {
+    bootstrap_with(db, slug, tenant_name, admin_subject, admin_name, now, ExistingTenant::AddAdmin).await
+}
+
+/// `bootstrap`, saying what to do when the tenant already exists and the
+/// subject is not yet its ADMIN. Running it again for the same tenant and
+/// admin always succeeds and changes nothing.
+pub async fn bootstrap_with(
+    db: &Db,
+    slug: &Slug,
+    tenant_name: &Name,
+    admin_subject: &Subject,
+    admin_name: &Name,
+    now: DateTime<Utc>,
+    existing_tenant: ExistingTenant,
 ) -> anyhow::Result<Bootstrapped> {
     let tx = db.connection().begin().await.context("starting the bootstrap transaction")?;
     let existing = tenant::Entity::find()
@@ -80,6 +106,15 @@ pub async fn bootstrap(
         .one(&tx)
         .await
         .context("looking up the admin")?;
+    let already_admin = existing.as_ref().is_some_and(|person| person.tenant_role == Some(TenantRole::Admin));
+    if !created_tenant && !already_admin && existing_tenant == ExistingTenant::Refuse {
+        // Nothing has been written: dropping the transaction rolls it back.
+        let (tenant, subject) = (slug.as_str(), admin_subject.clone().into_inner());
+        anyhow::bail!(
+            "tenant `{tenant}` already exists and `{subject}` is not its ADMIN: bootstrap creates a new tenant and \
+             its first ADMIN; to make `{subject}` an ADMIN of the existing tenant, run it again with --existing-tenant"
+        );
+    }
     let (admin_id, created_admin) = match existing {
         Some(admin) if admin.tenant_role == Some(TenantRole::Admin) => (admin.id, false),
         Some(admin) => {

@@ -8,6 +8,7 @@ mod clients_install;
 mod alignment;
 mod auth;
 mod authorization_doc;
+mod bootstrap;
 mod clients;
 mod commitments;
 mod connections;
