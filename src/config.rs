@@ -66,7 +66,10 @@ pub struct ServeSettings {
     #[arg(long, env = "EENDRACHT_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// Comma-separated origins allowed to call the API from a browser.
+    /// Comma-separated origins allowed to call the API from a browser. Unset
+    /// in development: the local dev servers (http://localhost:5173,
+    /// http://127.0.0.1:5173, http://localhost:3000, http://127.0.0.1:3000);
+    /// unset in production: none.
     #[arg(long, env = "EENDRACHT_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 

@@ -136,7 +136,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
                 .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG)),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
-        .layer(cors(cors_origins)?)
+        .layer(cors(cors_origins, state.production)?)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -147,11 +147,26 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
         .with_state(state))
 }
 
+/// The front-end dev servers a developer starts first (Vite, then Next.js and
+/// Create React App), allowed in development when no origins are configured.
+const DEV_ORIGINS: [&str; 4] =
+    ["http://localhost:5173", "http://127.0.0.1:5173", "http://localhost:3000", "http://127.0.0.1:3000"];
+
 /// Exactly the configured origins, no wildcard and no credentials (tokens are
-/// bearer tokens, not cookies). Without origins no browser may call.
-fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
+/// bearer tokens, not cookies). Without origins no browser may call in
+/// production; in development the local dev servers' origins may, so a
+/// front-end works in its first five minutes.
+fn cors(origins: &[String], production: bool) -> anyhow::Result<CorsLayer> {
+    let mut origins: Vec<&str> = origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
+    if origins.is_empty() && !production {
+        tracing::info!(
+            origins = %DEV_ORIGINS.join(","),
+            "CORS allows the local dev servers: development, and EENDRACHT_CORS_ORIGINS is unset"
+        );
+        origins = DEV_ORIGINS.to_vec();
+    }
     let mut allowed = Vec::with_capacity(origins.len());
-    for origin in origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+    for origin in origins {
         if origin == "*" || !(origin.starts_with("https://") || origin.starts_with("http://")) {
             bail!("EENDRACHT_CORS_ORIGINS: {origin:?} is not an origin like https://app.example.org (no wildcards)");
         }

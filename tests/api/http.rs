@@ -83,3 +83,52 @@ async fn production_refuses_to_start_without_explicit_keys() {
     assert!(error.to_string().contains("EENDRACHT_JWT_SECRET"), "{error}");
     assert!(!dir.path().join(".eendracht-jwt-secret").exists(), "no secret is generated in production");
 }
+
+/// An OPTIONS preflight from `origin` against a server in `environment` with
+/// no `EENDRACHT_CORS_ORIGINS`: the `Access-Control-Allow-Origin` it gets.
+async fn preflight_without_configured_origins(environment: Environment, origin: &str) -> Option<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = Settings {
+        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("cors.db").display()),
+        migration_database_url: None,
+        environment,
+        jwt_secret: Some(crate::helpers::SECRET.to_owned().into()),
+        jwt_public_keys: None,
+        jwt_issuer: Some(crate::helpers::ISSUER.to_owned()),
+        jwt_audience: Some(crate::helpers::AUDIENCE.to_owned()),
+        db_pool_size: None,
+    };
+    let serve = crate::helpers::serve_settings();
+    assert!(serve.cors_origins.is_empty());
+    let app = Application::build(&settings, &serve, Arc::new(SystemClock)).await.expect("build");
+    let address = format!("http://{}", app.local_addr());
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let preflight = reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, format!("{address}/graphql"))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization,content-type")
+        .send()
+        .await
+        .expect("preflight");
+    preflight.headers().get("access-control-allow-origin").map(|v| v.to_str().expect("ascii").to_owned())
+}
+
+#[tokio::test]
+async fn in_development_a_local_front_end_dev_server_may_call_without_configuration() {
+    for origin in ["http://localhost:5173", "http://127.0.0.1:5173", "http://localhost:3000", "http://127.0.0.1:3000"] {
+        let allowed = preflight_without_configured_origins(Environment::Development, origin).await;
+        assert_eq!(allowed.as_deref(), Some(origin));
+    }
+    // Only those: another local port, or a site, is still refused.
+    assert_eq!(preflight_without_configured_origins(Environment::Development, "http://localhost:8000").await, None);
+    assert_eq!(preflight_without_configured_origins(Environment::Development, "https://evil.example").await, None);
+}
+
+#[tokio::test]
+async fn in_production_no_origin_may_call_unless_configured() {
+    assert_eq!(preflight_without_configured_origins(Environment::Production, "http://localhost:5173").await, None);
+}
