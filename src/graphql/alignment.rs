@@ -1,7 +1,6 @@
 //! Alignment rounds: types, results under the anonymity rules, and mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::alignment_round;
 use uuid::Uuid;
 
@@ -11,6 +10,7 @@ use super::ids::{self, NodeType};
 use super::loaders::{self, NetworkId, OrganisationId, QuestionsOf};
 use super::networks::Network;
 use super::organisations::Organisation;
+use super::scalars::DateTime;
 use super::store;
 use crate::domain::alignment::{PartnerResult as PartnerFigures, QuestionResult as QuestionFigures};
 use crate::service::alignment as service;
@@ -44,18 +44,18 @@ impl AlignmentRound {
     }
 
     /// When the round opened.
-    async fn opened_at(&self) -> DateTime<Utc> {
-        self.0.opened_at
+    async fn opened_at(&self) -> DateTime {
+        DateTime(self.0.opened_at)
     }
 
     /// When the round stops taking answers.
-    async fn closes_at(&self) -> DateTime<Utc> {
-        self.0.closes_at
+    async fn closes_at(&self) -> DateTime {
+        DateTime(self.0.closes_at)
     }
 
     /// When a facilitator closed it early, if so.
-    async fn closed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.closed_at
+    async fn closed_at(&self) -> Option<DateTime> {
+        self.0.closed_at.map(DateTime)
     }
 
     /// The questions: the six standard ones (stable keys) and any custom ones.
@@ -275,7 +275,7 @@ pub struct OpenAlignmentRoundInput {
     /// The network.
     pub network_id: ID,
     /// When the round stops taking answers; in the future.
-    pub closes_at: DateTime<Utc>,
+    pub closes_at: DateTime,
     /// Questions beyond the six standard ones.
     #[graphql(default, validator(max_items = 20))]
     pub custom_questions: Vec<CustomQuestionInput>,
@@ -350,7 +350,7 @@ impl AlignmentMutation {
             store(ctx),
             service::OpenRound {
                 network_id: ids::decode_id("networkId", &input.network_id, NodeType::Network)?,
-                closes_at: input.closes_at,
+                closes_at: input.closes_at.0,
                 custom_questions: input
                     .custom_questions
                     .into_iter()

@@ -6,7 +6,7 @@ use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use uuid::Uuid;
 
 use super::alignment::AlignmentRound;
@@ -18,6 +18,7 @@ use super::loaders::{
 use super::networks::{Partnership, Representation};
 use super::organisations::Organisation;
 use super::ratification::Ratification;
+use super::scalars::DateTime;
 use super::work::{Commitment, Goal};
 use crate::domain::health::{self as rules, Concerned, HealthFacts, HealthScope, PartnerBacking, Sample};
 use crate::service::health::Health;
@@ -107,8 +108,8 @@ impl NetworkHealth {
 #[Object]
 impl NetworkHealth {
     /// The moment the diagnosis is for.
-    async fn as_of(&self) -> DateTime<Utc> {
-        self.facts().as_of
+    async fn as_of(&self) -> DateTime {
+        DateTime(self.facts().as_of)
     }
 
     /// Whether this is the whole network or the viewer's own organisations.
@@ -157,7 +158,7 @@ fn count(sample: &Sample) -> u64 {
     sample.count
 }
 
-fn days_since(facts: &HealthFacts, at: DateTime<Utc>) -> i64 {
+fn days_since(facts: &HealthFacts, at: chrono::DateTime<Utc>) -> i64 {
     rules::days_between(at, facts.as_of)
 }
 

@@ -2,8 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{api_client, identity_provider, webhook, webhook_attempt, webhook_delivery};
 use uuid::Uuid;
 
@@ -13,6 +12,7 @@ use super::ids::{self, NodeType};
 use super::loaders::{self, AttemptsOf, NetworkId, OrganisationId};
 use super::networks::Network;
 use super::organisations::Organisation;
+use super::scalars::{DateTime, Json};
 use super::store;
 use crate::auth::{IdentityProviders, client_id};
 use crate::outbound::OutboundPolicy;
@@ -48,18 +48,18 @@ impl ApiClient {
     }
 
     /// When it was made.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// When it last obtained a token.
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
+    async fn last_used_at(&self) -> Option<DateTime> {
+        self.0.last_used_at.map(DateTime)
     }
 
     /// When it was revoked; its tokens stopped working at that moment.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.0.revoked_at.map(DateTime)
     }
 }
 
@@ -107,8 +107,8 @@ impl IdentityProvider {
     }
 
     /// When it was registered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
@@ -162,18 +162,18 @@ impl Webhook {
     }
 
     /// When it was disabled.
-    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.disabled_at
+    async fn disabled_at(&self) -> Option<DateTime> {
+        self.0.disabled_at.map(DateTime)
     }
 
     /// When it was made.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// When it was last changed (by hand or by the worker disabling it).
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 
     /// The delivery log, newest first.
@@ -236,8 +236,8 @@ impl WebhookDelivery {
     }
 
     /// When it is tried next, while PENDING.
-    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
-        self.0.next_attempt_at
+    async fn next_attempt_at(&self) -> Option<DateTime> {
+        self.0.next_attempt_at.map(DateTime)
     }
 
     /// The receiver's last HTTP status; null when it could not be reached.
@@ -251,18 +251,18 @@ impl WebhookDelivery {
     }
 
     /// When it was last tried.
-    async fn last_attempt_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_attempt_at
+    async fn last_attempt_at(&self) -> Option<DateTime> {
+        self.0.last_attempt_at.map(DateTime)
     }
 
     /// When the receiver acknowledged it.
-    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.delivered_at
+    async fn delivered_at(&self) -> Option<DateTime> {
+        self.0.delivered_at.map(DateTime)
     }
 
     /// When it was made: when the event happened, or when a redelivery was asked for.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 }
 
@@ -281,8 +281,8 @@ pub struct WebhookAttempt(pub webhook_attempt::Model);
 #[Object]
 impl WebhookAttempt {
     /// When the request was sent.
-    async fn attempted_at(&self) -> DateTime<Utc> {
-        self.0.attempted_at
+    async fn attempted_at(&self) -> DateTime {
+        DateTime(self.0.attempted_at)
     }
 
     /// The receiver's HTTP status; null when it could not be reached.
@@ -359,7 +359,7 @@ pub struct AddIdentityProviderInput {
     /// Where its JWKS document is served (fetched again for an unknown `kid`).
     pub jwks_url: Option<String>,
     /// Its JWKS document itself, for a provider without a URL.
-    pub jwks: Option<Json<serde_json::Value>>,
+    pub jwks: Option<Json>,
     /// How its tokens name a person.
     pub match_by: IdentityMatch,
     /// With `EMAIL`: the domains whose verified addresses count.

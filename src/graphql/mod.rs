@@ -26,7 +26,7 @@ mod timeline;
 mod viewer;
 mod work;
 
-use async_graphql::{Context, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, SDLExportOptions, Schema};
 
 use crate::store::Store;
 
@@ -90,7 +90,7 @@ pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
 
 /// The SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(QueryLimits::default(), false).sdl()
+    build_schema(QueryLimits::default(), false).sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 /// The request's store. Every request gets one before execution starts.

@@ -2,7 +2,6 @@
 //! expectations: types, queries and mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{charter_version, expectation, network, partnership, representation};
 use uuid::Uuid;
 
@@ -16,7 +15,7 @@ use super::loaders::{
 };
 use super::organisations::Organisation;
 use super::people::Person;
-use super::scalars::Date;
+use super::scalars::{Date, DateTime};
 use super::store;
 use crate::domain::settings::NetworkSettings as Settings;
 use crate::service::networks as service;
@@ -66,8 +65,8 @@ impl Network {
     }
 
     /// When the network was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// The ratification window and the thresholds of `health`.
@@ -83,9 +82,7 @@ impl Network {
     async fn health(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The moment to diagnose (default now), to show how health changed.")] as_of: Option<
-            DateTime<Utc>,
-        >,
+        #[graphql(desc = "The moment to diagnose (default now), to show how health changed.")] as_of: Option<DateTime>,
         #[graphql(desc = "The language of the messages; default from `Accept-Language`, else English.")] locale: Option<
             super::health::Locale,
         >,
@@ -94,7 +91,7 @@ impl Network {
             .map(Into::into)
             .or_else(|| ctx.data_opt::<crate::domain::health::Locale>().copied())
             .unwrap_or_default();
-        let health = crate::service::health::health(store(ctx), &self.0, as_of).await?;
+        let health = crate::service::health::health(store(ctx), &self.0, as_of.map(|at| at.0)).await?;
         Ok(health.map(|h| super::health::NetworkHealth::new(h, locale)))
     }
 
@@ -302,8 +299,8 @@ impl CharterVersion {
     }
 
     /// When this version was adopted.
-    async fn adopted_at(&self) -> DateTime<Utc> {
-        self.0.adopted_at
+    async fn adopted_at(&self) -> DateTime {
+        DateTime(self.0.adopted_at)
     }
 
     /// The facilitator who adopted it, if you may see them.
@@ -346,8 +343,8 @@ impl Partnership {
     }
 
     /// When the organisation was invited.
-    async fn invited_at(&self) -> DateTime<Utc> {
-        self.0.invited_at
+    async fn invited_at(&self) -> DateTime {
+        DateTime(self.0.invited_at)
     }
 
     /// The day a director accepted.
@@ -371,8 +368,8 @@ impl Partnership {
     }
 
     /// When that acknowledgement was recorded.
-    async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
-        self.0.acknowledged_at
+    async fn acknowledged_at(&self) -> Option<DateTime> {
+        self.0.acknowledged_at.map(DateTime)
     }
 
     /// Whether the partner acknowledged the current charter version. A new
@@ -452,8 +449,8 @@ impl Representation {
     }
 
     /// When they acknowledged it.
-    async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
-        self.0.acknowledged_at
+    async fn acknowledged_at(&self) -> Option<DateTime> {
+        self.0.acknowledged_at.map(DateTime)
     }
 
     /// Whether they acknowledged the current version; a new representative
@@ -491,8 +488,8 @@ impl Expectation {
     }
 
     /// When it was recorded.
-    async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded_at
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.0.recorded_at)
     }
 
     /// Who recorded it, if you may see them.

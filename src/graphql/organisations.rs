@@ -1,7 +1,6 @@
 //! Organisations and governing bodies: types, queries and mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{governing_body, organisation};
 use uuid::Uuid;
 
@@ -10,6 +9,7 @@ use super::enums::{BodyKind, BodyRight, OrganisationKind};
 use super::ids::{self, NodeType};
 use super::loaders::{self, BodiesOf, MembersOf, OrganisationId, PartnershipsOf, PersonId, PositionsFirstPage};
 use super::people::{Person, PositionConnection};
+use super::scalars::DateTime;
 use super::store;
 use crate::service::organisations as service;
 
@@ -47,13 +47,13 @@ impl Organisation {
     }
 
     /// When the organisation was registered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 
     /// The bodies that have a say in the organisation's commitments (retired
@@ -181,8 +181,8 @@ impl GoverningBody {
     }
 
     /// When the body was retired by `setGoverningBodies`; null while active.
-    async fn retired_at(&self) -> Option<DateTime<Utc>> {
-        self.0.retired_at
+    async fn retired_at(&self) -> Option<DateTime> {
+        self.0.retired_at.map(DateTime)
     }
 
     /// The people who sit on the body; any of them records its outcomes.

@@ -1,7 +1,6 @@
 //! People and positions: types, queries and mutations.
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{person, position};
 use uuid::Uuid;
 
@@ -10,7 +9,7 @@ use super::enums::{PositionRole, TenantRole};
 use super::ids::{self, NodeType};
 use super::loaders::{self, OrganisationId, PersonId, PositionsOf};
 use super::organisations::Organisation;
-use super::scalars::Date;
+use super::scalars::{Date, DateTime, Json};
 use super::store;
 use crate::domain::policy;
 use crate::service::people as service;
@@ -68,8 +67,8 @@ impl Person {
     }
 
     /// When the person was registered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// Whether the person's personal data was erased (`anonymizePerson`); their
@@ -79,8 +78,8 @@ impl Person {
     }
 
     /// When the person's personal data was erased.
-    async fn anonymized_at(&self) -> Option<DateTime<Utc>> {
-        self.0.anonymized_at
+    async fn anonymized_at(&self) -> Option<DateTime> {
+        self.0.anonymized_at.map(DateTime)
     }
 }
 
@@ -254,7 +253,7 @@ pub struct ExportPersonDataPayload {
     /// The person the export is about.
     pub person: Person,
     /// When the export was made.
-    pub exported_at: DateTime<Utc>,
+    pub exported_at: DateTime,
     /// Everything held about the person, as stored: `person` (their row) and one
     /// list per kind of record that names them (`positions`, `bodyMemberships`,
     /// `facilitatedNetworks`, `representations`, `alignmentInvitations`,
@@ -263,7 +262,7 @@ pub struct ExportPersonDataPayload {
     /// `commitmentAgreements`, `expectationsRecorded`, `progressUpdates`,
     /// `consultationInputs`, `ratificationOutcomes`, `conditionsMet`,
     /// `eventsAsActor`), each row with its table's columns.
-    pub data: Json<serde_json::Value>,
+    pub data: Json,
 }
 
 #[derive(Default)]
@@ -322,7 +321,7 @@ impl PeopleMutation {
         let person_id = ids::decode_id("personId", &input.person_id, NodeType::Person)?;
         let store = store(ctx);
         let (person, data) = service::export_person_data(store, person_id).await?;
-        Ok(ExportPersonDataPayload { person: Person(person), exported_at: store.now(), data: Json(data) })
+        Ok(ExportPersonDataPayload { person: Person(person), exported_at: DateTime(store.now()), data: Json(data) })
     }
 
     /// Ends a position. ADMIN only.

@@ -1,7 +1,6 @@
 //! Ratification: types, board views and mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{ratification, ratification_condition, ratification_record};
 use uuid::Uuid;
 
@@ -13,7 +12,7 @@ use super::ids::{self, NodeType};
 use super::loaders::{self, BodyId, CommitmentId, ConditionsOf, OrganisationId, RecordsOf};
 use super::organisations::{GoverningBody, Organisation};
 use super::people::Person;
-use super::scalars::Date;
+use super::scalars::{Date, DateTime};
 use super::store;
 use super::work::Commitment;
 use crate::domain::policy::{self, ConsultationView};
@@ -90,8 +89,8 @@ impl Ratification {
     }
 
     /// When it was recorded.
-    async fn recorded_at(&self) -> Option<DateTime<Utc>> {
-        self.0.recorded_at
+    async fn recorded_at(&self) -> Option<DateTime> {
+        self.0.recorded_at.map(DateTime)
     }
 
     /// When the outcome is due (the agreement plus the network's ratification window).
@@ -138,8 +137,8 @@ impl RatificationCondition {
     }
 
     /// When it was marked met.
-    async fn met_at(&self) -> Option<DateTime<Utc>> {
-        self.0.met_at
+    async fn met_at(&self) -> Option<DateTime> {
+        self.0.met_at.map(DateTime)
     }
 }
 
@@ -174,13 +173,13 @@ impl RatificationRecord {
     }
 
     /// When it was recorded.
-    async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded_at
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.0.recorded_at)
     }
 
     /// When the body reopened it, if it did.
-    async fn reopened_at(&self) -> Option<DateTime<Utc>> {
-        self.0.reopened_at
+    async fn reopened_at(&self) -> Option<DateTime> {
+        self.0.reopened_at.map(DateTime)
     }
 }
 
@@ -207,7 +206,7 @@ pub struct ConsultationInput {
     /// The input.
     pub text: String,
     /// When it was given.
-    pub created_at: DateTime<Utc>,
+    pub created_at: DateTime,
 }
 
 /// A party's consultation as the viewer may see it, or `None`.
@@ -231,7 +230,11 @@ pub async fn consultation(
         inputs: if view == ConsultationView::Inputs {
             inputs
                 .iter()
-                .map(|i| ConsultationInput { stance: i.stance.into(), text: i.text.clone(), created_at: i.created_at })
+                .map(|i| ConsultationInput {
+                    stance: i.stance.into(),
+                    text: i.text.clone(),
+                    created_at: DateTime(i.created_at),
+                })
                 .collect()
         } else {
             Vec::new()

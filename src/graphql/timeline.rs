@@ -1,7 +1,6 @@
 //! `Network.timeline`: the audit trail of a network, newest first.
 
-use async_graphql::{Context, ID, Json, Object, Result};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, Object, Result};
 use entity::event;
 use uuid::Uuid;
 
@@ -10,6 +9,7 @@ use super::ids::{self, NodeType};
 use super::loaders::{self, EventOrganisationsOf, OrganisationId, PersonId};
 use super::organisations::Organisation;
 use super::people::Person;
+use super::scalars::{DateTime, Json};
 use super::store;
 
 /// The type of object an event's subject is, by the event's kind.
@@ -78,8 +78,8 @@ impl Event {
     }
 
     /// When it happened.
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
     }
 
     /// Who did it, if you may see them; null for anonymous acts such as
@@ -109,7 +109,7 @@ impl Event {
     }
 
     /// Ids and changed fields; never personal data or free text.
-    async fn payload(&self) -> Json<serde_json::Value> {
+    async fn payload(&self) -> Json {
         Json(self.0.payload.clone())
     }
 }

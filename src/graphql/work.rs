@@ -1,7 +1,6 @@
 //! Goals, meetings and commitments: types, queries and mutations.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{commitment, commitment_party, goal, meeting, progress_update};
 use uuid::Uuid;
 
@@ -12,7 +11,7 @@ use super::loaders::{self, AttendeesOf, GoalId, MeetingId, NetworkId, Organisati
 use super::networks::Network;
 use super::organisations::Organisation;
 use super::people::Person;
-use super::scalars::Date;
+use super::scalars::{Date, DateTime};
 use super::store;
 use crate::service::work as service;
 use crate::store::work::CommitmentFilter as Filter;
@@ -308,8 +307,8 @@ impl Commitment {
     }
 
     /// When it was proposed.
-    async fn proposed_at(&self) -> DateTime<Utc> {
-        self.0.proposed_at
+    async fn proposed_at(&self) -> DateTime {
+        DateTime(self.0.proposed_at)
     }
 
     /// The meeting where it was proposed, if any.
@@ -321,13 +320,13 @@ impl Commitment {
     }
 
     /// When the last party agreed.
-    async fn agreed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.agreed_at
+    async fn agreed_at(&self) -> Option<DateTime> {
+        self.0.agreed_at.map(DateTime)
     }
 
     /// When it was delivered.
-    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.delivered_at
+    async fn delivered_at(&self) -> Option<DateTime> {
+        self.0.delivered_at.map(DateTime)
     }
 
     /// Why it was dropped.
@@ -407,8 +406,8 @@ impl CommitmentParty {
     }
 
     /// When it agreed.
-    async fn agreed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.agreed_at
+    async fn agreed_at(&self) -> Option<DateTime> {
+        self.0.agreed_at.map(DateTime)
     }
 
     /// Who recorded the agreement, if you may see them.
@@ -460,8 +459,8 @@ impl ProgressUpdate {
     }
 
     /// When.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at)
     }
 
     /// Who reported it, if you may see them.
