@@ -57,6 +57,7 @@ node_types! {
     ApiClient => "API client",
     IdentityProvider => "identity provider",
     Webhook => "webhook",
+    Event => "event",
 }
 
 pub fn global_id(node_type: NodeType, id: Uuid) -> ID {

@@ -208,10 +208,11 @@ impl WebhookDelivery {
         ID(self.0.id.to_string())
     }
 
-    /// The event (as `Event.id` on the timeline); the `webhook-id` header is
-    /// `msg_` and this id without dashes, the same on every attempt.
+    /// The event's global id (as `Event.id` on the timeline); the
+    /// `webhook-id` header is `msg_` and the event's UUID without dashes, the
+    /// same on every attempt.
     async fn event_id(&self) -> ID {
-        ID(self.0.event_id.to_string())
+        ids::global_id(NodeType::Event, self.0.event_id)
     }
 
     /// The event's wire name.
@@ -423,7 +424,8 @@ pub struct UpdateWebhookPayload {
 pub struct RedeliverWebhookEventInput {
     /// The webhook to send to.
     pub webhook_id: ID,
-    /// The event's id (`Event.id`, `WebhookDelivery.eventId`).
+    /// The event's id (`Event.id`, `WebhookDelivery.eventId`); the bare UUID
+    /// these showed before events had global ids is accepted too.
     pub event_id: ID,
 }
 
@@ -539,8 +541,12 @@ impl IntegrationMutation {
         input: RedeliverWebhookEventInput,
     ) -> Result<RedeliverWebhookEventPayload> {
         let webhook = ids::decode_id("webhookId", &input.webhook_id, NodeType::Webhook)?;
-        let event = uuid::Uuid::try_parse(input.event_id.as_str())
-            .map_err(|_| crate::domain::AppError::bad_input("eventId", "not an event id"))?;
+        // A bare UUID was the event's id before events had global ids; it
+        // is still accepted so that stored references keep working.
+        let event = match uuid::Uuid::try_parse(input.event_id.as_str()) {
+            Ok(uuid) => uuid,
+            Err(_) => ids::decode_id("eventId", &input.event_id, NodeType::Event)?,
+        };
         let delivery = service::redeliver_webhook_event(store(ctx), webhook, event).await?;
         Ok(RedeliverWebhookEventPayload { delivery: WebhookDelivery(delivery) })
     }

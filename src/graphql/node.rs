@@ -16,6 +16,7 @@ use super::organisations::{GoverningBody, Organisation};
 use super::people::{Person, Position};
 use super::ratification::Ratification;
 use super::store;
+use super::timeline::Event;
 use super::work::{Commitment, Goal, Meeting};
 use crate::domain::{AppError, AppResult};
 
@@ -49,6 +50,7 @@ pub enum Node {
     ApiClient(ApiClient),
     IdentityProvider(IdentityProvider),
     Webhook(Webhook),
+    Event(Event),
 }
 
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
@@ -89,6 +91,8 @@ async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<
             .into_iter()
             .find(|p| p.id == id)
             .map(|m| Node::IdentityProvider(IdentityProvider(m))),
+        // An event is seen where its network's timeline shows it.
+        NodeType::Event => store(ctx).visible_event(id).await?.map(|m| Node::Event(Event(m))),
     })
 }
 

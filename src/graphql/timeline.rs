@@ -36,20 +36,80 @@ fn subject_type(kind: &str) -> Option<NodeType> {
     })
 }
 
+/// The type of object a payload key names, so that the key's ids are shown
+/// as global ids. The stored payload keeps plain UUIDs; they are turned into
+/// global ids only when shown, so history needs no migration.
+fn payload_id_type(kind: &str, key: &str) -> Option<NodeType> {
+    Some(match key {
+        "organisationId" | "parties" => NodeType::Organisation,
+        "personId" => NodeType::Person,
+        // The people who started to represent the partner.
+        "started" if kind == "representatives.set" => NodeType::Person,
+        "endedRepresentations" | "representationsEnded" => NodeType::Representation,
+        "commitmentId" | "commitmentsNeedingReplanning" => NodeType::Commitment,
+        "bodyId" => NodeType::GoverningBody,
+        "ratificationId" => NodeType::Ratification,
+        "parentId" | "goalId" => NodeType::Goal,
+        "meetingId" => NodeType::Meeting,
+        "eventId" => NodeType::Event,
+        _ => return None,
+    })
+}
+
+/// Payload keys that hold an instant, written as the `DateTime` scalar is.
+const PAYLOAD_INSTANTS: [&str; 1] = ["closesAt"];
+
+/// An id (or a list of them) as a global id; anything that is not a UUID
+/// stays as it is.
+fn global_ids(node_type: NodeType, value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::String(text) => match Uuid::parse_str(text) {
+            Ok(id) => serde_json::Value::String(ids::global_id(node_type, id).0),
+            Err(_) => value.clone(),
+        },
+        serde_json::Value::Array(items) => items.iter().map(|item| global_ids(node_type, item)).collect(),
+        _ => value.clone(),
+    }
+}
+
+/// An event's payload as clients see it (timeline, subscriptions,
+/// webhooks): ids as global ids, instants as the `DateTime` scalar writes
+/// them.
+pub(crate) fn client_payload(kind: &str, payload: &serde_json::Value) -> serde_json::Value {
+    let serde_json::Value::Object(fields) = payload else {
+        return payload.clone();
+    };
+    fields
+        .iter()
+        .map(|(key, value)| {
+            let shown = match payload_id_type(kind, key) {
+                Some(node_type) => global_ids(node_type, value),
+                None if PAYLOAD_INSTANTS.contains(&key.as_str()) => value
+                    .as_str()
+                    .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+                    .map(|at| serde_json::Value::String(DateTime::wire(at.with_timezone(&chrono::Utc))))
+                    .unwrap_or_else(|| value.clone()),
+                None => value.clone(),
+            };
+            (key.clone(), shown)
+        })
+        .collect()
+}
+
 /// An event as webhooks carry it: the ids a client would see in the API
 /// (global ids, opaque) and the changed fields, nothing personal.
 pub(crate) fn event_summary(event: &event::Model, organisation_ids: &[Uuid]) -> serde_json::Value {
     serde_json::json!({
-        "eventId": event.id.to_string(),
+        "eventId": ids::global_id(NodeType::Event, event.id).0,
         "kind": event.kind,
-        "occurredAt": event.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "occurredAt": DateTime::wire(event.occurred_at),
         "networkId": event.network_id.map(|id| ids::global_id(NodeType::Network, id).0),
         "subjectId": subject_type(&event.kind).map(|t| ids::global_id(t, event.subject_id).0),
         "organisationIds": organisation_ids
             .iter()
             .map(|id| ids::global_id(NodeType::Organisation, *id).0)
             .collect::<Vec<_>>(),
-        "changes": event.payload,
+        "changes": client_payload(&event.kind, &event.payload),
     })
 }
 
@@ -66,9 +126,11 @@ impl Event {
 /// Append-only: nothing changes or removes an event.
 #[Object]
 impl Event {
-    /// The event's id (UUIDv7, so ids sort by time).
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    /// The event's global id, as `WebhookDelivery.eventId` and a webhook
+    /// body's `eventId` show it; `node(id:)` finds the event where its
+    /// network's timeline shows it.
+    pub async fn id(&self) -> ID {
+        ids::global_id(NodeType::Event, self.0.id)
     }
 
     /// The wire name of what happened, e.g. `commitment.agreed`; the same name
@@ -108,9 +170,11 @@ impl Event {
             .collect())
     }
 
-    /// Ids and changed fields; never personal data or free text.
+    /// Ids and changed fields; never personal data or free text. Ids are
+    /// global ids (fetch them with `node(id:)`), instants are written as
+    /// `DateTime` is; `docs/events.md` lists each kind's fields.
     async fn payload(&self) -> Json {
-        Json(self.0.payload.clone())
+        Json(client_payload(&self.0.kind, &self.0.payload))
     }
 }
 

@@ -46,6 +46,22 @@ impl Store {
             .context("loading an event")?)
     }
 
+    /// An event by its id alone, if it is a network event the actor may see
+    /// on that network's timeline (`node(id:)`); any other event is `None`.
+    pub async fn visible_event(&self, event_id: Uuid) -> AppResult<Option<event::Model>> {
+        let tx = self.tx()?;
+        let found = self
+            .scoped::<event::Entity>()
+            .filter(event::Column::Id.eq(event_id))
+            .one(&*tx)
+            .await
+            .context("looking up an event")?;
+        match found.and_then(|event| event.network_id) {
+            Some(network_id) => self.visible_network_event(network_id, event_id).await,
+            None => Ok(None),
+        }
+    }
+
     /// The events of a network the actor may see: the network's own
     /// visibility, and internal kinds only for the organisations concerned,
     /// the network's facilitators and admins.

@@ -210,3 +210,53 @@ both!(every_network_mutation_writes_exactly_one_event_and_answers_stay_anonymous
     assert_eq!(app.count("events").await, before + 1);
     assert_eq!(last_event(&app).await.0, "alignment_round.closed");
 });
+
+both!(event_payloads_show_global_ids_and_instants_as_the_api_writes_them, |app| {
+    let w = crate::helpers::net_world(&app, "acme").await;
+    // An instant given with an offset and nanoseconds comes back in UTC, to the millisecond.
+    let closes = app.clock_now() + chrono::Duration::days(7);
+    let offset = chrono::FixedOffset::east_opt(3600).expect("offset");
+    let given = closes.with_timezone(&offset).to_rfc3339_opts(chrono::SecondsFormat::Nanos, false);
+    app.ok(
+        &w.facilitator.token,
+        "mutation($input: OpenAlignmentRoundInput!) { openAlignmentRound(input: $input) { alignmentRound { id } } }",
+        json!({ "input": { "networkId": w.network, "closesAt": given } }),
+    )
+    .await;
+    let timeline = app
+        .ok(
+            &w.facilitator.token,
+            "query($n: ID!) { network(id: $n) { timeline(first: 100) { nodes { id kind occurredAt payload } } } }",
+            json!({ "n": w.network }),
+        )
+        .await;
+    let events = timeline["network"]["timeline"]["nodes"].as_array().expect("events").clone();
+    let millis_z = |text: &str| text.len() == 24 && text.ends_with('Z') && text.as_bytes()[19] == b'.';
+    for event in &events {
+        assert!(millis_z(event["occurredAt"].as_str().expect("occurredAt")), "{event}");
+    }
+    let opened = events.iter().find(|e| e["kind"] == "alignment_round.opened").expect("the round's event");
+    assert_eq!(
+        opened["payload"]["closesAt"],
+        json!(closes.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        "{opened}"
+    );
+    let joined: Vec<&serde_json::Value> = events.iter().filter(|e| e["kind"] == "partner.joined").collect();
+    assert_eq!(joined.len(), 3, "{events:?}");
+    for event in &joined {
+        let organisation = &event["payload"]["organisationId"];
+        assert!(w.orgs.iter().any(|o| json!(o) == *organisation), "not a global id: {event}");
+    }
+    // The event's own id is a global id that `node` finds as the same event.
+    let found = app
+        .ok(
+            &w.directors[0].token,
+            "query($e: ID!) { node(id: $e) { __typename ... on Event { id kind } } }",
+            json!({ "e": opened["id"] }),
+        )
+        .await;
+    assert_eq!(found["node"], json!({ "__typename": "Event", "id": opened["id"], "kind": "alignment_round.opened" }));
+    let outsider =
+        app.ok(&w.outsider.token, "query($e: ID!) { node(id: $e) { __typename } }", json!({ "e": opened["id"] })).await;
+    assert_eq!(outsider["node"], json!(null), "an outsider does not see the network's events");
+});
