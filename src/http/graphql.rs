@@ -4,13 +4,12 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use tokio::time::Instant;
 use tower_http::request_id::RequestId;
 
@@ -23,10 +22,6 @@ use crate::graphql::limits::{self, DeferredStore, QueryLimits};
 use crate::graphql::rate_limit::{Charger, REFUSED_POINTS};
 use crate::graphql::{error, input_text, spec};
 use crate::store::{Access, Store};
-
-pub async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
-}
 
 pub async fn post(
     State(state): State<AppState>,

@@ -8,6 +8,7 @@
 
 pub mod admission;
 mod documents;
+mod graphiql;
 mod graphql;
 mod identity;
 pub mod metrics;
@@ -93,14 +94,6 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// never framed.
 static API_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
 
-/// GraphiQL (development only) loads its scripts and styles from unpkg and
-/// runs an inline script; it still may not be framed.
-static GRAPHIQL_CSP: HeaderValue = HeaderValue::from_static(
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
-     style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; \
-     font-src 'self' data: https://unpkg.com; connect-src 'self'; frame-ancestors 'none'",
-);
-
 /// The router. `cors_origins` are the browser origins allowed to call the API
 /// (`EENDRACHT_CORS_ORIGINS`); an invalid one, or a wildcard, is refused here,
 /// so a misconfigured server does not start.
@@ -116,8 +109,12 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
         .layer(axum::middleware::from_fn(graphql::negotiate))
         // Answers may hold personal data: no cache keeps them.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    Ok(Router::new()
-        .merge(graphql)
+    let mut app = Router::new().merge(graphql);
+    if !state.production {
+        // GraphiQL's files, from the binary (development only).
+        app = app.route("/graphiql/{file}", get(graphiql::asset));
+    }
+    Ok(app
         .route("/oauth/token", axum::routing::post(oauth::token))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -206,13 +203,8 @@ async fn graphql_get(
         Err(_) if state.production => {
             (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, HeaderValue::from_static("POST"))]).into_response()
         }
-        Err(_) => graphiql().await.into_response(),
+        Err(_) => graphiql::page().await.into_response(),
     }
-}
-
-/// GraphiQL with the looser policy it needs to load.
-async fn graphiql() -> impl IntoResponse {
-    ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP.clone())], graphql::graphiql().await)
 }
 
 async fn healthz() -> &'static str {

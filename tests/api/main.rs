@@ -17,6 +17,7 @@ mod events;
 mod execution;
 mod extremes;
 mod governance;
+mod graphiql;
 mod health;
 mod http;
 mod identity_providers;
