@@ -32,23 +32,38 @@ pub fn print_summary(settings: &Settings, summary: &DemoSummary, graphql_url: &s
     println!("Demo tenant `{}` ({}): {state}", summary.tenant_slug, summary.tenant_name);
     println!("Network: {}", summary.network_name);
     println!();
+    let mut facilitator_token = None;
     for person in &summary.people {
         let token = minter.mint(&summary.tenant_slug, person.subject, TOKEN_TTL, now)?;
         println!("{:<12} {} ({}), subject `{}`", person.role, person.name, person.description, person.subject);
         println!("             token (8h): {token}");
+        if person.role == "facilitator" {
+            facilitator_token = Some(token);
+        }
     }
-    println!();
-    println!("GraphiQL: {graphql_url}");
-    println!("Put {{\"Authorization\": \"Bearer <token>\"}} in the headers pane, then try:");
     let network = network_global_id(summary);
-    println!();
-    println!("# as the facilitator: the network, its partners (one left) and its commitments");
-    println!(
+    let facilitator_query = format!(
         "{{ network(id: \"{network}\") {{ name charterVersions {{ version adoptedAt }} \
          partners(status: [ACTIVE, LEFT]) {{ edges {{ node {{ organisation {{ name }} status leftReason \
          acknowledgedCharterVersion }} }} }} \
          commitments(first: 50) {{ edges {{ node {{ title scope kind status needsReplanning ratificationStatus }} }} }} }} }}"
     );
+    println!();
+    if settings.is_production() {
+        println!("GraphQL: {graphql_url} (production serves no GraphiQL)");
+    } else {
+        println!("GraphiQL: {graphql_url}");
+        if let Some(token) = &facilitator_token {
+            println!(
+                "Open GraphiQL as the facilitator, token and first query filled in (the part after # stays in your browser):"
+            );
+            println!("{}", graphiql_link(graphql_url, token, &facilitator_query));
+        }
+    }
+    println!("Or put {{\"Authorization\": \"Bearer <token>\"}} in the headers pane, then try:");
+    println!();
+    println!("# as the facilitator: the network, its partners (one left) and its commitments");
+    println!("{facilitator_query}");
     println!();
     println!("# as the facilitator: two alignment rounds, the second far less aligned");
     println!(
@@ -72,8 +87,36 @@ pub fn print_summary(settings: &Settings, summary: &DemoSummary, graphql_url: &s
     Ok(())
 }
 
+/// A link that opens GraphiQL with `token` in its headers editor and `query`
+/// in its query editor. Both travel in the fragment, which a browser never
+/// sends, so the token reaches no server log.
+fn graphiql_link(graphql_url: &str, token: &str, query: &str) -> String {
+    let fragment = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", token)
+        .append_pair("query", query)
+        .finish();
+    format!("{graphql_url}#{fragment}")
+}
+
 /// The network's global id, as the API encodes it (base64url of
 /// `Network:<uuid>`; the encoding lives privately in `graphql::ids`).
 fn network_global_id(summary: &DemoSummary) -> String {
     URL_SAFE_NO_PAD.encode(format!("Network:{}", summary.network_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_graphiql_link_carries_token_and_query_in_its_fragment_only() {
+        let link = graphiql_link("http://127.0.0.1:8080/graphql", "a.b-c_d", "{ viewer { person { name } } } # & = +");
+        let (address, fragment) = link.split_once('#').expect("a fragment");
+        assert_eq!(address, "http://127.0.0.1:8080/graphql");
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(fragment.as_bytes()).into_owned().collect();
+        assert_eq!(
+            pairs,
+            [("token".into(), "a.b-c_d".into()), ("query".into(), "{ viewer { person { name } } } # & = +".into())]
+        );
+    }
 }
