@@ -26,7 +26,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the HTTP server (migrations are applied first).
-    Serve(ServeSettings),
+    // Boxed: the serve settings are many times the size of the other commands.
+    Serve(Box<ServeSettings>),
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the GraphQL schema (SDL).
