@@ -200,11 +200,16 @@ impl Network {
             validator(max_items = 50)
         )]
         kinds: Option<Vec<String>>,
+        #[graphql(
+            desc = "Only events of these kinds, as `EventKind` values; together with `kinds`, events of either.",
+            validator(max_items = 50)
+        )]
+        types: Option<Vec<super::timeline::EventKind>>,
         #[graphql(desc = "Only events concerning this organisation.")] organisation_id: Option<ID>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> Result<super::timeline::EventConnection> {
-        super::timeline::network_timeline(ctx, self.0.id, kinds, organisation_id, first, after).await
+        super::timeline::network_timeline(ctx, self.0.id, kinds, types, organisation_id, first, after).await
     }
 
     /// Each partner's follow-through on ratification: involved, answered,

@@ -21,7 +21,7 @@ use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 use super::ids::{self, NodeType};
-use super::timeline::Event;
+use super::timeline::{Event, EventKind};
 use crate::auth::Principal;
 use crate::clock::Clock;
 use crate::domain::{AppError, AppResult};
@@ -86,6 +86,8 @@ impl Subscription {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The network's id.")] network_id: ID,
+        #[graphql(desc = "Only events of these kinds; every kind when left out.", validator(max_items = 50))]
+        types: Option<Vec<EventKind>>,
     ) -> Result<impl Stream<Item = Result<Event>> + use<>> {
         let session = ctx.data::<Session>().map_err(|_| AppError::BadUserInput {
             field: None,
@@ -107,6 +109,7 @@ impl Subscription {
             notices,
             tenant_id,
             network_id,
+            types: types.map(|types| types.into_iter().map(EventKind::wire_name).collect()),
             ended: false,
             _active: Active(session.active.clone()),
         };
@@ -123,6 +126,8 @@ struct Listening {
     notices: tokio::sync::broadcast::Receiver<crate::store::bus::Notice>,
     tenant_id: Uuid,
     network_id: Uuid,
+    /// The wire names asked for; `None` for every kind.
+    types: Option<Vec<&'static str>>,
     /// Set once the subscriber is no longer known: the stream then ends.
     ended: bool,
     _active: Active,
@@ -164,7 +169,7 @@ impl Listening {
     async fn read(&self, event_id: Uuid) -> AppResult<Option<Event>> {
         let store = self.session.begin().await?;
         match store.visible_network_event(self.network_id, event_id).await {
-            Ok(Some(model)) => {
+            Ok(Some(model)) if self.types.as_ref().is_none_or(|types| types.contains(&model.kind.as_str())) => {
                 self.items.put(store);
                 Ok(Some(Event(model)))
             }

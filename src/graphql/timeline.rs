@@ -1,6 +1,6 @@
 //! `Network.timeline`: the audit trail of a network, newest first.
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, Enum, ID, Object, Result};
 use entity::event;
 use uuid::Uuid;
 
@@ -11,6 +11,150 @@ use super::organisations::Organisation;
 use super::people::Person;
 use super::scalars::{DateTime, Json};
 use super::store;
+use crate::domain::{AppError, AppResult};
+
+/// Defines [`EventKind`] from one list of values and wire names.
+macro_rules! event_kind_values {
+    ($($(#[doc = $doc:literal])* $variant:ident => $wire:literal),* $(,)?) => {
+        /// What happened: one value per wire name (`Event.kind`), each described
+        /// with its payload's fields (`docs/events.md` has them too). Ids in a
+        /// payload are global ids; kinds are added freely and never renamed.
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum EventKind {
+            $($(#[doc = $doc])* $variant),*
+        }
+
+        impl EventKind {
+            const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
+
+            pub fn wire_name(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => $wire),*
+                }
+            }
+
+            fn from_wire_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|kind| kind.wire_name() == name)
+            }
+        }
+    };
+}
+
+event_kind_values! {
+    #[doc = "`tenant.created`; payload: `{}`."]
+    TenantCreated => "tenant.created",
+    #[doc = "`organisation.created`; payload: `kind`."]
+    OrganisationCreated => "organisation.created",
+    #[doc = "`organisation.updated`; payload: `changed` (field names), `kind`, `version`."]
+    OrganisationUpdated => "organisation.updated",
+    #[doc = "`governing_bodies.set`; payload: `rights` (the bodies' rights)."]
+    GoverningBodiesSet => "governing_bodies.set",
+    #[doc = "`person.created`; payload: `tenantRole`."]
+    PersonCreated => "person.created",
+    #[doc = "`person.updated`; payload: `tenantRole`."]
+    PersonUpdated => "person.updated",
+    #[doc = "`person.anonymized`; payload: `{}`."]
+    PersonAnonymized => "person.anonymized",
+    #[doc = "`person.data_exported`; payload: `{}`."]
+    PersonDataExported => "person.data_exported",
+    #[doc = "`position.assigned`; payload: `personId`, `organisationId`, `role`, `startedOn`."]
+    PositionAssigned => "position.assigned",
+    #[doc = "`position.ended`; payload: `personId`, `organisationId`, `endedOn`."]
+    PositionEnded => "position.ended",
+    #[doc = "`network.created`; payload: `status`."]
+    NetworkCreated => "network.created",
+    #[doc = "`network.updated`; payload: `changed`, `status`, `version`."]
+    NetworkUpdated => "network.updated",
+    #[doc = "`network.settings_changed`; payload: `settings` (the network's settings)."]
+    NetworkSettingsChanged => "network.settings_changed",
+    #[doc = "`network.facilitator_assigned`; payload: `personId`."]
+    NetworkFacilitatorAssigned => "network.facilitator_assigned",
+    #[doc = "`charter.adopted`; payload: `version`."]
+    CharterAdopted => "charter.adopted",
+    #[doc = "`charter.acknowledged`; payload: `version`, `forPartner`, `personally`."]
+    CharterAcknowledged => "charter.acknowledged",
+    #[doc = "`partner.invited`; payload: `organisationId`."]
+    PartnerInvited => "partner.invited",
+    #[doc = "`partner.joined`; payload: `organisationId`, `joinedOn`."]
+    PartnerJoined => "partner.joined",
+    #[doc = "`partner.left`; payload: `organisationId`, `leftOn`, `representationsEnded`, `commitmentsNeedingReplanning`."]
+    PartnerLeft => "partner.left",
+    #[doc = "`representatives.set`; payload: `started` (people), `endedRepresentations`."]
+    RepresentativesSet => "representatives.set",
+    #[doc = "`expectation.recorded`; payload: `kind`."]
+    ExpectationRecorded => "expectation.recorded",
+    #[doc = "`alignment_round.opened`; payload: `closesAt`, `questions` (keys), `invited` (a count)."]
+    AlignmentRoundOpened => "alignment_round.opened",
+    #[doc = "`alignment_response.submitted`; payload: `{}` (who answered is not recorded)."]
+    AlignmentResponseSubmitted => "alignment_response.submitted",
+    #[doc = "`alignment_round.closed`; payload: `{}`."]
+    AlignmentRoundClosed => "alignment_round.closed",
+    #[doc = "`goal.created`; payload: `parentId`, `horizon`."]
+    GoalCreated => "goal.created",
+    #[doc = "`goal.updated`; payload: `version`, `parentId`."]
+    GoalUpdated => "goal.updated",
+    #[doc = "`meeting.recorded`; payload: `heldOn`, `attendees` (a count)."]
+    MeetingRecorded => "meeting.recorded",
+    #[doc = "`commitment.proposed`; payload: `scope`, `kind`, `parties`, `dueOn`."]
+    CommitmentProposed => "commitment.proposed",
+    #[doc = "`commitment.party_agreed`; payload: `organisationId`, `meetingId`, `allAgreed`."]
+    CommitmentPartyAgreed => "commitment.party_agreed",
+    #[doc = "`commitment.agreed`; payload: `organisationId`, `meetingId`, `allAgreed` (the last party's agreement)."]
+    CommitmentAgreed => "commitment.agreed",
+    #[doc = "`commitment.updated`; payload: `changed`, `version`, `dueOn`, `goalId`."]
+    CommitmentUpdated => "commitment.updated",
+    #[doc = "`commitment.replanned`; payload: `scope`, `parties`, `version`."]
+    CommitmentReplanned => "commitment.replanned",
+    #[doc = "`commitment.progress_added`; payload: `progressUpdateId`, `percent`, `status`."]
+    CommitmentProgressAdded => "commitment.progress_added",
+    #[doc = "`commitment.started`; payload: `progressUpdateId`, `percent`, `status`."]
+    CommitmentStarted => "commitment.started",
+    #[doc = "`commitment.delivered`; payload: `progressUpdateId`, `percent`, `status`."]
+    CommitmentDelivered => "commitment.delivered",
+    #[doc = "`commitment.dropped`; payload: `version`."]
+    CommitmentDropped => "commitment.dropped",
+    #[doc = "`mandate.set`; payload: `rules` (a count)."]
+    MandateSet => "mandate.set",
+    #[doc = "`ratification.consultation_started`; payload: `organisationId`."]
+    RatificationConsultationStarted => "ratification.consultation_started",
+    #[doc = "`ratification.consultation_input_added`; payload: `stance`; seen only by the organisation concerned, the network's facilitators and admins."]
+    RatificationConsultationInputAdded => "ratification.consultation_input_added",
+    #[doc = "`ratification.decided`; payload: `commitmentId`, `bodyId`, `outcome`, `decidedOn`."]
+    RatificationDecided => "ratification.decided",
+    #[doc = "`ratification.reopened`; payload: `commitmentId`, `previousOutcome`."]
+    RatificationReopened => "ratification.reopened",
+    #[doc = "`ratification.condition_met`; payload: `ratificationId`."]
+    RatificationConditionMet => "ratification.condition_met",
+    #[doc = "`api_client.created`; payload: `organisationId`."]
+    ApiClientCreated => "api_client.created",
+    #[doc = "`api_client.revoked`; payload: `organisationId`."]
+    ApiClientRevoked => "api_client.revoked",
+    #[doc = "`identity_provider.added`; payload: `matchBy`."]
+    IdentityProviderAdded => "identity_provider.added",
+    #[doc = "`webhook.created`; payload: `eventKinds`."]
+    WebhookCreated => "webhook.created",
+    #[doc = "`webhook.updated`; payload: `changed`, `enabled`."]
+    WebhookUpdated => "webhook.updated",
+    #[doc = "`webhook.disabled`; payload: `automatic`."]
+    WebhookDisabled => "webhook.disabled",
+    #[doc = "`webhook.redelivery_requested`; payload: `eventId`."]
+    WebhookRedeliveryRequested => "webhook.redelivery_requested",
+}
+
+/// The wire names a timeline filters on: `kinds` as given (each checked, so
+/// that a misspelt kind is an error rather than an empty page) and `types`.
+pub(crate) fn wanted_kinds(kinds: Option<Vec<String>>, types: Option<Vec<EventKind>>) -> AppResult<Vec<String>> {
+    let mut wanted = kinds.unwrap_or_default();
+    if let Some(unknown) = wanted.iter().find(|kind| EventKind::from_wire_name(kind).is_none()) {
+        let known: Vec<&str> = EventKind::ALL.iter().map(|kind| kind.wire_name()).collect();
+        return Err(AppError::bad_input(
+            "kinds",
+            format!("{unknown} is no event kind; the kinds are {}", known.join(", ")),
+        ));
+    }
+    wanted.extend(types.unwrap_or_default().into_iter().map(|kind| kind.wire_name().to_owned()));
+    Ok(wanted)
+}
 
 /// The type of object an event's subject is, by the event's kind.
 fn subject_type(kind: &str) -> Option<NodeType> {
@@ -139,6 +283,14 @@ impl Event {
         &self.0.kind
     }
 
+    /// What happened, as a value of `EventKind`, whose description lists
+    /// the payload's fields; the same as `kind`.
+    #[graphql(name = "type")]
+    async fn event_type(&self) -> Result<EventKind> {
+        EventKind::from_wire_name(&self.0.kind)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("an event of unknown kind {}", self.0.kind)).into())
+    }
+
     /// When it happened.
     async fn occurred_at(&self) -> DateTime {
         DateTime(self.0.occurred_at)
@@ -190,6 +342,7 @@ pub async fn network_timeline(
     ctx: &Context<'_>,
     network_id: Uuid,
     kinds: Option<Vec<String>>,
+    types: Option<Vec<EventKind>>,
     organisation: Option<ID>,
     first: Option<i32>,
     after: Option<String>,
@@ -197,6 +350,20 @@ pub async fn network_timeline(
     let page = connection::page_request(first, after.as_deref())?;
     let organisation =
         organisation.as_ref().map(|id| ids::decode_id("organisationId", id, NodeType::Organisation)).transpose()?;
-    let page = store(ctx).timeline_page(network_id, &kinds.unwrap_or_default(), organisation, page).await?;
+    let kinds = wanted_kinds(kinds, types)?;
+    let page = store(ctx).timeline_page(network_id, &kinds, organisation, page).await?;
     Ok(EventConnection::new(page.map(Event)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::events::EventKind as Recorded;
+
+    #[test]
+    fn every_recorded_kind_has_exactly_one_event_kind_value() {
+        let recorded: Vec<&str> = Recorded::ALL.iter().map(|kind| kind.wire_name()).collect();
+        let values: Vec<&str> = EventKind::ALL.iter().map(|kind| kind.wire_name()).collect();
+        assert_eq!(values, recorded);
+    }
 }

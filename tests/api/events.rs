@@ -260,3 +260,34 @@ both!(event_payloads_show_global_ids_and_instants_as_the_api_writes_them, |app| 
         app.ok(&w.outsider.token, "query($e: ID!) { node(id: $e) { __typename } }", json!({ "e": opened["id"] })).await;
     assert_eq!(outsider["node"], json!(null), "an outsider does not see the network's events");
 });
+
+both!(a_timeline_filters_on_event_kind_values_and_names_the_kinds_when_one_is_unknown, |app| {
+    let w = crate::helpers::net_world(&app, "acme").await;
+    let timeline = app
+        .ok(
+            &w.facilitator.token,
+            "query($n: ID!) { network(id: $n) { timeline(types: [PARTNER_JOINED, CHARTER_ADOPTED], first: 100) { nodes { kind type } } } }",
+            json!({ "n": w.network }),
+        )
+        .await;
+    let nodes = timeline["network"]["timeline"]["nodes"].as_array().expect("nodes").clone();
+    assert!(nodes.iter().any(|n| n["type"] == "PARTNER_JOINED"), "{nodes:?}");
+    for node in &nodes {
+        let expected = match node["kind"].as_str() {
+            Some("partner.joined") => "PARTNER_JOINED",
+            Some("charter.adopted") => "CHARTER_ADOPTED",
+            other => panic!("an event of another kind: {other:?}"),
+        };
+        assert_eq!(node["type"], expected);
+    }
+    let refused = app
+        .gql(
+            &w.facilitator.token,
+            "query($n: ID!) { network(id: $n) { timeline(kinds: [\"partner.joinde\"]) { nodes { kind } } } }",
+            json!({ "n": w.network }),
+        )
+        .await;
+    assert_eq!(refused.code(), "BAD_USER_INPUT", "{refused:?}");
+    let message = refused.message().to_owned();
+    assert!(message.contains("partner.joinde") && message.contains("partner.joined"), "{message}");
+});
