@@ -12,6 +12,11 @@ pub struct Date(pub NaiveDate);
 /// without time or zone, e.g. `2026-12-07`.
 #[Scalar(name = "Date", specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")]
 impl ScalarType for Date {
+    /// The form, checked while validating (the range when parsed).
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok())
+    }
+
     /// Every Date argument and input field passes here, so the range of
     /// `domain::values::date` holds for all of them, present and future.
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -60,6 +65,12 @@ impl From<chrono::DateTime<Utc>> for DateTime {
 /// included; any RFC 3339 date-time is accepted as input.
 #[Scalar(name = "DateTime", specified_by_url = "https://scalars.graphql.org/andimarek/date-time")]
 impl ScalarType for DateTime {
+    /// Checked while validating, so a malformed variable is refused before
+    /// execution as a value that does not fit its argument, naming it.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if chrono::DateTime::parse_from_rfc3339(text).is_ok())
+    }
+
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(text) => {

@@ -122,3 +122,15 @@ crate::both_with!(
         );
     }
 );
+
+crate::both!(a_malformed_date_time_variable_is_refused_naming_its_argument, |app| {
+    let world = crate::helpers::net_world(&app, "coerce").await;
+    let query = "query($n: ID!, $t: DateTime) { network(id: $n) { health(asOf: $t) { __typename } } }";
+    let variables = json!({ "n": world.network, "t": "2026-13-45" });
+    let (status, _, body) =
+        send(&app, &world.facilitator.token, Some(GRAPHQL_RESPONSE), json!({ "query": query, "variables": variables }))
+            .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("asOf")), "{body}");
+});
