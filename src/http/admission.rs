@@ -68,11 +68,6 @@ impl Admission {
         Self { tenant: tenant.max(1), person: person.max(1), patience, slots: Mutex::default() }
     }
 
-    /// How long a request waits for a slot before it is refused as busy.
-    pub fn patience(&self) -> Duration {
-        self.patience
-    }
-
     /// Takes the tenant's and the person's slot, in that order, waiting at
     /// most `patience` for both together.
     pub async fn admit(&self, principal: &Principal) -> Result<Admitted, AppError> {
