@@ -1,5 +1,5 @@
 //! Typed settings, from the environment variables of the configuration contract
-//! (DESIGN.md) with command-line flags that mirror them. Secrets are
+//! (the README's "Configuration" table) with command-line flags that mirror them. Secrets are
 //! [`SecretString`]s so they never reach a log line or a `Debug` print.
 
 use std::net::SocketAddr;

@@ -90,7 +90,7 @@ pub fn require_admin_or_facilitator(actor: &Actor) -> AppResult<()> {
     }
 }
 
-/// How much of a party's consultation a viewer sees (DESIGN.md: inputs are
+/// How much of a party's consultation a viewer sees (ARCHITECTURE.md: inputs are
 /// internal to the organisation; the facilitator sees counts by stance, and so
 /// do admins, who see everything in the tenant but an organisation's internal
 /// texts; other partners see only the ratification status).

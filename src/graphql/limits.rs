@@ -1,4 +1,5 @@
-//! Query limits (DESIGN.md, "Limits"): what one request may ask for, and the
+//! Query limits (docs/security.md lists each with its default and its test):
+//! what one request may ask for, and the
 //! checks that refuse more before any resolver or database work.
 //!
 //! async-graphql measures depth and complexity itself (connections cost
@@ -31,7 +32,8 @@ use crate::store::Store;
 use super::loaders;
 
 /// The limits of one deployment. The flags mirror the environment variables of
-/// the configuration contract; the defaults are DESIGN.md's.
+/// the configuration contract (README, "Configuration"); the defaults are
+/// those of docs/security.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
 pub struct QueryLimits {
     /// Deepest nesting of fields a query may have.
@@ -69,7 +71,7 @@ pub struct QueryLimits {
 }
 
 impl QueryLimits {
-    /// DESIGN.md's defaults. Three directives per field leave room for
+    /// The defaults (docs/security.md). Three directives per field leave room for
     /// `@include` and `@skip` together with one more.
     pub const DEFAULT: Self =
         Self { depth: 10, complexity: 1_000, aliases: 15, query_length: 15_000, directives_per_field: 3, batch: 10 };

@@ -1,4 +1,5 @@
-//! Rate limiting (DESIGN.md, "API contract" THROTTLED; "Runtime" scale-out).
+//! Rate limiting: THROTTLED and HTTP 429 with `Retry-After` (README, "Rate
+//! limits"; docs/security.md), shared across API processes through Redis.
 //!
 //! Every operation costs points: its complexity as async-graphql validates it
 //! (a connection costs `first` times its items), at least 1. Two budgets per

@@ -187,7 +187,8 @@ pub(crate) async fn compute(store: &Store, round: &alignment_round::Model) -> Ap
 /// Facilitators (and admins) may follow a running round, but only its
 /// response counts per partner, to chase answers: live scores, or per-partner
 /// scores of a partner with one respondent, would be that person's answers
-/// (DESIGN.md: nobody sees another person's individual answers).
+/// (nobody sees another person's individual answers: ARCHITECTURE.md,
+/// "Architecture invariants", and the README's "Privacy and access").
 pub async fn results(store: &Store, round: &alignment_round::Model) -> AppResult<Option<VisibleResults>> {
     let actor = store.actor();
     let privileged = actor.facilitates(round.network_id) || actor.is_admin();

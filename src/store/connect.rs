@@ -327,7 +327,7 @@ pub async fn grant_to(owner: &Db, role: &str) -> anyhow::Result<()> {
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     let conn = db.connection();
     if db.backend() == DbBackend::Postgres {
-        // An API role without DDL rights (row-level security, DESIGN.md) can
+        // An API role without DDL rights (row-level security, ARCHITECTURE.md) can
         // start on an up-to-date schema: only pending migrations need the owner.
         if pending_on_postgres(db).await? == 0 {
             return Ok(());

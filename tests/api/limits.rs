@@ -1,4 +1,4 @@
-//! Query limits (DESIGN.md, "Limits"), each at its default: just under passes,
+//! Query limits (docs/security.md), each at its default: just under passes,
 //! just over is LIMIT_EXCEEDED naming the limit, and the refused request ran no
 //! SQL at all (the application's own pool counts its statements). In
 //! production the message leaves the numbers out and nothing suggests field names.
