@@ -227,8 +227,10 @@ fn longest_const_list(value: &Value) -> usize {
     }
 }
 
-/// Aliases, input lists, directives per field and root mutation fields of the operation
-/// that would run. A document whose operation cannot be chosen passes: execution
+/// Fields once fragments are expanded (in every operation of the document,
+/// since validation walks them all), then aliases, input lists, directives
+/// per field and root mutation fields of the operation that would run. A
+/// document whose operation cannot be chosen passes the latter: execution
 /// answers it with async-graphql's own error, before any database work.
 pub fn check_document(
     document: &ExecutableDocument,
@@ -236,10 +238,22 @@ pub fn check_document(
     limits: &QueryLimits,
     production: bool,
 ) -> AppResult<()> {
+    let mut walk = Walk { document, limits, production, fragments: HashMap::new(), visiting: HashSet::new() };
+    let mut fields = 0usize;
+    for (_, operation) in document.operations.iter() {
+        fields = fields.saturating_add(walk.counts(&operation.node.selection_set.node)?.fields);
+    }
+    if fields > MAX_EXPANDED_FIELDS {
+        return Err(exceeded(production, "the query selects too many fields once its fragments are expanded", || {
+            format!(
+                "the query selects {fields} fields once its fragments are expanded where they are spread; \
+                 at most {MAX_EXPANDED_FIELDS} are allowed"
+            )
+        }));
+    }
     let Some(operation) = executed_operation(document, operation_name) else { return Ok(()) };
-    let mut walk = Walk { document, limits, production, aliases: HashMap::new(), visiting: HashSet::new() };
     walk.directives(operation.directives.len(), "the operation")?;
-    let aliases = walk.aliases(&operation.selection_set.node)?;
+    let Counts { aliases, .. } = walk.counts(&operation.selection_set.node)?;
     if aliases > limits.aliases {
         return Err(exceeded(production, "the query has too many aliases", || {
             format!("the query has {aliases} aliases; at most {} are allowed", limits.aliases)
@@ -288,14 +302,36 @@ pub(crate) fn executed_operation<'a>(
     }
 }
 
-/// One pass over the operation. A fragment is walked once: its alias count is
-/// remembered and multiplied by its spreads, so nested spreads cannot make the
+/// The fields an operation may select once its fragments are expanded where
+/// they are spread. async-graphql's validation and execution expand every
+/// spread, again at each one, so a short document whose fragments each
+/// spread the next twice would cost them 2^n fields: forty such fragments
+/// fit in 2,000 characters and would keep a core busy for days. The largest
+/// screens in `examples/operations` select about a hundred; the standard
+/// introspection query about 250.
+pub const MAX_EXPANDED_FIELDS: usize = 5_000;
+
+/// What the walk counts in a selection set, its fragments expanded.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    aliases: usize,
+    fields: usize,
+}
+
+impl Counts {
+    fn add(self, other: Counts) -> Counts {
+        Counts { aliases: self.aliases.saturating_add(other.aliases), fields: self.fields.saturating_add(other.fields) }
+    }
+}
+
+/// One pass over the operation. A fragment is walked once: its counts are
+/// remembered and added at each spread, so nested spreads cannot make the
 /// walk itself expensive. A fragment cycle counts nothing (validation refuses it).
 struct Walk<'a> {
     document: &'a ExecutableDocument,
     limits: &'a QueryLimits,
     production: bool,
-    aliases: HashMap<&'a str, usize>,
+    fragments: HashMap<&'a str, Counts>,
     visiting: HashSet<&'a str>,
 }
 
@@ -309,8 +345,8 @@ impl<'a> Walk<'a> {
         }))
     }
 
-    fn aliases(&mut self, selection_set: &'a SelectionSet) -> AppResult<usize> {
-        let mut count = 0usize;
+    fn counts(&mut self, selection_set: &'a SelectionSet) -> AppResult<Counts> {
+        let mut counts = Counts::default();
         for selection in &selection_set.items {
             match &selection.node {
                 Selection::Field(field) => {
@@ -327,37 +363,36 @@ impl<'a> Walk<'a> {
                         .max()
                         .unwrap_or(0);
                     check_list(items, self.production)?;
-                    count = count
-                        .saturating_add(usize::from(field.alias.is_some()))
-                        .saturating_add(self.aliases(&field.selection_set.node)?);
+                    let own = Counts { aliases: usize::from(field.alias.is_some()), fields: 1 };
+                    counts = counts.add(own).add(self.counts(&field.selection_set.node)?);
                 }
                 Selection::InlineFragment(fragment) => {
                     self.directives(fragment.node.directives.len(), "an inline fragment")?;
-                    count = count.saturating_add(self.aliases(&fragment.node.selection_set.node)?);
+                    counts = counts.add(self.counts(&fragment.node.selection_set.node)?);
                 }
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.as_str();
                     self.directives(spread.node.directives.len(), &format!("the spread of `{name}`"))?;
-                    count = count.saturating_add(self.fragment_aliases(name)?);
+                    counts = counts.add(self.fragment_counts(name)?);
                 }
             }
         }
-        Ok(count)
+        Ok(counts)
     }
 
-    fn fragment_aliases(&mut self, name: &'a str) -> AppResult<usize> {
-        if let Some(&count) = self.aliases.get(name) {
-            return Ok(count);
+    fn fragment_counts(&mut self, name: &'a str) -> AppResult<Counts> {
+        if let Some(&counts) = self.fragments.get(name) {
+            return Ok(counts);
         }
-        let Some(fragment) = self.document.fragments.get(name) else { return Ok(0) };
+        let Some(fragment) = self.document.fragments.get(name) else { return Ok(Counts::default()) };
         if !self.visiting.insert(name) {
-            return Ok(0);
+            return Ok(Counts::default());
         }
         self.directives(fragment.node.directives.len(), &format!("the fragment `{name}`"))?;
-        let count = self.aliases(&fragment.node.selection_set.node)?;
+        let counts = self.counts(&fragment.node.selection_set.node)?;
         self.visiting.remove(name);
-        self.aliases.insert(name, count);
-        Ok(count)
+        self.fragments.insert(name, counts);
+        Ok(counts)
     }
 }
 
@@ -722,6 +757,28 @@ mod depth_tests {
     use async_graphql::parser::parse_query;
 
     use super::*;
+
+    #[test]
+    fn doubled_fragment_spreads_are_refused_before_anything_expands_them() {
+        // Each fragment spreads the next twice: 2^40 fields once expanded,
+        // in the operation that runs or in another one of the document.
+        let mut fragments = String::new();
+        for level in 0..40 {
+            fragments.push_str(&format!(" fragment F{level} on Query {{ __typename ...F{n} ...F{n} }}", n = level + 1));
+        }
+        fragments.push_str(" fragment F40 on Query { __typename }");
+        for text in
+            [format!("{{ ...F0 }}{fragments}"), format!("query A {{ __typename }} query B {{ ...F0 }}{fragments}")]
+        {
+            // Linear: a walk that expanded the spreads would not finish.
+            let error = check_document(&parse_query(&text).expect("parses"), Some("A"), &QueryLimits::DEFAULT, false)
+                .expect_err("refused");
+            assert!(error.to_string().contains("once its fragments are expanded"), "{error}");
+        }
+        // A fragment of twenty fields spread twice: forty fields, which pass.
+        let twenty = "{ ...A ...A } fragment A on Query { ...B } fragment B on Query { a b c d e f g h i j k l m n o p q r s t }";
+        check_document(&parse_query(twenty).expect("parses"), None, &QueryLimits::DEFAULT, false).expect("passes");
+    }
 
     #[test]
     fn the_standard_introspection_query_counts_apart_from_the_data_depth() {

@@ -73,6 +73,17 @@ impl SchemaTypes {
         types
     }
 
+    /// Whether `name` is an object or interface type (it has fields), not a
+    /// scalar or an enum.
+    pub(super) fn is_composite(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+
+    /// The root type of operations of `ty`.
+    pub(super) fn root(&self, ty: OperationType) -> &str {
+        &self.roots[root_index(ty)]
+    }
+
     fn field_type(&self, parent: &str, field: &str) -> Option<&Type> {
         if field == "__typename" {
             return Some(&self.typename);
@@ -83,9 +94,9 @@ impl SchemaTypes {
 
 /// A field of a selection, with the type it is selected on (its fragment's
 /// type condition, or the parent's type).
-struct Collected<'a> {
-    field: &'a Field,
-    on: &'a str,
+pub(super) struct Collected<'a> {
+    pub(super) field: &'a Field,
+    pub(super) on: &'a str,
 }
 
 /// Applies null propagation and selection order to `response`, the answer
@@ -126,11 +137,25 @@ fn root_index(ty: OperationType) -> usize {
 /// The fields of selection sets in document order, fragments expanded where
 /// they stand (whatever their type condition: a key the response lacks is
 /// simply not there).
-fn collect<'a>(
+pub(super) fn collect<'a>(
     sets: &[(&'a SelectionSet, &'a str)],
     document: &'a ExecutableDocument,
     out: &mut Vec<Collected<'a>>,
     depth: usize,
+) {
+    collect_once(sets, document, out, depth, &mut Vec::new());
+}
+
+/// [`collect`], each named fragment expanded once per selection set as the
+/// specification's CollectFields does (`visitedFragments`): a fragment spread
+/// twice adds the same fields again, and expanding it again at every level
+/// would let a short document of doubled spreads cost an exponential walk.
+fn collect_once<'a>(
+    sets: &[(&'a SelectionSet, &'a str)],
+    document: &'a ExecutableDocument,
+    out: &mut Vec<Collected<'a>>,
+    depth: usize,
+    visited: &mut Vec<&'a str>,
 ) {
     // Fragments nest only as deep as the document; validation refuses cycles.
     if depth > 64 {
@@ -143,13 +168,18 @@ fn collect<'a>(
                 Selection::InlineFragment(fragment) => {
                     let fragment = &fragment.node;
                     let on = fragment.type_condition.as_ref().map_or(*on, |c| c.node.on.node.as_str());
-                    collect(&[(&fragment.selection_set.node, on)], document, out, depth + 1);
+                    collect_once(&[(&fragment.selection_set.node, on)], document, out, depth + 1, visited);
                 }
                 Selection::FragmentSpread(spread) => {
-                    if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if visited.contains(&name) {
+                        continue;
+                    }
+                    visited.push(name);
+                    if let Some(fragment) = document.fragments.get(name) {
                         let fragment = &fragment.node;
                         let on = fragment.type_condition.node.on.node.as_str();
-                        collect(&[(&fragment.selection_set.node, on)], document, out, depth + 1);
+                        collect_once(&[(&fragment.selection_set.node, on)], document, out, depth + 1, visited);
                     }
                 }
             }
@@ -158,7 +188,7 @@ fn collect<'a>(
 }
 
 /// The named type at the bottom of a type's lists.
-fn named(ty: &Type) -> &str {
+pub(super) fn named(ty: &Type) -> &str {
     match &ty.base {
         BaseType::Named(name) => name.as_str(),
         BaseType::List(inner) => named(inner),
@@ -166,7 +196,7 @@ fn named(ty: &Type) -> &str {
 }
 
 /// The selection sets of the fields answering `key`, with their field type.
-fn sub_selections<'a>(
+pub(super) fn sub_selections<'a>(
     collected: &[Collected<'a>],
     key: &str,
     types: &'a SchemaTypes,

@@ -73,6 +73,47 @@ crate::both!(deep_value_literals_are_refused_and_the_server_stays_up, |app| {
     assert!(viewer.0.get("errors").is_none(), "{viewer:?}");
 });
 
+/// Thirty fragments, each spreading the next twice: 2^30 fields once every
+/// spread is expanded, which is what a GraphQL engine that expands them at
+/// each spread would do while validating.
+fn doubled_spreads(on: &str, field: &str) -> String {
+    let mut fragments = String::new();
+    for level in 0..30 {
+        fragments.push_str(&format!(" fragment F{level} on {on} {{ {field} ...F{n} ...F{n} }}", n = level + 1));
+    }
+    fragments + &format!(" fragment F30 on {on} {{ {field} }}")
+}
+
+crate::both!(doubled_fragment_spreads_are_refused_and_the_server_stays_up, |app| {
+    let admin = app.bootstrap("spreads", "spreads-admin").await;
+    let bearer = format!("Bearer {admin}");
+    let fragments = doubled_spreads("Viewer", "tenantRole");
+    for (query, operation) in [
+        (format!("{{ viewer {{ ...F0 }} }}{fragments}"), None),
+        // In an operation that is not the one run: validation walks it all the same.
+        (format!("query Small {{ __typename }} query Large {{ viewer {{ ...F0 }} }}{fragments}"), Some("Small")),
+    ] {
+        let (status, body) =
+            status_and_body(app.post(Some(&bearer), json!({ "query": query, "operationName": operation })).await).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{body}");
+        assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains("fragments are expanded")), "{body}");
+    }
+    // Over WebSocket too.
+    let mut socket = crate::subscriptions::initialised(&app.address, &admin).await;
+    let subscription = format!("subscription {{ ...F0 }}{}", doubled_spreads("Subscription", "__typename"));
+    crate::subscriptions::send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": subscription } }),
+    )
+    .await;
+    let refused = crate::subscriptions::receive(&mut socket).await;
+    assert_eq!(refused["payload"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{refused}");
+    // Still serving.
+    let viewer = app.gql(&admin, "{ viewer { person { name } } }", json!({})).await;
+    assert!(viewer.0.get("errors").is_none(), "{viewer:?}");
+});
+
 both_with!(
     strangers_with_signed_tokens_turn_into_429s_without_spending_the_tenants_budget,
     |serve: &mut eendracht::config::ServeSettings| {
