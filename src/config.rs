@@ -120,7 +120,7 @@ pub struct ServeSettings {
     #[arg(long, env = "EENDRACHT_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
 
-    /// Query limits: depth, complexity, aliases, query length, directives per
+    /// Query limits: depth, cost, aliases, query length, directives per
     /// field, operations per batch (`EENDRACHT_MAX_*`).
     #[command(flatten)]
     pub limits: QueryLimits,

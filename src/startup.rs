@@ -99,10 +99,10 @@ impl Application {
             metrics.rate_limit_store_errors(),
         )?;
         let schema = graphql::build_schema(serve.limits, settings.is_production());
-        let schema_types = Arc::new(graphql::spec::SchemaTypes::from_sdl(&schema.sdl()));
+        // Read the field types now rather than on the first request.
+        graphql::schema_types();
         let state = AppState {
             schema,
-            schema_types,
             db: db.clone(),
             verifier: Arc::new(verifier),
             clock,

@@ -28,14 +28,6 @@ pub fn page_request(first: Option<i32>, after: Option<&str>) -> AppResult<PageRe
     PageRequest::new(first, after)
 }
 
-/// The complexity of a connection field: the cost of one item times the items
-/// requested. The connection's own bookkeeping (`edges`, `node`, `cursor`,
-/// `pageInfo`, `totalCount`) is free, so the figure counts the items' fields.
-pub fn cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let first = first.map_or(PageRequest::DEFAULT_SIZE as usize, |n| n.clamp(1, 100) as usize);
-    1 + first * child_complexity
-}
-
 /// Whether the selection of a connection field asks for `path` of its items,
 /// through `nodes` or `edges { node }`: then the resolver reads the related
 /// rows with the page and primes the loaders (see `batch::Batcher::prime`).
@@ -81,7 +73,6 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $connection {
             /// The items of this page, each with its cursor.
-            #[graphql(complexity = "child_complexity")]
             async fn edges(&self) -> Vec<$edge> {
                 self.page
                     .items
@@ -91,13 +82,11 @@ macro_rules! connection {
             }
 
             /// The items of this page, without cursors.
-            #[graphql(complexity = "child_complexity")]
             async fn nodes(&self) -> &[$node] {
                 &self.page.items
             }
 
             /// Where this page stands in the whole list.
-            #[graphql(complexity = 0)]
             async fn page_info(&self) -> $crate::graphql::connection::PageInfo {
                 let items = &self.page.items;
                 $crate::graphql::connection::PageInfo {
@@ -111,7 +100,6 @@ macro_rules! connection {
             /// How many items the whole list holds. Costs a count query, which runs
             /// only when this field is selected, and a rate-limit point per
             /// thousand items it counted.
-            #[graphql(complexity = 0)]
             async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<u64> {
                 let total = self.page.total.get().await?;
                 // A count's cost is what it scans, known only once it ran:
@@ -134,13 +122,11 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $edge {
             /// Pass as `after` to continue after this item.
-            #[graphql(complexity = 0)]
             async fn cursor(&self) -> &str {
                 &self.cursor
             }
 
             /// The item.
-            #[graphql(complexity = "child_complexity")]
             async fn node(&self) -> &$node {
                 &self.node
             }

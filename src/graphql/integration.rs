@@ -177,7 +177,6 @@ impl Webhook {
     }
 
     /// The delivery log, newest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,

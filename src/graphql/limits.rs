@@ -2,27 +2,26 @@
 //! what one request may ask for, and the
 //! checks that refuse more before any resolver or database work.
 //!
-//! async-graphql measures depth and complexity itself (connections cost
-//! `first` times their items, `nodes(ids:)` its length times); this module
-//! adds what it does not: the length of the text (before parsing), aliases,
-//! directives per field, root mutation fields per operation and operations
-//! per batch. Every refusal is [`AppError::LimitExceeded`] naming the limit; in
+//! The length and bracket nesting of the text (before parsing), the depth
+//! (introspection measured apart), aliases, directives per field, root
+//! mutation fields per operation and operations per batch; the cost limit is
+//! checked where the cost is measured (`graphql::rate_limit`). Every refusal is [`AppError::LimitExceeded`] naming the limit; in
 //! production the message leaves the numbers out, so a caller cannot tune a
 //! query to sit just under them.
 //!
 //! [`Guard`] also holds the request's transaction back until async-graphql has
-//! parsed and validated the document, so a query refused for depth or
-//! complexity (or any other validation error) runs no SQL either.
+//! parsed and validated the document, so a query refused for its cost (or
+//! any validation error) runs no SQL either.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
 };
-use async_graphql::{Data, Response, ServerError, ValidationResult, Value, Variables};
+use async_graphql::{Data, Response, Value, Variables};
 use clap::Args;
 use futures_util::future::BoxFuture;
 
@@ -40,8 +39,9 @@ pub struct QueryLimits {
     #[arg(long = "max-depth", env = "EENDRACHT_MAX_DEPTH", default_value_t = QueryLimits::DEFAULT.depth)]
     pub depth: usize,
 
-    /// Highest complexity a query may have: a field costs 1, a connection
-    /// `first` times its items' fields, `nodes(ids:)` its length times.
+    /// Highest cost, in points, an operation may ask for: an object costs 1,
+    /// a scalar nothing, a connection `first` times its items, `nodes(ids:)`
+    /// its length times, a mutation 10 more (`graphql::cost`).
     #[arg(long = "max-complexity", env = "EENDRACHT_MAX_COMPLEXITY", default_value_t = QueryLimits::DEFAULT.complexity)]
     pub complexity: usize,
 
@@ -89,7 +89,7 @@ impl Default for QueryLimits {
 }
 
 /// A refusal: the detailed message in development, the brief one in production.
-fn exceeded(production: bool, brief: &str, detailed: impl FnOnce() -> String) -> AppError {
+pub(crate) fn exceeded(production: bool, brief: &str, detailed: impl FnOnce() -> String) -> AppError {
     AppError::LimitExceeded(if production { brief.to_owned() } else { detailed() })
 }
 
@@ -523,58 +523,18 @@ impl DeferredStore {
     }
 }
 
-/// The schema extension that opens a [`DeferredStore`] after validation and
-/// names the depth and complexity limits in async-graphql's refusals.
-pub struct Guard {
-    limits: QueryLimits,
-    production: bool,
-}
-
-impl Guard {
-    pub fn new(limits: QueryLimits, production: bool) -> Self {
-        Self { limits, production }
-    }
-}
+/// The schema extension that opens a [`DeferredStore`] once the operation
+/// is parsed, validated and charged: execution is where SQL may start.
+pub struct Guard;
 
 impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Guard { limits: self.limits, production: self.production })
-    }
-}
-
-impl Guard {
-    /// async-graphql's "Query is too complex." and "Query is nested too deep.",
-    /// as LIMIT_EXCEEDED with the limit named.
-    fn name_limit(&self, error: ServerError) -> ServerError {
-        let limits = &self.limits;
-        let refusal = match error.message.as_str() {
-            "Query is too complex." => exceeded(self.production, "the query is too complex", || {
-                format!(
-                    "the query is too complex; its complexity may be at most {} (a connection costs `first` times its items)",
-                    limits.complexity
-                )
-            }),
-            "Query is nested too deep." => exceeded(self.production, "the query is nested too deep", || {
-                format!("the query is nested too deep; at most {} levels are allowed", limits.depth)
-            }),
-            _ => return error,
-        };
-        let mut named = ServerError::new(refusal.to_string(), None);
-        named.source = Some(Arc::new(refusal));
-        named
+        Arc::new(Guard)
     }
 }
 
 #[async_trait::async_trait]
 impl Extension for Guard {
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| errors.into_iter().map(|error| self.name_limit(error)).collect())
-    }
-
     async fn execute(
         &self,
         ctx: &ExtensionContext<'_>,

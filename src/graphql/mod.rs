@@ -5,6 +5,7 @@
 mod alignment;
 mod batch;
 mod connection;
+pub mod cost;
 mod enums;
 pub mod error;
 mod health;
@@ -67,13 +68,13 @@ pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
     // Depth is checked in `limits::check_document`, which measures
     // introspection apart (async-graphql's own limit would refuse the
     // standard introspection queries of every GraphQL tool).
+    // Cost is measured by `cost` (rows, as Shopify counts them), checked
+    // against the limit and charged by `rate_limit::Costing`.
     let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
-        .limit_complexity(limits.complexity)
-        .extension(limits::Guard::new(limits, production))
+        .extension(limits::Guard)
         // Parse and validation failures carry codes of their own.
         .extension(error::Phases)
-        // Charges the validated operation's complexity to the rate limits.
-        .extension(rate_limit::RateLimit)
+        .extension(rate_limit::Costing::new(limits, production))
         .data(limits);
     // A span per resolver (target `async_graphql::graphql`), only when the log
     // filter wants them (`RUST_LOG=async_graphql=info`): the extension wraps
@@ -86,6 +87,14 @@ pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
         builder = builder.disable_suggestions();
     }
     builder.finish()
+}
+
+/// The type of every field, read once from the SDL: what execution
+/// ([`spec`]) and cost ([`cost`]) walk a document and its answer with.
+pub fn schema_types() -> &'static spec::SchemaTypes {
+    static TYPES: std::sync::LazyLock<spec::SchemaTypes> =
+        std::sync::LazyLock::new(|| spec::SchemaTypes::from_sdl(&sdl()));
+    &TYPES
 }
 
 /// The SDL, as checked in at `schema.graphql`.

@@ -109,7 +109,6 @@ impl Network {
 
     /// The network's partnerships, oldest first; by default INVITED and ACTIVE
     /// ones. A partner that left and re-joined has a partnership per period.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn partners(
         &self,
         ctx: &Context<'_>,
@@ -149,7 +148,6 @@ impl Network {
     }
 
     /// The network's goals, oldest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn goals(
         &self,
         ctx: &Context<'_>,
@@ -160,7 +158,6 @@ impl Network {
     }
 
     /// The network's meetings, newest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn meetings(
         &self,
         ctx: &Context<'_>,
@@ -171,7 +168,6 @@ impl Network {
     }
 
     /// The network's commitments, oldest first, filtered.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn commitments(
         &self,
         ctx: &Context<'_>,
@@ -191,7 +187,6 @@ impl Network {
 
     /// What happened in the network, newest first: every change, with the
     /// visibility of its subject.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -219,7 +214,6 @@ impl Network {
     }
 
     /// The network's alignment rounds, newest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn alignment_rounds(
         &self,
         ctx: &Context<'_>,
@@ -509,7 +503,6 @@ pub struct NetworkQuery;
 #[Object]
 impl NetworkQuery {
     /// The networks you may see, oldest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn networks(
         &self,
         ctx: &Context<'_>,

@@ -110,7 +110,6 @@ impl NodeQuery {
 
     /// The objects with these global ids, in the same order; null for each that
     /// does not exist or that you may not see. At most 100 ids.
-    #[graphql(complexity = "1 + ids.len() * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

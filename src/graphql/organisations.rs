@@ -112,7 +112,6 @@ impl Organisation {
     }
 
     /// The positions people hold here, in the order they were assigned.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn positions(
         &self,
         ctx: &Context<'_>,
@@ -200,7 +199,6 @@ pub struct OrganisationQuery;
 #[Object]
 impl OrganisationQuery {
     /// The organisations the viewer may see, oldest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,

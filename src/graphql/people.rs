@@ -157,7 +157,6 @@ pub struct PeopleQuery;
 #[Object]
 impl PeopleQuery {
     /// The people the viewer may see, oldest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,

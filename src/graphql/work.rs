@@ -354,7 +354,6 @@ impl Commitment {
     }
 
     /// Progress updates, newest first.
-    #[graphql(complexity = "connection::cost(first, child_complexity)")]
     async fn progress(
         &self,
         ctx: &Context<'_>,

@@ -72,7 +72,8 @@ pub async fn post(
     };
 
     // Rate limits: a spent budget is refused before any database work; each
-    // operation is charged its complexity once validated (the `Charger`).
+    // operation is charged its estimated cost once validated and settled to
+    // its actual cost once answered (the `Charger`).
     let peeked = state.rate_limiter.peek(&principal).await;
     if let Some(decision) = peeked
         && decision.throttled
@@ -316,7 +317,7 @@ fn query_limits(state: &AppState) -> QueryLimits {
 ///
 /// Nothing touches the database before the query has passed every limit: the
 /// length and nesting before parsing, aliases, directives, mutations and text
-/// on the parsed document, then depth, complexity and validation inside
+/// on the parsed document, then validation and its cost inside
 /// async-graphql, which opens the transaction (the [`DeferredStore`]) only
 /// when they pass. A refused operation is charged a small fixed cost.
 async fn execute(
@@ -346,7 +347,7 @@ async fn execute(
     // As the specification executes: null propagation, keys in selection order.
     let complete = |response: &mut Response| {
         if let Some(document) = &document {
-            spec::complete(response, document, operation_name.as_deref(), &state.schema_types);
+            spec::complete(response, document, operation_name.as_deref(), crate::graphql::schema_types());
         }
     };
     // A document that does not parse is answered by execution below, with
@@ -357,6 +358,8 @@ async fn execute(
         // The database's own deadline: what is left of the request's.
         DeferredStore::new(async move { Store::begin(&db, &principal, access, clock, remaining).await })
     };
+    // The cost of the answer is counted against the same variables.
+    let variables = request.variables.clone();
     let mut request = request.data(deferred.clone());
     if let Some(partners) = state.verifier.partners() {
         // `addIdentityProvider` tells the registry to reload.
@@ -372,7 +375,7 @@ async fn execute(
             return Err(error);
         }
         Some(Err(error)) => return Ok((error::response_for(&error, request_id), false)),
-        // Refused before execution (parse, validation, depth, complexity) or
+        // Refused before execution (parse, validation, a limit, the budget) or
         // out of time before the transaction opened: no SQL ran.
         None => {
             return Ok(match executed {
@@ -407,8 +410,42 @@ async fn execute(
         store.rollback().await;
     }
     complete(&mut response);
+    if let Some(document) = &document {
+        settle_cost(&mut response, document, operation_name.as_deref(), &variables, charger).await;
+    }
     error::finish(&mut response, request_id);
     Ok((response, false))
+}
+
+/// Puts the answer's actual cost beside the estimate it was charged
+/// (`extensions.cost.actualQueryCost`) and settles the difference with the
+/// budgets: a page asked for 50 that holds 8 costs the 8.
+async fn settle_cost(
+    response: &mut Response,
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &async_graphql::Variables,
+    charger: &Charger,
+) {
+    let Some(async_graphql::Value::Object(cost)) = response.extensions.get("cost") else { return };
+    let Some(requested) = cost.get("requestedQueryCost").and_then(|points| match points {
+        async_graphql::Value::Number(points) => points.as_u64(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let actual = crate::graphql::cost::actual(
+        &response.data,
+        document,
+        operation_name,
+        variables,
+        crate::graphql::schema_types(),
+    )
+    .max(1);
+    if let Some(async_graphql::Value::Object(cost)) = response.extensions.get_mut("cost") {
+        cost.insert(async_graphql::Name::new("actualQueryCost"), actual.into());
+    }
+    charger.settle(requested, actual).await;
 }
 
 /// The checks on an operation's text before it runs: length and nesting

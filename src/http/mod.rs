@@ -63,9 +63,6 @@ pub struct AppState {
     pub admission: Arc<Admission>,
     /// Principals the database named lately (see [`identity`]).
     pub known_principals: Arc<identity::KnownPrincipals>,
-    /// The schema's field types, for completing responses as the
-    /// specification executes ([`crate::graphql::spec`]).
-    pub schema_types: Arc<crate::graphql::spec::SchemaTypes>,
     /// Automatic persisted queries, and the trusted documents when configured.
     pub persisted: Arc<persisted::PersistedDocuments>,
     /// Parsed documents by query text.

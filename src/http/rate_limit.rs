@@ -1,8 +1,8 @@
 //! Rate limiting: THROTTLED and HTTP 429 with `Retry-After` (README, "Rate
 //! limits"; docs/security.md), shared across API processes through Redis.
 //!
-//! Every operation costs points: its complexity as async-graphql validates it
-//! (a connection costs `first` times its items), at least 1. Two budgets per
+//! Every operation costs points (`graphql::cost`): the rows it asks for,
+//! charged before it runs, settled to the rows its answer holds. Two budgets per
 //! fixed window of [`WINDOW_SECS`] apply to each operation: the tenant's
 //! (`EENDRACHT_RATE_LIMIT_TENANT_POINTS`) and the person's or API client's
 //! (`EENDRACHT_RATE_LIMIT_PERSON_POINTS`, keyed by tenant and token subject).
@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
-use futures_util::future::BoxFuture;
 use prometheus::IntCounter;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use secrecy::{ExposeSecret, SecretString};
@@ -32,7 +31,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::auth::{Principal, TenantRef};
 use crate::clock::Clock;
 use crate::domain::AppError;
-use crate::graphql::rate_limit::Charger;
+use crate::graphql::rate_limit::{Budget, Charger};
 
 /// The length of a window, in seconds.
 pub const WINDOW_SECS: u64 = 60;
@@ -77,10 +76,12 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
-    /// 60,000 points a minute per tenant, 6,000 per person: a person may run
-    /// six queries at the complexity limit (1,000) a minute, or about a hundred
-    /// ordinary screens.
-    pub const DEFAULT: Self = Self { tenant_points: 60_000, person_points: 6_000, auth_failures: 60 };
+    /// 200,000 points a minute per tenant, 20,000 per person: a person may
+    /// run twenty operations at the cost limit (1,000) a minute, or about 80
+    /// pages of twenty commitments with their parties and ratifications (the
+    /// dearest of the screens in `examples/operations`, 237 points on the
+    /// demo); the tenant, ten such people.
+    pub const DEFAULT: Self = Self { tenant_points: 200_000, person_points: 20_000, auth_failures: 60 };
 
     /// No limiting at all.
     pub const OFF: Self = Self { tenant_points: 0, person_points: 0, auth_failures: 0 };
@@ -188,12 +189,12 @@ impl RateLimiter {
 
     /// Whether `source` has spent its failed authentications: throttled then.
     pub async fn peek_failures(&self, source: IpAddr) -> Option<Decision> {
-        self.count_budgets(self.failure_budget(source), 0).await
+        self.count_budgets(self.failure_budget(source), Count::Peek).await
     }
 
     /// Counts one failed authentication of `source`.
     pub async fn charge_failure(&self, source: IpAddr) -> Option<Decision> {
-        self.count_budgets(self.failure_budget(source), 1).await
+        self.count_budgets(self.failure_budget(source), Count::Spend(1)).await
     }
 
     /// The budgets that apply, with their counter keys (without the window).
@@ -221,26 +222,22 @@ impl RateLimiter {
     /// Where the budgets stand, spending nothing; `None` when limiting is off
     /// or the counters cannot be read. Throttled when a budget is spent.
     pub async fn peek(&self, principal: &Principal) -> Option<Decision> {
-        self.count(principal, 0).await
+        self.count_budgets(self.budgets(principal), Count::Peek).await
     }
 
     /// Spends `points` from both budgets; throttled when either goes over.
     pub async fn charge(&self, principal: &Principal, points: u64) -> Option<Decision> {
-        self.count(principal, points.max(1)).await
+        self.count_budgets(self.budgets(principal), Count::Spend(points.max(1))).await
     }
 
-    async fn count(&self, principal: &Principal, points: u64) -> Option<Decision> {
-        self.count_budgets(self.budgets(principal), points).await
-    }
-
-    async fn count_budgets(&self, budgets: Vec<(u64, String)>, points: u64) -> Option<Decision> {
+    async fn count_budgets(&self, budgets: Vec<(u64, String)>, count: Count) -> Option<Decision> {
         if budgets.is_empty() {
             return None;
         }
         let (window, reset_secs) = self.window();
         let keys: Vec<String> = budgets.iter().map(|(_, key)| format!("{key}:{window}")).collect();
         let used = match &self.counters {
-            Counters::Local(map) => local_count(map, &budgets, window, points),
+            Counters::Local(map) => local_count(map, &budgets, window, count.delta()),
             Counters::Redis(connection, paused) => {
                 let mut paused_until = *paused.lock().unwrap_or_else(PoisonError::into_inner);
                 if paused_until.is_some_and(|until| Instant::now() >= until) {
@@ -250,7 +247,7 @@ impl RateLimiter {
                     self.store_errors.inc();
                     return None;
                 }
-                match redis_count(connection.clone(), &keys, points).await {
+                match redis_count(connection.clone(), &keys, count.delta()).await {
                     Ok(used) => used,
                     Err(error) => {
                         self.store_errors.inc();
@@ -272,8 +269,13 @@ impl RateLimiter {
                 limit: *limit,
                 remaining: limit.saturating_sub(used),
                 reset_secs,
-                // A peek finds a spent budget; a charge one that it overdrew.
-                throttled: if points == 0 { used >= *limit } else { used > *limit },
+                // A peek finds a spent budget; a charge one that it overdrew;
+                // a settlement refuses nothing (the work is done).
+                throttled: match count {
+                    Count::Peek => used >= *limit,
+                    Count::Spend(_) => used > *limit,
+                    Count::Adjust(_) => false,
+                },
             })
             .reduce(Decision::tighter)
     }
@@ -281,20 +283,68 @@ impl RateLimiter {
     /// The [`Charger`] for one HTTP request: charges each operation and keeps
     /// the decisions, merged, in `slot`.
     pub fn charger(self: &Arc<Self>, principal: &Principal, slot: Arc<Mutex<Option<Decision>>>) -> Charger {
-        let (limiter, principal) = (self.clone(), principal.clone());
-        Charger::new(move |points| -> BoxFuture<'static, Result<(), AppError>> {
-            let (limiter, principal, slot) = (limiter.clone(), principal.clone(), slot.clone());
-            Box::pin(async move {
-                let Some(decision) = limiter.charge(&principal, points).await else { return Ok(()) };
-                let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
-                *kept = Some(kept.map_or(decision, |earlier| earlier.merge(decision)));
-                if decision.throttled {
-                    Err(AppError::Throttled { retry_after_secs: decision.reset_secs })
-                } else {
-                    Ok(())
-                }
-            })
+        Charger::new(RequestBudget {
+            limiter: self.clone(),
+            principal: principal.clone(),
+            slot,
+            window: Mutex::new(None),
         })
+    }
+
+    /// Adds `delta` points (a refund when negative) to the budgets' counters
+    /// of `window`, without refusing anything; `None` when `window` is over.
+    async fn adjust(&self, principal: &Principal, window: u64, delta: i64) -> Option<Decision> {
+        if self.window().0 != window {
+            return None;
+        }
+        self.count_budgets(self.budgets(principal), Count::Adjust(delta)).await
+    }
+}
+
+/// One request's spending: the window its charges went to, so a refund goes
+/// back to the same counters.
+struct RequestBudget {
+    limiter: Arc<RateLimiter>,
+    principal: Principal,
+    slot: Arc<Mutex<Option<Decision>>>,
+    window: Mutex<Option<u64>>,
+}
+
+impl RequestBudget {
+    fn keep(&self, decision: Decision, merge: bool) {
+        let mut kept = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        *kept = Some(match *kept {
+            Some(earlier) if merge => earlier.merge(decision),
+            // A settlement moves the counters, so its figures replace the
+            // earlier ones; a refusal among the operations still shows.
+            Some(earlier) => Decision { throttled: earlier.throttled, ..decision },
+            None => decision,
+        });
+    }
+}
+
+#[async_trait::async_trait]
+impl Budget for RequestBudget {
+    async fn charge(&self, points: u64) -> Result<(), AppError> {
+        let window = self.limiter.window().0;
+        let Some(decision) = self.limiter.charge(&self.principal, points).await else { return Ok(()) };
+        *self.window.lock().unwrap_or_else(PoisonError::into_inner) = Some(window);
+        self.keep(decision, true);
+        if decision.throttled { Err(AppError::Throttled { retry_after_secs: decision.reset_secs }) } else { Ok(()) }
+    }
+
+    async fn settle(&self, requested: u64, actual: u64) {
+        let charged_in = *self.window.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = self.limiter.window().0;
+        let delta =
+            i64::try_from(actual).unwrap_or(i64::MAX).saturating_sub(i64::try_from(requested).unwrap_or(i64::MAX));
+        // A refund goes to the window the estimate was charged to (once that
+        // window is over there is nothing left to give back); more spending
+        // goes to the current one.
+        let window = if delta < 0 { charged_in.unwrap_or(current) } else { current };
+        if let Some(decision) = self.limiter.adjust(&self.principal, window, delta).await {
+            self.keep(decision, false);
+        }
     }
 }
 
@@ -307,12 +357,34 @@ fn key(scope: Scope, id: &str) -> String {
     format!("eendracht:rl:{scope}:{id}")
 }
 
-/// Adds `points` to each budget's counter of `window`; the counts after.
+/// What a count does to the counters.
+#[derive(Clone, Copy)]
+enum Count {
+    /// Reads them.
+    Peek,
+    /// Spends points, refused past the budget.
+    Spend(u64),
+    /// Settles an estimate: adds (or gives back) points, refusing nothing.
+    Adjust(i64),
+}
+
+impl Count {
+    fn delta(self) -> i64 {
+        match self {
+            Count::Peek => 0,
+            Count::Spend(points) => i64::try_from(points).unwrap_or(i64::MAX),
+            Count::Adjust(delta) => delta,
+        }
+    }
+}
+
+/// Adds `delta` to each budget's counter of `window` (never below zero);
+/// the counts after.
 fn local_count(
     map: &Mutex<HashMap<String, (u64, u64)>>,
     budgets: &[(u64, String)],
     window: u64,
-    points: u64,
+    delta: i64,
 ) -> Vec<u64> {
     let mut map = map.lock().unwrap_or_else(PoisonError::into_inner);
     if map.len() >= MAX_LOCAL_KEYS {
@@ -325,27 +397,32 @@ fn local_count(
             if entry.0 != window {
                 *entry = (window, 0);
             }
-            entry.1 = entry.1.saturating_add(points);
+            entry.1 = entry.1.saturating_add_signed(delta);
             entry.1
         })
         .collect()
 }
 
-/// `INCRBY` each key (one `MULTI`, the key expiring after two windows), or
-/// `MGET` them for a peek; the counts after.
-async fn redis_count(mut connection: ConnectionManager, keys: &[String], points: u64) -> anyhow::Result<Vec<u64>> {
+/// `INCRBY` each key by `delta` (one `MULTI`, the key expiring after two
+/// windows), or `MGET` them for a peek (`delta` 0); the counts after. A
+/// refund only gives back what the same window was charged, so a counter
+/// stays at or above zero; one below would read as zero.
+async fn redis_count(mut connection: ConnectionManager, keys: &[String], delta: i64) -> anyhow::Result<Vec<u64>> {
     let command = async {
-        if points == 0 {
-            let counts: Vec<Option<u64>> = redis::cmd("MGET").arg(keys).query_async(&mut connection).await?;
-            return Ok::<_, redis::RedisError>(counts.into_iter().map(Option::unwrap_or_default).collect());
-        }
-        let mut pipe = redis::pipe();
-        pipe.atomic();
-        for key in keys {
-            pipe.cmd("INCRBY").arg(key).arg(points);
-            pipe.cmd("EXPIRE").arg(key).arg(2 * WINDOW_SECS).arg("NX").ignore();
-        }
-        pipe.query_async(&mut connection).await
+        let counts: Vec<Option<i64>> = if delta == 0 {
+            redis::cmd("MGET").arg(keys).query_async(&mut connection).await?
+        } else {
+            let mut pipe = redis::pipe();
+            pipe.atomic();
+            for key in keys {
+                pipe.cmd("INCRBY").arg(key).arg(delta);
+                pipe.cmd("EXPIRE").arg(key).arg(2 * WINDOW_SECS).arg("NX").ignore();
+            }
+            pipe.query_async(&mut connection).await?
+        };
+        Ok::<_, redis::RedisError>(
+            counts.into_iter().map(|count| count.unwrap_or_default().max(0).unsigned_abs()).collect(),
+        )
     };
     tokio::time::timeout(REDIS_TIMEOUT, command).await.context("Redis did not answer in time")?.context("Redis")
 }

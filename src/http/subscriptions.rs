@@ -18,8 +18,8 @@
 //! The token travels in `connection_init`'s payload (`Authorization: Bearer
 //! …`, also `authorization` or `token`), never in the URL. Each `subscribe`
 //! passes the same limits as a POST (length, variables, aliases, directives,
-//! then depth and complexity in validation), is charged to the rate limits
-//! like one (its complexity, once, when it starts) and must be a subscription:
+//! then validation and its cost), is charged to the rate limits
+//! like one (its estimated cost, once, when it starts) and must be a subscription:
 //! queries and mutations go over POST, where each runs in its own transaction.
 
 use std::collections::HashMap;
@@ -243,7 +243,7 @@ impl Connection {
                     return send(socket, error_message(&id, &error::response_for(&refusal, &self.request_id))).await;
                 }
                 let request = match self.request(payload) {
-                    // Charged its complexity once validated, as a POST is.
+                    // Charged its estimated cost once validated, as a POST is.
                     Ok(request) => request.data(self.state.rate_limiter.charger(&principal, Arc::default())),
                     Err(refusal) => {
                         return send(socket, error_message(&id, &error::response_for(&refusal, &self.request_id)))

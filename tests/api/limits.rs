@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use crate::both;
 use crate::helpers::{AUDIENCE, Gql, ISSUER, SECRET, TestApp, now_secs, sign_hs};
 
-/// Ten fields of an organisation, four of them aliases: a connection or
-/// `nodes` item selected like this costs 10.
+/// Ten fields of an organisation, four of them aliases: scalars, which cost
+/// nothing beyond the organisation.
 const TEN_FIELDS: &str = "id name kind version createdAt updatedAt a: id b: name c: kind d: version";
 
 /// Runs `query` and asserts it was refused as LIMIT_EXCEEDED with a message
@@ -53,28 +53,46 @@ both!(depth_is_limited_to_ten_levels, |app| {
     assert!(eleven.message().contains("at most 10 levels"), "{}", eleven.message());
 });
 
-both!(complexity_is_limited_to_a_thousand, |app| {
-    let admin = app.bootstrap("acme", "admin").await;
-    // `viewer` costs 1 plus its fields, each 1 (`__typename` is free).
-    let wide = |fields: usize| format!("{{ viewer {{ {} }} }}", "tenantRole ".repeat(fields));
-    assert_eq!(app.gql(&admin, &wide(999), json!({})).await["viewer"]["tenantRole"], "ADMIN", "1,000 passes");
-    let over = refused(&app, &admin, &wide(1_000), "too complex").await;
-    assert!(over.message().contains("at most 1000"), "{}", over.message());
-});
+/// A page of `first` organisations, each with a page of `positions` of
+/// its positions: 1 + first × (1 + 1 + positions) points.
+fn organisations_with_positions(first: usize, positions: usize) -> String {
+    format!(
+        "{{ organisations(first: {first}) {{ nodes {{ {TEN_FIELDS} positions(first: {positions}) {{ totalCount nodes {{ id }} }} }} }} }}"
+    )
+}
 
-both!(a_connection_costs_first_times_its_items, |app| {
+both!(cost_is_limited_to_a_thousand_points, |app| {
     let admin = app.bootstrap("acme", "admin").await;
     app.create_organisation(&admin, "Woonstad", "HOUSING_CORPORATION").await;
-    let page = |first: usize, fields: &str| format!("{{ organisations(first: {first}) {{ nodes {{ {fields} }} }} }}");
-    // 1 + 99 × 10 = 991; 1 + 100 × 9 = 901; 1 + 100 × 10 = 1,001.
-    let under = app.gql(&admin, &page(99, TEN_FIELDS), json!({})).await;
+    // 1 + 100 × (1 + 1 + 7) = 901 passes; 1 + 100 × (1 + 1 + 8) = 1,001 does not.
+    let under = app.gql(&admin, &organisations_with_positions(100, 7), json!({})).await;
     assert_eq!(under["organisations"]["nodes"].as_array().map(Vec::len), Some(1));
-    app.gql(&admin, &page(100, "id name kind version createdAt updatedAt a: id b: name c: kind"), json!({}))
-        .await
-        .data();
-    refused(&app, &admin, &page(100, TEN_FIELDS), "too complex").await;
-    // Without `first` a connection costs its default page of 20.
-    app.gql(&admin, &format!("{{ organisations {{ nodes {{ {TEN_FIELDS} }} }} }}"), json!({})).await.data();
+    let over = refused(&app, &admin, &organisations_with_positions(100, 8), "costs 1001 points").await;
+    assert!(over.message().contains("at most 1000"), "{}", over.message());
+    // The same `first` given as a variable is counted the same.
+    let by_variable =
+        "query($n: Int) { organisations(first: 100) { nodes { positions(first: $n) { nodes { id } } } } }";
+    let before = app.app_db.statement_count();
+    let over = app.gql(&admin, by_variable, json!({ "n": 8 })).await;
+    assert_eq!((over.code(), app.app_db.statement_count()), ("LIMIT_EXCEEDED", before), "{:#}", over.0);
+    app.gql(&admin, by_variable, json!({ "n": 7 })).await.data();
+});
+
+both!(scalars_are_free_and_a_connection_costs_first_times_its_items, |app| {
+    let admin = app.bootstrap("acme", "admin").await;
+    app.create_organisation(&admin, "Woonstad", "HOUSING_CORPORATION").await;
+    // A thousand scalar fields cost nothing beyond their object.
+    let wide = format!("{{ viewer {{ {} }} }}", "tenantRole ".repeat(1_000));
+    let cost = &app.gql(&admin, &wide, json!({})).await.0["extensions"]["cost"];
+    assert_eq!(cost["requestedQueryCost"], 1, "{cost}");
+    // Without `first` a connection costs its default page of 20: 1 + 20 × (1 + 1 + 20).
+    let page = format!("{{ organisations {{ nodes {{ {TEN_FIELDS} positions {{ nodes {{ id }} }} }} }} }}");
+    let cost = &app.gql(&admin, &page, json!({})).await.0["extensions"]["cost"];
+    assert_eq!(cost["requestedQueryCost"], 1 + 20 * 22, "{cost}");
+    // Edges and pageInfo are bookkeeping: `edges { node }` costs what `nodes` does.
+    let edges = "{ organisations(first: 10) { pageInfo { hasNextPage } edges { cursor node { id } } } }";
+    let cost = &app.gql(&admin, edges, json!({})).await.0["extensions"]["cost"];
+    assert_eq!(cost["requestedQueryCost"], 11, "{cost}");
 });
 
 both!(nodes_costs_the_number_of_ids, |app| {
@@ -83,14 +101,12 @@ both!(nodes_costs_the_number_of_ids, |app| {
         app.create_organisation(&admin, "Woonstad", "HOUSING_CORPORATION").await["id"].as_str().expect("id").to_owned();
     let nodes = |count: usize| {
         let ids = vec![format!("\"{org}\""); count].join(", ");
-        format!(
-            "{{ nodes(ids: [{ids}]) {{ id ... on Organisation {{ name kind version createdAt updatedAt a: id b: name c: kind d: version }} }} }}"
-        )
+        format!("{{ nodes(ids: [{ids}]) {{ id ... on Organisation {{ positions(first: 9) {{ nodes {{ id }} }} }} }} }}")
     };
-    // 1 + 99 × 10 = 991 passes; 1 + 100 × 10 = 1,001 does not.
-    let under = app.gql(&admin, &nodes(99), json!({})).await;
-    assert_eq!(under["nodes"].as_array().map(Vec::len), Some(99));
-    refused(&app, &admin, &nodes(100), "too complex").await;
+    // 90 × (1 + 1 + 9) = 990 passes; 91 × 11 = 1,001 does not.
+    let under = app.gql(&admin, &nodes(90), json!({})).await;
+    assert_eq!(under["nodes"].as_array().map(Vec::len), Some(90));
+    refused(&app, &admin, &nodes(91), "costs 1001 points").await;
     // At most 100 ids, in the query or in its variables.
     let cheap = |count: usize| format!("{{ nodes(ids: [{}]) {{ id }} }}", vec![format!("\"{org}\""); count].join(", "));
     assert_eq!(app.gql(&admin, &cheap(100), json!({})).await["nodes"].as_array().map(Vec::len), Some(100));
@@ -219,7 +235,7 @@ async fn production_names_limits_without_numbers_and_suggests_nothing() {
     let aliases: String = (0..16).map(|i| format!("a{i}: viewer {{ __typename }} ")).collect();
     let cases = [
         (format!("{{ {aliases} }}"), "the query has too many aliases"),
-        (format!("{{ viewer {{ {} }} }}", "tenantRole ".repeat(1_000)), "the query is too complex"),
+        (organisations_with_positions(100, 8), "the query asks for too much at once"),
         (format!("{{ viewer {{ __typename }} }}#{}", "x".repeat(15_000)), "the query is too long"),
     ];
     for (query, message) in cases {

@@ -112,12 +112,12 @@ crate::both_with!(
         let admin = app.bootstrap("cost", "cost-admin").await;
         let (_, _, body) = send(&app, &admin, None, json!({ "query": "{ viewer { person { name } } }" })).await;
         let cost = &body["extensions"]["cost"];
-        // Three fields requested; two objects (viewer, person) returned.
-        assert_eq!(cost["requestedQueryCost"], 3, "{body}");
+        // Two objects (viewer, person) asked for and returned; the name is free.
+        assert_eq!(cost["requestedQueryCost"], 2, "{body}");
         assert_eq!(cost["actualQueryCost"], 2, "{body}");
         assert_eq!(
             cost["throttleStatus"],
-            json!({ "maximumAvailable": 1_200, "currentlyAvailable": 1_197, "restoreRate": 20 }),
+            json!({ "maximumAvailable": 1_200, "currentlyAvailable": 1_198, "restoreRate": 20 }),
             "{body}"
         );
     }

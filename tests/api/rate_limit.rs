@@ -1,4 +1,5 @@
-//! Rate limiting: points (an operation's complexity) per minute per person and
+//! Rate limiting: points (the rows an operation asks for, settled to the rows
+//! its answer holds) per minute per person and
 //! per tenant; `RateLimit-*` headers on every answer, HTTP 429 with
 //! `Retry-After` and THROTTLED over budget; counters shared through Redis.
 //!
@@ -131,14 +132,70 @@ fn default_budgets(serve: &mut ServeSettings) {
     serve.rate_limits = RateLimits::DEFAULT;
 }
 
-both_with!(points_are_the_query_complexity_and_a_connection_costs_by_first, default_budgets, |app| {
+both_with!(points_are_rows_estimated_then_settled_to_what_the_answer_holds, default_budgets, |app| {
     let admin = app.bootstrap("acme", "acme-admin").await;
-    let small = ask(&app.address, &admin, "{ organisations(first: 1) { nodes { id name } } }").await;
-    let large = ask(&app.address, &admin, "{ organisations(first: 100) { nodes { id name } } }").await;
-    assert_eq!(small.status, 200, "{small:?}");
-    assert_eq!(small.limit, Some(RateLimits::DEFAULT.person_points));
-    let spent = small.remaining.expect("remaining") - large.remaining.expect("remaining");
-    assert!(spent >= 200, "100 organisations of two fields cost at least 200 points, not {spent}");
+    app.create_organisation(&admin, "Woonstad", "HOUSING_CORPORATION").await;
+    let before = ask(&app.address, &admin, VIEWER).await;
+    assert_eq!(before.limit, Some(RateLimits::DEFAULT.person_points));
+    let page = ask(&app.address, &admin, "{ organisations(first: 100) { nodes { id name } } }").await;
+    let cost = &page.body["extensions"]["cost"];
+    // Estimated: the connection and a hundred organisations. The answer holds
+    // the connection and the one organisation there is: two points spent.
+    assert_eq!(cost["requestedQueryCost"], 101, "{cost}");
+    assert_eq!(cost["actualQueryCost"], 2, "{cost}");
+    assert_eq!(before.remaining.expect("remaining") - page.remaining.expect("remaining"), 2, "{page:?}");
+    assert_eq!(cost["throttleStatus"]["currentlyAvailable"], page.remaining.expect("remaining"), "{cost}");
+    // A mutation costs ten points more than the objects it returns.
+    let mutation = r#"mutation { createOrganisation(input: { name: "Gemeente Tiel", kind: MUNICIPALITY }) {
+        organisation { id } } }"#;
+    let created = ask(&app.address, &admin, mutation).await;
+    assert!(created.body["errors"].is_null(), "{created:?}");
+    assert_eq!(created.body["extensions"]["cost"]["actualQueryCost"], 12, "{created:?}");
+});
+
+/// The three screens of `examples/operations`, as a front end sends them.
+const SCREENS: [(&str, &str); 3] = [
+    ("Dashboard", include_str!("../../examples/operations/dashboard.graphql")),
+    ("BoardInbox", include_str!("../../examples/operations/board-inbox.graphql")),
+    ("CommitmentsPage", include_str!("../../examples/operations/commitments-page.graphql")),
+];
+
+/// Runs one of the [`SCREENS`] on the demo's network.
+async fn screen(address: &str, token: &str, name: &str, network: &str) -> Answer {
+    let (_, text) = SCREENS.iter().find(|(screen, _)| *screen == name).expect("a screen");
+    let body = json!({ "query": text, "operationName": name, "variables": { "networkId": network } });
+    let response =
+        reqwest::Client::new().post(format!("{address}/graphql")).bearer_auth(token).json(&body).send().await;
+    let response = response.expect("the server answers");
+    let remaining = response.headers().get("ratelimit-remaining").and_then(|v| v.to_str().ok()?.parse().ok());
+    let status = response.status().as_u16();
+    let body = response.json().await.expect("a JSON body");
+    Answer { status, limit: None, remaining, reset: None, retry_after: None, body }
+}
+
+both_with!(sixty_real_screens_a_minute_fit_a_persons_default_budget, default_budgets, |app| {
+    use base64::Engine;
+    let demo = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    let subject = |role: &str| demo.people.iter().find(|p| p.role == role).expect("a demo person").subject;
+    let (facilitator, supervisor) =
+        (app.token("demo", subject("facilitator")), app.token("demo", subject("supervisor")));
+    let network = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Network:{}", demo.network_id));
+    // Each screen asks for well under the per-operation limit.
+    let limit = eendracht::graphql::QueryLimits::DEFAULT.complexity as u64;
+    for (name, token) in [("Dashboard", &facilitator), ("BoardInbox", &supervisor), ("CommitmentsPage", &facilitator)] {
+        let answer = screen(&app.address, token, name, &network).await;
+        assert!(answer.status == 200 && answer.body["errors"].is_null(), "{name}: {answer:?}");
+        let cost = &answer.body["extensions"]["cost"];
+        let requested = cost["requestedQueryCost"].as_u64().expect("requested");
+        assert!(requested <= limit / 4, "{name} asks for {requested} of {limit} points");
+        eprintln!("{name}: requested {requested}, actual {}", cost["actualQueryCost"]);
+    }
+    // Sixty of the dearest (twenty commitments with their parties and
+    // ratifications), one person, one minute (the clock stands still).
+    for load in 1..=60 {
+        let answer = screen(&app.address, &facilitator, "CommitmentsPage", &network).await;
+        assert!(answer.status == 200 && answer.body["errors"].is_null(), "load {load}: {answer:?}");
+    }
 });
 
 /// Two servers (separate processes in production) on one Redis spend from

@@ -24,7 +24,7 @@ const DASHBOARD: &str = "query($id: ID!) { network(id: $id) { name
         backing { openRatifications overdueCount partners { organisation { name } } }
         focus { byScope { scope count } withoutGoal { title } } } } }";
 
-/// The dashboard is larger than the default complexity budget allows.
+/// The dashboard asks for more than the default cost limit allows.
 fn generous(serve: &mut ServeSettings) {
     serve.limits.complexity = 100_000;
 }
