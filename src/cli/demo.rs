@@ -73,7 +73,7 @@ pub fn print_summary(settings: &Settings, summary: &DemoSummary, graphql_url: &s
     println!();
     println!("# as the supervisor: what the Raad van Commissarissen must still decide");
     println!(
-        "{{ viewer {{ person {{ name }} pendingDecisions {{ status dueOn body {{ name }} commitment {{ title }} }} }} }}"
+        "{{ viewer {{ signedInPerson {{ name }} pendingDecisions {{ status dueOn body {{ name }} commitment {{ title }} }} }} }}"
     );
     println!();
     println!("# as the facilitator (everything) or the director (their own organisation); staff get null.");

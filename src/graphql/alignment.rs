@@ -34,8 +34,9 @@ impl AlignmentRound {
     }
 
     /// The network surveyed.
-    async fn network(&self, ctx: &Context<'_>) -> Result<Option<Network>> {
-        Ok(loaders::from_context(ctx).load_one(NetworkId(self.0.network_id)).await?.map(Network))
+    async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
+        let network = loaders::from_context(ctx).load_one(NetworkId(self.0.network_id)).await?;
+        loaders::present(network, "a round's network").map(Network)
     }
 
     /// OPEN until a facilitator closes it or `closesAt` passes.
@@ -221,8 +222,9 @@ pub struct PartnerResult(PartnerFigures);
 #[Object]
 impl PartnerResult {
     /// The partner.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
+        loaders::present(organisation, "a partner's organisation").map(Organisation)
     }
 
     /// The mean of all the partner's scores; null without respondents and while the round runs.

@@ -345,8 +345,9 @@ pub struct PartnerBackingHealth(PartnerBacking);
 #[Object]
 impl PartnerBackingHealth {
     /// The partner organisation.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
+        loaders::present(organisation, "a partner's organisation").map(Organisation)
     }
 
     /// Ratifications its bodies are involved in.

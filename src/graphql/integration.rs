@@ -43,8 +43,9 @@ impl ApiClient {
     }
 
     /// The organisation it acts for.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
+        loaders::present(organisation, "an API client's organisation").map(Organisation)
     }
 
     /// When it was made.

@@ -96,6 +96,14 @@ pub async fn organisation(
     Ok(from_context(ctx).load_one(OrganisationId(id)).await?.map(super::organisations::Organisation))
 }
 
+/// A related object that whoever sees the parent sees too (a commitment's
+/// network, a ratification's body: `store::visibility` grants them together),
+/// so the schema has it non-null. Absent, that rule was broken: an INTERNAL
+/// error, which nulls the parent as the specification says, never a quiet null.
+pub fn present<T>(found: Option<T>, what: &'static str) -> async_graphql::Result<T> {
+    found.ok_or_else(|| AppError::Internal(anyhow::anyhow!("{what} is not visible with its parent")).into())
+}
+
 /// Loader errors are shared between every field waiting on the batch.
 pub type LoadError = Arc<AppError>;
 

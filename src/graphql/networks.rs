@@ -332,8 +332,9 @@ impl Partnership {
     }
 
     /// The partner organisation.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
+        loaders::present(organisation, "a partnership's organisation").map(Organisation)
     }
 
     /// INVITED, ACTIVE or LEFT.
@@ -422,8 +423,9 @@ impl Representation {
     }
 
     /// The partnership represented.
-    async fn partnership(&self, ctx: &Context<'_>) -> Result<Option<Partnership>> {
-        Ok(loaders::from_context(ctx).load_one(PartnershipId(self.0.partnership_id)).await?.map(Partnership))
+    async fn partnership(&self, ctx: &Context<'_>) -> Result<Partnership> {
+        let partnership = loaders::from_context(ctx).load_one(PartnershipId(self.0.partnership_id)).await?;
+        loaders::present(partnership, "a representation's partnership").map(Partnership)
     }
 
     /// The first day of the period.
@@ -472,8 +474,9 @@ impl Expectation {
     }
 
     /// The partnership whose expectation this is.
-    async fn partnership(&self, ctx: &Context<'_>) -> Result<Option<Partnership>> {
-        Ok(loaders::from_context(ctx).load_one(PartnershipId(self.0.partnership_id)).await?.map(Partnership))
+    async fn partnership(&self, ctx: &Context<'_>) -> Result<Partnership> {
+        let partnership = loaders::from_context(ctx).load_one(PartnershipId(self.0.partnership_id)).await?;
+        loaders::present(partnership, "an expectation's partnership").map(Partnership)
     }
 
     /// GOAL, WAY_OF_WORKING, CONTRIBUTION or RESULT.

@@ -154,9 +154,9 @@ impl GoverningBody {
     }
 
     /// The organisation the body belongs to.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
         let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
-        Ok(organisation.map(Organisation))
+        loaders::present(organisation, "a body's organisation").map(Organisation)
     }
 
     /// The body's name, e.g. "Raad van Commissarissen".

@@ -118,8 +118,9 @@ impl Position {
     }
 
     /// Where the position is held.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
+        loaders::present(organisation, "a position's organisation").map(Organisation)
     }
 
     /// The role: director, supervisor or staff.

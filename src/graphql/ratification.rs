@@ -39,18 +39,21 @@ impl Ratification {
     }
 
     /// The commitment.
-    async fn commitment(&self, ctx: &Context<'_>) -> Result<Option<Commitment>> {
-        Ok(loaders::from_context(ctx).load_one(CommitmentId(self.0.commitment_id)).await?.map(Commitment))
+    async fn commitment(&self, ctx: &Context<'_>) -> Result<Commitment> {
+        let commitment = loaders::from_context(ctx).load_one(CommitmentId(self.0.commitment_id)).await?;
+        loaders::present(commitment, "a ratification's commitment").map(Commitment)
     }
 
     /// The party.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
+        loaders::present(organisation, "a ratification's party").map(Organisation)
     }
 
     /// The body.
-    async fn body(&self, ctx: &Context<'_>) -> Result<Option<GoverningBody>> {
-        Ok(loaders::from_context(ctx).load_one(BodyId(self.0.body_id)).await?.map(GoverningBody))
+    async fn body(&self, ctx: &Context<'_>) -> Result<GoverningBody> {
+        let body = loaders::from_context(ctx).load_one(BodyId(self.0.body_id)).await?;
+        loaders::present(body, "a ratification's body").map(GoverningBody)
     }
 
     /// The body's right on this commitment.
@@ -511,8 +514,9 @@ pub struct PartnerFollowThrough(service::FollowThrough);
 #[Object]
 impl PartnerFollowThrough {
     /// The partner.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?.map(Organisation))
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        let organisation = loaders::from_context(ctx).load_one(OrganisationId(self.0.organisation_id)).await?;
+        loaders::present(organisation, "a partner's organisation").map(Organisation)
     }
 
     /// Ratifications its bodies are involved in.

@@ -6,7 +6,6 @@ use super::enums::TenantRole;
 use super::loaders::{self, PersonId, PositionsOf};
 use super::people::{Person, Position};
 use super::store;
-use crate::domain::AppError;
 
 /// The tenant: the consultancy or host organisation whose data this is.
 #[derive(SimpleObject)]
@@ -18,6 +17,12 @@ pub struct Tenant {
 }
 
 pub struct Viewer;
+
+/// The person `id` who signed in, who always sees themself.
+async fn signed_in(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Person> {
+    let person = loaders::from_context(ctx).load_one(PersonId(id)).await?;
+    loaders::present(person, "the signed-in person").map(Person)
+}
 
 /// The signed-in person and their standing in the tenant.
 #[Object]
@@ -32,13 +37,19 @@ impl Viewer {
 
     /// The signed-in person. FORBIDDEN for an API client, which is no person:
     /// see `apiClient`.
+    #[graphql(deprecation = "Use `signedInPerson`, which is null for an API client where `person` is an error.")]
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         let id = store(ctx).actor().person()?;
-        let person = loaders::from_context(ctx)
-            .load_one(PersonId(id))
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the viewer cannot see themself")))?;
-        Ok(Person(person))
+        signed_in(ctx, id).await
+    }
+
+    /// The signed-in person; null for an API client, which is no person (see
+    /// `apiClient`). Exactly one of the two is set.
+    async fn signed_in_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match store(ctx).actor().person_id {
+            Some(id) => Ok(Some(signed_in(ctx, id).await?)),
+            None => Ok(None),
+        }
     }
 
     /// The tenant the viewer signed in to.

@@ -84,8 +84,9 @@ impl Goal {
     }
 
     /// The network.
-    async fn network(&self, ctx: &Context<'_>) -> Result<Option<Network>> {
-        Ok(loaders::from_context(ctx).load_one(NetworkId(self.0.network_id)).await?.map(Network))
+    async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
+        let network = loaders::from_context(ctx).load_one(NetworkId(self.0.network_id)).await?;
+        loaders::present(network, "a goal's network").map(Network)
     }
 
     /// Results: the delivered commitments of this goal and its sub-goals.
@@ -244,8 +245,9 @@ impl Commitment {
     }
 
     /// The network.
-    async fn network(&self, ctx: &Context<'_>) -> Result<Option<Network>> {
-        Ok(loaders::from_context(ctx).load_one(NetworkId(self.0.network_id)).await?.map(Network))
+    async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
+        let network = loaders::from_context(ctx).load_one(NetworkId(self.0.network_id)).await?;
+        loaders::present(network, "a commitment's network").map(Network)
     }
 
     /// What is committed to.
@@ -274,8 +276,8 @@ impl Commitment {
     }
 
     /// The party that leads.
-    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        loaders::organisation(ctx, self.0.lead_organisation_id).await
+    async fn lead(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        loaders::present(loaders::organisation(ctx, self.0.lead_organisation_id).await?, "a commitment's lead")
     }
 
     /// The goal it serves, if any.
@@ -380,8 +382,8 @@ pub struct CommitmentParty(commitment_party::Model, Uuid);
 #[Object]
 impl CommitmentParty {
     /// The organisation.
-    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        loaders::organisation(ctx, self.0.organisation_id).await
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        loaders::present(loaders::organisation(ctx, self.0.organisation_id).await?, "a party's organisation")
     }
 
     /// Its contribution in whole euros.

@@ -529,7 +529,8 @@ async fn on_sigterm_open_websockets_close_as_going_away_and_the_server_stops() {
 both_with!(
     subscriptions_spend_the_rate_limit_budget_as_queries_do,
     |serve: &mut eendracht::config::ServeSettings| {
-        serve.rate_limits = eendracht::config::RateLimits { tenant_points: 10_000, person_points: 20, auth_failures: 0 }
+        // Each subscribe below is estimated at 2 points (the event and its actor).
+        serve.rate_limits = eendracht::config::RateLimits { tenant_points: 10_000, person_points: 10, auth_failures: 0 }
     },
     |app| {
         let admin = app.bootstrap("sub-rate", "sub-rate-admin").await;

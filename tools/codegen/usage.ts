@@ -53,7 +53,7 @@ export async function dashboard(endpoint: string, token: string, networkId: stri
   // A network that does not exist and one the viewer may not see answer alike: null.
   if (!network) return null;
   const partners = network.partners.nodes.map(
-    (partner) => getFragmentData(OrganisationNameFragmentDoc, partner.organisation)?.name ?? 'unknown',
+    (partner) => getFragmentData(OrganisationNameFragmentDoc, partner.organisation).name,
   );
   // Health is null for staff, who may not see it.
   const critical = (network.health?.signals ?? []).filter((signal) => signal.severity === 'CRITICAL');
@@ -66,7 +66,8 @@ export async function dashboard(endpoint: string, token: string, networkId: stri
       dueOn: commitment.dueOn,
       waitingFor: parties
         .filter((party) => !party.agreed)
-        .map((party) => getFragmentData(OrganisationNameFragmentDoc, party.organisation)?.name),
+        // Non-null in the schema: whoever sees a party sees its organisation.
+        .map((party) => getFragmentData(OrganisationNameFragmentDoc, party.organisation).name),
     };
   });
   return { name: network.name, partners, critical, commitments };
@@ -77,8 +78,9 @@ export async function boardInbox(endpoint: string, token: string) {
   return getFragmentData(DecisionFragmentDoc, viewer.pendingDecisions).map((decision) => ({
     ratificationId: decision.id,
     expectedVersion: decision.version,
-    body: decision.body?.name,
-    commitment: decision.commitment?.title,
+    // A ratification's body and commitment are never null for whoever sees it.
+    body: decision.body.name,
+    commitment: decision.commitment.title,
     dueOn: decision.dueOn,
   }));
 }
