@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod outbound;
 pub mod seed;
 pub mod service;

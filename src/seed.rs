@@ -198,6 +198,7 @@ impl<'a> Generator<'a> {
             slug: size.tenant.clone(),
             name: format!("Benchmark tenant {}", size.tenant),
             created_at: founded,
+            language: crate::i18n::Locale::TENANT_DEFAULT.tag().to_owned(),
         })
         .insert(&tx)
         .await
@@ -337,6 +338,7 @@ impl<'a> Generator<'a> {
             created_at: at,
             updated_at: at,
             anonymized_at: None,
+            language: None,
         });
         id
     }
@@ -471,13 +473,14 @@ impl<'a> Generator<'a> {
                 closes_at: closes,
                 closed_at: Some(closes),
             });
-            for (position, (key, text)) in STANDARD_QUESTIONS.iter().enumerate() {
+            for (position, (key, _)) in STANDARD_QUESTIONS.iter().enumerate() {
+                let text = crate::domain::alignment::standard_text(crate::i18n::Locale::En, key).unwrap_or_default();
                 questions.push(alignment_question::Model {
                     id: self.id(opened),
                     tenant_id: self.tenant_id,
                     round_id,
                     key: (*key).to_owned(),
-                    text: (*text).to_owned(),
+                    text,
                     position: position as i32 + 1,
                 });
             }

@@ -18,6 +18,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When the person's personal data was erased; they show as a former member.
     pub anonymized_at: Option<DateTimeUtc>,
+    /// The language the person chose (`nl`, `en`); null: the tenant's.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

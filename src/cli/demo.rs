@@ -77,7 +77,9 @@ pub fn print_summary(settings: &Settings, summary: &DemoSummary, graphql_url: &s
     );
     println!();
     println!("# as the facilitator (everything) or the director (their own organisation); staff get null.");
-    println!("# How the collaboration is doing; locale: NL for Dutch, or send Accept-Language: nl");
+    println!(
+        "# How the collaboration is doing, in Dutch unless you chose otherwise; locale: EN (or Accept-Language: en) for English"
+    );
     println!(
         "{{ network(id: \"{network}\") {{ health(locale: EN) {{ view expectations {{ alignmentIndex alignmentTrend \
          mostDivergentQuestion {{ key value }} }} backing {{ openRatifications overdueCount partners {{ organisation {{ name }} \

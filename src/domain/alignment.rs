@@ -9,16 +9,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 use super::{AppError, AppResult};
+use crate::i18n::{self, Locale};
 
-/// The questions every round asks, with stable keys clients can rely on.
+/// The questions every round asks: stable keys clients can rely on, and the
+/// catalogue's message with their wording (`locales/<language>/alignment.ftl`).
 pub const STANDARD_QUESTIONS: [(&str, &str); 6] = [
-    ("GOAL_CLARITY", "The goals of our network are clear to me."),
-    ("GOAL_SHARED", "The partners share the same goals."),
-    ("WAY_OF_WORKING", "Our way of working together works well."),
-    ("BACKING", "My organisation's boards and staff support our agreements."),
-    ("FOCUS", "We don't try to do too much together."),
-    ("RESULTS", "Our collaboration delivers visible results."),
+    ("GOAL_CLARITY", "alignment-question-goal-clarity"),
+    ("GOAL_SHARED", "alignment-question-goal-shared"),
+    ("WAY_OF_WORKING", "alignment-question-way-of-working"),
+    ("BACKING", "alignment-question-backing"),
+    ("FOCUS", "alignment-question-focus"),
+    ("RESULTS", "alignment-question-results"),
 ];
+
+/// A standard question's wording in `locale`; `None` for a custom key, whose
+/// text is the one its round was opened with.
+pub fn standard_text(locale: Locale, key: &str) -> Option<String> {
+    let (_, message) = STANDARD_QUESTIONS.iter().find(|(standard, _)| *standard == key)?;
+    Some(i18n::text(locale, message, &[]))
+}
 
 pub const MIN_SCORE: i32 = 1;
 pub const MAX_SCORE: i32 = 5;

@@ -1089,6 +1089,73 @@ pub static MATRIX: &[Entry] = &[
             Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
         ],
     },
+    Entry {
+        area: Area::PeopleAndOrganisations,
+        kind: Kind::Mutation,
+        operation: "setLanguage",
+        target: "the party's STAFF member of the STF column (their own language)",
+        rules: &[
+            Rule { roles: &[Admin], outcome: Outcome::Allowed, reason: "admins set anyone's language" },
+            Rule {
+                roles: &[Facilitator],
+                outcome: Outcome::Forbidden,
+                reason: "sees the person but only an admin or the person themself chooses their language",
+            },
+            Rule { roles: &[PartyStaff], outcome: Outcome::Allowed, reason: "their own language" },
+            Rule {
+                roles: &[
+                    Representative,
+                    PartyDirector,
+                    PartySupervisor,
+                    WorksCouncilMember,
+                    SupervisoryBoardMember,
+                    TwoPositions,
+                ],
+                outcome: Outcome::Forbidden,
+                reason: "sees a colleague but only an admin or the person themself chooses their language",
+            },
+            Rule {
+                roles: PARTNER,
+                outcome: Outcome::Hidden,
+                reason: "partners see each other's representatives, never each other's staff",
+            },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: "the person does not exist for them" },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::PeopleAndOrganisations,
+        kind: Kind::Mutation,
+        operation: "setTenantLanguage",
+        target: "the tenant's language",
+        rules: &[
+            Rule {
+                roles: &[Admin],
+                outcome: Outcome::Allowed,
+                reason: "the tenant's language is tenant administration",
+            },
+            Rule {
+                roles: &[Facilitator],
+                outcome: Outcome::Forbidden,
+                reason: "only a tenant administrator may do this",
+            },
+            Rule {
+                roles: NOT_STEWARDS,
+                outcome: Outcome::Forbidden,
+                reason: "only a tenant administrator may do this",
+            },
+            Rule {
+                roles: &[ApiClient],
+                outcome: Outcome::Forbidden,
+                reason: "only a tenant administrator may do this",
+            },
+            Rule {
+                roles: &[OtherTenant],
+                outcome: Outcome::Allowed,
+                reason: "an admin of their own tenant: it sets their tenant's language, nothing of this tenant",
+            },
+        ],
+    },
     // ---- networks ----
     Entry {
         area: Area::Networks,
@@ -1756,7 +1823,12 @@ mod tests {
         for cell in cells().filter(|c| c.role == Role::OtherTenant) {
             let untargeted = matches!(
                 cell.entry.operation,
-                "viewer" | "createOrganisation" | "createPerson" | "createNetwork" | "addIdentityProvider"
+                "viewer"
+                    | "createOrganisation"
+                    | "createPerson"
+                    | "createNetwork"
+                    | "addIdentityProvider"
+                    | "setTenantLanguage"
             );
             let expected = if untargeted { Outcome::Allowed } else { Outcome::Hidden };
             assert_eq!(cell.outcome, expected, "{}", cell.entry.operation);
@@ -1767,7 +1839,14 @@ mod tests {
     fn outsiders_get_hidden_never_forbidden_for_targets_in_the_network() {
         // An organisation outside the network must not learn that its objects
         // exist: for anything with a target, FORBIDDEN would be a leak.
-        let untargeted = ["viewer", "createOrganisation", "createPerson", "createNetwork", "addIdentityProvider"];
+        let untargeted = [
+            "viewer",
+            "createOrganisation",
+            "createPerson",
+            "createNetwork",
+            "addIdentityProvider",
+            "setTenantLanguage",
+        ];
         for cell in cells().filter(|c| matches!(c.role, Role::OutsiderDirector | Role::OutsiderStaff)) {
             if !untargeted.contains(&cell.entry.operation) {
                 assert_eq!(cell.outcome, Outcome::Hidden, "{}", cell.entry.operation);
@@ -1787,8 +1866,8 @@ mod tests {
     fn a_directorship_elsewhere_gives_no_rights_at_the_party() {
         // The person with two positions is STAFF of the party: wherever a
         // party STAFF member is refused, so are they.
-        // (exportPersonData's target is the STF column's own person.)
-        for entry in MATRIX.iter().filter(|e| e.operation != "exportPersonData") {
+        // (exportPersonData's and setLanguage's target is the STF column's own person.)
+        for entry in MATRIX.iter().filter(|e| !matches!(e.operation, "exportPersonData" | "setLanguage")) {
             assert_eq!(
                 entry.cell(Role::TwoPositions).outcome,
                 entry.cell(Role::PartyStaff).outcome,
@@ -1809,6 +1888,8 @@ mod tests {
             "endPosition",
             "anonymizePerson",
             "exportPersonData",
+            "setLanguage",
+            "setTenantLanguage",
             "createNetwork",
             "updateNetwork",
             "setNetworkSettings",

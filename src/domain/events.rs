@@ -24,6 +24,7 @@ macro_rules! event_kinds {
 
 event_kinds! {
     TenantCreated => "tenant.created",
+    TenantUpdated => "tenant.updated",
     OrganisationCreated => "organisation.created",
     OrganisationUpdated => "organisation.updated",
     GoverningBodiesSet => "governing_bodies.set",

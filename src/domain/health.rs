@@ -216,38 +216,8 @@ pub struct Signal {
     pub detail: Detail,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Locale {
-    #[default]
-    En,
-    Nl,
-}
-
-impl Locale {
-    /// The first supported language of an `Accept-Language` header, honouring
-    /// q-values; English when none is supported.
-    pub fn from_accept_language(header: Option<&str>) -> Self {
-        let Some(header) = header else { return Locale::En };
-        let mut ranges: Vec<(f32, Locale)> = header
-            .split(',')
-            .filter_map(|part| {
-                let mut pieces = part.trim().split(';');
-                let tag = pieces.next()?.trim().to_ascii_lowercase();
-                let q =
-                    pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
-                let locale = match tag.split('-').next()? {
-                    "nl" => Locale::Nl,
-                    "en" => Locale::En,
-                    _ => return None,
-                };
-                (q > 0.0).then_some((q, locale))
-            })
-            .collect();
-        // Stable: equal q-values keep the header's order.
-        ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranges.first().map(|(_, locale)| *locale).unwrap_or_default()
-    }
-}
+pub use crate::i18n::Locale;
+use crate::i18n::{self, Arg};
 
 /// Derives the signals from the facts, most severe first.
 pub fn signals(facts: &HealthFacts, settings: &NetworkSettings) -> Vec<Signal> {
@@ -379,105 +349,52 @@ pub fn signals(facts: &HealthFacts, settings: &NetworkSettings) -> Vec<Signal> {
     out
 }
 
-fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
-}
-
 impl Signal {
-    /// A message a facilitator can act on: what is wrong and what to do.
+    /// A message a facilitator can act on: what is wrong and what to do,
+    /// from the catalogue (`locales/<language>/health.ftl`).
     pub fn message(&self, locale: Locale) -> String {
         use Detail::*;
-        use Locale::*;
-        match (&self.detail, locale) {
-            (AlignmentDropped { from, to }, En) => format!(
-                "Alignment fell from {from:.2} to {to:.2} since the previous round. Discuss the most divergent question at the next meeting before taking on anything new."
+        let count = |n: u64| Arg::Count(n);
+        let days = |n: i64| Arg::Count(n.max(0).unsigned_abs());
+        let (id, args): (&str, Vec<(&str, Arg)>) = match &self.detail {
+            AlignmentDropped { from, to } => (
+                "health-alignment-dropped",
+                vec![
+                    ("from", Arg::Decimal { value: *from, digits: 2 }),
+                    ("to", Arg::Decimal { value: *to, digits: 2 }),
+                ],
             ),
-            (AlignmentDropped { from, to }, Nl) => format!(
-                "De afstemming is gedaald van {from:.2} naar {to:.2} sinds de vorige ronde. Bespreek de vraag met de meeste verschillen in het volgende overleg voordat u iets nieuws oppakt."
+            NotAcknowledged { version, partners, representatives } => (
+                "health-charter-not-acknowledged",
+                vec![
+                    ("version", count(u64::try_from(*version).unwrap_or_default())),
+                    ("partners", count(*partners)),
+                    ("representatives", count(*representatives)),
+                ],
             ),
-            (NotAcknowledged { version, partners, representatives }, En) => format!(
-                "Charter version {version} is not yet acknowledged by {partners} partner(s) and {representatives} representative(s). Ask them to read and acknowledge it, so everyone works from the same agreements."
+            NoRound { days: None, .. } => ("health-no-round-ever", vec![]),
+            NoRound { days: Some(ago), max_days } => (
+                "health-no-round-lately",
+                vec![("days", days(*ago)), ("maxDays", count(u64::try_from(*max_days).unwrap_or_default()))],
             ),
-            (NotAcknowledged { version, partners, representatives }, Nl) => format!(
-                "Versie {version} van het charter is nog niet bevestigd door {partners} partner(s) en {representatives} vertegenwoordiger(s). Vraag hen het te lezen en te bevestigen, zodat iedereen van dezelfde afspraken uitgaat."
+            Overdue { count: n } => ("health-ratifications-overdue", vec![("count", count(*n))]),
+            WithoutConsultation { count: n } => ("health-agreed-without-consultation", vec![("count", count(*n))]),
+            Overridden { count: n } => ("health-advice-overridden", vec![("count", count(*n))]),
+            NotFollowing { partners } => ("health-partners-not-following", vec![("partners", count(*partners))]),
+            ConditionsOpen { count: n } => ("health-conditions-open", vec![("count", count(*n))]),
+            TooMuchTogether { share, threshold } => (
+                "health-too-much-together",
+                vec![("share", Arg::Percent(*share)), ("threshold", Arg::Percent(*threshold))],
             ),
-            (NoRound { days: None, .. }, En) => {
-                "Alignment has never been measured in this network. Open an alignment round to learn whether the partners still want the same.".to_owned()
-            }
-            (NoRound { days: None, .. }, Nl) => {
-                "De afstemming in dit netwerk is nog nooit gemeten. Open een afstemmingsronde om te zien of de partners nog hetzelfde willen.".to_owned()
-            }
-            (NoRound { days: Some(days), max_days }, En) => format!(
-                "The last alignment round closed {days} days ago (more than {max_days}). Open a new round: expectations drift without anyone noticing."
+            NoQuickWin { days: None, .. } => ("health-no-quick-win-ever", vec![]),
+            NoQuickWin { days: Some(ago), max_days } => (
+                "health-no-quick-win-lately",
+                vec![("days", days(*ago)), ("maxDays", count(u64::try_from(*max_days).unwrap_or_default()))],
             ),
-            (NoRound { days: Some(days), max_days }, Nl) => format!(
-                "De laatste afstemmingsronde sloot {days} dagen geleden (meer dan {max_days}). Open een nieuwe ronde: verwachtingen lopen ongemerkt uiteen."
-            ),
-            (Overdue { count }, En) => format!(
-                "{count} ratification(s) are past their due date. Ask the parties' directors when their boards will decide, and put it on the next meeting's agenda."
-            ),
-            (Overdue { count }, Nl) => format!(
-                "{count} bekrachtiging(en) zijn over de termijn. Vraag de bestuurders van de partijen wanneer hun organen besluiten en zet het op de agenda van het volgende overleg."
-            ),
-            (WithoutConsultation { count }, En) => format!(
-                "{count} commitment(s) were agreed without any consultation of at least one party's constituency. Start consultation earlier next time, before the table agrees."
-            ),
-            (WithoutConsultation { count }, Nl) => format!(
-                "{count} afspraak/afspraken zijn gemaakt zonder dat ten minste één partij haar achterban heeft geraadpleegd. Start de raadpleging de volgende keer eerder, voordat de tafel akkoord geeft."
-            ),
-            (Overridden { count }, En) => format!(
-                "Negative advice was overridden {count} time(s). Make sure the deciding board explained why to its works council or other advisers."
-            ),
-            (Overridden { count }, Nl) => format!(
-                "Negatief advies is {count} keer terzijde gelegd. Zorg dat het besluitvormende orgaan aan de ondernemingsraad of andere adviseurs heeft uitgelegd waarom."
-            ),
-            (NotFollowing { partners }, En) => format!(
-                "{partners} partner(s) do not follow through: their bodies rejected or left overdue what was agreed at the table. Talk with their directors about what their boards need."
-            ),
-            (NotFollowing { partners }, Nl) => format!(
-                "{partners} partner(s) volgen de afspraken niet op: hun organen wezen af of lieten liggen wat aan tafel is afgesproken. Spreek met hun bestuurders over wat hun organen nodig hebben."
-            ),
-            (ConditionsOpen { count }, En) => format!(
-                "{count} condition(s) attached to approvals are still open. Agree who meets each one and by when."
-            ),
-            (ConditionsOpen { count }, Nl) => format!(
-                "{count} voorwaarde(n) bij goedkeuringen staan nog open. Spreek af wie elke voorwaarde invult en wanneer."
-            ),
-            (TooMuchTogether { share, threshold }, En) => format!(
-                "{} of the open commitments are network-wide (threshold {}). Do less together: move work to single organisations or small coalitions.",
-                percent(*share),
-                percent(*threshold)
-            ),
-            (TooMuchTogether { share, threshold }, Nl) => format!(
-                "{} van de lopende afspraken geldt voor het hele netwerk (grens {}). Doe minder samen: beleg werk bij één organisatie of een kleine coalitie.",
-                percent(*share),
-                percent(*threshold)
-            ),
-            (NoQuickWin { days: None, .. }, En) => {
-                "No quick win has been delivered yet. Agree on a small, visible result that can be delivered within weeks.".to_owned()
-            }
-            (NoQuickWin { days: None, .. }, Nl) => {
-                "Er is nog geen snel resultaat opgeleverd. Spreek een klein, zichtbaar resultaat af dat binnen enkele weken kan worden opgeleverd.".to_owned()
-            }
-            (NoQuickWin { days: Some(days), max_days }, En) => format!(
-                "The last quick win was delivered {days} days ago (more than {max_days}). Agree on a small, visible result to keep momentum."
-            ),
-            (NoQuickWin { days: Some(days), max_days }, Nl) => format!(
-                "Het laatste snelle resultaat is {days} dagen geleden opgeleverd (meer dan {max_days}). Spreek een klein, zichtbaar resultaat af om vaart te houden."
-            ),
-            (WithoutGoal { count }, En) => format!(
-                "{count} open commitment(s) are not linked to any goal. Link each to a long-term goal, or ask whether it belongs in the network."
-            ),
-            (WithoutGoal { count }, Nl) => format!(
-                "{count} lopende afspraak/afspraken zijn aan geen enkel doel gekoppeld. Koppel elke afspraak aan een langetermijndoel, of vraag u af of die in het netwerk thuishoort."
-            ),
-            (Replanning { count }, En) => format!(
-                "{count} commitment(s) need re-planning, for example because a partner left. Re-plan them with the remaining parties or drop them."
-            ),
-            (Replanning { count }, Nl) => format!(
-                "{count} afspraak/afspraken moeten opnieuw worden gepland, bijvoorbeeld omdat een partner vertrok. Plan ze opnieuw met de overgebleven partijen of laat ze vallen."
-            ),
-        }
+            WithoutGoal { count: n } => ("health-commitments-without-goal", vec![("count", count(*n))]),
+            Replanning { count: n } => ("health-needs-replanning", vec![("count", count(*n))]),
+        };
+        i18n::text(locale, id, &args)
     }
 }
 
@@ -586,34 +503,44 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_has_an_english_and_a_dutch_message() {
-        let details = [
-            Detail::AlignmentDropped { from: 0.8, to: 0.6 },
-            Detail::NotAcknowledged { version: 2, partners: 1, representatives: 2 },
-            Detail::NoRound { days: Some(200), max_days: 180 },
-            Detail::Overdue { count: 2 },
-            Detail::WithoutConsultation { count: 1 },
-            Detail::Overridden { count: 1 },
-            Detail::NotFollowing { partners: 1 },
-            Detail::ConditionsOpen { count: 3 },
-            Detail::TooMuchTogether { share: 0.75, threshold: 0.5 },
-            Detail::NoQuickWin { days: None, max_days: 90 },
-            Detail::WithoutGoal { count: 4 },
-            Detail::Replanning { count: 1 },
-        ];
-        for (kind, detail) in SignalKind::ALL.into_iter().zip(details) {
-            let signal = Signal { kind, severity: Severity::Info, concerned: vec![], detail };
-            let (en, nl) = (signal.message(Locale::En), signal.message(Locale::Nl));
-            assert!(en.len() > 40 && nl.len() > 40 && en != nl, "{kind:?}: {en} / {nl}");
+    fn every_signal_reads_well_at_zero_one_and_many() {
+        use std::fmt::Write;
+        let details = |n: u64| {
+            let days = i64::try_from(n).unwrap_or_default();
+            vec![
+                Detail::AlignmentDropped { from: 0.8123, to: 0.6049 },
+                Detail::NotAcknowledged { version: 2, partners: n, representatives: 0 },
+                Detail::NotAcknowledged { version: 2, partners: 0, representatives: n },
+                Detail::NotAcknowledged { version: 3, partners: n, representatives: n },
+                Detail::NoRound { days: None, max_days: 180 },
+                Detail::NoRound { days: Some(days), max_days: i32::try_from(n).unwrap_or_default() },
+                Detail::Overdue { count: n },
+                Detail::WithoutConsultation { count: n },
+                Detail::Overridden { count: n },
+                Detail::NotFollowing { partners: n },
+                Detail::ConditionsOpen { count: n },
+                Detail::TooMuchTogether { share: n as f64 / 1250.0, threshold: 0.5 },
+                Detail::NoQuickWin { days: None, max_days: 90 },
+                Detail::NoQuickWin { days: Some(days), max_days: i32::try_from(n).unwrap_or_default() },
+                Detail::WithoutGoal { count: n },
+                Detail::Replanning { count: n },
+            ]
+        };
+        let mut golden = String::new();
+        for locale in Locale::ALL {
+            for n in [0, 1, 1250] {
+                writeln!(golden, "## {} {n}", locale.tag()).expect("writes");
+                for detail in details(n) {
+                    let signal = Signal {
+                        kind: SignalKind::NeedsReplanning,
+                        severity: Severity::Info,
+                        concerned: vec![],
+                        detail,
+                    };
+                    writeln!(golden, "{}", signal.message(locale)).expect("writes");
+                }
+            }
         }
-    }
-
-    #[test]
-    fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Locale::from_accept_language(None), Locale::En);
-        assert_eq!(Locale::from_accept_language(Some("nl-NL,nl;q=0.9,en;q=0.8")), Locale::Nl);
-        assert_eq!(Locale::from_accept_language(Some("de-DE, en;q=0.5, nl;q=0.7")), Locale::Nl);
-        assert_eq!(Locale::from_accept_language(Some("fr")), Locale::En);
-        assert_eq!(Locale::from_accept_language(Some("nl;q=0, en")), Locale::En);
+        insta::assert_snapshot!(golden);
     }
 }

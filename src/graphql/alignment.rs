@@ -60,9 +60,23 @@ impl AlignmentRound {
     }
 
     /// The questions: the six standard ones (stable keys) and any custom ones.
-    async fn questions(&self, ctx: &Context<'_>) -> Result<Vec<AlignmentQuestion>> {
+    async fn questions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the standard questions; default from `Accept-Language`, else `viewer.language`."
+        )]
+        locale: Option<super::health::Locale>,
+    ) -> Result<Vec<AlignmentQuestion>> {
         let rows = loaders::from_context(ctx).load_one(QuestionsOf(self.0.id)).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|q| AlignmentQuestion { key: q.key, text: q.text }).collect())
+        let locale = super::language(ctx, locale).await?;
+        Ok(rows
+            .into_iter()
+            .map(|q| {
+                let text = crate::domain::alignment::standard_text(locale, &q.key).unwrap_or(q.text);
+                AlignmentQuestion { key: q.key, text }
+            })
+            .collect())
     }
 
     /// Whether you are invited to answer.
@@ -107,7 +121,9 @@ pub struct AlignmentQuestion {
     /// Stable key: GOAL_CLARITY, GOAL_SHARED, WAY_OF_WORKING, BACKING, FOCUS,
     /// RESULTS, or a custom key.
     pub key: String,
-    /// The statement people score from 1 (disagree) to 5 (agree).
+    /// The statement people score from 1 (disagree) to 5 (agree): a standard
+    /// question in the language asked for, a custom one as its round was
+    /// opened with it.
     pub text: String,
 }
 
@@ -138,10 +154,10 @@ impl AlignmentResults {
         self.0.results.invited
     }
 
-    /// Respondents / invited.
+    /// Respondents / invited, 0 to 1, two decimals.
     async fn response_rate(&self) -> f64 {
         let r = &self.0.results;
-        if r.invited == 0 { 0.0 } else { r.respondents as f64 / r.invited as f64 }
+        super::rounded(if r.invited == 0 { 0.0 } else { r.respondents as f64 / r.invited as f64 }, 2)
     }
 
     /// How closely views agree, 0 to 1, with every partner weighing equally
@@ -151,14 +167,15 @@ impl AlignmentResults {
     /// partner that answered q has the same total weight, shared equally by its
     /// answers. 2 is the largest possible deviation on the 1–5 scale, so 1 means
     /// everyone gave the same score and 0 that views are split to the extremes.
-    /// Null when there are no (visible) answers.
+    /// Two decimals; null when there are no (visible) answers.
     async fn alignment_index(&self) -> Option<f64> {
-        self.0.results.alignment_index
+        self.0.results.alignment_index.map(|index| super::rounded(index, 2))
     }
 
-    /// This round's index minus the previous round's, when both are known.
+    /// This round's index minus the previous round's (−1 to 1, two
+    /// decimals), when both are known.
     async fn alignment_index_change(&self) -> Option<f64> {
-        self.0.index_change
+        self.0.index_change.map(|change| super::rounded(change, 2))
     }
 
     /// Figures per question over all answers.
@@ -190,14 +207,15 @@ impl QuestionResult {
         &self.0.key
     }
 
-    /// The mean score.
+    /// The mean score on the 1–5 answer scale, two decimals.
     async fn mean(&self) -> f64 {
-        self.0.mean
+        super::rounded(self.0.mean, 2)
     }
 
-    /// The population standard deviation of the scores.
+    /// The population standard deviation of the scores, in points of the
+    /// 1–5 answer scale (0 to 2), two decimals.
     async fn standard_deviation(&self) -> f64 {
-        self.0.standard_deviation
+        super::rounded(self.0.standard_deviation, 2)
     }
 
     /// The lowest score given.
@@ -227,14 +245,19 @@ impl PartnerResult {
         loaders::present(organisation, "a partner's organisation").map(Organisation)
     }
 
-    /// The mean of all the partner's scores; null without respondents and while the round runs.
+    /// The mean of all the partner's scores on the 1–5 answer scale, two
+    /// decimals; null without respondents and while the round runs.
     async fn mean(&self) -> Option<f64> {
-        self.0.mean
+        self.0.mean.map(|mean| super::rounded(mean, 2))
     }
 
     /// The partner's mean per question.
     async fn question_means(&self) -> Vec<QuestionMean> {
-        self.0.question_means.iter().map(|(key, mean)| QuestionMean { key: key.clone(), mean: *mean }).collect()
+        self.0
+            .question_means
+            .iter()
+            .map(|(key, mean)| QuestionMean { key: key.clone(), mean: super::rounded(*mean, 2) })
+            .collect()
     }
 
     /// The partner's people who answered.
@@ -247,9 +270,9 @@ impl PartnerResult {
         self.0.invited
     }
 
-    /// Respondents / invited for this partner.
+    /// Respondents / invited for this partner, 0 to 1, two decimals.
     async fn response_rate(&self) -> f64 {
-        self.0.response_rate()
+        super::rounded(self.0.response_rate(), 2)
     }
 }
 
@@ -258,7 +281,7 @@ impl PartnerResult {
 pub struct QuestionMean {
     /// The question's key.
     pub key: String,
-    /// The partner's mean score.
+    /// The partner's mean score on the 1–5 answer scale, two decimals.
     pub mean: f64,
 }
 

@@ -23,7 +23,8 @@ use super::work::{Commitment, Goal};
 use crate::domain::health::{self as rules, Concerned, HealthFacts, HealthScope, PartnerBacking, Sample};
 use crate::service::health::Health;
 
-/// The language of health messages.
+/// A language Eendracht writes in: health messages, and what is generated
+/// for a person (docs/i18n.md).
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "rules::Locale")]
 pub enum Locale {
@@ -169,22 +170,23 @@ pub struct ExpectationsHealth<'a>(&'a HealthFacts);
 /// newcomers, rhythm.
 #[Object]
 impl ExpectationsHealth<'_> {
-    /// The alignment index (0–1) of the latest closed round; null without one,
-    /// or when its figures may not be shown to you.
+    /// The alignment index (0–1, two decimals) of the latest closed round;
+    /// null without one, or when its figures may not be shown to you.
     async fn alignment_index(&self) -> Option<f64> {
-        self.0.latest_round.as_ref().and_then(|r| r.index)
+        self.0.latest_round.as_ref().and_then(|r| r.index).map(|index| super::rounded(index, 2))
     }
 
-    /// The alignment index of the round before it.
+    /// The alignment index of the round before it (0–1, two decimals).
     async fn previous_alignment_index(&self) -> Option<f64> {
-        self.0.previous_round.as_ref().and_then(|r| r.index)
+        self.0.previous_round.as_ref().and_then(|r| r.index).map(|index| super::rounded(index, 2))
     }
 
-    /// Latest minus previous index: negative when alignment fell.
+    /// Latest minus previous index (−1 to 1, two decimals): negative when
+    /// alignment fell.
     async fn alignment_trend(&self) -> Option<f64> {
         let latest = self.0.latest_round.as_ref()?.index?;
         let previous = self.0.previous_round.as_ref()?.index?;
-        Some(latest - previous)
+        Some(super::rounded(latest - previous, 2))
     }
 
     /// The latest closed round.
@@ -193,16 +195,18 @@ impl ExpectationsHealth<'_> {
         Ok(loaders::from_context(ctx).load_one(RoundId(round.id)).await?.map(AlignmentRound))
     }
 
-    /// The question of the latest round with the lowest mean score (1–5).
+    /// The question of the latest round with the lowest mean score (on the
+    /// 1–5 answer scale).
     async fn lowest_scoring_question(&self) -> Option<QuestionFigure> {
         let (key, value) = self.0.latest_round.as_ref()?.lowest_question.clone()?;
-        Some(QuestionFigure { key, value })
+        Some(QuestionFigure { key, value: super::rounded(value, 2) })
     }
 
-    /// The question of the latest round the answers diverge most on (standard deviation).
+    /// The question of the latest round the answers diverge most on (its
+    /// standard deviation, in points of the 1–5 answer scale).
     async fn most_divergent_question(&self) -> Option<QuestionFigure> {
         let (key, value) = self.0.latest_round.as_ref()?.most_divergent_question.clone()?;
-        Some(QuestionFigure { key, value })
+        Some(QuestionFigure { key, value: super::rounded(value, 2) })
     }
 
     /// The charter version in force.
@@ -256,7 +260,8 @@ impl ExpectationsHealth<'_> {
 pub struct QuestionFigure {
     /// The question's stable key.
     pub key: String,
-    /// The figure (a mean score, or a standard deviation).
+    /// The figure, two decimals: a mean score on the 1–5 answer scale, or a
+    /// standard deviation in points of that scale (0 to 2).
     pub value: f64,
 }
 
@@ -271,9 +276,10 @@ impl BackingHealth<'_> {
         self.0.open_ratifications
     }
 
-    /// The median number of days they have waited since their commitment was agreed.
+    /// The median number of days they have waited since their commitment
+    /// was agreed, one decimal.
     async fn median_days_waiting(&self) -> Option<f64> {
-        self.0.median_days_waiting
+        self.0.median_days_waiting.map(|days| super::rounded(days, 1))
     }
 
     /// Days the longest-waiting one has waited.
@@ -411,7 +417,7 @@ impl FocusHealth<'_> {
             (CommitmentScope::Network, counts.network),
         ]
         .into_iter()
-        .map(|(scope, count)| ScopeFigure { scope, count, share: counts.share(count) })
+        .map(|(scope, count)| ScopeFigure { scope, count, share: super::rounded(counts.share(count), 2) })
         .collect()
     }
 
@@ -463,7 +469,7 @@ pub struct ScopeFigure {
     pub scope: CommitmentScope,
     /// How many open commitments have it.
     pub count: u64,
-    /// Their share of all open commitments (0–1).
+    /// Their share of all open commitments (0–1, two decimals).
     pub share: f64,
 }
 

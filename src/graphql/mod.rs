@@ -102,6 +102,23 @@ pub fn sdl() -> String {
     build_schema(QueryLimits::default(), false).sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
+/// A figure as a person reads it: rounded to `digits` decimals. Every float
+/// the schema returns goes through here, and its description says its scale.
+fn rounded(value: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (value * scale).round() / scale
+}
+
+/// The language of what a field shows a person: its `locale` argument, else
+/// the request's `Accept-Language`, else the viewer's own choice, else their
+/// tenant's (docs/i18n.md).
+async fn language(ctx: &Context<'_>, locale: Option<health::Locale>) -> async_graphql::Result<crate::i18n::Locale> {
+    match locale.map(Into::into).or_else(|| ctx.data_opt::<crate::i18n::Locale>().copied()) {
+        Some(locale) => Ok(locale),
+        None => Ok(crate::service::people::viewer_language(store(ctx)).await?),
+    }
+}
+
 /// The request's store. Every request gets one before execution starts.
 fn store<'a>(ctx: &Context<'a>) -> &'a Store {
     ctx.data_unchecked::<Store>()

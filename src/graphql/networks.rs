@@ -83,14 +83,12 @@ impl Network {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The moment to diagnose (default now), to show how health changed.")] as_of: Option<DateTime>,
-        #[graphql(desc = "The language of the messages; default from `Accept-Language`, else English.")] locale: Option<
-            super::health::Locale,
-        >,
+        #[graphql(
+            desc = "The language of the messages; default from `Accept-Language`, else `viewer.language` (your own choice, else your tenant's)."
+        )]
+        locale: Option<super::health::Locale>,
     ) -> Result<Option<super::health::NetworkHealth>> {
-        let locale = locale
-            .map(Into::into)
-            .or_else(|| ctx.data_opt::<crate::domain::health::Locale>().copied())
-            .unwrap_or_default();
+        let locale = super::language(ctx, locale).await?;
         let health = crate::service::health::health(store(ctx), &self.0, as_of.map(|at| at.0)).await?;
         Ok(health.map(|h| super::health::NetworkHealth::new(h, locale)))
     }

@@ -50,6 +50,17 @@ impl Person {
         Ok(policy::may_see_email(actor, self.0.id, &organisations).then(|| email.clone()))
     }
 
+    /// The language the person chose to read Eendracht in; null when they
+    /// follow their tenant's (`Tenant.language`), or when you are neither
+    /// this person nor an admin.
+    async fn language(&self, ctx: &Context<'_>) -> Option<super::health::Locale> {
+        let actor = store(ctx).actor();
+        if !actor.is(self.0.id) && !actor.is_admin() {
+            return None;
+        }
+        self.0.language.as_deref().and_then(crate::i18n::Locale::from_tag).map(Into::into)
+    }
+
     /// The `sub` the person signs in with; visible to admins and the person only.
     async fn subject(&self, ctx: &Context<'_>) -> Option<&str> {
         policy::may_see_subject(store(ctx).actor(), self.0.id).then_some(self.0.subject.as_str())
@@ -226,6 +237,36 @@ pub struct EndPositionPayload {
     pub position: Position,
 }
 
+/// Chooses the language a person reads Eendracht in.
+#[derive(InputObject)]
+pub struct SetLanguageInput {
+    /// The person; yourself when left out. Another person: ADMIN only.
+    pub person_id: Option<ID>,
+    /// The language; null to follow the tenant's (`Tenant.language`).
+    pub language: Option<super::health::Locale>,
+}
+
+/// The result of `setLanguage`.
+#[derive(SimpleObject)]
+pub struct SetLanguagePayload {
+    /// The person, with their language.
+    pub person: Person,
+}
+
+/// Chooses the language of the tenant's people who chose none.
+#[derive(InputObject)]
+pub struct SetTenantLanguageInput {
+    /// The language.
+    pub language: super::health::Locale,
+}
+
+/// The result of `setTenantLanguage`.
+#[derive(SimpleObject)]
+pub struct SetTenantLanguagePayload {
+    /// The tenant, with its language.
+    pub tenant: super::viewer::Tenant,
+}
+
 /// Erases a person's personal data.
 #[derive(InputObject)]
 pub struct AnonymizePersonInput {
@@ -283,6 +324,30 @@ impl PeopleMutation {
         )
         .await?;
         Ok(CreatePersonPayload { person: Person(person) })
+    }
+
+    /// Chooses the language Eendracht writes to a person in: health
+    /// messages, and later mail and calendar feeds. Yourself, or anyone as
+    /// an ADMIN. A request's `locale` argument or `Accept-Language` header
+    /// still decides for that request.
+    async fn set_language(&self, ctx: &Context<'_>, input: SetLanguageInput) -> Result<SetLanguagePayload> {
+        let store = store(ctx);
+        let person_id = match &input.person_id {
+            Some(id) => ids::decode_id("personId", id, NodeType::Person)?,
+            None => store.actor().person()?,
+        };
+        let person = service::set_language(store, person_id, input.language.map(Into::into)).await?;
+        Ok(SetLanguagePayload { person: Person(person) })
+    }
+
+    /// Chooses the language of the tenant's people who chose none. ADMIN only.
+    async fn set_tenant_language(
+        &self,
+        ctx: &Context<'_>,
+        input: SetTenantLanguageInput,
+    ) -> Result<SetTenantLanguagePayload> {
+        let tenant = service::set_tenant_language(store(ctx), input.language.into()).await?;
+        Ok(SetTenantLanguagePayload { tenant: super::viewer::Tenant::new(tenant) })
     }
 
     /// Gives a person a position in an organisation. ADMIN only.

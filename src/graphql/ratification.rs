@@ -539,9 +539,9 @@ impl PartnerFollowThrough {
         self.0.rejected
     }
 
-    /// Median days from agreement at the table to the body's outcome.
+    /// Median days from agreement at the table to the body's outcome, one decimal.
     async fn median_days_to_outcome(&self) -> Option<f64> {
-        self.0.median_days_to_outcome
+        self.0.median_days_to_outcome.map(|days| super::rounded(days, 1))
     }
 
     /// Conditions still open.

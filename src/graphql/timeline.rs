@@ -43,6 +43,8 @@ macro_rules! event_kind_values {
 event_kind_values! {
     #[doc = "`tenant.created`; payload: `{}`."]
     TenantCreated => "tenant.created",
+    #[doc = "`tenant.updated`; payload: `language` (the tenant's language, `nl` or `en`)."]
+    TenantUpdated => "tenant.updated",
     #[doc = "`organisation.created`; payload: `kind`."]
     OrganisationCreated => "organisation.created",
     #[doc = "`organisation.updated`; payload: `changed` (field names), `kind`, `version`."]
@@ -51,7 +53,7 @@ event_kind_values! {
     GoverningBodiesSet => "governing_bodies.set",
     #[doc = "`person.created`; payload: `tenantRole`."]
     PersonCreated => "person.created",
-    #[doc = "`person.updated`; payload: `tenantRole`."]
+    #[doc = "`person.updated`; payload: `tenantRole`, or `language` (`nl`, `en`, or null to follow the tenant)."]
     PersonUpdated => "person.updated",
     #[doc = "`person.anonymized`; payload: `{}`."]
     PersonAnonymized => "person.anonymized",

@@ -14,6 +14,16 @@ pub struct Tenant {
     pub slug: String,
     /// The tenant's name.
     pub name: String,
+    /// The language Eendracht writes in to people who chose none
+    /// (`setTenantLanguage`); Dutch unless an ADMIN changed it.
+    pub language: super::health::Locale,
+}
+
+impl Tenant {
+    pub fn new(tenant: entity::tenant::Model) -> Self {
+        let language = crate::i18n::Locale::from_tag(&tenant.language).unwrap_or(crate::i18n::Locale::TENANT_DEFAULT);
+        Tenant { slug: tenant.slug, name: tenant.name, language: language.into() }
+    }
 }
 
 pub struct Viewer;
@@ -54,8 +64,14 @@ impl Viewer {
 
     /// The tenant the viewer signed in to.
     async fn tenant(&self, ctx: &Context<'_>) -> Result<Tenant> {
-        let tenant = store(ctx).tenant().await?;
-        Ok(Tenant { slug: tenant.slug, name: tenant.name })
+        Ok(Tenant::new(store(ctx).tenant().await?))
+    }
+
+    /// The language Eendracht writes to you in where a request does not say
+    /// (a `locale` argument or `Accept-Language` does): your own choice
+    /// (`setLanguage`), else your tenant's.
+    async fn language(&self, ctx: &Context<'_>) -> Result<super::health::Locale> {
+        Ok(crate::service::people::viewer_language(store(ctx)).await?.into())
     }
 
     /// The viewer's role in the tenant, if any.

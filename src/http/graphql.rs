@@ -97,7 +97,11 @@ pub async fn post(
 
     let locale = Locale::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let run = |request: Request| {
-        let request = request.data(locale).data(charger.clone());
+        let mut request = request.data(charger.clone());
+        // Else the person's own language decides (`service::language`).
+        if let Some(locale) = locale {
+            request = request.data(locale);
+        }
         execute(&state, &principal, request, &charger, deadline, &request_id)
     };
     let mut refused = false;

@@ -12,6 +12,7 @@ use crate::domain::alignment::{self, RoundResults, STANDARD_QUESTIONS};
 use crate::domain::events::EventKind;
 use crate::domain::values::{self, Text};
 use crate::domain::{AppError, AppResult, policy};
+use crate::i18n::Locale;
 use crate::store::alignment::NewAnswer;
 use crate::store::{NewEvent, Store};
 
@@ -48,8 +49,12 @@ pub async fn open(store: &Store, input: OpenRound) -> AppResult<alignment_round:
     if input.custom_questions.len() > MAX_CUSTOM_QUESTIONS {
         return Err(AppError::bad_input("customQuestions", format!("at most {MAX_CUSTOM_QUESTIONS} custom questions")));
     }
-    let mut questions: Vec<(String, String)> =
-        STANDARD_QUESTIONS.iter().map(|(key, text)| ((*key).to_owned(), (*text).to_owned())).collect();
+    // The round keeps its questions' English wording as asked; readers see a
+    // standard question in their own language (`AlignmentRound.questions`).
+    let mut questions: Vec<(String, String)> = STANDARD_QUESTIONS
+        .iter()
+        .map(|(key, _)| ((*key).to_owned(), alignment::standard_text(Locale::En, key).unwrap_or_default()))
+        .collect();
     for custom in input.custom_questions {
         let key = alignment::check_custom_key(&custom.key)?;
         if questions.iter().any(|(existing, _)| *existing == key) {

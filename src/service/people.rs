@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::domain::events::EventKind;
 use crate::domain::values::{Email, Name, Subject};
 use crate::domain::{AppError, AppResult, policy};
+use crate::i18n::Locale;
 use crate::store::{NewEvent, Store};
 
 pub struct CreatePerson {
@@ -107,4 +108,48 @@ pub async fn export_person_data(store: &Store, person_id: Uuid) -> AppResult<(pe
     let data = store.person_data(person.id).await?;
     store.record_event(NewEvent::new(EventKind::PersonDataExported, person.id, json!({}))).await?;
     Ok((person, data))
+}
+
+/// Sets the language a person reads Eendracht in; `None` follows the
+/// tenant's. The person themself, or an ADMIN.
+pub async fn set_language(store: &Store, person_id: Uuid, language: Option<Locale>) -> AppResult<person::Model> {
+    let person = store.person(person_id).await?;
+    if !store.actor().is(person.id) {
+        policy::require_admin(store.actor())?;
+    }
+    let person = store.set_person_language(person.id, language).await?;
+    store.remember_language(None);
+    let payload = json!({ "language": language.map(Locale::tag) });
+    store.record_event(NewEvent::new(EventKind::PersonUpdated, person.id, payload)).await?;
+    Ok(person)
+}
+
+/// Sets the language of the tenant's people who chose none. ADMIN only.
+pub async fn set_tenant_language(store: &Store, language: Locale) -> AppResult<entity::tenant::Model> {
+    policy::require_admin(store.actor())?;
+    let tenant = store.set_tenant_language(language).await?;
+    store.remember_language(None);
+    store
+        .record_event(NewEvent::new(EventKind::TenantUpdated, tenant.id, json!({ "language": language.tag() })))
+        .await?;
+    Ok(tenant)
+}
+
+/// The language to write to the viewer in when the request does not say:
+/// their own choice, else their tenant's (an API client's is the tenant's).
+/// Looked up once per request.
+pub async fn viewer_language(store: &Store) -> AppResult<Locale> {
+    if let Some(language) = store.remembered_language() {
+        return Ok(language);
+    }
+    let chosen = match store.actor().person_id {
+        Some(person_id) => store.person(person_id).await?.language.as_deref().and_then(Locale::from_tag),
+        None => None,
+    };
+    let language = match chosen {
+        Some(language) => language,
+        None => Locale::from_tag(&store.tenant().await?.language).unwrap_or(Locale::TENANT_DEFAULT),
+    };
+    store.remember_language(Some(language));
+    Ok(language)
 }

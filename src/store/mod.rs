@@ -76,6 +76,9 @@ struct Inner {
     held: Mutex<Vec<bus::Notice>>,
     /// PostgreSQL: the server process running the transaction.
     backend_pid: Mutex<Option<i32>>,
+    /// The viewer's language once looked up (`service::people::viewer_language`),
+    /// so a list of fields that need it reads it once.
+    language: Mutex<Option<crate::i18n::Locale>>,
 }
 
 /// How often a SQLite write lock is retried after the busy timeout ran out,
@@ -141,6 +144,7 @@ impl Store {
                 bus,
                 held: Mutex::default(),
                 backend_pid: Mutex::default(),
+                language: Mutex::default(),
             }),
         }
     }
@@ -156,6 +160,17 @@ impl Store {
 
     pub fn actor(&self) -> &Actor {
         &self.inner.actor
+    }
+
+    /// The viewer's language, when this request looked it up already.
+    pub fn remembered_language(&self) -> Option<crate::i18n::Locale> {
+        *self.inner.language.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remembers the viewer's language for the rest of the request; `None`
+    /// forgets it (the person or the tenant chose another).
+    pub fn remember_language(&self, language: Option<crate::i18n::Locale>) {
+        *self.inner.language.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = language;
     }
 
     pub fn tenant_id(&self) -> Uuid {

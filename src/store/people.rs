@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{Page, PageRequest, Store, visibility};
 use crate::domain::values::{Email, Name, Subject};
 use crate::domain::{AppError, AppResult};
+use crate::i18n::Locale;
 
 impl Store {
     fn visible_people(&self) -> sea_orm::Select<person::Entity> {
@@ -37,6 +38,21 @@ impl Store {
         self.people_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("person"))
     }
 
+    /// Sets a person's language; `None` follows the tenant's.
+    pub async fn set_person_language(&self, id: Uuid, language: Option<Locale>) -> AppResult<person::Model> {
+        let tx = self.tx()?;
+        person::Entity::update_many()
+            .col_expr(person::Column::Language, Expr::value(language.map(|language| language.tag().to_owned())))
+            .col_expr(person::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(person::Column::TenantId.eq(self.tenant_id()))
+            .filter(person::Column::Id.eq(id))
+            .exec(&*tx)
+            .await
+            .context("setting a person's language")?;
+        drop(tx);
+        self.person(id).await
+    }
+
     pub async fn insert_person(
         &self,
         subject: Subject,
@@ -56,6 +72,7 @@ impl Store {
             created_at: now,
             updated_at: now,
             anonymized_at: None,
+            language: None,
         };
         let inserted =
             person::Entity::insert(person::ActiveModel::from(model.clone())).exec_without_returning(&*tx).await;

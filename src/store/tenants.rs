@@ -4,6 +4,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{TenantRole, person, tenant};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
@@ -14,6 +15,7 @@ use super::events::{EventActor, insert_event};
 use super::{Db, NewEvent};
 use crate::domain::events::EventKind;
 use crate::domain::values::{Name, Slug, Subject};
+use crate::i18n::Locale;
 
 /// What `bootstrap` did, so it can say so.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,7 @@ pub async fn bootstrap_with(
                 slug: Set(slug.as_str().to_owned()),
                 name: Set(tenant_name.as_str().to_owned()),
                 created_at: Set(now),
+                language: Set(crate::i18n::Locale::TENANT_DEFAULT.tag().to_owned()),
             }
             .insert(&tx)
             .await
@@ -146,6 +149,7 @@ pub async fn bootstrap_with(
                 created_at: Set(now),
                 updated_at: Set(now),
                 anonymized_at: Set(None),
+                language: Set(None),
             }
             .insert(&tx)
             .await
@@ -175,5 +179,18 @@ impl super::Store {
             .await
             .context("loading the tenant")?
             .ok_or_else(|| anyhow::anyhow!("the viewer's tenant vanished"))?)
+    }
+
+    /// Sets the language of the tenant's people who chose none.
+    pub async fn set_tenant_language(&self, language: Locale) -> crate::domain::AppResult<tenant::Model> {
+        let tx = self.tx()?;
+        tenant::Entity::update_many()
+            .col_expr(tenant::Column::Language, Expr::value(language.tag()))
+            .filter(tenant::Column::Id.eq(self.tenant_id()))
+            .exec(&*tx)
+            .await
+            .context("setting the tenant's language")?;
+        drop(tx);
+        self.tenant().await
     }
 }

@@ -29,7 +29,9 @@ async fn answer(app: &TestApp, member: &Member, round: &str, score: i32) {
     app.ok(&member.token, SUBMIT, json!({ "r": round, "answers": answers(score) })).await;
 }
 
+/// The API writes figures with two decimals: the hand-computed value, rounded so.
 fn close_to(actual: &Value, expected: f64) -> bool {
+    let expected = (expected * 100.0).round() / 100.0;
     actual.as_f64().is_some_and(|a| (a - expected).abs() < 1e-9)
 }
 
@@ -131,6 +133,25 @@ both!(bad_answers_are_refused_and_write_nothing, |app| {
     assert_eq!(bad_key.code(), "BAD_USER_INPUT");
     assert_eq!(app.count("alignment_answers").await, 0);
     assert_eq!(app.count("events").await, events);
+});
+
+both!(standard_questions_read_in_the_readers_language_custom_ones_as_written, |app| {
+    let w = net_world(&app, "acme").await;
+    let open = "mutation($input: OpenAlignmentRoundInput!) { openAlignmentRound(input: $input) { alignmentRound {
+        nl: questions { key text } en: questions(locale: EN) { key text } } } }";
+    let input = json!({ "networkId": w.network, "closesAt": "2027-01-01T00:00:00Z",
+        "customQuestions": [{ "key": "HOUSING_FIRST", "text": "Wonen gaat voor alles." }] });
+    let round = app.ok(&w.facilitator.token, open, json!({ "input": input })).await;
+    let round = &round["openAlignmentRound"]["alignmentRound"];
+    let text = |language: &str, key: &str| {
+        round[language].as_array().expect("questions").iter().find(|q| q["key"] == key).expect("a question")["text"]
+            .clone()
+    };
+    // The tenant speaks Dutch; `locale` asks for English.
+    assert_eq!(text("nl", "GOAL_CLARITY"), "De doelen van ons netwerk zijn mij duidelijk.");
+    assert_eq!(text("en", "GOAL_CLARITY"), "The goals of our network are clear to me.");
+    assert_eq!(text("nl", "HOUSING_FIRST"), "Wonen gaat voor alles.");
+    assert_eq!(text("en", "HOUSING_FIRST"), "Wonen gaat voor alles.");
 });
 
 both!(results_are_hand_checked_partner_weighted_and_anonymous, |app| {

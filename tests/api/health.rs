@@ -181,6 +181,82 @@ both!(messages_come_in_english_and_dutch, |app| {
     assert_eq!(future.code(), "BAD_USER_INPUT");
 });
 
+/// A signal's message in the language the server chose, without a
+/// `locale` argument or an `Accept-Language` header.
+async fn unasked_message(app: &crate::helpers::TestApp, token: &str, network: &str) -> String {
+    let health = app.ok(token, HEALTH, json!({ "n": network })).await;
+    health["network"]["health"]["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .find(|s| s["kind"] == "NO_RECENT_QUICK_WIN")
+        .expect("signal")["message"]
+        .as_str()
+        .expect("message")
+        .to_owned()
+}
+
+both!(each_person_reads_their_own_language_else_their_tenants, |app| {
+    let w = net_world(&app, "acme").await;
+    let count = |kinds: &[String], kind: &str| kinds.iter().filter(|k| *k == kind).count();
+    let before: Vec<String> = app.column("events", "kind").await;
+    let language = "{ viewer { language tenant { language } signedInPerson { language } } }";
+    // A new tenant speaks Dutch, and so does everyone who chose nothing.
+    let viewer = app.ok(&w.facilitator.token, language, json!({})).await;
+    assert_eq!(
+        viewer["viewer"],
+        json!({ "language": "NL", "tenant": { "language": "NL" }, "signedInPerson": { "language": null } })
+    );
+    assert!(unasked_message(&app, &w.facilitator.token, &w.network).await.contains("snel resultaat"));
+
+    // A person chooses English for themself.
+    let set = "mutation($p: ID, $l: Locale) { setLanguage(input: { personId: $p, language: $l }) { person { id language } } }";
+    let chosen = app.ok(&w.facilitator.token, set, json!({ "l": "EN" })).await;
+    assert_eq!(chosen["setLanguage"]["person"], json!({ "id": w.facilitator.id, "language": "EN" }));
+    assert!(unasked_message(&app, &w.facilitator.token, &w.network).await.contains("quick win"));
+    // A request's header still decides for that request.
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&w.facilitator.token)
+        .header("accept-language", "nl")
+        .json(&json!({ "query": HEALTH, "variables": { "n": w.network } }))
+        .send()
+        .await
+        .expect("answer");
+    let body: Value = response.json().await.expect("json");
+    assert!(body.to_string().contains("snel resultaat"), "{body}");
+
+    // Only an ADMIN chooses for someone else; the others see no one's choice.
+    let colleague = &w.staff[0][0];
+    let other = app.gql(&w.directors[0].token, set, json!({ "p": colleague.id, "l": "NL" })).await;
+    assert_eq!(other.code(), "FORBIDDEN");
+    app.ok(&colleague.token, set, json!({ "l": "EN" })).await;
+    let seen = app
+        .ok(
+            &w.directors[0].token,
+            "query($p: ID!) { node(id: $p) { ... on Person { language } } }",
+            json!({ "p": colleague.id }),
+        )
+        .await;
+    assert_eq!(seen["node"], json!({ "language": null }));
+    app.ok(&w.admin, set, json!({ "p": w.directors[0].id, "l": "EN" })).await;
+    assert_eq!(app.ok(&w.directors[0].token, "{ viewer { language } }", json!({})).await["viewer"]["language"], "EN");
+
+    // The tenant's language is everyone's who chose none; an ADMIN sets it.
+    let tenant = "mutation($l: Locale!) { setTenantLanguage(input: { language: $l }) { tenant { language } } }";
+    assert_eq!(app.gql(&w.facilitator.token, tenant, json!({ "l": "EN" })).await.code(), "FORBIDDEN");
+    app.ok(&w.admin, tenant, json!({ "l": "EN" })).await;
+    app.ok(&w.facilitator.token, set, json!({ "l": null })).await;
+    assert_eq!(app.ok(&w.facilitator.token, language, json!({})).await["viewer"]["language"], "EN");
+    assert!(unasked_message(&app, &w.facilitator.token, &w.network).await.contains("quick win"));
+
+    // Each choice is on record.
+    let after: Vec<String> = app.column("events", "kind").await;
+    assert_eq!(count(&after, "person.updated") - count(&before, "person.updated"), 4, "{after:?}");
+    assert_eq!(count(&after, "tenant.updated") - count(&before, "tenant.updated"), 1, "{after:?}");
+});
+
 both!(focus_signals_fire_just_over_their_thresholds, |app| {
     let w = net_world(&app, "acme").await;
     acknowledge_all(&app, &w, 1).await;
@@ -194,7 +270,7 @@ both!(focus_signals_fire_just_over_their_thresholds, |app| {
     propose(&app, &w, "NETWORK", "INITIATIVE", &[0, 1, 2], 5000).await;
     let h = health(&app, &w.facilitator.token, &w).await;
     assert!(has(&h, "TOO_MUCH_TOGETHER"));
-    assert_eq!(h["focus"]["byScope"][2], json!({ "scope": "NETWORK", "count": 2, "share": 2.0 / 3.0 }));
+    assert_eq!(h["focus"]["byScope"][2], json!({ "scope": "NETWORK", "count": 2, "share": 0.67 }), "two decimals");
 
     // Every one lacks a goal; linking them to a goal takes them off the list.
     assert!(has(&h, "COMMITMENT_WITHOUT_GOAL"));

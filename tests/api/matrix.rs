@@ -714,6 +714,15 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             Some(json!({ "p": never("Person") })),
             "people",
         ),
+        "setLanguage" => write(
+            "mutation($p: ID!) { setLanguage(input: { personId: $p, language: EN }) { __typename } }",
+            json!({ "p": fx.staff_p.id }),
+            Some(json!({ "p": never("Person") })),
+            "people",
+        ),
+        "setTenantLanguage" => {
+            write("mutation { setTenantLanguage(input: { language: EN }) { __typename } }", json!({}), None, "tenants")
+        }
 
         // ---- networks ----
         "createNetwork" => write(
