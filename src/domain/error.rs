@@ -108,14 +108,5 @@ impl AppError {
     }
 }
 
-impl From<anyhow::Error> for AppError {
-    fn from(error: anyhow::Error) -> Self {
-        Self::Internal(error)
-    }
-}
-
-impl From<sea_orm::DbErr> for AppError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Internal(error.into())
-    }
-}
+// `From<sea_orm::DbErr>` and `From<anyhow::Error>` live with the database
+// errors' classification, in `store::errors`: the domain knows no database.

@@ -44,6 +44,17 @@ fn classify(error: &ServerError) -> (&'static str, Option<String>) {
     }
 }
 
+/// Whether a field failed because the database was away (a connection lost
+/// mid-request): the caller then trips the reachability circuit.
+pub fn lost_the_database(response: &Response) -> bool {
+    response.errors.iter().any(|error| {
+        error.source.as_ref().is_some_and(|source| {
+            matches!(source.downcast_ref::<AppError>(), Some(AppError::Unavailable))
+                || matches!(source.downcast_ref::<Arc<AppError>>().map(|arc| arc.as_ref()), Some(AppError::Unavailable))
+        })
+    })
+}
+
 /// Gives every error of `response` its code and the request id.
 pub fn finish(response: &mut Response, request_id: &str) {
     for error in &mut response.errors {

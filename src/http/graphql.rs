@@ -404,8 +404,14 @@ async fn execute(
             return Ok((error::response_for(&AppError::Timeout, request_id), false));
         }
     };
+    if error::lost_the_database(&response) {
+        state.db.record_unreachable();
+    }
     if response.errors.is_empty() {
         if let Err(commit_error) = store.commit().await {
+            if matches!(commit_error, AppError::Unavailable) {
+                state.db.record_unreachable();
+            }
             response = error::response_for(&commit_error, request_id);
             tracing::warn!(code = commit_error.code(), "commit failed");
             return Ok((response, false));

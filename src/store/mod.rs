@@ -12,6 +12,7 @@ mod actor_sql;
 pub mod alignment;
 pub mod bus;
 mod connect;
+mod errors;
 mod events;
 pub mod health;
 pub mod integration;
@@ -38,7 +39,7 @@ use entity::{
     position, representation, tenant,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect,
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
@@ -50,6 +51,7 @@ pub use page::{Direction, Page, PageRequest, TotalCount};
 use crate::auth::{Identity, Principal, TenantRef};
 use crate::clock::Clock;
 use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
+pub(crate) use errors::classify;
 
 /// Whether a request may write. Decides how its transaction starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,18 +296,6 @@ async fn begin_transaction(db: &Db, access: Access) -> AppResult<DatabaseTransac
     }
 }
 
-/// A connection that cannot be opened or broke is the database being away,
-/// not a fault of the request. A pool that had no free connection in time is
-/// not: the database answers, other requests hold every connection
-/// ([`is_pool_exhausted`]), and only this request is turned away.
-fn is_unreachable(error: &DbErr) -> bool {
-    matches!(error, DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed) | DbErr::Conn(_))
-}
-
-fn is_pool_exhausted(error: &DbErr) -> bool {
-    matches!(error, DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))
-}
-
 async fn begin_with_lock(db: &Db, access: Access) -> AppResult<DatabaseTransaction> {
     let conn = db.connection();
     if db.backend() != DbBackend::Sqlite || access == Access::Read {
@@ -321,42 +311,13 @@ async fn begin_with_lock(db: &Db, access: Access) -> AppResult<DatabaseTransacti
         attempt += 1;
         match conn.begin_with_options(options).await {
             Ok(tx) => return Ok(tx),
-            Err(error) if is_busy(&error) && attempt < SQLITE_LOCK_ATTEMPTS => {
+            Err(error) if errors::failure(&error) == errors::Failure::Conflict && attempt < SQLITE_LOCK_ATTEMPTS => {
                 tracing::debug!(attempt, "SQLite write lock busy, retrying");
                 tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
             }
             Err(error) => return Err(classify(error, "starting a write transaction")),
         }
     }
-}
-
-fn is_busy(error: &DbErr) -> bool {
-    let text = error.to_string();
-    text.contains("database is locked") || text.contains("SQLITE_BUSY") || text.contains("(code: 5)")
-}
-
-/// Maps a database error: a lock that could not be had or a serialisation
-/// failure is CONFLICT (try again); anything else is INTERNAL with context.
-pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
-    let text = error.to_string();
-    if is_busy(&error) || text.contains("could not serialize access") || text.contains("deadlock detected") {
-        tracing::info!(%error, doing, "concurrent write refused");
-        return AppError::conflict("another change was being written at the same time; try again");
-    }
-    if is_pool_exhausted(&error) {
-        tracing::info!(doing, "no free database connection in time");
-        return AppError::Busy;
-    }
-    if is_unreachable(&error) {
-        tracing::warn!(%error, doing, "the database is unreachable");
-        return AppError::Unavailable;
-    }
-    // PostgreSQL cancelled the statement at the request's deadline.
-    if text.contains("canceling statement due to statement timeout") {
-        tracing::info!(doing, "statement cancelled at the request's deadline");
-        return AppError::Timeout;
-    }
-    AppError::Internal(anyhow::Error::new(error).context(doing))
 }
 
 /// The actor, and on PostgreSQL the server process that runs the transaction
