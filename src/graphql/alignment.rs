@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::connection::connection;
 use super::enums::RoundStatus;
 use super::ids::{self, NodeType};
-use super::loaders::{self, NetworkId, OrganisationId, QuestionsOf};
+use super::loaders::{self, NetworkId, OrganisationId, QuestionsOf, RoundResultsOf};
 use super::networks::Network;
 use super::organisations::Organisation;
 use super::scalars::DateTime;
@@ -103,7 +103,7 @@ impl AlignmentRound {
     /// runs, facilitators see response counts per partner (no scores); others
     /// see null.
     async fn results(&self, ctx: &Context<'_>) -> Result<Option<AlignmentResults>> {
-        Ok(service::results(store(ctx), &self.0).await?.map(AlignmentResults))
+        Ok(loaders::from_context(ctx).load_one(RoundResultsOf(self.0.id)).await?.map(AlignmentResults))
     }
 }
 

@@ -166,6 +166,16 @@ pub struct PartiesOf(pub Uuid);
 /// A meeting's attendees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AttendeesOf(pub Uuid);
+/// A round's results as the viewer may see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoundResultsOf(pub Uuid);
+/// What a goal and its sub-goals delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GoalResultsOf(pub Uuid);
+/// The commitments proposed or agreed at a meeting, each with whether a party
+/// agreed there: one statement pair for every meeting of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommitmentsOfMeeting(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RatificationId(pub Uuid);
 /// A commitment's current ratifications.
@@ -317,6 +327,12 @@ list_loader!(PartnershipsOf, partnership::Model, |store, ids| store.partnerships
     .organisation_id);
 list_loader!(PartiesOf, commitment_party::Model, |store, ids| store.parties_of(&ids), |row| row.commitment_id);
 list_loader!(AttendeesOf, meeting_attendee::Model, |store, ids| store.attendees_of(&ids), |row| row.meeting_id);
+list_loader!(
+    CommitmentsOfMeeting,
+    (Uuid, entity::commitment::Model, bool),
+    |store, ids| store.commitments_of_meetings(&ids),
+    |row| row.0
+);
 list_loader!(RatificationsOf, ratification::Model, |store, ids| store.ratifications_of(&ids), |row| row.commitment_id);
 list_loader!(ConditionsOf, ratification_condition::Model, |store, ids| store.conditions_of(&ids), |row| row
     .ratification_id);
@@ -337,6 +353,32 @@ list_loader!(WebhooksOfNetwork, entity::webhook::Model, |store, ids| store.webho
 list_loader!(AttemptsOf, entity::webhook_attempt::Model, |store, ids| store.webhook_attempts(&ids), |row| row
     .delivery_id);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
+
+/// Every round of a page in the same statements (`service::alignment::results_of`).
+impl Loader<RoundResultsOf> for StoreLoader {
+    type Value = crate::service::alignment::VisibleResults;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[RoundResultsOf]) -> Result<HashMap<RoundResultsOf, Self::Value>, LoadError> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let rounds = self.store.rounds_by_ids(&ids).await.map_err(Arc::new)?;
+        let results = crate::service::alignment::results_of(&self.store, &rounds).await.map_err(Arc::new)?;
+        Ok(results.into_iter().filter_map(|(id, results)| Some((RoundResultsOf(id), results?))).collect())
+    }
+}
+
+/// Every goal of a page in the same four statements (`service::work::goals_results`).
+impl Loader<GoalResultsOf> for StoreLoader {
+    type Value = crate::service::work::GoalResults;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[GoalResultsOf]) -> Result<HashMap<GoalResultsOf, Self::Value>, LoadError> {
+        let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
+        let goals = self.store.goals_by_ids(&ids).await.map_err(Arc::new)?;
+        let results = crate::service::work::goals_results(&self.store, &goals).await.map_err(Arc::new)?;
+        Ok(results.into_iter().map(|(id, results)| (GoalResultsOf(id), results)).collect())
+    }
+}
 
 /// Groups first-page keys by their arguments (siblings of one list ask with the
 /// same ones): each group is one statement for all its parents.

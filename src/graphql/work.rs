@@ -7,7 +7,10 @@ use uuid::Uuid;
 use super::connection::{self, connection};
 use super::enums::{CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon};
 use super::ids::{self, NodeType};
-use super::loaders::{self, AttendeesOf, GoalId, MeetingId, NetworkId, OrganisationId, PartiesOf, RatificationsOf};
+use super::loaders::{
+    self, AttendeesOf, CommitmentsOfMeeting, GoalId, GoalResultsOf, MeetingId, NetworkId, OrganisationId, PartiesOf,
+    RatificationsOf,
+};
 use super::networks::Network;
 use super::organisations::Organisation;
 use super::people::Person;
@@ -91,7 +94,8 @@ impl Goal {
 
     /// Results: the delivered commitments of this goal and its sub-goals.
     async fn results(&self, ctx: &Context<'_>) -> Result<GoalResults> {
-        Ok(GoalResults(service::goal_results(store(ctx), &self.0).await?))
+        let results = loaders::from_context(ctx).load_one(GoalResultsOf(self.0.id)).await?;
+        Ok(GoalResults(results.unwrap_or_default()))
     }
 }
 
@@ -181,7 +185,7 @@ impl Meeting {
 
     /// Commitments proposed at this meeting.
     async fn commitments_proposed(&self, ctx: &Context<'_>) -> Result<Vec<Commitment>> {
-        let rows = store(ctx).commitments_of_meetings(&[self.0.id]).await?;
+        let rows = loaders::from_context(ctx).load_one(CommitmentsOfMeeting(self.0.id)).await?.unwrap_or_default();
         Ok(rows
             .into_iter()
             .filter(|(_, c, _)| c.proposed_in_meeting_id == Some(self.0.id))
@@ -191,7 +195,7 @@ impl Meeting {
 
     /// Commitments that one or more parties agreed to at this meeting.
     async fn commitments_agreed(&self, ctx: &Context<'_>) -> Result<Vec<Commitment>> {
-        let rows = store(ctx).commitments_of_meetings(&[self.0.id]).await?;
+        let rows = loaders::from_context(ctx).load_one(CommitmentsOfMeeting(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().filter(|(_, _, agreed)| *agreed).map(|(_, c, _)| Commitment(c)).collect())
     }
 }

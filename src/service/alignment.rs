@@ -1,7 +1,7 @@
 //! Alignment rounds: open, answer, close, and read results under the
 //! anonymity rules.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entity::{RoundStatus, alignment_round};
@@ -167,6 +167,7 @@ pub async fn close(store: &Store, round_id: Uuid) -> AppResult<alignment_round::
 }
 
 /// Results as the viewer may see them.
+#[derive(Debug, Clone)]
 pub struct VisibleResults {
     pub results: RoundResults,
     /// Per-partner figures are included.
@@ -177,11 +178,32 @@ pub struct VisibleResults {
 }
 
 pub(crate) async fn compute(store: &Store, round: &alignment_round::Model) -> AppResult<RoundResults> {
-    let keys: Vec<String> = store.questions_of(&[round.id]).await?.into_iter().map(|q| q.key).collect();
-    let sums = store.round_sums(round.id).await?;
-    let invited = store.invited_counts(round.id).await?;
-    let respondents = store.respondent_counts(round.id).await?;
-    Ok(alignment::compute(&keys, &sums, &invited, &respondents))
+    let mut computed = compute_many(store, std::slice::from_ref(round)).await?;
+    computed.remove(&round.id).ok_or_else(|| anyhow::anyhow!("a round's results were not computed").into())
+}
+
+/// The results of several rounds in four statements, whatever their number.
+async fn compute_many(store: &Store, rounds: &[alignment_round::Model]) -> AppResult<HashMap<Uuid, RoundResults>> {
+    let ids: Vec<Uuid> = rounds.iter().map(|round| round.id).collect();
+    let questions = store.questions_of(&ids).await?;
+    let sums = store.rounds_sums(&ids).await?;
+    let invited = store.invited_counts(&ids).await?;
+    let respondents = store.respondent_counts(&ids).await?;
+    let (no_sums, no_counts) = (BTreeMap::new(), BTreeMap::new());
+    Ok(rounds
+        .iter()
+        .map(|round| {
+            let keys: Vec<String> =
+                questions.iter().filter(|q| q.round_id == round.id).map(|q| q.key.clone()).collect();
+            let results = alignment::compute(
+                &keys,
+                sums.get(&round.id).unwrap_or(&no_sums),
+                invited.get(&round.id).unwrap_or(&no_counts),
+                respondents.get(&round.id).unwrap_or(&no_counts),
+            );
+            (round.id, results)
+        })
+        .collect())
 }
 
 /// Scores are shown only once a round has closed, and to everyone under the
@@ -194,43 +216,69 @@ pub(crate) async fn compute(store: &Store, round: &alignment_round::Model) -> Ap
 /// scores of a partner with one respondent, would be that person's answers
 /// (nobody sees another person's individual answers: ARCHITECTURE.md,
 /// "Architecture invariants", and the README's "Privacy and access").
-pub async fn results(store: &Store, round: &alignment_round::Model) -> AppResult<Option<VisibleResults>> {
+///
+/// The results of every round of a page at once, in the same statements
+/// whatever their number.
+pub async fn results_of(
+    store: &Store,
+    rounds: &[alignment_round::Model],
+) -> AppResult<HashMap<Uuid, Option<VisibleResults>>> {
     let actor = store.actor();
-    let privileged = actor.facilitates(round.network_id) || actor.is_admin();
-    let open = is_open(round, store.now());
-    if open && !privileged {
-        return Ok(None);
+    let now = store.now();
+    let shown: Vec<alignment_round::Model> = rounds
+        .iter()
+        .filter(|round| !is_open(round, now) || actor.facilitates(round.network_id) || actor.is_admin())
+        .cloned()
+        .collect();
+    let previous = store.previous_rounds(&shown).await?;
+    let mut computing = shown.clone();
+    computing.extend(previous.values().cloned());
+    computing.sort_by_key(|round| round.id);
+    computing.dedup_by_key(|round| round.id);
+    let computed = compute_many(store, &computing).await?;
+    let mut out: HashMap<Uuid, Option<VisibleResults>> = rounds.iter().map(|round| (round.id, None)).collect();
+    for round in &shown {
+        let Some(results) = computed.get(&round.id).cloned() else { continue };
+        let before = previous.get(&round.id).and_then(|previous| computed.get(&previous.id));
+        out.insert(round.id, Some(visible(round, results, before, now)));
     }
-    let results = compute(store, round).await?;
-    if open {
+    Ok(out)
+}
+
+/// What a viewer who may see `round`'s results at all sees of them.
+fn visible(
+    round: &alignment_round::Model,
+    results: RoundResults,
+    previous: Option<&RoundResults>,
+    now: DateTime<Utc>,
+) -> VisibleResults {
+    if is_open(round, now) {
         let partners = results
             .partners
             .into_iter()
             .map(|p| alignment::PartnerResult { mean: None, question_means: vec![], ..p })
             .collect();
-        return Ok(Some(VisibleResults {
+        return VisibleResults {
             results: RoundResults { questions: vec![], partners, alignment_index: None, ..results },
             per_partner: false,
             index_change: None,
-        }));
+        };
     }
     let (per_partner, network_wide) =
         (results.partner_figures_are_anonymous(), results.network_figures_are_anonymous());
     if !network_wide {
-        return Ok(Some(VisibleResults {
+        return VisibleResults {
             results: RoundResults { questions: vec![], partners: vec![], alignment_index: None, ..results },
             per_partner: false,
             index_change: None,
-        }));
+        };
     }
-    let index_change = match (results.alignment_index, store.previous_round(round).await?) {
-        (Some(index), Some(previous)) => {
-            let before = compute(store, &previous).await?;
-            let visible = before.network_figures_are_anonymous();
-            before.alignment_index.filter(|_| visible).map(|b| index - b)
+    let index_change = match (results.alignment_index, previous) {
+        (Some(index), Some(before)) => {
+            before.alignment_index.filter(|_| before.network_figures_are_anonymous()).map(|b| index - b)
         }
         _ => None,
     };
     let results = if per_partner { results } else { RoundResults { partners: vec![], ..results } };
-    Ok(Some(VisibleResults { results, per_partner, index_change }))
+    VisibleResults { results, per_partner, index_change }
 }

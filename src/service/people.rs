@@ -118,7 +118,7 @@ pub async fn set_language(store: &Store, person_id: Uuid, language: Option<Local
         policy::require_admin(store.actor())?;
     }
     let person = store.set_person_language(person.id, language).await?;
-    store.remember_language(None);
+    *store.language_slot().await = None;
     let payload = json!({ "language": language.map(Locale::tag) });
     store.record_event(NewEvent::new(EventKind::PersonUpdated, person.id, payload)).await?;
     Ok(person)
@@ -128,7 +128,7 @@ pub async fn set_language(store: &Store, person_id: Uuid, language: Option<Local
 pub async fn set_tenant_language(store: &Store, language: Locale) -> AppResult<entity::tenant::Model> {
     policy::require_admin(store.actor())?;
     let tenant = store.set_tenant_language(language).await?;
-    store.remember_language(None);
+    *store.language_slot().await = None;
     store
         .record_event(NewEvent::new(EventKind::TenantUpdated, tenant.id, json!({ "language": language.tag() })))
         .await?;
@@ -137,9 +137,10 @@ pub async fn set_tenant_language(store: &Store, language: Locale) -> AppResult<e
 
 /// The language to write to the viewer in when the request does not say:
 /// their own choice, else their tenant's (an API client's is the tenant's).
-/// Looked up once per request.
+/// Looked up once per request, however many fields ask at once.
 pub async fn viewer_language(store: &Store) -> AppResult<Locale> {
-    if let Some(language) = store.remembered_language() {
+    let mut slot = store.language_slot().await;
+    if let Some(language) = *slot {
         return Ok(language);
     }
     let chosen = match store.actor().person_id {
@@ -150,6 +151,6 @@ pub async fn viewer_language(store: &Store) -> AppResult<Locale> {
         Some(language) => language,
         None => Locale::from_tag(&store.tenant().await?.language).unwrap_or(Locale::TENANT_DEFAULT),
     };
-    store.remember_language(Some(language));
+    *slot = Some(language);
     Ok(language)
 }

@@ -102,6 +102,7 @@ pub async fn update_goal(store: &Store, input: UpdateGoal) -> AppResult<goal::Mo
 }
 
 /// A goal's results: delivered commitments of the goal and its sub-goals.
+#[derive(Debug, Clone, Default)]
 pub struct GoalResults {
     pub delivered: Vec<commitment::Model>,
 }
@@ -116,23 +117,46 @@ impl GoalResults {
     }
 }
 
-pub async fn goal_results(store: &Store, goal: &goal::Model) -> AppResult<GoalResults> {
-    let goals = store.goals_of_network(goal.network_id).await?;
+/// The results of several goals at once, in three statements whatever their
+/// number: the goals of their networks (for the sub-goal trees), and the
+/// delivered commitments of every goal in those trees.
+pub async fn goals_results(store: &Store, goals: &[goal::Model]) -> AppResult<HashMap<Uuid, GoalResults>> {
+    let mut networks: Vec<Uuid> = goals.iter().map(|g| g.network_id).collect();
+    networks.sort_unstable();
+    networks.dedup();
+    let all = store.goals_of_networks(&networks).await?;
     let mut children: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for g in &goals {
+    for g in &all {
         if let Some(parent) = g.parent_id {
             children.entry(parent).or_default().push(g.id);
         }
     }
-    let mut tree = vec![goal.id];
-    let mut i = 0;
-    while i < tree.len() {
-        if let Some(kids) = children.get(&tree[i]) {
-            tree.extend(kids.iter().copied().filter(|k| !tree.contains(k)).collect::<Vec<_>>());
-        }
-        i += 1;
-    }
-    Ok(GoalResults { delivered: store.delivered_for_goals(&tree).await? })
+    let trees: Vec<(Uuid, HashSet<Uuid>)> = goals
+        .iter()
+        .map(|goal| {
+            let mut tree = vec![goal.id];
+            let mut i = 0;
+            while i < tree.len() {
+                if let Some(kids) = children.get(&tree[i]) {
+                    tree.extend(kids.iter().copied().filter(|k| !tree.contains(k)).collect::<Vec<_>>());
+                }
+                i += 1;
+            }
+            (goal.id, tree.into_iter().collect())
+        })
+        .collect();
+    let mut every: Vec<Uuid> = trees.iter().flat_map(|(_, tree)| tree.iter().copied()).collect();
+    every.sort_unstable();
+    every.dedup();
+    let delivered = store.delivered_for_goals(&every).await?;
+    Ok(trees
+        .into_iter()
+        .map(|(goal, tree)| {
+            let delivered =
+                delivered.iter().filter(|c| c.goal_id.is_some_and(|id| tree.contains(&id))).cloned().collect();
+            (goal, GoalResults { delivered })
+        })
+        .collect())
 }
 
 // ---- meetings ----

@@ -1,7 +1,7 @@
 //! Alignment rounds: questions, invitees, responses, and the per-(question,
 //! partner) sums that results are computed from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -72,19 +72,6 @@ impl Store {
             .one(&*tx)
             .await
             .context("looking for a running round")?)
-    }
-
-    /// The latest round of the network that closed before `round` opened.
-    pub async fn previous_round(&self, round: &alignment_round::Model) -> AppResult<Option<alignment_round::Model>> {
-        let tx = self.tx()?;
-        Ok(self
-            .scoped::<alignment_round::Entity>()
-            .filter(alignment_round::Column::NetworkId.eq(round.network_id))
-            .filter(alignment_round::Column::Id.lt(round.id))
-            .order_by_desc(alignment_round::Column::Id)
-            .one(&*tx)
-            .await
-            .context("looking up the previous round")?)
     }
 
     /// (person, organisation) for every person with a current position in an
@@ -304,13 +291,14 @@ impl Store {
     }
 
     /// Count, sum, sum of squares, min and max of the scores per (question,
-    /// partner), aggregated in the database.
-    pub async fn round_sums(&self, round_id: Uuid) -> AppResult<BTreeMap<(String, Uuid), Sums>> {
+    /// partner) of each round, aggregated in the database in one statement.
+    pub async fn rounds_sums(&self, round_ids: &[Uuid]) -> AppResult<HashMap<Uuid, BTreeMap<(String, Uuid), Sums>>> {
         let tx = self.tx()?;
         let score = || Expr::col(alignment_answer::Column::Score);
-        let rows: Vec<(String, Uuid, i64, i64, i64, i32, i32)> = self
+        let rows: Vec<AnswerSums> = self
             .scoped::<alignment_answer::Entity>()
             .select_only()
+            .column(alignment_answer::Column::RoundId)
             .column(alignment_answer::Column::QuestionKey)
             .column(alignment_answer::Column::OrganisationId)
             .column_as(score().count(), "n")
@@ -318,53 +306,82 @@ impl Store {
             .column_as(Expr::expr(score().mul(score())).sum().cast_as("BIGINT"), "squares")
             .column_as(score().min(), "lowest")
             .column_as(score().max(), "highest")
-            .filter(alignment_answer::Column::RoundId.eq(round_id))
+            .filter(alignment_answer::Column::RoundId.is_in(round_ids.iter().copied()))
+            .group_by(alignment_answer::Column::RoundId)
             .group_by(alignment_answer::Column::QuestionKey)
             .group_by(alignment_answer::Column::OrganisationId)
             .into_tuple()
             .all(&*tx)
             .await
-            .context("aggregating a round's answers")?;
-        Ok(rows
-            .into_iter()
-            .map(|(key, organisation, count, sum, squares, min, max)| {
-                ((key, organisation), Sums { count: count as u64, sum, sum_of_squares: squares, min, max })
-            })
-            .collect())
+            .context("aggregating rounds' answers")?;
+        let mut sums: HashMap<Uuid, BTreeMap<(String, Uuid), Sums>> = HashMap::new();
+        for (round, key, organisation, count, sum, squares, min, max) in rows {
+            let figures = Sums { count: count as u64, sum, sum_of_squares: squares, min, max };
+            sums.entry(round).or_default().insert((key, organisation), figures);
+        }
+        Ok(sums)
     }
 
-    /// Invitees per partner.
-    pub async fn invited_counts(&self, round_id: Uuid) -> AppResult<BTreeMap<Uuid, u64>> {
+    /// Invitees per partner, per round, in one statement.
+    pub async fn invited_counts(&self, round_ids: &[Uuid]) -> AppResult<HashMap<Uuid, BTreeMap<Uuid, u64>>> {
         let tx = self.tx()?;
-        let rows: Vec<(Uuid, i64)> = self
+        let rows: Vec<(Uuid, Uuid, i64)> = self
             .scoped::<alignment_invitee::Entity>()
             .select_only()
+            .column(alignment_invitee::Column::RoundId)
             .column(alignment_invitee::Column::OrganisationId)
             .column_as(Expr::col(alignment_invitee::Column::PersonId).count(), "n")
-            .filter(alignment_invitee::Column::RoundId.eq(round_id))
+            .filter(alignment_invitee::Column::RoundId.is_in(round_ids.iter().copied()))
+            .group_by(alignment_invitee::Column::RoundId)
             .group_by(alignment_invitee::Column::OrganisationId)
             .into_tuple()
             .all(&*tx)
             .await
             .context("counting invitees")?;
-        Ok(rows.into_iter().map(|(org, n)| (org, n as u64)).collect())
+        Ok(per_round(rows))
     }
 
-    /// Respondents per partner.
-    pub async fn respondent_counts(&self, round_id: Uuid) -> AppResult<BTreeMap<Uuid, u64>> {
+    /// Respondents per partner, per round, in one statement.
+    pub async fn respondent_counts(&self, round_ids: &[Uuid]) -> AppResult<HashMap<Uuid, BTreeMap<Uuid, u64>>> {
         let tx = self.tx()?;
-        let rows: Vec<(Uuid, i64)> = self
+        let rows: Vec<(Uuid, Uuid, i64)> = self
             .scoped::<alignment_response::Entity>()
             .select_only()
+            .column(alignment_response::Column::RoundId)
             .column(alignment_response::Column::OrganisationId)
             .column_as(Expr::col(alignment_response::Column::Id).count(), "n")
-            .filter(alignment_response::Column::RoundId.eq(round_id))
+            .filter(alignment_response::Column::RoundId.is_in(round_ids.iter().copied()))
+            .group_by(alignment_response::Column::RoundId)
             .group_by(alignment_response::Column::OrganisationId)
             .into_tuple()
             .all(&*tx)
             .await
             .context("counting respondents")?;
-        Ok(rows.into_iter().map(|(org, n)| (org, n as u64)).collect())
+        Ok(per_round(rows))
+    }
+
+    /// Each round's previous round of its network (by id, which orders them
+    /// in time), for rounds of any networks, in one statement.
+    pub async fn previous_rounds(
+        &self,
+        rounds: &[alignment_round::Model],
+    ) -> AppResult<HashMap<Uuid, alignment_round::Model>> {
+        let tx = self.tx()?;
+        let networks: Vec<Uuid> = rounds.iter().map(|round| round.network_id).collect();
+        let all = self
+            .scoped::<alignment_round::Entity>()
+            .filter(alignment_round::Column::NetworkId.is_in(networks))
+            .order_by_asc(alignment_round::Column::Id)
+            .all(&*tx)
+            .await
+            .context("looking up the previous rounds")?;
+        Ok(rounds
+            .iter()
+            .filter_map(|round| {
+                let previous = all.iter().rev().find(|r| r.network_id == round.network_id && r.id < round.id)?;
+                Some((round.id, previous.clone()))
+            })
+            .collect())
     }
 
     /// Whether the organisation is an ACTIVE partner of the network.
@@ -381,3 +398,16 @@ impl Store {
             .is_some())
     }
 }
+
+/// `(round, organisation, count)` rows as counts per organisation per round.
+fn per_round(rows: Vec<(Uuid, Uuid, i64)>) -> HashMap<Uuid, BTreeMap<Uuid, u64>> {
+    let mut counts: HashMap<Uuid, BTreeMap<Uuid, u64>> = HashMap::new();
+    for (round, organisation, n) in rows {
+        counts.entry(round).or_default().insert(organisation, u64::try_from(n).unwrap_or_default());
+    }
+    counts
+}
+
+/// Per round, question and partner: answers, their sum, the sum of their
+/// squares, the lowest and the highest score.
+type AnswerSums = (Uuid, String, Uuid, i64, i64, i64, i32, i32);

@@ -79,8 +79,9 @@ struct Inner {
     /// PostgreSQL: the server process running the transaction.
     backend_pid: Mutex<Option<i32>>,
     /// The viewer's language once looked up (`service::people::viewer_language`),
-    /// so a list of fields that need it reads it once.
-    language: Mutex<Option<crate::i18n::Locale>>,
+    /// so a list of fields that need it reads it once: an async lock, held
+    /// while it is looked up, so fields resolving at once wait for the first.
+    language: tokio::sync::Mutex<Option<crate::i18n::Locale>>,
 }
 
 /// How often a SQLite write lock is retried after the busy timeout ran out,
@@ -146,7 +147,7 @@ impl Store {
                 bus,
                 held: Mutex::default(),
                 backend_pid: Mutex::default(),
-                language: Mutex::default(),
+                language: tokio::sync::Mutex::default(),
             }),
         }
     }
@@ -164,15 +165,11 @@ impl Store {
         &self.inner.actor
     }
 
-    /// The viewer's language, when this request looked it up already.
-    pub fn remembered_language(&self) -> Option<crate::i18n::Locale> {
-        *self.inner.language.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Remembers the viewer's language for the rest of the request; `None`
-    /// forgets it (the person or the tenant chose another).
-    pub fn remember_language(&self, language: Option<crate::i18n::Locale>) {
-        *self.inner.language.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = language;
+    /// The viewer's language as this request knows it: `None` until looked
+    /// up, or after the person or the tenant chose another. Hold the guard
+    /// while looking it up.
+    pub async fn language_slot(&self) -> tokio::sync::MutexGuard<'_, Option<crate::i18n::Locale>> {
+        self.inner.language.lock().await
     }
 
     pub fn tenant_id(&self) -> Uuid {

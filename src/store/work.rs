@@ -118,6 +118,18 @@ impl Store {
             .context("loading a network's goals")?)
     }
 
+    /// Every goal of these networks, in one statement.
+    pub async fn goals_of_networks(&self, network_ids: &[Uuid]) -> AppResult<Vec<goal::Model>> {
+        let tx = self.tx()?;
+        Ok(self
+            .visible_goals()
+            .filter(goal::Column::NetworkId.is_in(network_ids.iter().copied()))
+            .order_by_asc(goal::Column::Id)
+            .all(&*tx)
+            .await
+            .context("loading networks' goals")?)
+    }
+
     pub async fn goals_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<goal::Model>> {
         let tx = self.tx()?;
         Ok(self

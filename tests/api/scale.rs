@@ -8,8 +8,8 @@ use eendracht::config::ServeSettings;
 use eendracht::seed::{SeedSize, SeedSummary, seed};
 use serde_json::{Value, json};
 
-use crate::both_with;
 use crate::helpers::TestApp;
+use crate::{both, both_with};
 
 /// What a facilitator's front-end asks for on its landing page.
 const DASHBOARD: &str = "query($id: ID!) { network(id: $id) { name
@@ -208,9 +208,10 @@ const LISTS: &[(&str, &str)] = &[
 
 both_with!(other_lists_cost_the_same_statements_for_more_data, generous, |app| {
     let mut counts: Vec<Vec<u64>> = Vec::new();
-    for (i, (partners, commitments)) in [(4, 20), (12, 80)].into_iter().enumerate() {
-        let summary =
-            seed(&app.db, &size(&format!("lists{i}"), i as u64 + 20, partners, commitments)).await.expect("seed");
+    // Every list grows: partners, commitments, goals and closed rounds.
+    for (i, (partners, commitments, goals, rounds)) in [(4, 20, 3, 1), (12, 80, 9, 3)].into_iter().enumerate() {
+        let sized = SeedSize { goals, rounds, ..size(&format!("lists{i}"), i as u64 + 20, partners, commitments) };
+        let summary = seed(&app.db, &sized).await.expect("seed");
         let token = app.token(&summary.tenant, &summary.facilitator_subject);
         let mut per_query = Vec::new();
         for (name, query) in LISTS {
@@ -224,6 +225,24 @@ both_with!(other_lists_cost_the_same_statements_for_more_data, generous, |app| {
     for (n, (name, _)) in LISTS.iter().enumerate() {
         assert_eq!(counts[0][n], counts[1][n], "{name}: statements must not grow with the data");
     }
+});
+
+both!(meetings_cost_the_same_statements_however_many_there_are, |app| {
+    let w = crate::helpers::net_world(&app, "meetings").await;
+    let record = "mutation($n: ID!, $a: [ID!]!) { recordMeeting(input: { networkId: $n, heldOn: \"2026-02-01\", attendeeIds: $a }) { meeting { id } } }";
+    let list = "query($id: ID!) { network(id: $id) { meetings(first: 100) { nodes { heldOn
+        attendees { person { name } } commitmentsProposed { title } commitmentsAgreed { title lead { name } } } } } }";
+    let mut counts = Vec::new();
+    for meetings in [1, 4] {
+        while app.count("meetings").await < meetings {
+            app.ok(&w.facilitator.token, record, json!({ "n": w.network, "a": [w.facilitator.id] })).await;
+        }
+        let (statements, data) = counted(&app, &w.facilitator.token, list, json!({ "id": w.network })).await;
+        let listed = data["network"]["meetings"]["nodes"].as_array().map(Vec::len);
+        assert_eq!(listed, Some(usize::try_from(meetings).expect("small")), "{data}");
+        counts.push(statements);
+    }
+    assert_eq!(counts[0], counts[1], "a meeting's commitments must not cost statements per meeting");
 });
 
 both_with!(nested_first_pages_read_together_answer_as_one_organisation_alone, generous, |app| {
