@@ -1213,7 +1213,22 @@ pub static MATRIX: &[Entry] = &[
                 reason: "sees the network but not the person (facilitators without a position are seen by admins only)",
             },
             Rule {
-                roles: MEMBERS,
+                roles: &[TwoPositions],
+                outcome: Outcome::Forbidden,
+                reason: "sees the person, who facilitates a network their other organisation is a partner of, but only an admin appoints facilitators",
+            },
+            Rule {
+                roles: &[
+                    Representative,
+                    PartyDirector,
+                    PartySupervisor,
+                    PartyStaff,
+                    WorksCouncilMember,
+                    SupervisoryBoardMember,
+                    PartnerDirector,
+                    PartnerSupervisor,
+                    PartnerStaff,
+                ],
                 outcome: Outcome::Hidden,
                 reason: "sees the network but not the person: NOT_FOUND comes before rights",
             },
@@ -1866,8 +1881,13 @@ mod tests {
     fn a_directorship_elsewhere_gives_no_rights_at_the_party() {
         // The person with two positions is STAFF of the party: wherever a
         // party STAFF member is refused, so are they.
-        // (exportPersonData's and setLanguage's target is the STF column's own person.)
-        for entry in MATRIX.iter().filter(|e| !matches!(e.operation, "exportPersonData" | "setLanguage")) {
+        // (exportPersonData's and setLanguage's target is the STF column's own
+        // person; assignFacilitator's is a facilitator of the network the
+        // other organisation is a partner of, whom they see: FORBIDDEN, not
+        // a right.)
+        for entry in
+            MATRIX.iter().filter(|e| !matches!(e.operation, "exportPersonData" | "setLanguage" | "assignFacilitator"))
+        {
             assert_eq!(
                 entry.cell(Role::TwoPositions).outcome,
                 entry.cell(Role::PartyStaff).outcome,

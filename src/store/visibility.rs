@@ -9,15 +9,16 @@
 //!   partnerships, representations, expectations, rounds) follows its network.
 //! - Organisations: the viewer's own, and every partner of a visible network.
 //! - People: the viewer, their colleagues (current positions in their own
-//!   organisations), the current representatives in visible networks, and for
-//!   a facilitator the people of the partners of their networks.
+//!   organisations), the current representatives and the facilitators of
+//!   visible networks, and for a facilitator the people of the partners of
+//!   their networks.
 //! - Positions: in the viewer's own organisations, and for a facilitator in the
 //!   partners of their networks.
 
 use chrono::NaiveDate;
 use entity::{
-    PartnershipStatus, alignment_round, charter_version, expectation, governing_body, network, organisation,
-    partnership, person, position, representation,
+    PartnershipStatus, alignment_round, charter_version, expectation, governing_body, network, network_facilitator,
+    organisation, partnership, person, position, representation,
 };
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
@@ -148,6 +149,14 @@ pub fn people(actor: &Actor) -> Condition {
         .cond_where(staff_organisations(actor, position::Column::OrganisationId))
         .cond_where(position_current(actor.today))
         .to_owned();
+    // Who facilitates a network is part of the network: its partners' people
+    // see them as they see its representatives.
+    let facilitators = Query::select()
+        .column(network_facilitator::Column::PersonId)
+        .from(network_facilitator::Entity)
+        .and_where(network_facilitator::Column::TenantId.eq(actor.tenant_id))
+        .and_where(network_facilitator::Column::NetworkId.is_in(actor.visible_network_ids()))
+        .to_owned();
     let representatives = Query::select()
         .column(representation::Column::PersonId)
         .from(representation::Entity)
@@ -158,6 +167,7 @@ pub fn people(actor: &Actor) -> Condition {
     Condition::any()
         .add(person::Column::Id.eq(actor.person_id))
         .add(person::Column::Id.in_subquery(staff))
+        .add(person::Column::Id.in_subquery(facilitators))
         .add(person::Column::Id.in_subquery(representatives))
 }
 

@@ -294,3 +294,20 @@ both!(bad_network_input_is_refused_and_writes_nothing, |app| {
         .await;
     assert_eq!(by_other.code(), "FORBIDDEN");
 });
+
+crate::both!(a_partners_people_see_who_facilitates_their_network, |app| {
+    let w = crate::helpers::net_world(&app, "facilitated").await;
+    let query = "query($n: ID!) { network(id: $n) { facilitators { id name email } } }";
+    for token in [&w.staff[0][0].token, &w.directors[1].token] {
+        let seen = app.ok(token, query, json!({ "n": w.network })).await;
+        let facilitators = seen["network"]["facilitators"].as_array().expect("facilitators").clone();
+        assert_eq!(facilitators.len(), 1, "{seen}");
+        assert_eq!(facilitators[0]["id"], w.facilitator.id);
+        // Their name, as a representative's; not their e-mail address.
+        assert!(facilitators[0]["name"].is_string(), "{seen}");
+        assert!(facilitators[0]["email"].is_null(), "{seen}");
+    }
+    // Outside the network, nobody.
+    let outsider = app.gql(&w.outsider.token, query, json!({ "n": w.network })).await;
+    assert_eq!(outsider["network"], Value::Null);
+});
