@@ -18,8 +18,13 @@
 //! that holds 8 costs the 8.
 //!
 //! Both walk the executed document against the schema's field types
-//! ([`SchemaTypes`]); fragments are expanded once per selection set, so the
-//! walk is linear in the document and the answer.
+//! ([`SchemaTypes`]); fragments are expanded once per selection set, and a
+//! selection's fields are collected once however many items answer it, so
+//! the walk is linear in the document and the answer.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, Field, OperationDefinition, OperationType, SelectionSet,
@@ -43,7 +48,7 @@ pub fn requested(
     types: &SchemaTypes,
 ) -> Option<u64> {
     let operation = super::limits::executed_operation(document, operation_name)?;
-    let walk = Walk { document, operation, variables, types };
+    let walk = Walk { document, operation, variables, types, shapes: RefCell::default() };
     let root = [(&operation.selection_set.node, types.root(operation.ty))];
     Some(walk.roots(&root) + walk.estimate(&root, 0, 1))
 }
@@ -57,7 +62,7 @@ pub fn actual(
     types: &SchemaTypes,
 ) -> u64 {
     let Some(operation) = super::limits::executed_operation(document, operation_name) else { return 0 };
-    let walk = Walk { document, operation, variables, types };
+    let walk = Walk { document, operation, variables, types, shapes: RefCell::default() };
     let root = [(&operation.selection_set.node, types.root(operation.ty))];
     match data {
         // Null from the root: a mutation that failed still took its write
@@ -85,6 +90,19 @@ struct Walk<'a> {
     operation: &'a OperationDefinition,
     variables: &'a Variables,
     types: &'a SchemaTypes,
+    /// The object-typed fields of each selection walked, collected once: the
+    /// answer's walk meets the same selection for every item of a list.
+    shapes: RefCell<HashMap<Vec<usize>, Rc<[Composite<'a>]>>>,
+}
+
+/// A field of a selection whose type is an object (or a list of them).
+struct Composite<'a> {
+    key: &'a str,
+    field: &'a Field,
+    /// Its named type.
+    name: &'a str,
+    list: bool,
+    sets: Vec<(&'a SelectionSet, &'a str)>,
 }
 
 impl<'a> Walk<'a> {
@@ -98,26 +116,40 @@ impl<'a> Walk<'a> {
         distinct_keys(&collected).len() as u64 * MUTATION_POINTS
     }
 
+    /// The object-typed fields of the selection `sets`, merged by response
+    /// key, in selection order; collected once per selection.
+    fn composites(&self, sets: &[(&'a SelectionSet, &'a str)]) -> Rc<[Composite<'a>]> {
+        let identity: Vec<usize> = sets.iter().map(|(set, _)| std::ptr::from_ref(*set) as usize).collect();
+        if let Some(shape) = self.shapes.borrow().get(&identity) {
+            return shape.clone();
+        }
+        let mut collected = Vec::new();
+        spec::collect(sets, self.document, &mut collected, 0);
+        let shape: Rc<[Composite<'a>]> = distinct_keys(&collected)
+            .into_iter()
+            .filter_map(|key| {
+                let (ty, sets) = spec::sub_selections(&collected, key, self.types)?;
+                let name = spec::named(ty);
+                let field = collected.iter().find(|c| c.field.response_key().node.as_str() == key)?.field;
+                let list = matches!(ty.base, BaseType::List(_));
+                self.types.is_composite(name).then_some(Composite { key, field, name, list, sets })
+            })
+            .collect();
+        self.shapes.borrow_mut().insert(identity, shape.clone());
+        shape
+    }
+
     /// The estimate for one object's selection `sets`; `page` is the items a
     /// connection's `nodes` and `edges` hold when the object is a connection.
     fn estimate(&self, sets: &[(&'a SelectionSet, &'a str)], level: usize, page: u64) -> u64 {
         if level > MAX_LEVELS {
             return 0;
         }
-        let mut collected = Vec::new();
-        spec::collect(sets, self.document, &mut collected, 0);
         let mut total: u64 = 0;
-        for key in distinct_keys(&collected) {
-            let Some((ty, child_sets)) = spec::sub_selections(&collected, key, self.types) else { continue };
-            let name = spec::named(ty);
-            if !self.types.is_composite(name) {
-                continue;
-            }
-            let Some(field) = collected.iter().find(|c| c.field.response_key().node.as_str() == key) else { continue };
-            let field = field.field;
+        for Composite { field, name, list, sets: child_sets, .. } in self.composites(sets).iter() {
             let items = if is_connection(name) { self.page_size(field) } else { 1 };
-            let one = weight(name).saturating_add(self.estimate(&child_sets, level + 1, items));
-            let times = if !matches!(ty.base, BaseType::List(_)) {
+            let one = weight(name).saturating_add(self.estimate(child_sets, level + 1, items));
+            let times = if !list {
                 1
             } else if let Some(ids) = field.get_argument("ids") {
                 self.list_length(&ids.node)
@@ -149,15 +181,10 @@ impl<'a> Walk<'a> {
             return 0;
         }
         let Value::Object(object) = value else { return 0 };
-        let mut collected = Vec::new();
-        spec::collect(sets, self.document, &mut collected, 0);
         let mut total: u64 = 0;
-        for key in distinct_keys(&collected) {
-            let Some(child) = object.get(key) else { continue };
-            let Some((ty, child_sets)) = spec::sub_selections(&collected, key, self.types) else { continue };
-            let name = spec::named(ty);
-            if self.types.is_composite(name) {
-                total = total.saturating_add(self.count_value(child, name, &child_sets, level + 1));
+        for Composite { key, name, sets: child_sets, .. } in self.composites(sets).iter() {
+            if let Some(child) = object.get(*key) {
+                total = total.saturating_add(self.count_value(child, name, child_sets, level + 1));
             }
         }
         total
