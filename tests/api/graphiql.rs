@@ -16,12 +16,11 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, Settings};
 use eendracht::startup::Application;
 use serde_json::json;
 
 use crate::both;
-use crate::helpers::{AUDIENCE, Backend, ISSUER, Keys, NetWorld, SECRET, net_world, spawn_app};
+use crate::helpers::{Backend, Keys, NetWorld, net_world, spawn_app};
 
 /// The browser test's whole budget; a stuck page fails it, never hangs it.
 const BROWSER_BUDGET: Duration = Duration::from_secs(60);
@@ -66,16 +65,7 @@ async fn graphiql_and_its_files_come_from_the_server_itself_with_a_self_only_pol
 #[tokio::test]
 async fn production_serves_neither_graphiql_nor_its_files() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let settings = Settings {
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("prod.db").display()),
-        migration_database_url: None,
-        environment: Environment::Production,
-        jwt_secret: Some(SECRET.to_owned().into()),
-        jwt_public_keys: None,
-        jwt_issuer: Some(ISSUER.to_owned()),
-        jwt_audience: Some(AUDIENCE.to_owned()),
-        db_pool_size: None,
-    };
+    let settings = crate::helpers::production_settings(crate::helpers::sqlite_in(dir.path(), "prod.db"));
     let app =
         Application::build(&settings, &crate::helpers::serve_settings(), Arc::new(SystemClock)).await.expect("build");
     let address = format!("http://{}", app.local_addr());

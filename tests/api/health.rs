@@ -138,6 +138,20 @@ both!(health_is_for_facilitators_in_full_for_directors_in_part_and_for_no_one_el
     assert!(!has(&health(&app, &w.facilitator.token, &w).await, "CHARTER_NOT_ACKNOWLEDGED"));
 });
 
+/// The health answer (the whole body) to a request with this `Accept-Language`.
+async fn health_in(app: &crate::helpers::TestApp, token: &str, network: &str, accept_language: &str) -> Value {
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .header("accept-language", accept_language)
+        .json(&json!({ "query": HEALTH, "variables": { "n": network } }))
+        .send()
+        .await
+        .expect("answer");
+    response.json().await.expect("json")
+}
+
 both!(messages_come_in_english_and_dutch, |app| {
     let w = net_world(&app, "acme").await;
     let en = app.ok(&w.facilitator.token, HEALTH, json!({ "n": w.network, "locale": "EN" })).await;
@@ -156,16 +170,7 @@ both!(messages_come_in_english_and_dutch, |app| {
     assert!(message(&en, "NO_RECENT_QUICK_WIN").contains("quick win"));
     assert!(message(&nl, "NO_RECENT_QUICK_WIN").contains("snel resultaat"));
     // Without the argument, Accept-Language decides.
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .bearer_auth(&w.facilitator.token)
-        .header("accept-language", "nl-NL,nl;q=0.9,en;q=0.5")
-        .json(&json!({ "query": HEALTH, "variables": { "n": w.network } }))
-        .send()
-        .await
-        .expect("answer");
-    let body: Value = response.json().await.expect("json");
+    let body = health_in(&app, &w.facilitator.token, &w.network, "nl-NL,nl;q=0.9,en;q=0.5").await;
     assert_eq!(
         message(&json!({ "network": body["data"]["network"] }), "NO_RECENT_ALIGNMENT_ROUND"),
         message(&nl, "NO_RECENT_ALIGNMENT_ROUND")
@@ -215,16 +220,7 @@ both!(each_person_reads_their_own_language_else_their_tenants, |app| {
     assert_eq!(chosen["setLanguage"]["person"], json!({ "id": w.facilitator.id, "language": "EN" }));
     assert!(unasked_message(&app, &w.facilitator.token, &w.network).await.contains("quick win"));
     // A request's header still decides for that request.
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .bearer_auth(&w.facilitator.token)
-        .header("accept-language", "nl")
-        .json(&json!({ "query": HEALTH, "variables": { "n": w.network } }))
-        .send()
-        .await
-        .expect("answer");
-    let body: Value = response.json().await.expect("json");
+    let body = health_in(&app, &w.facilitator.token, &w.network, "nl").await;
     assert!(body.to_string().contains("snel resultaat"), "{body}");
 
     // Only an ADMIN chooses for someone else; the others see no one's choice.

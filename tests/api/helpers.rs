@@ -688,6 +688,26 @@ macro_rules! postgres_only {
     };
 }
 
+/// Production settings on `database_url`, signing with the tests' shared
+/// secret, issuer and audience.
+pub fn production_settings(database_url: String) -> Settings {
+    Settings {
+        database_url,
+        migration_database_url: None,
+        environment: Environment::Production,
+        jwt_secret: Some(SECRET.to_owned().into()),
+        jwt_public_keys: None,
+        jwt_issuer: Some(ISSUER.to_owned()),
+        jwt_audience: Some(AUDIENCE.to_owned()),
+        db_pool_size: None,
+    }
+}
+
+/// A SQLite database file in `dir`.
+pub fn sqlite_in(dir: &std::path::Path, file: &str) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join(file).display())
+}
+
 /// Serve settings of a test app: a free port, default limits, no rate limits
 /// (tests that are about rate limits set their own budgets).
 pub fn serve_settings() -> ServeSettings {

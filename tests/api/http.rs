@@ -69,14 +69,10 @@ both!(only_json_posts_are_accepted, |app| {
 async fn production_refuses_to_start_without_explicit_keys() {
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = Settings {
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("prod.db").display()),
-        migration_database_url: None,
-        environment: Environment::Production,
         jwt_secret: None,
-        jwt_public_keys: None,
         jwt_issuer: None,
         jwt_audience: None,
-        db_pool_size: None,
+        ..crate::helpers::production_settings(crate::helpers::sqlite_in(dir.path(), "prod.db"))
     };
     let serve = crate::helpers::serve_settings();
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");

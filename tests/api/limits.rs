@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, Settings};
 use eendracht::domain::values::{Name, Slug, Subject};
 use eendracht::startup::Application;
 use eendracht::store::tenants;
@@ -195,16 +194,7 @@ both!(a_request_runs_one_mutation, |app| {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_names_limits_without_numbers_and_suggests_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let settings = Settings {
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("prod.db").display()),
-        migration_database_url: None,
-        environment: Environment::Production,
-        jwt_secret: Some(SECRET.to_owned().into()),
-        jwt_public_keys: None,
-        jwt_issuer: Some(ISSUER.to_owned()),
-        jwt_audience: Some(AUDIENCE.to_owned()),
-        db_pool_size: None,
-    };
+    let settings = crate::helpers::production_settings(crate::helpers::sqlite_in(dir.path(), "prod.db"));
     let serve = crate::helpers::serve_settings();
     let app = Application::build(&settings, &serve, Arc::new(SystemClock)).await.expect("production app");
     let address = format!("http://{}/graphql", app.local_addr());

@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use eendracht::clock::SystemClock;
-use eendracht::config::{Environment, Settings};
+use eendracht::config::Settings;
 use eendracht::startup::Application;
 use eendracht::store::Db;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, TransactionTrait};
 use uuid::Uuid;
 
-use crate::helpers::{SECRET, TestApp, with_user, world};
+use crate::helpers::{TestApp, with_user, world};
 use crate::postgres_only;
 
 /// Tables with a `tenant_id` column, read from the catalog (so a table added
@@ -150,16 +150,8 @@ postgres_only!(the_application_role_cannot_bypass_row_level_security, |app| {
 
 postgres_only!(production_refuses_to_serve_as_a_role_that_bypasses_row_level_security, |app| {
     let superuser_url = with_user(&app.database_url, "postgres");
-    let settings = Settings {
-        database_url: superuser_url,
-        migration_database_url: None,
-        environment: Environment::Production,
-        jwt_secret: Some(SECRET.to_owned().into()),
-        jwt_public_keys: None,
-        jwt_issuer: None,
-        jwt_audience: None,
-        db_pool_size: None,
-    };
+    let settings =
+        Settings { jwt_issuer: None, jwt_audience: None, ..crate::helpers::production_settings(superuser_url) };
     let serve = crate::helpers::serve_settings();
     let error = Application::build(&settings, &serve, Arc::new(SystemClock)).await.err().expect("must refuse");
     assert!(error.to_string().contains("bypasses row-level security"), "{error}");
