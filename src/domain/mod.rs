@@ -3,7 +3,6 @@
 
 pub mod actor;
 pub mod alignment;
-pub mod authorization;
 pub mod commitments;
 pub mod error;
 pub mod events;

@@ -40,7 +40,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -184,8 +184,10 @@ impl Store {
         self.inner.backend
     }
 
-    /// The shared transaction. Fails once the request has committed.
-    pub(crate) fn tx(&self) -> AppResult<Arc<DatabaseTransaction>> {
+    /// The shared transaction. Fails once the request has committed. Public
+    /// for statements no store method runs (the tools and the tests); every
+    /// error of such a statement still maps through `AppError::from`.
+    pub fn tx(&self) -> AppResult<Arc<DatabaseTransaction>> {
         self.inner
             .tx
             .lock()
@@ -231,18 +233,6 @@ impl Store {
             self.inner.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(notice);
             Ok(())
         }
-    }
-
-    /// A statement that takes `seconds` on PostgreSQL: the test-only path by
-    /// which the tests prove that a statement outliving the request's deadline
-    /// is cancelled (no resolver calls it).
-    #[doc(hidden)]
-    pub async fn sleep_in_database(&self, seconds: f64) -> AppResult<()> {
-        let tx = self.tx()?;
-        tx.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_sleep($1)", [seconds.into()]))
-            .await
-            .map_err(|e| classify(e, "sleeping in the database"))?;
-        Ok(())
     }
 
     /// Ends the request after its deadline: cancels the statement running in

@@ -7,7 +7,6 @@ mod clients_install;
 
 mod alignment;
 mod auth;
-mod authorization_doc;
 mod bootstrap;
 mod clients;
 mod commitments;

@@ -17,7 +17,13 @@ postgres_only!(a_statement_past_the_requests_deadline_is_cancelled_and_answered_
         .await
         .expect("a request transaction");
     let started = std::time::Instant::now();
-    let outcome = store.sleep_in_database(30.0).await;
+    // A statement no resolver runs, in the request's transaction: 30 s of sleep.
+    let outcome = store
+        .tx()
+        .expect("an open transaction")
+        .execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_sleep($1)", [30.0.into()]))
+        .await
+        .map_err(AppError::from);
     assert!(matches!(outcome, Err(AppError::Timeout)), "{outcome:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "cancelled long before the 30 s sleep ended");
     store.rollback().await;

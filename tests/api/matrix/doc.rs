@@ -1,11 +1,11 @@
 //! `docs/authorization.md` is rendered from the matrix in
-//! `src/domain/authorization.rs`; this test fails when the checked-in file
+//! `tests/api/matrix/table.rs`; this test fails when the checked-in file
 //! differs. Regenerate it with
-//! `EENDRACHT_UPDATE_DOCS=1 cargo test --test api authorization_doc`.
+//! `EENDRACHT_UPDATE_DOCS=1 cargo test --test api matrix::doc`.
 
 use std::path::PathBuf;
 
-use eendracht::domain::authorization::markdown;
+use super::table::markdown;
 
 #[test]
 fn docs_authorization_md_is_rendered_from_the_matrix() {
@@ -19,7 +19,7 @@ fn docs_authorization_md_is_rendered_from_the_matrix() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "docs/authorization.md differs from the matrix in src/domain/authorization.rs; \
-         regenerate it with `EENDRACHT_UPDATE_DOCS=1 cargo test --test api authorization_doc`"
+        "docs/authorization.md differs from the matrix in tests/api/matrix/table.rs; \
+         regenerate it with `EENDRACHT_UPDATE_DOCS=1 cargo test --test api matrix::doc`"
     );
 }

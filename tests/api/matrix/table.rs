@@ -5,7 +5,7 @@
 //!
 //! The table records what the code enforces today (`domain::policy`, the use
 //! cases in `service`, `store::visibility`), checked cell by cell over real
-//! HTTP by `tests/api/matrix.rs`. `docs/authorization.md` is rendered from it
+//! HTTP by `tests/api/matrix/mod.rs`. `docs/authorization.md` is rendered from it
 //! by [`markdown`]; a test fails when the checked-in file differs.
 //!
 //! Roles are relative to one operation's target: "the network" is the network
@@ -1702,12 +1702,12 @@ pub fn markdown() -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!-- Generated from src/domain/authorization.rs by `markdown()`; do not edit by hand.\n     \
-         Regenerate: EENDRACHT_UPDATE_DOCS=1 cargo test --test api authorization_doc -->\n\n\
+        "<!-- Generated from tests/api/matrix/table.rs by `markdown()`; do not edit by hand.\n     \
+         Regenerate: EENDRACHT_UPDATE_DOCS=1 cargo test --test api matrix::doc -->\n\n\
          # Authorization matrix\n\n\
          Who may read and do what, for every mutation and every query field that exposes\n\
-         data. The table is data in `src/domain/authorization.rs`; this page is rendered\n\
-         from it, and `tests/api/matrix.rs` walks every cell through the real HTTP API on\n\
+         data. The table is data in `tests/api/matrix/table.rs`; this page is rendered\n\
+         from it, and `tests/api/matrix/mod.rs` walks every cell through the real HTTP API on\n\
          SQLite and PostgreSQL, in one fixture world of two tenants.\n\n\
          ## Outcomes\n\n\
          | symbol | outcome | what the client sees |\n|---|---|---|\n\
