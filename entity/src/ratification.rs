@@ -26,7 +26,8 @@ pub struct Model {
     pub recorded_at: Option<DateTimeUtc>,
     pub consultation_started_at: Option<DateTimeUtc>,
     pub due_on: Option<Date>,
-    /// Set when a re-plan took the party off the commitment.
+    /// Set when the ratification stopped counting: the commitment was re-planned
+    /// (every ratification is withdrawn and recreated) or dropped.
     pub withdrawn_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub version: i32,

@@ -31,9 +31,10 @@ pub fn standard_text(locale: Locale, key: &str) -> Option<String> {
 
 pub const MIN_SCORE: i32 = 1;
 pub const MAX_SCORE: i32 = 5;
-/// Per-partner figures are shown to non-facilitators only when every partner
-/// has at least this many respondents, and network-wide figures only when the
-/// network has; below it an individual's answers could be read off.
+/// Per-partner figures are shown (to everyone, facilitators and admins too)
+/// only when every partner has at least this many respondents, and
+/// network-wide figures only when the network has; below it an individual's
+/// answers could be read off.
 pub const MIN_RESPONDENTS: u64 = 3;
 
 pub fn check_score(score: i32) -> AppResult<i32> {

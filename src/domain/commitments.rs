@@ -69,8 +69,10 @@ pub fn check_due(kind: CommitmentKind, due_on: NaiveDate, today: NaiveDate, quic
 }
 
 /// Status only moves forward: PROPOSED → AGREED → IN_PROGRESS → DELIVERED, and
-/// anything not finished can be DROPPED. A quick win may go from AGREED
-/// straight to DELIVERED.
+/// anything not finished can be DROPPED. Any commitment may go from AGREED
+/// straight to DELIVERED (work that needed no separate start). Re-planning is
+/// not a transition: it puts an open commitment back to PROPOSED on purpose
+/// (`service::work::replan`).
 pub fn check_transition(from: CommitmentStatus, to: CommitmentStatus) -> AppResult<()> {
     use CommitmentStatus::*;
     let allowed = matches!(

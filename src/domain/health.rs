@@ -20,7 +20,8 @@ use super::settings::NetworkSettings;
 /// the count beside them is exact. A dashboard never needs a million ids.
 pub const SAMPLE: u64 = 50;
 
-/// Look-back windows that are fixed by the issue, not per network.
+/// Look-back windows that are the same for every network (not settings): how
+/// far back "recent" activity and quick wins are looked for.
 pub const RECENT_DAYS: i64 = 180;
 pub const QUICK_WIN_WINDOW_DAYS: i64 = 90;
 

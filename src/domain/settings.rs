@@ -39,8 +39,8 @@ impl Default for NetworkSettings {
 }
 
 impl NetworkSettings {
-    /// Reads stored settings; unknown or malformed content falls back to defaults
-    /// field by field, never failing a read.
+    /// Reads stored settings, never failing a read: a missing field takes its
+    /// default; content that does not parse falls back to the defaults as a whole.
     pub fn from_json(value: &serde_json::Value) -> Self {
         serde_json::from_value(value.clone()).unwrap_or_default()
     }
