@@ -47,7 +47,7 @@ pub fn requested(
     variables: &Variables,
     types: &SchemaTypes,
 ) -> Option<u64> {
-    let operation = super::limits::executed_operation(document, operation_name)?;
+    let operation = super::operation::selected(document, operation_name)?;
     let walk = Walk { document, operation, variables, types, shapes: RefCell::default() };
     let root = [(&operation.selection_set.node, types.root(operation.ty))];
     Some(walk.roots(&root) + walk.estimate(&root, 0, 1))
@@ -61,7 +61,7 @@ pub fn actual(
     variables: &Variables,
     types: &SchemaTypes,
 ) -> u64 {
-    let Some(operation) = super::limits::executed_operation(document, operation_name) else { return 0 };
+    let Some(operation) = super::operation::selected(document, operation_name) else { return 0 };
     let walk = Walk { document, operation, variables, types, shapes: RefCell::default() };
     let root = [(&operation.selection_set.node, types.root(operation.ty))];
     match data {

@@ -8,27 +8,14 @@
 //! checked where the cost is measured (`graphql::rate_limit`). Every refusal is [`AppError::LimitExceeded`] naming the limit; in
 //! production the message leaves the numbers out, so a caller cannot tune a
 //! query to sit just under them.
-//!
-//! [`Guard`] also holds the request's transaction back until async-graphql has
-//! parsed and validated the document, so a query refused for its cost (or
-//! any validation error) runs no SQL either.
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
-use std::sync::{Arc, Mutex};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection, SelectionSet,
-};
-use async_graphql::{Data, Response, Value, Variables};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{Value, Variables};
 use clap::Args;
-use futures_util::future::BoxFuture;
 
 use crate::domain::{AppError, AppResult};
-use crate::store::Store;
-
-use super::loaders;
 
 /// The limits of one deployment. The flags mirror the environment variables of
 /// the configuration contract (README, "Configuration"); the defaults are
@@ -251,7 +238,7 @@ pub fn check_document(
             )
         }));
     }
-    let Some(operation) = executed_operation(document, operation_name) else { return Ok(()) };
+    let Some(operation) = super::operation::selected(document, operation_name) else { return Ok(()) };
     walk.directives(operation.directives.len(), "the operation")?;
     let Counts { aliases, .. } = walk.counts(&operation.selection_set.node)?;
     if aliases > limits.aliases {
@@ -285,21 +272,6 @@ pub fn check_document(
         }
     }
     Ok(())
-}
-
-/// The operation async-graphql will execute, chosen as it chooses.
-pub(crate) fn executed_operation<'a>(
-    document: &'a ExecutableDocument,
-    operation_name: Option<&str>,
-) -> Option<&'a OperationDefinition> {
-    match (&document.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => Some(&operation.node),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).map(|op| &op.node),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
-            operations.values().next().map(|op| &op.node)
-        }
-        (DocumentOperations::Multiple(_), None) => None,
-    }
 }
 
 /// The fields an operation may select once its fragments are expanded where
@@ -493,79 +465,6 @@ fn root_fields<'a>(
         });
     }
     count
-}
-
-/// The request's transaction, opened by [`Guard`] only once the document has
-/// passed validation. The handler puts one in the request's data and takes
-/// back what became of it: nothing (the document was refused, or time ran
-/// out first), the store, or why it could not be opened.
-pub struct DeferredStore {
-    open: Mutex<Option<BoxFuture<'static, AppResult<Store>>>>,
-    opened: Mutex<Option<AppResult<Store>>>,
-}
-
-impl DeferredStore {
-    pub fn new(open: impl Future<Output = AppResult<Store>> + Send + 'static) -> Arc<Self> {
-        Arc::new(Self { open: Mutex::new(Some(Box::pin(open))), opened: Mutex::new(None) })
-    }
-
-    /// What became of the transaction; `None` when it was never opened.
-    pub fn take(&self) -> Option<AppResult<Store>> {
-        self.opened.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
-    }
-
-    async fn open(&self) -> Option<Store> {
-        let open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()?;
-        let opened = open.await;
-        let store = opened.as_ref().ok().cloned();
-        *self.opened.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(opened);
-        store
-    }
-}
-
-/// The schema extension that opens a [`DeferredStore`] once the operation
-/// is parsed, validated and charged: execution is where SQL may start.
-pub struct Guard;
-
-impl ExtensionFactory for Guard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Guard)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for Guard {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        // An item of a subscription: its fields read in the transaction the
-        // item was read in, which ends with them.
-        if let Some(items) = ctx.data_opt::<super::subscription::ItemStore>() {
-            let Some(store) = items.take() else { return next.run(ctx, operation_name).await };
-            let mut data = Data::default();
-            data.insert(loaders::loaders(store.clone()));
-            data.insert(store.clone());
-            let response = next.run_with_data(ctx, operation_name, data).await;
-            store.rollback().await;
-            return response;
-        }
-        let Some(deferred) = ctx.data_opt::<Arc<DeferredStore>>() else {
-            return next.run(ctx, operation_name).await;
-        };
-        match deferred.open().await {
-            Some(store) => {
-                let mut data = Data::default();
-                data.insert(loaders::loaders(store.clone()));
-                data.insert(store);
-                next.run_with_data(ctx, operation_name, data).await
-            }
-            // The handler answers with the reason the deferred store kept.
-            None => Response::default(),
-        }
-    }
 }
 
 #[cfg(test)]

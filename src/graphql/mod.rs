@@ -14,6 +14,7 @@ pub mod input_text;
 mod integration;
 pub mod limits;
 pub mod loaders;
+pub mod operation;
 mod networks;
 mod node;
 mod organisations;
@@ -23,6 +24,7 @@ mod ratification;
 mod scalars;
 pub mod spec;
 pub mod subscription;
+pub mod transaction;
 mod timeline;
 mod viewer;
 mod work;
@@ -63,7 +65,7 @@ pub(crate) use timeline::event_summary;
 /// Builds the schema. `production` turns off field suggestions, which would
 /// otherwise help a caller map the schema by guessing, and leaves the numbers
 /// out of limit errors. The limits are kept as schema data for the handler's
-/// own checks; [`limits::Guard`] opens the transaction only after validation.
+/// own checks; [`transaction::OpenAtExecution`] opens the transaction only after validation.
 pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
     // Depth is checked in `limits::check_document`, which measures
     // introspection apart (async-graphql's own limit would refuse the
@@ -71,7 +73,7 @@ pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
     // Cost is measured by `cost` (rows, as Shopify counts them), checked
     // against the limit and charged by `rate_limit::Costing`.
     let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
-        .extension(limits::Guard)
+        .extension(transaction::OpenAtExecution)
         // Parse and validation failures carry codes of their own.
         .extension(error::Phases)
         .extension(rate_limit::Costing::new(limits, production))

@@ -1,8 +1,8 @@
 //! Measuring and charging an operation's cost ([`super::cost`]). The HTTP
 //! layer puts a [`Charger`] into the request's data; [`Costing`] estimates
 //! the operation once it parsed, refuses it over the cost limit once it
-//! validated, and charges the estimate before the transaction opens (the
-//! [`Guard`](super::limits::Guard) opens it at execution), so neither an
+//! validated, and charges the estimate before the transaction opens
+//! ([`OpenAtExecution`](super::transaction::OpenAtExecution) opens it at execution), so neither an
 //! operation over the limit nor a throttled one runs SQL. The HTTP layer
 //! settles the difference to the answer's actual cost afterwards
 //! ([`Charger::settle`]). Without a `Charger` nothing is charged, and the

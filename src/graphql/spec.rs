@@ -110,7 +110,7 @@ pub fn complete(
     if types.fields.is_empty() {
         return;
     }
-    let Some(operation) = super::limits::executed_operation(document, operation_name) else { return };
+    let Some(operation) = super::operation::selected(document, operation_name) else { return };
     let root = &types.roots[root_index(operation.ty)];
     let root_sets = vec![(&operation.selection_set.node, root.as_str())];
     if !matches!(response.data, Value::Null) {

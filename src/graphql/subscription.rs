@@ -10,7 +10,7 @@
 //! timeline's own rule, [`Store::visible_network_event`]; an event the
 //! subscriber may not see is skipped. The same transaction then serves the
 //! event's fields (its actor, its organisations): [`ItemStore`] hands it to
-//! [`super::limits::Guard`], which async-graphql calls around each item.
+//! [`super::transaction::OpenAtExecution`], which async-graphql calls around each item.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -18,9 +18,10 @@ use super::rate_limit::Decision;
 use crate::auth::Principal;
 use crate::domain::AppError;
 use crate::domain::health::Locale;
-use crate::graphql::limits::{self, DeferredStore, QueryLimits};
+use crate::graphql::limits;
+use crate::graphql::transaction::{DeferredStore, Ended};
 use crate::graphql::rate_limit::{Charger, REFUSED_POINTS};
-use crate::graphql::{error, input_text, spec};
+use crate::graphql::{error, spec};
 use crate::store::{Access, Store};
 
 pub async fn post(
@@ -114,7 +115,7 @@ pub async fn post(
             Err(error) => return error_response(&error, &request_id),
         },
         BatchRequest::Batch(requests) => {
-            if let Err(error) = limits::check_batch(requests.len(), &query_limits(&state), state.production) {
+            if let Err(error) = limits::check_batch(requests.len(), &state.query_limits(), state.production) {
                 return (StatusCode::OK, json(&error::response_for(&error, &request_id))).into_response();
             }
             let mut responses = Vec::with_capacity(requests.len());
@@ -310,11 +311,6 @@ pub async fn negotiate(request: axum::extract::Request, next: axum::middleware::
     axum::response::Response::from_parts(parts, axum::body::Body::from(body))
 }
 
-/// The deployment's query limits, kept in the schema.
-fn query_limits(state: &AppState) -> QueryLimits {
-    state.schema.data::<QueryLimits>().copied().unwrap_or_default()
-}
-
 /// Runs one operation in its own transaction, within what is left of the
 /// request's deadline. `Err` only for failures that concern the whole HTTP
 /// request (the principal is unknown).
@@ -323,7 +319,7 @@ fn query_limits(state: &AppState) -> QueryLimits {
 /// length and nesting before parsing, aliases, directives, mutations and text
 /// on the parsed document, then validation and its cost inside
 /// async-graphql, which opens the transaction (the [`DeferredStore`]) only
-/// when they pass. A refused operation is charged a small fixed cost.
+/// when they pass; [`DeferredStore::finish`] ends it. A refused operation is charged a small fixed cost.
 async fn execute(
     state: &AppState,
     principal: &Principal,
@@ -336,9 +332,8 @@ async fn execute(
     if remaining.is_zero() {
         return Ok((error::response_for(&AppError::Timeout, request_id), false));
     }
-    let limits = query_limits(state);
     let operation_name = request.operation_name.clone();
-    let document = match admit_text(state, &mut request, &limits) {
+    let document = match super::documents::admit(state, &mut request) {
         Ok(document) => document,
         Err(error) => {
             // A refusal is cheap but not free: the operation is charged a little.
@@ -356,7 +351,9 @@ async fn execute(
     };
     // A document that does not parse is answered by execution below, with
     // the parser's message; it never reaches the database.
-    let access = request.parsed_query().map_or(Access::Read, |document| access_of(document, operation_name.as_deref()));
+    let access = request
+        .parsed_query()
+        .map_or(Access::Read, |document| crate::graphql::operation::access(document, operation_name.as_deref()));
     let deferred = {
         let (db, principal, clock) = (state.db.clone(), principal.clone(), state.clock.clone());
         // The database's own deadline: what is left of the request's.
@@ -371,54 +368,25 @@ async fn execute(
     }
 
     let executed = tokio::time::timeout_at(deadline, state.schema.execute(request)).await;
-    let store = match deferred.take() {
-        Some(Ok(store)) => store,
-        Some(Err(error @ AppError::Unauthenticated(_))) => {
+    let mut response = match deferred.finish(executed, &state.db).await {
+        Ended::Ran(Ok(response)) => response,
+        Ended::Ran(Err(error)) => return Ok((error::response_for(&error, request_id), false)),
+        Ended::NotOpened(error @ AppError::Unauthenticated(_)) => {
             // Known a moment ago, gone now (removed, anonymised, revoked).
             state.known_principals.forget(principal);
             return Err(error);
         }
-        Some(Err(error)) => return Ok((error::response_for(&error, request_id), false)),
-        // Refused before execution (parse, validation, a limit, the budget) or
-        // out of time before the transaction opened: no SQL ran.
-        None => {
-            return Ok(match executed {
-                Ok(mut response) => {
-                    complete(&mut response);
-                    error::finish(&mut response, request_id);
-                    // Parse or validation failures (a spent budget aside):
-                    // the request itself was refused.
-                    let refused = !response.errors.is_empty() && !all_throttled_one(&response);
-                    (response, refused)
-                }
-                Err(_) => (error::response_for(&AppError::Timeout, request_id), false),
-            });
+        Ended::NotOpened(error) => return Ok((error::response_for(&error, request_id), false)),
+        Ended::NeverOpened(Some(mut response)) => {
+            complete(&mut response);
+            error::finish(&mut response, request_id);
+            // Parse or validation failures (a spent budget aside): the
+            // request itself was refused.
+            let refused = !response.errors.is_empty() && !all_throttled_one(&response);
+            return Ok((response, refused));
         }
+        Ended::NeverOpened(None) => return Ok((error::response_for(&AppError::Timeout, request_id), false)),
     };
-    let mut response = match executed {
-        Ok(response) => response,
-        Err(_) => {
-            // Answer now; cancelling the statement and rolling back follow.
-            let db = state.db.clone();
-            tokio::spawn(async move { store.abandon(&db).await });
-            return Ok((error::response_for(&AppError::Timeout, request_id), false));
-        }
-    };
-    if error::lost_the_database(&response) {
-        state.db.record_unreachable();
-    }
-    if response.errors.is_empty() {
-        if let Err(commit_error) = store.commit().await {
-            if matches!(commit_error, AppError::Unavailable) {
-                state.db.record_unreachable();
-            }
-            response = error::response_for(&commit_error, request_id);
-            tracing::warn!(code = commit_error.code(), "commit failed");
-            return Ok((response, false));
-        }
-    } else {
-        store.rollback().await;
-    }
     complete(&mut response);
     if let Some(document) = &document {
         settle_cost(&mut response, document, operation_name.as_deref(), &variables, charger).await;
@@ -456,56 +424,6 @@ async fn settle_cost(
         cost.insert(async_graphql::Name::new("actualQueryCost"), actual.into());
     }
     charger.settle(requested, actual).await;
-}
-
-/// The checks on an operation's text before it runs: length and nesting
-/// before parsing, then (on the parsed document, from the cache when it was
-/// seen before) aliases, directives, mutations and the text inputs.
-fn admit_text(
-    state: &AppState,
-    request: &mut Request,
-    limits: &QueryLimits,
-) -> Result<Option<Arc<ExecutableDocument>>, AppError> {
-    // A hash instead of a text (automatic persisted queries), and in trusted
-    // mode nothing but the listed documents.
-    state.persisted.resolve(request)?;
-    limits::check_text(&request.query, limits, state.production)?;
-    limits::check_variables(&request.variables, state.production)?;
-    let document = match state.documents.get(&request.query) {
-        Some(document) => {
-            request.set_parsed_query((*document).clone());
-            Some(document)
-        }
-        None => {
-            let parsed = request.parsed_query().ok().map(|document| Arc::new(document.clone()));
-            if let Some(document) = &parsed {
-                state.documents.put(&request.query, document.clone());
-            }
-            parsed
-        }
-    };
-    let operation_name = request.operation_name.clone();
-    if let Ok(document) = request.parsed_query() {
-        limits::check_document(document, operation_name.as_deref(), limits, state.production)?;
-    }
-    // Text PostgreSQL cannot store (NUL) is refused on both engines alike.
-    input_text::check_variables(&request.variables)?;
-    if let Ok(document) = request.parsed_query() {
-        input_text::check_document(document)?;
-    }
-    Ok(document)
-}
-
-/// Mutations take the write path (on SQLite: the write lock up front).
-fn access_of(document: &ExecutableDocument, operation_name: Option<&str>) -> Access {
-    let ty = match &document.operations {
-        DocumentOperations::Single(operation) => Some(operation.node.ty),
-        DocumentOperations::Multiple(operations) => match operation_name {
-            Some(name) => operations.get(name).map(|op| op.node.ty),
-            None => operations.values().next().map(|op| op.node.ty),
-        },
-    };
-    if ty == Some(OperationType::Mutation) { Access::Write } else { Access::Read }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> impl IntoResponse + use<T> {

@@ -79,6 +79,13 @@ pub struct AppState {
     pub open_sockets: tokio::sync::mpsc::Sender<()>,
 }
 
+impl AppState {
+    /// The deployment's query limits, kept in the schema.
+    pub fn query_limits(&self) -> crate::graphql::limits::QueryLimits {
+        self.schema.data::<crate::graphql::limits::QueryLimits>().copied().unwrap_or_default()
+    }
+}
+
 /// Verifies an `Authorization` header value into a principal: the one way in
 /// for POST and for WebSocket `connection_init` alike.
 pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Result<Principal, AuthError> {

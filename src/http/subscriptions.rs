@@ -27,7 +27,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Request, Response, ServerError};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use futures_util::{SinkExt, StreamExt};
@@ -39,8 +39,7 @@ use tokio::task::JoinHandle;
 use super::AppState;
 use crate::auth::Principal;
 use crate::domain::AppError;
-use crate::graphql::error;
-use crate::graphql::limits::{self, QueryLimits};
+use crate::graphql::{error, operation};
 use crate::graphql::subscription::{ItemStore, Session};
 
 /// The subprotocol spoken.
@@ -325,10 +324,9 @@ impl Connection {
         }
     }
 
-    /// The checks a POST makes before execution, and that it is a subscription.
+    /// The checks a POST makes before execution ([`super::documents::admit`]),
+    /// and that the operation is a subscription.
     fn request(&self, payload: SubscribePayload) -> Result<Request, AppError> {
-        let production = self.state.production;
-        let limits = self.state.schema.data::<QueryLimits>().copied().unwrap_or_default();
         let mut request = Request::new(payload.query);
         if let Some(name) = payload.operation_name {
             request = request.operation_name(name);
@@ -339,27 +337,14 @@ impl Connection {
         if let Some(extensions) = payload.extensions {
             request.extensions = extensions;
         }
-        self.state.persisted.resolve(&mut request)?;
-        limits::check_text(&request.query, &limits, production)?;
-        limits::check_variables(&request.variables, production)?;
-        crate::graphql::input_text::check_variables(&request.variables)?;
-        let operation_name = request.operation_name.clone();
-        if let Ok(document) = request.parsed_query() {
-            limits::check_document(document, operation_name.as_deref(), &limits, production)?;
-            crate::graphql::input_text::check_document(document)?;
-            let kind = match &document.operations {
-                DocumentOperations::Single(operation) => Some(operation.node.ty),
-                DocumentOperations::Multiple(operations) => match operation_name.as_deref() {
-                    Some(name) => operations.get(name).map(|op| op.node.ty),
-                    None => operations.values().next().map(|op| op.node.ty),
-                },
-            };
-            if kind.is_some_and(|kind| kind != OperationType::Subscription) {
-                return Err(AppError::BadUserInput {
-                    field: None,
-                    message: "only subscriptions go over WebSocket; send queries and mutations with POST".into(),
-                });
-            }
+        if let Some(document) = super::documents::admit(&self.state, &mut request)?
+            && operation::kind(&document, request.operation_name.as_deref())
+                .is_some_and(|kind| kind != OperationType::Subscription)
+        {
+            return Err(AppError::BadUserInput {
+                field: None,
+                message: "only subscriptions go over WebSocket; send queries and mutations with POST".into(),
+            });
         }
         // A document that does not parse is answered by execution, with the
         // parser's message.
