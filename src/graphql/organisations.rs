@@ -106,7 +106,7 @@ impl Organisation {
             .map(|b| b.id)
             .filter(|id| body.is_none_or(|wanted| wanted == *id))
             .collect();
-        crate::domain::policy::require_board_portal(store.actor(), self.0.id, &bodies)?;
+        crate::domain::policy::require_board_portal(&store.actor(), self.0.id, &bodies)?;
         let rows = store.pending_for_bodies(&bodies).await?;
         Ok(rows.into_iter().map(super::ratification::Ratification).collect())
     }

@@ -47,7 +47,7 @@ impl Person {
         let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();
         let organisations: Vec<Uuid> =
             positions.iter().filter(|p| is_current(p, actor.today)).map(|p| p.organisation_id).collect();
-        Ok(policy::may_see_email(actor, self.0.id, &organisations).then(|| email.clone()))
+        Ok(policy::may_see_email(&actor, self.0.id, &organisations).then(|| email.clone()))
     }
 
     /// The language the person chose to read Eendracht in; null when they
@@ -63,7 +63,7 @@ impl Person {
 
     /// The `sub` the person signs in with; visible to admins and the person only.
     async fn subject(&self, ctx: &Context<'_>) -> Option<&str> {
-        policy::may_see_subject(store(ctx).actor(), self.0.id).then_some(self.0.subject.as_str())
+        policy::may_see_subject(&store(ctx).actor(), self.0.id).then_some(self.0.subject.as_str())
     }
 
     /// The person's role in the tenant, if any.

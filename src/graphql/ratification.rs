@@ -220,7 +220,7 @@ pub async fn consultation(
     organisation_id: Uuid,
 ) -> Result<Option<Consultation>> {
     let store = store(ctx);
-    let view = policy::consultation_view(store.actor(), network_id, organisation_id);
+    let view = policy::consultation_view(&store.actor(), network_id, organisation_id);
     if view == ConsultationView::Nothing {
         return Ok(None);
     }

@@ -40,7 +40,7 @@ pub struct OpenRound {
 
 pub async fn open(store: &Store, input: OpenRound) -> AppResult<alignment_round::Model> {
     let network = store.network(input.network_id).await?;
-    policy::require_facilitator(store.actor(), network.id)?;
+    policy::require_facilitator(&store.actor(), network.id)?;
     let now = store.now();
     values::moment("closesAt", input.closes_at)?;
     if input.closes_at <= now {
@@ -158,7 +158,7 @@ pub async fn submit(store: &Store, round_id: Uuid, answers: Vec<Answer>) -> AppR
 
 pub async fn close(store: &Store, round_id: Uuid) -> AppResult<alignment_round::Model> {
     let round = store.round(round_id).await?;
-    policy::require_facilitator(store.actor(), round.network_id)?;
+    policy::require_facilitator(&store.actor(), round.network_id)?;
     let round = store.close_round(round.id).await?;
     store
         .record_event(NewEvent::network(EventKind::AlignmentRoundClosed, round.id, round.network_id, json!({})))

@@ -24,7 +24,7 @@ pub async fn health(
     network: &network::Model,
     as_of: Option<DateTime<Utc>>,
 ) -> AppResult<Option<Health>> {
-    let Some(scope) = policy::health_scope(store.actor(), network.id) else {
+    let Some(scope) = policy::health_scope(&store.actor(), network.id) else {
         return Ok(None);
     };
     let now = store.now();

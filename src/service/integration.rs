@@ -28,7 +28,7 @@ pub struct CreatedApiClient {
 
 pub async fn create_api_client(store: &Store, organisation_id: Uuid, name: &str) -> AppResult<CreatedApiClient> {
     let organisation = store.organisation(organisation_id).await?;
-    policy::require_api_client_manager(store.actor(), organisation.id)?;
+    policy::require_api_client_manager(&store.actor(), organisation.id)?;
     let name = crate::domain::values::Name::parse("name", name)?;
     let secret = random_secret("ecs_");
     let client = store.insert_api_client(organisation.id, name.into_inner(), secret_hash(&secret)).await?;
@@ -45,7 +45,7 @@ pub async fn create_api_client(store: &Store, organisation_id: Uuid, name: &str)
 /// so tokens already issued stop working with the next request.
 pub async fn revoke_api_client(store: &Store, id: Uuid) -> AppResult<api_client::Model> {
     let client = store.api_client(id).await?;
-    policy::require_api_client_manager(store.actor(), client.organisation_id)?;
+    policy::require_api_client_manager(&store.actor(), client.organisation_id)?;
     if client.revoked_at.is_some() {
         return Ok(client);
     }
@@ -126,7 +126,7 @@ pub struct AddIdentityProvider {
 }
 
 pub async fn add_identity_provider(store: &Store, input: AddIdentityProvider) -> AppResult<identity_provider::Model> {
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     let name = crate::domain::values::Name::parse("name", &input.name)?;
     let issuer = rules::identifier("issuer", &input.issuer)?;
     let audience = rules::identifier("audience", &input.audience)?;
@@ -184,7 +184,7 @@ pub async fn create_webhook(store: &Store, input: CreateWebhook) -> AppResult<Cr
         (None, Some(network)) => (None, Some(store.network(network).await?.id)),
         _ => return Err(AppError::bad_input("organisationId", "give either organisationId or networkId")),
     };
-    policy::require_webhook_manager(store.actor(), organisation_id, network_id)?;
+    policy::require_webhook_manager(&store.actor(), organisation_id, network_id)?;
     let url = rules::webhook_url(&input.url)?;
     let event_kinds = rules::event_kinds(&input.event_kinds)?;
     // Standard Webhooks secrets: `whsec_` and base64 of 32 random bytes.
@@ -216,7 +216,7 @@ pub struct UpdateWebhook {
 
 pub async fn update_webhook(store: &Store, input: UpdateWebhook) -> AppResult<webhook::Model> {
     let current = store.webhook(input.id).await?;
-    policy::require_webhook_manager(store.actor(), current.organisation_id, current.network_id)?;
+    policy::require_webhook_manager(&store.actor(), current.organisation_id, current.network_id)?;
     let changes = WebhookChanges {
         url: input.url.as_deref().map(rules::webhook_url).transpose()?,
         event_kinds: input.event_kinds.as_deref().map(rules::event_kinds).transpose()?,
@@ -250,7 +250,7 @@ pub async fn redeliver_webhook_event(
     event_id: Uuid,
 ) -> AppResult<webhook_delivery::Model> {
     let hook = store.webhook(webhook_id).await?;
-    policy::require_webhook_manager(store.actor(), hook.organisation_id, hook.network_id)?;
+    policy::require_webhook_manager(&store.actor(), hook.organisation_id, hook.network_id)?;
     let delivery = store.redeliver(&hook, event_id).await?;
     store
         .record_event(

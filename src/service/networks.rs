@@ -24,7 +24,7 @@ pub struct CreateNetwork {
 /// A facilitator who creates a network facilitates it; an admin assigns
 /// facilitators afterwards.
 pub async fn create(store: &Store, input: CreateNetwork) -> AppResult<network::Model> {
-    policy::require_admin_or_facilitator(store.actor())?;
+    policy::require_admin_or_facilitator(&store.actor())?;
     let name = Name::parse("name", &input.name)?;
     let purpose = Text::parse("purpose", &input.purpose)?;
     let network = store.insert_network(name, purpose, NetworkSettings::default().to_json()).await?;
@@ -52,7 +52,7 @@ pub struct UpdateNetwork {
 
 pub async fn update(store: &Store, input: UpdateNetwork) -> AppResult<network::Model> {
     let network = store.network(input.id).await?;
-    policy::require_network_steward(store.actor(), network.id)?;
+    policy::require_network_steward(&store.actor(), network.id)?;
     let changes = NetworkChanges {
         name: input.name.as_deref().map(|n| Name::parse("name", n)).transpose()?,
         purpose: input.purpose.as_deref().map(|p| Text::parse("purpose", p)).transpose()?,
@@ -81,7 +81,7 @@ pub async fn update(store: &Store, input: UpdateNetwork) -> AppResult<network::M
 
 pub async fn set_settings(store: &Store, network_id: Uuid, settings: NetworkSettings) -> AppResult<network::Model> {
     let network = store.network(network_id).await?;
-    policy::require_network_steward(store.actor(), network.id)?;
+    policy::require_network_steward(&store.actor(), network.id)?;
     settings.validate()?;
     let json = settings.to_json();
     let network = store
@@ -101,7 +101,7 @@ pub async fn set_settings(store: &Store, network_id: Uuid, settings: NetworkSett
 pub async fn assign_facilitator(store: &Store, network_id: Uuid, person_id: Uuid) -> AppResult<network::Model> {
     let network = store.network(network_id).await?;
     let person = store.person(person_id).await?;
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     if !matches!(person.tenant_role, Some(TenantRole::Facilitator | TenantRole::Admin)) {
         return Err(AppError::bad_input("personId", "a facilitator needs the tenant role FACILITATOR or ADMIN"));
     }
@@ -127,7 +127,7 @@ pub struct AdoptCharter {
 /// acknowledgement now refers to an older version until they acknowledge again.
 pub async fn adopt_charter(store: &Store, input: AdoptCharter) -> AppResult<charter_version::Model> {
     let network = store.network(input.network_id).await?;
-    policy::require_facilitator(store.actor(), network.id)?;
+    policy::require_facilitator(&store.actor(), network.id)?;
     let goals = Text::parse("goals", &input.goals)?;
     let agreements = Text::parse("workingAgreements", &input.working_agreements)?;
     let version = store.current_charter_version(network.id).await?.unwrap_or(0) + 1;
@@ -145,7 +145,7 @@ pub async fn adopt_charter(store: &Store, input: AdoptCharter) -> AppResult<char
 
 pub async fn invite_partner(store: &Store, network_id: Uuid, organisation_id: Uuid) -> AppResult<partnership::Model> {
     let network = store.network(network_id).await?;
-    policy::require_facilitator(store.actor(), network.id)?;
+    policy::require_facilitator(&store.actor(), network.id)?;
     // A facilitator may invite any organisation of the tenant; the invitation
     // is what makes it visible to them.
     let organisation = store.organisation_to_invite(organisation_id).await?;
@@ -176,7 +176,7 @@ pub async fn invite_partner(store: &Store, network_id: Uuid, organisation_id: Uu
 /// A DIRECTOR of the invited organisation accepts: the partner joins today.
 pub async fn accept(store: &Store, partnership_id: Uuid) -> AppResult<partnership::Model> {
     let partnership = store.partnership(partnership_id).await?;
-    policy::require_director(store.actor(), partnership.organisation_id)?;
+    policy::require_director(&store.actor(), partnership.organisation_id)?;
     let today = store.actor().today;
     let partnership = store
         .transition_partnership(partnership.id, &[PartnershipStatus::Invited], PartnershipStatus::Active, today, None)

@@ -22,7 +22,7 @@ pub struct CreateOrganisation {
 }
 
 pub async fn create(store: &Store, input: CreateOrganisation) -> AppResult<organisation::Model> {
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     let name = Name::parse("name", &input.name)?;
     let bodies = governance::default_bodies(input.kind);
     let organisation = store.insert_organisation(name, input.kind, &bodies).await?;
@@ -46,7 +46,7 @@ pub async fn update(store: &Store, input: UpdateOrganisation) -> AppResult<organ
     // Existence (as far as the viewer can see) before rights: a hidden
     // organisation answers NOT_FOUND, never FORBIDDEN.
     store.organisation(input.id).await?;
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     let name = input.name.as_deref().map(|n| Name::parse("name", n)).transpose()?;
     let mut changed = Vec::new();
     if name.is_some() {
@@ -85,7 +85,7 @@ pub struct SetGoverningBodies {
 
 pub async fn set_governing_bodies(store: &Store, input: SetGoverningBodies) -> AppResult<organisation::Model> {
     let organisation = store.organisation(input.organisation_id).await?;
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     if input.bodies.len() > MAX_BODIES {
         return Err(AppError::bad_input("bodies", format!("at most {MAX_BODIES} governing bodies")));
     }

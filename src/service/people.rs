@@ -19,7 +19,7 @@ pub struct CreatePerson {
 }
 
 pub async fn create_person(store: &Store, input: CreatePerson) -> AppResult<person::Model> {
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     let subject = Subject::parse("subject", &input.subject)?;
     let name = Name::parse("name", &input.name)?;
     let email = input.email.as_deref().map(|e| Email::parse("email", e)).transpose()?;
@@ -40,7 +40,7 @@ pub struct AssignPosition {
 pub async fn assign_position(store: &Store, input: AssignPosition) -> AppResult<position::Model> {
     let person = store.person(input.person_id).await?;
     let organisation = store.organisation(input.organisation_id).await?;
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     let started_on = input.started_on.unwrap_or(store.actor().today);
     let position = store.insert_position(person.id, organisation.id, input.role, started_on).await?;
     store
@@ -63,7 +63,7 @@ pub struct EndPosition {
 
 pub async fn end_position(store: &Store, input: EndPosition) -> AppResult<position::Model> {
     let position = store.position(input.position_id).await?;
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     let ended_on = input.ended_on.unwrap_or(store.actor().today);
     if ended_on < position.started_on {
         return Err(AppError::bad_input("endedOn", "a position cannot end before it started"));
@@ -87,7 +87,7 @@ pub async fn end_position(store: &Store, input: EndPosition) -> AppResult<positi
 /// personal data, so none is rewritten. Anonymising twice changes nothing.
 pub async fn anonymize_person(store: &Store, person_id: Uuid) -> AppResult<person::Model> {
     let person = store.person(person_id).await?;
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     if store.actor().is(person.id) {
         // Signing oneself out for good could leave the tenant without an admin.
         return Err(AppError::bad_input("personId", "you cannot anonymize yourself; ask another administrator"));
@@ -104,7 +104,7 @@ pub async fn anonymize_person(store: &Store, person_id: Uuid) -> AppResult<perso
 /// the person themself. The export itself is recorded as an event.
 pub async fn export_person_data(store: &Store, person_id: Uuid) -> AppResult<(person::Model, serde_json::Value)> {
     let person = store.person(person_id).await?;
-    policy::require_admin_or_self(store.actor(), person.id)?;
+    policy::require_admin_or_self(&store.actor(), person.id)?;
     let data = store.person_data(person.id).await?;
     store.record_event(NewEvent::new(EventKind::PersonDataExported, person.id, json!({}))).await?;
     Ok((person, data))
@@ -115,7 +115,7 @@ pub async fn export_person_data(store: &Store, person_id: Uuid) -> AppResult<(pe
 pub async fn set_language(store: &Store, person_id: Uuid, language: Option<Locale>) -> AppResult<person::Model> {
     let person = store.person(person_id).await?;
     if !store.actor().is(person.id) {
-        policy::require_admin(store.actor())?;
+        policy::require_admin(&store.actor())?;
     }
     let person = store.set_person_language(person.id, language).await?;
     *store.language_slot().await = None;
@@ -126,7 +126,7 @@ pub async fn set_language(store: &Store, person_id: Uuid, language: Option<Local
 
 /// Sets the language of the tenant's people who chose none. ADMIN only.
 pub async fn set_tenant_language(store: &Store, language: Locale) -> AppResult<entity::tenant::Model> {
-    policy::require_admin(store.actor())?;
+    policy::require_admin(&store.actor())?;
     let tenant = store.set_tenant_language(language).await?;
     *store.language_slot().await = None;
     store

@@ -38,7 +38,7 @@ pub async fn set_mandate(
     rules_in: Vec<MandateRuleInput>,
 ) -> AppResult<Vec<MandateRule>> {
     let organisation = store.organisation(organisation_id).await?;
-    policy::require_director(store.actor(), organisation.id)?;
+    policy::require_director(&store.actor(), organisation.id)?;
     if rules_in.len() > 50 {
         return Err(AppError::bad_input("rules", "at most 50 mandate rules"));
     }
@@ -154,7 +154,7 @@ pub async fn start_consultation(
     organisation_id: Uuid,
 ) -> AppResult<commitment::Model> {
     let commitment = store.commitment(commitment_id).await?;
-    policy::require_director(store.actor(), organisation_id)?;
+    policy::require_director(&store.actor(), organisation_id)?;
     if commitment.status != CommitmentStatus::Proposed {
         return Err(AppError::conflict("consultation starts while the commitment is PROPOSED"));
     }
@@ -354,7 +354,7 @@ pub async fn reopen(store: &Store, ratification_id: Uuid, expected_version: i32)
 /// A DIRECTOR of the party marks a condition met.
 pub async fn mark_condition_met(store: &Store, condition_id: Uuid) -> AppResult<ratification::Model> {
     let condition = store.condition(condition_id).await?;
-    policy::require_director(store.actor(), condition.organisation_id)?;
+    policy::require_director(&store.actor(), condition.organisation_id)?;
     store.mark_condition_met(condition.id).await?;
     let ratification = store.ratification(condition.ratification_id).await?;
     store

@@ -32,7 +32,7 @@ pub struct CreateGoal {
 
 pub async fn create_goal(store: &Store, input: CreateGoal) -> AppResult<goal::Model> {
     let network = store.network(input.network_id).await?;
-    policy::require_facilitator(store.actor(), network.id)?;
+    policy::require_facilitator(&store.actor(), network.id)?;
     let title = Name::parse("title", &input.title)?.into_inner();
     let description = Text::parse_optional("description", input.description.as_deref())?.map(Text::into_inner);
     if let Some(parent) = input.parent_id {
@@ -66,7 +66,7 @@ pub struct UpdateGoal {
 
 pub async fn update_goal(store: &Store, input: UpdateGoal) -> AppResult<goal::Model> {
     let goal = store.goal(input.id).await?;
-    policy::require_facilitator(store.actor(), goal.network_id)?;
+    policy::require_facilitator(&store.actor(), goal.network_id)?;
     if let Some(Some(parent)) = input.parent_id {
         // No cycles: the new parent may not be the goal or one of its descendants.
         let goals = store.goals_of_network(goal.network_id).await?;
@@ -172,7 +172,7 @@ pub struct RecordMeeting {
 /// partner they sat for) and the network's facilitators.
 pub async fn record_meeting(store: &Store, input: RecordMeeting) -> AppResult<meeting::Model> {
     let network = store.network(input.network_id).await?;
-    policy::require_facilitator(store.actor(), network.id)?;
+    policy::require_facilitator(&store.actor(), network.id)?;
     if input.held_on > store.actor().today {
         return Err(AppError::bad_input("heldOn", "record a meeting once it has been held"));
     }
@@ -289,7 +289,7 @@ pub async fn propose(store: &Store, input: ProposeCommitment) -> AppResult<commi
     let network = store.network(input.network_id).await?;
     let actor = store.actor();
     let organisations: Vec<Uuid> = input.parties.iter().map(|p| p.organisation_id).collect();
-    if !actor.facilitates(network.id) && !organisations.iter().any(|org| rules::acts_for(actor, network.id, *org)) {
+    if !actor.facilitates(network.id) && !organisations.iter().any(|org| rules::acts_for(&actor, network.id, *org)) {
         return Err(AppError::forbidden("only a facilitator, or a director or representative of a party, may propose"));
     }
     let title = Name::parse("title", &input.title)?.into_inner();
@@ -349,7 +349,7 @@ pub async fn agree(
         .find(|p| p.organisation_id == organisation_id)
         .ok_or_else(|| AppError::bad_input("organisationId", "that organisation is not a party to this commitment"))?;
     let actor = store.actor();
-    let for_itself = rules::acts_for(actor, commitment.network_id, organisation_id);
+    let for_itself = rules::acts_for(&actor, commitment.network_id, organisation_id);
     if !for_itself {
         if !actor.facilitates(commitment.network_id) {
             return Err(AppError::forbidden(
@@ -403,7 +403,7 @@ pub async fn agree(
 fn may_edit(store: &Store, commitment: &commitment::Model, party_orgs: &[Uuid]) -> bool {
     let actor = store.actor();
     actor.facilitates(commitment.network_id)
-        || party_orgs.iter().any(|org| rules::acts_for(actor, commitment.network_id, *org))
+        || party_orgs.iter().any(|org| rules::acts_for(&actor, commitment.network_id, *org))
 }
 
 pub struct UpdateCommitment {
@@ -476,7 +476,7 @@ pub struct ReplanCommitment {
 /// proposal; agreement starts over and the re-planning flag clears.
 pub async fn replan(store: &Store, input: ReplanCommitment) -> AppResult<commitment::Model> {
     let commitment = store.commitment(input.id).await?;
-    policy::require_facilitator(store.actor(), commitment.network_id)?;
+    policy::require_facilitator(&store.actor(), commitment.network_id)?;
     if !rules::is_open(commitment.status) {
         return Err(AppError::conflict("a delivered or dropped commitment is not re-planned"));
     }
@@ -563,7 +563,7 @@ pub async fn drop(
     reason: &str,
 ) -> AppResult<commitment::Model> {
     let commitment = store.commitment(commitment_id).await?;
-    policy::require_facilitator(store.actor(), commitment.network_id)?;
+    policy::require_facilitator(&store.actor(), commitment.network_id)?;
     let reason = Text::parse("reason", reason)?.into_inner();
     rules::check_transition(commitment.status, CommitmentStatus::Dropped)?;
     let commitment = store

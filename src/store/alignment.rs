@@ -30,7 +30,7 @@ pub struct NewAnswer {
 
 impl Store {
     fn visible_rounds(&self) -> sea_orm::Select<alignment_round::Entity> {
-        self.scoped::<alignment_round::Entity>().filter(visibility::alignment_rounds(self.actor()))
+        self.scoped::<alignment_round::Entity>().filter(visibility::alignment_rounds(&self.actor()))
     }
 
     /// A network's rounds, newest first.

@@ -29,7 +29,7 @@ impl Store {
     /// The API clients the actor may see: an admin all, a DIRECTOR (or API
     /// client) those of its organisations.
     fn visible_api_clients(&self) -> sea_orm::Select<api_client::Entity> {
-        self.scoped::<api_client::Entity>().filter(visibility::api_clients(self.actor()))
+        self.scoped::<api_client::Entity>().filter(visibility::api_clients(&self.actor()))
     }
 
     /// One visible API client, or NOT_FOUND.

@@ -69,7 +69,12 @@ pub struct Store {
 
 struct Inner {
     tx: Mutex<Option<Arc<DatabaseTransaction>>>,
-    actor: Actor,
+    /// Read again when a mutation changes the actor's own memberships
+    /// ([`Store::actor_changed`]), so its payload is resolved as the actor now is.
+    actor: std::sync::RwLock<Arc<Actor>>,
+    /// What the actor was resolved from, to resolve it again; `None` for the
+    /// system actor and an organisation's view, which no mutation changes.
+    principal: Option<(Principal, Duration)>,
     clock: Arc<dyn Clock>,
     backend: DbBackend,
     /// Where SQLite's events are announced once committed.
@@ -103,7 +108,10 @@ impl Store {
         let now = clock.now();
         match resolve_actor(&tx, principal, now, statement_timeout).await {
             Ok((actor, backend_pid)) => {
-                let store = Self::over(db, Arc::new(tx), actor, clock);
+                let mut store = Self::over(db, Arc::new(tx), actor, clock);
+                if let Some(inner) = Arc::get_mut(&mut store.inner) {
+                    inner.principal = Some((principal.clone(), statement_timeout));
+                }
                 *store.inner.backend_pid.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = backend_pid;
                 Ok(store)
             }
@@ -141,7 +149,8 @@ impl Store {
         Self {
             inner: Arc::new(Inner {
                 tx: Mutex::new(Some(tx)),
-                actor,
+                actor: std::sync::RwLock::new(Arc::new(actor)),
+                principal: None,
                 clock,
                 backend,
                 bus,
@@ -161,8 +170,28 @@ impl Store {
         Ok(Self::with_parts(tx, actor, self.inner.clock.clone(), self.inner.backend, self.inner.bus.clone()))
     }
 
-    pub fn actor(&self) -> &Actor {
-        &self.inner.actor
+    /// Who is acting, as of the last change to their own memberships.
+    pub fn actor(&self) -> Arc<Actor> {
+        self.inner.actor.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Resolves the actor again, after a write that may have changed their own
+    /// facilitations, positions, bodies, partnerships or seats: what the
+    /// mutation returns is then resolved with the rights it just gave or took
+    /// (`createNetwork { network { facilitators } }` lists the facilitator who
+    /// created it). The store's writes to those tables call it; a person who
+    /// no longer resolves (anonymised) keeps the actor they acted as.
+    pub(crate) async fn actor_changed(&self) -> AppResult<()> {
+        let Some((principal, statement_timeout)) = &self.inner.principal else { return Ok(()) };
+        let tx = self.tx()?;
+        match resolve_actor(&tx, principal, self.now(), *statement_timeout).await {
+            Ok((actor, _)) => {
+                *self.inner.actor.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(actor);
+                Ok(())
+            }
+            Err(AppError::Unauthenticated(_)) => Ok(()),
+            Err(error) => Err(error),
+        }
     }
 
     /// The viewer's language as this request knows it: `None` until looked
@@ -173,7 +202,7 @@ impl Store {
     }
 
     pub fn tenant_id(&self) -> Uuid {
-        self.inner.actor.tenant_id
+        self.actor().tenant_id
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -28,7 +28,7 @@ pub struct NetworkChanges {
 
 impl Store {
     fn visible_networks(&self) -> sea_orm::Select<network::Entity> {
-        self.scoped::<network::Entity>().filter(visibility::networks(self.actor()))
+        self.scoped::<network::Entity>().filter(visibility::networks(&self.actor()))
     }
 
     pub async fn networks_page(
@@ -132,7 +132,7 @@ impl Store {
         .exec_without_returning(&*tx)
         .await;
         match inserted {
-            Ok(_) => Ok(()),
+            Ok(_) => self.actor_changed().await,
             Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                 Err(AppError::conflict("this person already facilitates the network"))
             }
@@ -149,7 +149,7 @@ impl Store {
             .column(network_facilitator::Column::NetworkId)
             .column(network_facilitator::Column::PersonId)
             .filter(network_facilitator::Column::NetworkId.is_in(network_ids.iter().copied()))
-            .filter(visibility::in_network_column(self.actor(), network_facilitator::Column::NetworkId))
+            .filter(visibility::in_network_column(&self.actor(), network_facilitator::Column::NetworkId))
             .order_by_asc(network_facilitator::Column::AssignedAt)
             .into_tuple()
             .all(&*tx)
@@ -162,7 +162,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<charter_version::Entity>()
-            .filter(visibility::charter_versions(self.actor()))
+            .filter(visibility::charter_versions(&self.actor()))
             .filter(charter_version::Column::NetworkId.is_in(network_ids.iter().copied()))
             .order_by_asc(charter_version::Column::Version)
             .all(&*tx)
@@ -174,7 +174,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<charter_version::Entity>()
-            .filter(visibility::charter_versions(self.actor()))
+            .filter(visibility::charter_versions(&self.actor()))
             .filter(charter_version::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
@@ -227,7 +227,7 @@ impl Store {
     }
 
     fn visible_partnerships(&self) -> sea_orm::Select<partnership::Entity> {
-        self.scoped::<partnership::Entity>().filter(visibility::partnerships(self.actor()))
+        self.scoped::<partnership::Entity>().filter(visibility::partnerships(&self.actor()))
     }
 
     pub async fn partnerships_page_of_network(
@@ -290,7 +290,7 @@ impl Store {
                 query,
                 partnership::Column::OrganisationId,
                 organisation::Column::Id,
-                visibility::organisations(self.actor()),
+                visibility::organisations(&self.actor()),
             )
         })
         .await
@@ -379,6 +379,7 @@ impl Store {
             .exec_without_returning(&*tx)
             .await
             .context("inserting a partnership")?;
+        self.actor_changed().await?;
         Ok(model)
     }
 
@@ -411,6 +412,7 @@ impl Store {
         if result.rows_affected == 0 {
             return Err(AppError::conflict("the partnership is not in a state that allows this"));
         }
+        self.actor_changed().await?;
         self.partnership(id).await
     }
 
@@ -449,7 +451,7 @@ impl Store {
         let tx = self.tx()?;
         let mut query = self
             .scoped::<representation::Entity>()
-            .filter(visibility::representations(self.actor()))
+            .filter(visibility::representations(&self.actor()))
             .filter(representation::Column::PartnershipId.is_in(partnership_ids.iter().copied()));
         if current_only {
             query = query.filter(visibility::representation_current(self.actor().today));
@@ -461,7 +463,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<representation::Entity>()
-            .filter(visibility::representations(self.actor()))
+            .filter(visibility::representations(&self.actor()))
             .filter(representation::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
@@ -493,7 +495,7 @@ impl Store {
             .exec(&*tx)
             .await
             .context("ending representations")?;
-        Ok(())
+        self.actor_changed().await
     }
 
     pub async fn insert_representations(
@@ -521,7 +523,7 @@ impl Store {
         .exec_without_returning(&*tx)
         .await
         .context("inserting representations")?;
-        Ok(())
+        self.actor_changed().await
     }
 
     /// Which of `person_ids` hold a current position in the organisation.
@@ -574,7 +576,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<expectation::Entity>()
-            .filter(visibility::expectations(self.actor()))
+            .filter(visibility::expectations(&self.actor()))
             .filter(expectation::Column::PartnershipId.is_in(partnership_ids.iter().copied()))
             .order_by_asc(expectation::Column::Id)
             .all(&*tx)
@@ -586,7 +588,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<expectation::Entity>()
-            .filter(visibility::expectations(self.actor()))
+            .filter(visibility::expectations(&self.actor()))
             .filter(expectation::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await

@@ -24,7 +24,7 @@ pub struct BodyChange {
 
 impl Store {
     fn visible_organisations(&self) -> sea_orm::Select<organisation::Entity> {
-        self.scoped::<organisation::Entity>().filter(visibility::organisations(self.actor()))
+        self.scoped::<organisation::Entity>().filter(visibility::organisations(&self.actor()))
     }
 
     pub async fn organisations_page(&self, page: PageRequest) -> AppResult<Page<organisation::Model>> {
@@ -144,7 +144,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<governing_body::Entity>()
-            .filter(visibility::governing_bodies(self.actor()))
+            .filter(visibility::governing_bodies(&self.actor()))
             .filter(governing_body::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .filter(governing_body::Column::RetiredAt.is_null())
             .order_by_asc(governing_body::Column::Id)
@@ -158,7 +158,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<governing_body::Entity>()
-            .filter(visibility::governing_bodies(self.actor()))
+            .filter(visibility::governing_bodies(&self.actor()))
             .filter(governing_body::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
@@ -284,6 +284,6 @@ impl Store {
                 .await
                 .context("inserting body members")?;
         }
-        Ok(())
+        self.actor_changed().await
     }
 }

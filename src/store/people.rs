@@ -16,7 +16,7 @@ use crate::i18n::Locale;
 
 impl Store {
     fn visible_people(&self) -> sea_orm::Select<person::Entity> {
-        self.scoped::<person::Entity>().filter(visibility::people(self.actor()))
+        self.scoped::<person::Entity>().filter(visibility::people(&self.actor()))
     }
 
     pub async fn people_page(&self, page: PageRequest) -> AppResult<Page<person::Model>> {
@@ -91,7 +91,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<position::Entity>()
-            .filter(visibility::positions(self.actor()))
+            .filter(visibility::positions(&self.actor()))
             .filter(position::Column::PersonId.is_in(person_ids.iter().copied()))
             .order_by_asc(position::Column::Id)
             .all(&*tx)
@@ -103,7 +103,7 @@ impl Store {
         let tx = self.tx()?;
         Ok(self
             .scoped::<position::Entity>()
-            .filter(visibility::positions(self.actor()))
+            .filter(visibility::positions(&self.actor()))
             .filter(position::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
@@ -116,7 +116,7 @@ impl Store {
 
     /// Visible positions, current ones only unless asked.
     fn positions_query(&self, include_ended: bool) -> sea_orm::Select<position::Entity> {
-        let query = self.scoped::<position::Entity>().filter(visibility::positions(self.actor()));
+        let query = self.scoped::<position::Entity>().filter(visibility::positions(&self.actor()));
         if include_ended { query } else { query.filter(visibility::position_current(self.actor().today)) }
     }
 
@@ -171,6 +171,7 @@ impl Store {
             .exec_without_returning(&*tx)
             .await
             .context("inserting a position")?;
+        self.actor_changed().await?;
         Ok(model)
     }
 
@@ -188,6 +189,7 @@ impl Store {
         if result.rows_affected == 0 {
             return Err(AppError::conflict("the position has already ended"));
         }
+        self.actor_changed().await?;
         self.position(id).await
     }
 }

@@ -127,7 +127,7 @@ impl Store {
 
     fn visible_ratifications(&self) -> sea_orm::Select<ratification::Entity> {
         self.scoped::<ratification::Entity>()
-            .filter(visibility::in_network_column(self.actor(), ratification::Column::NetworkId))
+            .filter(visibility::in_network_column(&self.actor(), ratification::Column::NetworkId))
             .filter(ratification::Column::WithdrawnAt.is_null())
     }
 

@@ -70,7 +70,7 @@ impl Store {
         let mut query = self
             .scoped::<event::Entity>()
             .filter(event::Column::NetworkId.eq(network_id))
-            .filter(visibility::in_network_column(actor, event::Column::NetworkId));
+            .filter(visibility::in_network_column(&actor, event::Column::NetworkId));
         if !actor.is_admin() && !actor.facilitates(network_id) {
             let internal: Vec<&str> = INTERNAL_KINDS.iter().map(|k| k.wire_name()).collect();
             query = query.filter(

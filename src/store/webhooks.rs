@@ -109,7 +109,7 @@ pub(crate) async fn enqueue(
 
 impl Store {
     fn visible_webhooks(&self) -> sea_orm::Select<webhook::Entity> {
-        self.scoped::<webhook::Entity>().filter(visibility::webhooks(self.actor()))
+        self.scoped::<webhook::Entity>().filter(visibility::webhooks(&self.actor()))
     }
 
     /// One webhook its managers may see, or NOT_FOUND.

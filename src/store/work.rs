@@ -87,7 +87,7 @@ impl Store {
     // ---- goals ----
 
     fn visible_goals(&self) -> sea_orm::Select<goal::Entity> {
-        self.scoped::<goal::Entity>().filter(visibility::in_network_column(self.actor(), goal::Column::NetworkId))
+        self.scoped::<goal::Entity>().filter(visibility::in_network_column(&self.actor(), goal::Column::NetworkId))
     }
 
     pub async fn goals_page_of_network(&self, network_id: Uuid, page: PageRequest) -> AppResult<Page<goal::Model>> {
@@ -231,7 +231,7 @@ impl Store {
     // ---- meetings ----
 
     fn visible_meetings(&self) -> sea_orm::Select<meeting::Entity> {
-        self.scoped::<meeting::Entity>().filter(visibility::in_network_column(self.actor(), meeting::Column::NetworkId))
+        self.scoped::<meeting::Entity>().filter(visibility::in_network_column(&self.actor(), meeting::Column::NetworkId))
     }
 
     pub async fn meetings_page_of_network(
@@ -309,7 +309,7 @@ impl Store {
 
     fn visible_commitments(&self) -> sea_orm::Select<commitment::Entity> {
         self.scoped::<commitment::Entity>()
-            .filter(visibility::in_network_column(self.actor(), commitment::Column::NetworkId))
+            .filter(visibility::in_network_column(&self.actor(), commitment::Column::NetworkId))
     }
 
     pub async fn commitments_page_of_network(
@@ -546,7 +546,7 @@ impl Store {
             self.current_parties_of(commitment_ids),
             commitment_party::Column::OrganisationId,
             organisation::Column::Id,
-            visibility::organisations(self.actor()),
+            visibility::organisations(&self.actor()),
         );
         Ok(query.all(&*tx).await.context("loading parties with their organisations")?)
     }

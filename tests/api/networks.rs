@@ -311,3 +311,25 @@ crate::both!(a_partners_people_see_who_facilitates_their_network, |app| {
     let outsider = app.gql(&w.outsider.token, query, json!({ "n": w.network })).await;
     assert_eq!(outsider["network"], Value::Null);
 });
+
+both!(a_mutations_payload_sees_the_rights_the_mutation_just_gave, |app| {
+    // The facilitator who creates a network facilitates it from that moment:
+    // the payload is resolved with the actor read again, not as it was.
+    let admin = app.bootstrap("acme", "acme-admin").await;
+    let facilitator = app.facilitator(&admin, "acme", "acme-fac").await;
+    let created = app
+        .ok(
+            &facilitator.token,
+            "mutation { createNetwork(input: { name: \"Regio Oost\", purpose: \"Samen\" }) {
+                network { id facilitators { id } } } }",
+            json!({}),
+        )
+        .await;
+    let network = &created["createNetwork"]["network"];
+    assert_eq!(network["facilitators"], json!([{ "id": facilitator.id }]), "{created}");
+    // And a read right after agrees.
+    let read = app.ok(&facilitator.token, NETWORK_FACILITATORS, json!({ "id": network["id"] })).await;
+    assert_eq!(read["network"]["facilitators"], network["facilitators"]);
+});
+
+const NETWORK_FACILITATORS: &str = "query($id: ID!) { network(id: $id) { facilitators { id } } }";
