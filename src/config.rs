@@ -8,8 +8,6 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use secrecy::SecretString;
 
-pub use crate::graphql::QueryLimits;
-pub use crate::http::RateLimits;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://eendracht.db?mode=rwc";
 
@@ -139,7 +137,7 @@ pub struct ServeSettings {
     /// Shares of the database pool per tenant and per person
     /// (`EENDRACHT_TENANT_CONCURRENCY`, `EENDRACHT_PERSON_CONCURRENCY`).
     #[command(flatten)]
-    pub concurrency: crate::http::ConcurrencyLimits,
+    pub concurrency: ConcurrencyLimits,
 
     /// Run the webhook worker in this process. Several processes may run it:
     /// deliveries are leased, so each is sent by one at a time.
@@ -154,6 +152,144 @@ pub struct ServeSettings {
     /// How often the webhook worker looks for work when it has none.
     #[arg(long, env = "EENDRACHT_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
     pub webhook_poll_interval: std::time::Duration,
+}
+
+/// The query limits' flags and variables (`EENDRACHT_MAX_*`); the defaults
+/// are those of docs/security.md. The server's own type is
+/// [`crate::graphql::QueryLimits`], which knows nothing of the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct QueryLimits {
+    /// Deepest nesting of fields a query may have.
+    #[arg(long = "max-depth", env = "EENDRACHT_MAX_DEPTH", default_value_t = crate::graphql::QueryLimits::DEFAULT.depth)]
+    pub depth: usize,
+
+    /// Highest cost, in points, an operation may ask for: an object costs 1,
+    /// a scalar nothing, a connection `first` times its items, `nodes(ids:)`
+    /// its length times, a mutation 10 more (`graphql::cost`).
+    #[arg(long = "max-complexity", env = "EENDRACHT_MAX_COMPLEXITY", default_value_t = crate::graphql::QueryLimits::DEFAULT.complexity)]
+    pub complexity: usize,
+
+    /// Most aliased fields in one operation, its fragments included.
+    #[arg(long = "max-aliases", env = "EENDRACHT_MAX_ALIASES", default_value_t = crate::graphql::QueryLimits::DEFAULT.aliases)]
+    pub aliases: usize,
+
+    /// Longest query text, in characters.
+    #[arg(
+        long = "max-query-length",
+        env = "EENDRACHT_MAX_QUERY_LENGTH",
+        default_value_t = crate::graphql::QueryLimits::DEFAULT.query_length
+    )]
+    pub query_length: usize,
+
+    /// Most directives on one field (or fragment spread).
+    #[arg(
+        long = "max-directives-per-field",
+        env = "EENDRACHT_MAX_DIRECTIVES_PER_FIELD",
+        default_value_t = crate::graphql::QueryLimits::DEFAULT.directives_per_field
+    )]
+    pub directives_per_field: usize,
+
+    /// Most operations in one batched request.
+    #[arg(long = "max-batch", env = "EENDRACHT_MAX_BATCH", default_value_t = crate::graphql::QueryLimits::DEFAULT.batch)]
+    pub batch: usize,
+}
+
+/// The rate limits' flags and variables (`EENDRACHT_RATE_LIMIT_*`), in points
+/// per minute; 0 turns a budget off. The server's own type is
+/// [`crate::http::RateLimits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+pub struct RateLimits {
+    /// Points a tenant may spend per minute, all its people and clients together.
+    #[arg(
+        long = "rate-limit-tenant-points",
+        env = "EENDRACHT_RATE_LIMIT_TENANT_POINTS",
+        default_value_t = crate::http::RateLimits::DEFAULT.tenant_points
+    )]
+    pub tenant_points: u64,
+
+    /// Points one person (or API client: one token subject) may spend per minute.
+    #[arg(
+        long = "rate-limit-person-points",
+        env = "EENDRACHT_RATE_LIMIT_PERSON_POINTS",
+        default_value_t = crate::http::RateLimits::DEFAULT.person_points
+    )]
+    pub person_points: u64,
+
+    /// Failed authentications (401s) one source address may cause per
+    /// minute; past it the address is answered 429 before any token is
+    /// looked at. Unknown people never spend their tenant's budget.
+    #[arg(
+        long = "rate-limit-auth-failures",
+        env = "EENDRACHT_RATE_LIMIT_AUTH_FAILURES",
+        default_value_t = crate::http::RateLimits::DEFAULT.auth_failures
+    )]
+    pub auth_failures: u64,
+}
+
+/// Shares of the pool per tenant and per person (`EENDRACHT_*_CONCURRENCY`);
+/// unset: derived from the pool size. The server's own type is
+/// [`crate::http::ConcurrencyLimits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Args)]
+pub struct ConcurrencyLimits {
+    /// Requests of one tenant that may use the database at once (default:
+    /// three quarters of the pool, at least 1).
+    #[arg(long = "tenant-concurrency", env = "EENDRACHT_TENANT_CONCURRENCY")]
+    pub tenant: Option<u32>,
+
+    /// Requests of one person or API client that may use the database at
+    /// once (default: two thirds of the tenant's, at least 1).
+    #[arg(long = "person-concurrency", env = "EENDRACHT_PERSON_CONCURRENCY")]
+    pub person: Option<u32>,
+}
+
+impl QueryLimits {
+    pub const DEFAULT: Self = Self::from_limits(crate::graphql::QueryLimits::DEFAULT);
+
+    const fn from_limits(limits: crate::graphql::QueryLimits) -> Self {
+        let crate::graphql::QueryLimits { depth, complexity, aliases, query_length, directives_per_field, batch } = limits;
+        Self { depth, complexity, aliases, query_length, directives_per_field, batch }
+    }
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl From<QueryLimits> for crate::graphql::QueryLimits {
+    fn from(QueryLimits { depth, complexity, aliases, query_length, directives_per_field, batch }: QueryLimits) -> Self {
+        Self { depth, complexity, aliases, query_length, directives_per_field, batch }
+    }
+}
+
+impl RateLimits {
+    pub const DEFAULT: Self = Self::from_limits(crate::http::RateLimits::DEFAULT);
+    /// No limiting at all.
+    pub const OFF: Self = Self::from_limits(crate::http::RateLimits::OFF);
+
+    const fn from_limits(limits: crate::http::RateLimits) -> Self {
+        let crate::http::RateLimits { tenant_points, person_points, auth_failures } = limits;
+        Self { tenant_points, person_points, auth_failures }
+    }
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl From<RateLimits> for crate::http::RateLimits {
+    fn from(RateLimits { tenant_points, person_points, auth_failures }: RateLimits) -> Self {
+        Self { tenant_points, person_points, auth_failures }
+    }
+}
+
+impl From<ConcurrencyLimits> for crate::http::ConcurrencyLimits {
+    fn from(ConcurrencyLimits { tenant, person }: ConcurrencyLimits) -> Self {
+        Self { tenant, person }
+    }
 }
 
 impl Settings {

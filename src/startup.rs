@@ -93,12 +93,12 @@ impl Application {
         let (open_sockets, sockets_closed) = tokio::sync::mpsc::channel(1);
         let metrics = Arc::new(Metrics::new()?);
         let rate_limiter = RateLimiter::new(
-            serve.rate_limits,
+            serve.rate_limits.into(),
             serve.redis_url.as_ref(),
             clock.clone(),
             metrics.rate_limit_store_errors(),
         )?;
-        let schema = graphql::build_schema(serve.limits, settings.is_production());
+        let schema = graphql::build_schema(serve.limits.into(), settings.is_production());
         // Read the field types now rather than on the first request.
         graphql::schema_types();
         let state = AppState {
@@ -197,7 +197,7 @@ impl Application {
 /// slot at most half its deadline.
 fn admission(settings: &Settings, serve: &ServeSettings) -> Admission {
     let pool_size = settings.db_pool_size.unwrap_or_else(|| Db::default_pool_size(&settings.database_url));
-    let (tenant, person) = serve.concurrency.resolve(pool_size);
+    let (tenant, person) = crate::http::ConcurrencyLimits::from(serve.concurrency).resolve(pool_size);
     Admission::new(tenant, person, serve.request_timeout / 2)
 }
 

@@ -13,47 +13,31 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Value, Variables};
-use clap::Args;
 
 use crate::domain::{AppError, AppResult};
 
-/// The limits of one deployment. The flags mirror the environment variables of
-/// the configuration contract (README, "Configuration"); the defaults are
-/// those of docs/security.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+/// The limits of one deployment (set by `config::QueryLimits`); the defaults
+/// are those of docs/security.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueryLimits {
     /// Deepest nesting of fields a query may have.
-    #[arg(long = "max-depth", env = "EENDRACHT_MAX_DEPTH", default_value_t = QueryLimits::DEFAULT.depth)]
     pub depth: usize,
 
     /// Highest cost, in points, an operation may ask for: an object costs 1,
     /// a scalar nothing, a connection `first` times its items, `nodes(ids:)`
     /// its length times, a mutation 10 more (`graphql::cost`).
-    #[arg(long = "max-complexity", env = "EENDRACHT_MAX_COMPLEXITY", default_value_t = QueryLimits::DEFAULT.complexity)]
     pub complexity: usize,
 
     /// Most aliased fields in one operation, its fragments included.
-    #[arg(long = "max-aliases", env = "EENDRACHT_MAX_ALIASES", default_value_t = QueryLimits::DEFAULT.aliases)]
     pub aliases: usize,
 
     /// Longest query text, in characters.
-    #[arg(
-        long = "max-query-length",
-        env = "EENDRACHT_MAX_QUERY_LENGTH",
-        default_value_t = QueryLimits::DEFAULT.query_length
-    )]
     pub query_length: usize,
 
     /// Most directives on one field (or fragment spread).
-    #[arg(
-        long = "max-directives-per-field",
-        env = "EENDRACHT_MAX_DIRECTIVES_PER_FIELD",
-        default_value_t = QueryLimits::DEFAULT.directives_per_field
-    )]
     pub directives_per_field: usize,
 
     /// Most operations in one batched request.
-    #[arg(long = "max-batch", env = "EENDRACHT_MAX_BATCH", default_value_t = QueryLimits::DEFAULT.batch)]
     pub batch: usize,
 }
 

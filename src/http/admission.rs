@@ -16,23 +16,21 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use clap::Args;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::auth::{Principal, TenantRef};
 use crate::domain::AppError;
 
-/// Slots per tenant and per person; unset: derived from the pool size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Args)]
+/// Slots per tenant and per person (set by `config::ConcurrencyLimits`);
+/// unset: derived from the pool size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ConcurrencyLimits {
     /// Requests of one tenant that may use the database at once (default:
     /// three quarters of the pool, at least 1).
-    #[arg(long = "tenant-concurrency", env = "EENDRACHT_TENANT_CONCURRENCY")]
     pub tenant: Option<u32>,
 
     /// Requests of one person or API client that may use the database at
     /// once (default: two thirds of the tenant's, at least 1).
-    #[arg(long = "person-concurrency", env = "EENDRACHT_PERSON_CONCURRENCY")]
     pub person: Option<u32>,
 }
 

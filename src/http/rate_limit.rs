@@ -23,7 +23,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use clap::Args;
 use prometheus::IntCounter;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use secrecy::{ExposeSecret, SecretString};
@@ -45,33 +44,19 @@ const REDIS_PAUSE: Duration = Duration::from_secs(5);
 /// In-process counters of past windows are dropped once there are this many.
 const MAX_LOCAL_KEYS: usize = 10_000;
 
-/// The budgets of one deployment, in points per window; 0 turns a budget off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
+/// The budgets of one deployment, in points per window (set by
+/// `config::RateLimits`); 0 turns a budget off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimits {
     /// Points a tenant may spend per minute, all its people and clients together.
-    #[arg(
-        long = "rate-limit-tenant-points",
-        env = "EENDRACHT_RATE_LIMIT_TENANT_POINTS",
-        default_value_t = RateLimits::DEFAULT.tenant_points
-    )]
     pub tenant_points: u64,
 
     /// Points one person (or API client: one token subject) may spend per minute.
-    #[arg(
-        long = "rate-limit-person-points",
-        env = "EENDRACHT_RATE_LIMIT_PERSON_POINTS",
-        default_value_t = RateLimits::DEFAULT.person_points
-    )]
     pub person_points: u64,
 
     /// Failed authentications (401s) one source address may cause per
     /// minute; past it the address is answered 429 before any token is
     /// looked at. Unknown people never spend their tenant's budget.
-    #[arg(
-        long = "rate-limit-auth-failures",
-        env = "EENDRACHT_RATE_LIMIT_AUTH_FAILURES",
-        default_value_t = RateLimits::DEFAULT.auth_failures
-    )]
     pub auth_failures: u64,
 }
 
