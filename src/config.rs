@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://eendracht.db?mode=rwc";
@@ -21,14 +21,15 @@ pub enum Environment {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Database to use: `sqlite://…` or `postgres://…`.
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
-    pub database_url: String,
+    /// A secret: it may hold a password.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true, global = true)]
+    pub database_url: SecretString,
 
     /// PostgreSQL: the table owner's connection, used to apply migrations and
     /// grant the `DATABASE_URL` role access, so the API itself can run as a
     /// role that row-level security binds. Defaults to `DATABASE_URL`.
     #[arg(long, env = "EENDRACHT_MIGRATION_DATABASE_URL", hide_env_values = true, global = true)]
-    pub migration_database_url: Option<String>,
+    pub migration_database_url: Option<SecretString>,
 
     /// `development` or `production`. Production refuses to start without explicit
     /// token keys and turns off GraphiQL and field suggestions.
@@ -301,7 +302,7 @@ impl Settings {
     /// in the working directory for other databases.
     pub fn dev_secret_path(&self) -> PathBuf {
         let file = ".eendracht-jwt-secret";
-        match sqlite_file(&self.database_url) {
+        match sqlite_file(self.database_url.expose_secret()) {
             Some(db) => db.parent().map(|dir| dir.join(file)).unwrap_or_else(|| PathBuf::from(file)),
             None => PathBuf::from(file),
         }
@@ -327,5 +328,25 @@ mod tests {
         assert_eq!(sqlite_file("sqlite://data/e.db?mode=rwc"), Some(PathBuf::from("data/e.db")));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://x/y"), None);
+    }
+
+    #[test]
+    fn a_database_password_never_reaches_a_debug_print() {
+        use clap::Parser;
+        #[derive(Debug, Parser)]
+        struct Cli {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        let cli = Cli::parse_from([
+            "eendracht",
+            "--database-url",
+            "postgres://app:hunter2@db/e",
+            "--migration-database-url",
+            "postgres://owner:s3cret@db/e",
+        ]);
+        let printed = format!("{cli:?}");
+        assert!(!printed.contains("hunter2") && !printed.contains("s3cret"), "{printed}");
+        assert_eq!(cli.settings.database_url.expose_secret(), "postgres://app:hunter2@db/e");
     }
 }

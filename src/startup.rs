@@ -196,7 +196,7 @@ impl Application {
 /// The tenants' and persons' shares of the pool; a request waits for its
 /// slot at most half its deadline.
 fn admission(settings: &Settings, serve: &ServeSettings) -> Admission {
-    let pool_size = settings.db_pool_size.unwrap_or_else(|| Db::default_pool_size(&settings.database_url));
+    let pool_size = settings.db_pool_size.unwrap_or_else(|| Db::default_pool_size(settings.database_url.expose_secret()));
     let (tenant, person) = crate::http::ConcurrencyLimits::from(serve.concurrency).resolve(pool_size);
     Admission::new(tenant, person, serve.request_timeout / 2)
 }
@@ -208,10 +208,10 @@ fn admission(settings: &Settings, serve: &ServeSettings) -> Admission {
 /// application's role access to the tables; otherwise the application's own
 /// connection migrates.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
-    let db = Db::connect_with(&settings.database_url, settings.db_pool_size).await?;
+    let db = Db::connect_with(settings.database_url.expose_secret(), settings.db_pool_size).await?;
     match &settings.migration_database_url {
         Some(owner_url) => {
-            let owner = Db::connect(owner_url).await?;
+            let owner = Db::connect(owner_url.expose_secret()).await?;
             store::migrate(&owner).await?;
             if let Some(role) = db.role().await? {
                 store::grant_to(&owner, &role.name).await?;

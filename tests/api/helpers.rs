@@ -168,8 +168,8 @@ fn tracing_like_log(message: &str) {
 
 fn settings(database_url: String, migration_database_url: Option<String>, keys: Keys) -> Settings {
     Settings {
-        database_url,
-        migration_database_url,
+        database_url: database_url.into(),
+        migration_database_url: migration_database_url.map(Into::into),
         environment: Environment::Development,
         jwt_secret: match keys {
             Keys::Hs256 => Some(SECRET.to_owned().into()),
@@ -692,7 +692,7 @@ macro_rules! postgres_only {
 /// secret, issuer and audience.
 pub fn production_settings(database_url: String) -> Settings {
     Settings {
-        database_url,
+        database_url: database_url.into(),
         migration_database_url: None,
         environment: Environment::Production,
         jwt_secret: Some(SECRET.to_owned().into()),

@@ -85,7 +85,7 @@ async fn production_refuses_to_start_without_explicit_keys() {
 async fn preflight_without_configured_origins(environment: Environment, origin: &str) -> Option<String> {
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = Settings {
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("cors.db").display()),
+        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("cors.db").display()).into(),
         migration_database_url: None,
         environment,
         jwt_secret: Some(crate::helpers::SECRET.to_owned().into()),

@@ -135,7 +135,7 @@ async fn spawn(
 ) -> anyhow::Result<(String, tempfile::TempDir, tokio::sync::oneshot::Sender<()>)> {
     let dir = tempfile::tempdir()?;
     let settings = Settings {
-        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display()),
+        database_url: format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display()).into(),
         migration_database_url: None,
         environment,
         jwt_secret: Some(SECRET.to_owned().into()),
