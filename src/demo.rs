@@ -1122,7 +1122,7 @@ impl<'a> Story<'a> {
         self.day(150);
         let version = self.act(FACILITATOR, |s| async move { s.commitment(statushouders).await }).await?.version;
         self.act(FACILITATOR, |s| async move {
-            work::drop(&s, statushouders, version, "Opgegaan in de regionale woonzorgvisie.").await
+            work::drop_commitment(&s, statushouders, version, "Opgegaan in de regionale woonzorgvisie.").await
         })
         .await?;
         let round2 = self.open_round(14, true).await?;

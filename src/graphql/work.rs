@@ -1028,7 +1028,7 @@ impl WorkMutation {
 
     /// Drops a commitment. Facilitators of the network.
     async fn drop_commitment(&self, ctx: &Context<'_>, input: DropCommitmentInput) -> Result<DropCommitmentPayload> {
-        let commitment = service::drop(
+        let commitment = service::drop_commitment(
             store(ctx),
             ids::decode_id("id", &input.id, NodeType::Commitment)?,
             input.expected_version,

@@ -556,7 +556,7 @@ pub async fn add_progress(store: &Store, input: AddProgress) -> AppResult<commit
     Ok(commitment)
 }
 
-pub async fn drop(
+pub async fn drop_commitment(
     store: &Store,
     commitment_id: Uuid,
     expected_version: i32,

@@ -108,7 +108,7 @@ impl Store {
         let now = clock.now();
         match resolve_actor(&tx, principal, now, statement_timeout).await {
             Ok((actor, backend_pid)) => {
-                let mut store = Self::over(db, Arc::new(tx), actor, clock);
+                let mut store = Self::for_transaction(db, Arc::new(tx), actor, clock);
                 if let Some(inner) = Arc::get_mut(&mut store.inner) {
                     inner.principal = Some((principal.clone(), statement_timeout));
                 }
@@ -132,14 +132,16 @@ impl Store {
             return Err(error);
         }
         let actor = Actor::system(tenant_id, clock.today());
-        Ok(Self::over(db, Arc::new(tx), actor, clock))
+        Ok(Self::for_transaction(db, Arc::new(tx), actor, clock))
     }
 
-    fn over(db: &Db, tx: Arc<DatabaseTransaction>, actor: Actor, clock: Arc<dyn Clock>) -> Self {
-        Self::with_parts(tx, actor, clock, db.backend(), db.bus().clone())
+    /// A store on an open transaction of `db`, acting as `actor`.
+    fn for_transaction(db: &Db, tx: Arc<DatabaseTransaction>, actor: Actor, clock: Arc<dyn Clock>) -> Self {
+        Self::from_parts(tx, actor, clock, db.backend(), db.bus().clone())
     }
 
-    fn with_parts(
+    /// A store from its parts; `as_organisation` shares a transaction this way.
+    fn from_parts(
         tx: Arc<DatabaseTransaction>,
         actor: Actor,
         clock: Arc<dyn Clock>,
@@ -167,7 +169,7 @@ impl Store {
         let tx = self.tx()?;
         let tenant = TenantKey { id: self.tenant_id(), slug: self.actor().tenant_slug.clone() };
         let actor = organisation_actor(&tx, tenant, organisation_id, None, self.actor().today).await?;
-        Ok(Self::with_parts(tx, actor, self.inner.clock.clone(), self.inner.backend, self.inner.bus.clone()))
+        Ok(Self::from_parts(tx, actor, self.inner.clock.clone(), self.inner.backend, self.inner.bus.clone()))
     }
 
     /// Who is acting, as of the last change to their own memberships.
