@@ -201,7 +201,9 @@ pub struct Consultation {
     pub inputs: Vec<ConsultationInput>,
 }
 
-/// One input from the constituency.
+/// One input from the constituency. It carries no author, for anyone: the
+/// constituency speaks freely when a concern is not signed towards its own
+/// director. A person's own inputs are in `exportPersonData`.
 #[derive(SimpleObject)]
 pub struct ConsultationInput {
     /// SUPPORT, CONCERN or OBJECTION.
