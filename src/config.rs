@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use secrecy::{ExposeSecret, SecretString};
 
-
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://eendracht.db?mode=rwc";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -247,7 +246,8 @@ impl QueryLimits {
     pub const DEFAULT: Self = Self::from_limits(crate::graphql::QueryLimits::DEFAULT);
 
     const fn from_limits(limits: crate::graphql::QueryLimits) -> Self {
-        let crate::graphql::QueryLimits { depth, complexity, aliases, query_length, directives_per_field, batch } = limits;
+        let crate::graphql::QueryLimits { depth, complexity, aliases, query_length, directives_per_field, batch } =
+            limits;
         Self { depth, complexity, aliases, query_length, directives_per_field, batch }
     }
 }
@@ -259,7 +259,9 @@ impl Default for QueryLimits {
 }
 
 impl From<QueryLimits> for crate::graphql::QueryLimits {
-    fn from(QueryLimits { depth, complexity, aliases, query_length, directives_per_field, batch }: QueryLimits) -> Self {
+    fn from(
+        QueryLimits { depth, complexity, aliases, query_length, directives_per_field, batch }: QueryLimits,
+    ) -> Self {
         Self { depth, complexity, aliases, query_length, directives_per_field, batch }
     }
 }

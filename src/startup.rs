@@ -196,7 +196,8 @@ impl Application {
 /// The tenants' and persons' shares of the pool; a request waits for its
 /// slot at most half its deadline.
 fn admission(settings: &Settings, serve: &ServeSettings) -> Admission {
-    let pool_size = settings.db_pool_size.unwrap_or_else(|| Db::default_pool_size(settings.database_url.expose_secret()));
+    let pool_size =
+        settings.db_pool_size.unwrap_or_else(|| Db::default_pool_size(settings.database_url.expose_secret()));
     let (tenant, person) = crate::http::ConcurrencyLimits::from(serve.concurrency).resolve(pool_size);
     Admission::new(tenant, person, serve.request_timeout / 2)
 }

@@ -19,8 +19,8 @@ use crate::auth::Principal;
 use crate::domain::AppError;
 use crate::domain::health::Locale;
 use crate::graphql::limits;
-use crate::graphql::transaction::{DeferredStore, Ended};
 use crate::graphql::rate_limit::{Charger, REFUSED_POINTS};
+use crate::graphql::transaction::{DeferredStore, Ended};
 use crate::graphql::{error, spec};
 use crate::store::{Access, Store};
 

@@ -39,8 +39,8 @@ use tokio::task::JoinHandle;
 use super::AppState;
 use crate::auth::Principal;
 use crate::domain::AppError;
-use crate::graphql::{error, operation};
 use crate::graphql::subscription::{ItemStore, Session};
+use crate::graphql::{error, operation};
 
 /// The subprotocol spoken.
 pub const PROTOCOL: &str = "graphql-transport-ws";

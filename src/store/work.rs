@@ -231,7 +231,8 @@ impl Store {
     // ---- meetings ----
 
     fn visible_meetings(&self) -> sea_orm::Select<meeting::Entity> {
-        self.scoped::<meeting::Entity>().filter(visibility::in_network_column(&self.actor(), meeting::Column::NetworkId))
+        self.scoped::<meeting::Entity>()
+            .filter(visibility::in_network_column(&self.actor(), meeting::Column::NetworkId))
     }
 
     pub async fn meetings_page_of_network(

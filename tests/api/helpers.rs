@@ -91,6 +91,13 @@ pub fn redis_url() -> Option<String> {
     }
 }
 
+/// The language PostgreSQL writes its messages in for the tests
+/// (`EENDRACHT_TEST_LC_MESSAGES`, a locale such as `de_DE.UTF-8`); unset:
+/// the server's own.
+pub fn lc_messages() -> Option<String> {
+    std::env::var("EENDRACHT_TEST_LC_MESSAGES").ok().filter(|value| !value.is_empty())
+}
+
 /// `postgres://…/name` → (`postgres://…/`, `name`).
 fn split_url(url: &str) -> (String, String) {
     let without_query = url.split('?').next().unwrap_or(url);
@@ -157,6 +164,15 @@ async fn create_pg_database() -> Option<(String, String)> {
             }
             Err(error) => panic!("creating test database {name}: {error}"),
         }
+    }
+    // The server's messages in another language (`.ci/run` sets German): every
+    // classification of a database error must stand on its SQLSTATE, never
+    // on English text. Set per database, as a copy does not inherit it.
+    if let Some(language) = lc_messages() {
+        admin
+            .execute_unprepared(&format!("ALTER DATABASE \"{name}\" SET lc_messages = '{language}'"))
+            .await
+            .expect("set lc_messages on the test database");
     }
     let _ = admin.close().await;
     Some((format!("{base}{name}"), name))
