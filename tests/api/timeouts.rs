@@ -25,7 +25,7 @@ postgres_only!(a_statement_past_the_requests_deadline_is_cancelled_and_answered_
         .expect("an open transaction")
         .execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_sleep($1)", [30.0.into()]))
         .await
-        .map_err(AppError::from);
+        .map_err(|error| eendracht::store::classify(error, "a statement of the test"));
     assert!(matches!(outcome, Err(AppError::Timeout)), "{outcome:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "cancelled long before the 30 s sleep ended");
     store.rollback().await;
@@ -62,9 +62,11 @@ async fn request(app: &crate::helpers::TestApp) -> eendracht::store::Store {
 
 /// Runs `sql` in the store's transaction, as the application maps its error.
 async fn run(store: &eendracht::store::Store, sql: &str) -> Result<(), eendracht::domain::AppError> {
-    use eendracht::domain::AppError;
     let tx = store.tx().expect("an open transaction");
-    tx.execute_raw(Statement::from_string(DbBackend::Postgres, sql)).await.map(|_| ()).map_err(AppError::from)
+    tx.execute_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .map(|_| ())
+        .map_err(|error| eendracht::store::classify(error, "a statement of the test"))
 }
 
 postgres_only!(database_errors_are_classified_by_sqlstate_whatever_language_the_server_writes, |app| {

@@ -1,6 +1,5 @@
 //! Mandates, ratifications, their records and conditions, and consultation.
 
-use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     ConditionStatus, RatificationOutcome, RatificationStatus, Stance, commitment, consultation_input, governing_body,
@@ -13,6 +12,7 @@ use uuid::Uuid;
 use super::{Store, visibility};
 use crate::domain::ratification::MandateRule;
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// A ratification about to be created.
 #[derive(Debug, Clone)]
@@ -48,24 +48,22 @@ impl Store {
     /// for the rules that decide who is involved, never returned as such.
     pub async fn active_bodies_for_rules(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<governing_body::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<governing_body::Entity>()
+        self.scoped::<governing_body::Entity>()
             .filter(governing_body::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .filter(governing_body::Column::RetiredAt.is_null())
             .all(&*tx)
             .await
-            .context("loading bodies for ratification")?)
+            .context("loading bodies for ratification")
     }
 
     pub async fn mandate_rules_of(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<mandate_rule::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<mandate_rule::Entity>()
+        self.scoped::<mandate_rule::Entity>()
             .filter(mandate_rule::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .order_by_asc(mandate_rule::Column::Id)
             .all(&*tx)
             .await
-            .context("loading mandates")?)
+            .context("loading mandates")
     }
 
     pub async fn replace_mandate(&self, organisation_id: Uuid, rules: &[MandateRule]) -> AppResult<()> {
@@ -134,23 +132,21 @@ impl Store {
     /// Current ratifications of the given commitments, in order of creation.
     pub async fn ratifications_of(&self, commitment_ids: &[Uuid]) -> AppResult<Vec<ratification::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_ratifications()
+        self.visible_ratifications()
             .filter(ratification::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
             .order_by_asc(ratification::Column::Id)
             .all(&*tx)
             .await
-            .context("loading ratifications")?)
+            .context("loading ratifications")
     }
 
     pub async fn ratifications_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<ratification::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_ratifications()
+        self.visible_ratifications()
             .filter(ratification::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading ratifications by id")?)
+            .context("loading ratifications by id")
     }
 
     pub async fn ratification(&self, id: Uuid) -> AppResult<ratification::Model> {
@@ -166,12 +162,11 @@ impl Store {
     /// Every current ratification of a network.
     pub async fn ratifications_of_network(&self, network_id: Uuid) -> AppResult<Vec<ratification::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_ratifications()
+        self.visible_ratifications()
             .filter(ratification::Column::NetworkId.eq(network_id))
             .all(&*tx)
             .await
-            .context("loading a network's ratifications")?)
+            .context("loading a network's ratifications")
     }
 
     /// Each party's ratifications in a network (visible, not withdrawn),
@@ -221,8 +216,7 @@ impl Store {
     pub async fn outcome_times(&self, network_id: Uuid) -> AppResult<Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>> {
         use ratification::Column as R;
         let tx = self.tx()?;
-        Ok(self
-            .visible_ratifications()
+        self.visible_ratifications()
             .filter(R::NetworkId.eq(network_id))
             .filter(R::RecordedAt.is_not_null())
             .join(
@@ -241,7 +235,7 @@ impl Store {
             .into_tuple()
             .all(&*tx)
             .await
-            .context("reading when outcomes were recorded")?)
+            .context("reading when outcomes were recorded")
     }
 
     /// Open conditions on a network's current ratifications, counted per
@@ -273,14 +267,13 @@ impl Store {
     /// Unanswered ratifications of the given bodies, oldest first.
     pub async fn pending_for_bodies(&self, body_ids: &[Uuid]) -> AppResult<Vec<ratification::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_ratifications()
+        self.visible_ratifications()
             .filter(ratification::Column::BodyId.is_in(body_ids.iter().copied()))
             .filter(ratification::Column::Outcome.is_null())
             .order_by_asc(ratification::Column::Id)
             .all(&*tx)
             .await
-            .context("loading pending ratifications")?)
+            .context("loading pending ratifications")
     }
 
     /// Moves a party's (or every party's) open ratifications of a commitment
@@ -439,24 +432,22 @@ impl Store {
 
     pub async fn records_of(&self, ratification_ids: &[Uuid]) -> AppResult<Vec<ratification_record::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<ratification_record::Entity>()
+        self.scoped::<ratification_record::Entity>()
             .filter(ratification_record::Column::RatificationId.is_in(ratification_ids.iter().copied()))
             .order_by_asc(ratification_record::Column::Id)
             .all(&*tx)
             .await
-            .context("loading ratification records")?)
+            .context("loading ratification records")
     }
 
     pub async fn conditions_of(&self, ratification_ids: &[Uuid]) -> AppResult<Vec<ratification_condition::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<ratification_condition::Entity>()
+        self.scoped::<ratification_condition::Entity>()
             .filter(ratification_condition::Column::RatificationId.is_in(ratification_ids.iter().copied()))
             .order_by_asc(ratification_condition::Column::Id)
             .all(&*tx)
             .await
-            .context("loading conditions")?)
+            .context("loading conditions")
     }
 
     pub async fn condition(&self, id: Uuid) -> AppResult<ratification_condition::Model> {
@@ -525,13 +516,12 @@ impl Store {
         organisation_id: Uuid,
     ) -> AppResult<Vec<consultation_input::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<consultation_input::Entity>()
+        self.scoped::<consultation_input::Entity>()
             .filter(consultation_input::Column::CommitmentId.eq(commitment_id))
             .filter(consultation_input::Column::OrganisationId.eq(organisation_id))
             .order_by_asc(consultation_input::Column::Id)
             .all(&*tx)
             .await
-            .context("loading consultation inputs")?)
+            .context("loading consultation inputs")
     }
 }

@@ -3,14 +3,18 @@
 //! for the connection and the pool. Never by message text, which follows
 //! PostgreSQL's `lc_messages` and changes with a Dutch server.
 //!
-//! Every database error reaches the application through here: [`classify`]
-//! where a call names what it was doing, and the `From` conversions for the
-//! `?` of a `DbErr` or of an `anyhow::Error` that wraps one (`.context(…)`).
+//! Every database error reaches the application through here: [`classify`],
+//! which every store call applies through [`Context::context`] (`.context("…")`
+//! on a call, naming what it was doing). `AppError` lives in the domain and
+//! `DbErr` in sea-orm, so no `From` conversion between them can exist here: a
+//! database error cannot slip into the application's error unclassified.
+
+use std::fmt::Display;
 
 use sea_orm::sqlx;
 use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
 
-use crate::domain::AppError;
+use crate::domain::{AppError, AppResult};
 
 /// What a database error means for the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,22 +98,22 @@ fn sqlite_failure(code: Option<&str>) -> Failure {
 
 /// The application's error for a failure other than [`Failure::Other`],
 /// logging what the client is not told.
-fn refusal(failure: Failure, error: &dyn std::fmt::Display, doing: &str) -> Option<AppError> {
+fn refusal(failure: Failure, error: &dyn Display, doing: &dyn Display) -> Option<AppError> {
     Some(match failure {
         Failure::Conflict => {
-            tracing::info!(error = %error, doing, "concurrent write refused");
+            tracing::info!(error = %error, %doing, "concurrent write refused");
             AppError::conflict("another change was being written at the same time; try again")
         }
         Failure::PoolExhausted => {
-            tracing::info!(doing, "no free database connection in time");
+            tracing::info!(%doing, "no free database connection in time");
             AppError::Busy
         }
         Failure::Unreachable => {
-            tracing::warn!(error = %error, doing, "the database is unreachable");
+            tracing::warn!(error = %error, %doing, "the database is unreachable");
             AppError::Unavailable
         }
         Failure::Cancelled => {
-            tracing::info!(doing, "statement cancelled at the request's deadline");
+            tracing::info!(%doing, "statement cancelled at the request's deadline");
             AppError::Timeout
         }
         Failure::Other => return None,
@@ -117,26 +121,54 @@ fn refusal(failure: Failure, error: &dyn std::fmt::Display, doing: &str) -> Opti
 }
 
 /// Maps a database error met while `doing` something to the application's error.
-pub(crate) fn classify(error: DbErr, doing: &'static str) -> AppError {
-    refusal(failure(&error), &error, doing)
+pub fn classify<D: Display + Send + Sync + 'static>(error: DbErr, doing: D) -> AppError {
+    refusal(failure(&error), &error, &doing)
         .unwrap_or_else(|| AppError::Internal(anyhow::Error::new(error).context(doing)))
 }
 
-impl From<DbErr> for AppError {
-    fn from(error: DbErr) -> Self {
-        classify(error, "a database call")
+/// `.context("doing …")` on a store call: a database error classified by
+/// [`classify`], a missing value INTERNAL with what was being done. Store
+/// modules import this trait, not `anyhow::Context`.
+pub(crate) trait Context<T> {
+    fn context(self, doing: &'static str) -> AppResult<T>;
+    fn with_context<D: Display + Send + Sync + 'static>(self, doing: impl FnOnce() -> D) -> AppResult<T>;
+}
+
+impl<T> Context<T> for Result<T, DbErr> {
+    fn context(self, doing: &'static str) -> AppResult<T> {
+        self.map_err(|error| classify(error, doing))
+    }
+
+    fn with_context<D: Display + Send + Sync + 'static>(self, doing: impl FnOnce() -> D) -> AppResult<T> {
+        self.map_err(|error| classify(error, doing()))
     }
 }
 
-/// `.context("…")` on a database call gives an `anyhow::Error`; its `?`
-/// classifies the database error inside it the same way.
-impl From<anyhow::Error> for AppError {
-    fn from(error: anyhow::Error) -> Self {
-        let found = error.chain().find_map(|cause| cause.downcast_ref::<DbErr>()).map(failure);
-        let doing = error.to_string();
-        found
-            .and_then(|failure| refusal(failure, &format_args!("{error:#}"), &doing))
-            .unwrap_or(AppError::Internal(error))
+/// Errors of ours, not the database's (encoding JSON, building a statement):
+/// INTERNAL with what was being done.
+macro_rules! internal_context {
+    ($($error:ty),*) => {$(
+        impl<T> Context<T> for Result<T, $error> {
+            fn context(self, doing: &'static str) -> AppResult<T> {
+                self.map_err(|error| AppError::Internal(anyhow::Error::new(error).context(doing)))
+            }
+
+            fn with_context<D: Display + Send + Sync + 'static>(self, doing: impl FnOnce() -> D) -> AppResult<T> {
+                self.map_err(|error| AppError::Internal(anyhow::Error::new(error).context(doing())))
+            }
+        }
+    )*};
+}
+
+internal_context!(serde_json::Error, sea_orm::sea_query::error::Error);
+
+impl<T> Context<T> for Option<T> {
+    fn context(self, doing: &'static str) -> AppResult<T> {
+        self.ok_or_else(|| AppError::Internal(anyhow::anyhow!("{doing}: nothing found")))
+    }
+
+    fn with_context<D: Display + Send + Sync + 'static>(self, doing: impl FnOnce() -> D) -> AppResult<T> {
+        self.ok_or_else(|| AppError::Internal(anyhow::anyhow!("{}: nothing found", doing())))
     }
 }
 
@@ -173,10 +205,10 @@ mod tests {
             std::io::ErrorKind::ConnectionReset,
         )))));
         assert_eq!(failure(&lost), Failure::Unreachable);
-        // Through `.context(…)` and `?` as well.
-        let wrapped: AppError = anyhow::Error::new(lost).context("reading a page").into();
-        assert!(matches!(wrapped, AppError::Unavailable), "{wrapped:?}");
-        let other: AppError = anyhow::anyhow!("not a database error").into();
-        assert!(matches!(other, AppError::Internal(_)));
+        // Through `.context(…)` as every store call passes it.
+        let wrapped = Err::<(), _>(lost).context("reading a page");
+        assert!(matches!(wrapped, Err(AppError::Unavailable)), "{wrapped:?}");
+        let other = Err::<(), _>(DbErr::Custom("not a database error".into())).context("reading a page");
+        assert!(matches!(other, Err(AppError::Internal(_))));
     }
 }

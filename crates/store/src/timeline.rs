@@ -1,6 +1,5 @@
 //! The network's timeline: its events, newest first.
 
-use anyhow::Context;
 use entity::{event, event_organisation};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder};
@@ -9,6 +8,7 @@ use uuid::Uuid;
 use super::{Direction, Page, PageRequest, Store, visibility};
 use crate::domain::AppResult;
 use crate::domain::events::EventKind;
+use crate::errors::Context;
 
 /// Kinds whose mere existence is internal to the organisation concerned:
 /// a consultation input is for the organisation's own people (and the
@@ -38,12 +38,11 @@ impl Store {
     /// the timeline's own rule.
     pub async fn visible_network_event(&self, network_id: Uuid, event_id: Uuid) -> AppResult<Option<event::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_network_events(network_id)
+        self.visible_network_events(network_id)
             .filter(event::Column::Id.eq(event_id))
             .one(&*tx)
             .await
-            .context("loading an event")?)
+            .context("loading an event")
     }
 
     /// An event by its id alone, if it is a network event the actor may see
@@ -94,12 +93,11 @@ impl Store {
     /// The organisations the given events concern.
     pub async fn event_organisations(&self, event_ids: &[Uuid]) -> AppResult<Vec<event_organisation::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<event_organisation::Entity>()
+        self.scoped::<event_organisation::Entity>()
             .filter(event_organisation::Column::EventId.is_in(event_ids.iter().copied()))
             .order_by_asc(event_organisation::Column::OrganisationId)
             .all(&*tx)
             .await
-            .context("loading events' organisations")?)
+            .context("loading events' organisations")
     }
 }

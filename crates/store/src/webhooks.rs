@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use anyhow::Context;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use entity::{DeliveryStatus, event, webhook, webhook_attempt, webhook_delivery, webhook_outbox};
 use sea_orm::sea_query::{Expr, Query};
@@ -29,6 +28,7 @@ use super::{Direction, Page, PageRequest, Store, classify, visibility};
 use crate::domain::events::EventKind;
 use crate::domain::integration::retry_delay;
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// A new webhook, validated: exactly one of organisation and network.
 #[derive(Debug, Clone)]
@@ -138,13 +138,12 @@ impl Store {
         condition: impl sea_orm::sea_query::IntoCondition,
     ) -> AppResult<Vec<webhook::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_webhooks()
+        self.visible_webhooks()
             .filter(condition)
             .order_by_asc(webhook::Column::Id)
             .all(&*tx)
             .await
-            .context("loading webhooks")?)
+            .context("loading webhooks")
     }
 
     pub async fn insert_webhook(&self, new: NewWebhook) -> AppResult<webhook::Model> {
@@ -250,13 +249,12 @@ impl Store {
     /// The attempts of the given deliveries, oldest first.
     pub async fn webhook_attempts(&self, delivery_ids: &[Uuid]) -> AppResult<Vec<webhook_attempt::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<webhook_attempt::Entity>()
+        self.scoped::<webhook_attempt::Entity>()
             .filter(webhook_attempt::Column::DeliveryId.is_in(delivery_ids.iter().copied()))
             .order_by_asc(webhook_attempt::Column::Id)
             .all(&*tx)
             .await
-            .context("loading delivery attempts")?)
+            .context("loading delivery attempts")
     }
 
     /// Sends an event to a webhook again, as a new delivery due now, whatever
@@ -341,7 +339,7 @@ impl Store {
     /// Whether the tenant has anything for the worker: an outbox row, or a
     /// delivery that is due and not leased. Two small reads, so an idle tick
     /// never takes SQLite's write lock.
-    pub(crate) async fn has_webhook_work(&self) -> AppResult<bool> {
+    pub async fn has_webhook_work(&self) -> AppResult<bool> {
         let tx = self.tx()?;
         let queued = self.scoped::<webhook_outbox::Entity>().one(&*tx).await.context("checking the outbox")?;
         if queued.is_some() {
@@ -367,7 +365,7 @@ impl Store {
     /// Turns up to `limit` outbox rows of the tenant into deliveries and
     /// removes them; returns how many deliveries were made. Runs in the
     /// worker's per-tenant transaction, so a crash leaves the rows in place.
-    pub(crate) async fn fan_out(&self, limit: u64) -> AppResult<usize> {
+    pub async fn fan_out(&self, limit: u64) -> AppResult<usize> {
         let tx = self.tx()?;
         let rows = self
             .scoped::<webhook_outbox::Entity>()
@@ -416,7 +414,7 @@ impl Store {
     /// Leases up to `limit` deliveries that are due at `now` and whose
     /// webhook is enabled, until `now + lease`. A row another worker leased
     /// meanwhile is skipped: the lease is taken by compare-and-set.
-    pub(crate) async fn claim_due(&self, lease: std::time::Duration, limit: u64) -> AppResult<Vec<ClaimedDelivery>> {
+    pub async fn claim_due(&self, lease: std::time::Duration, limit: u64) -> AppResult<Vec<ClaimedDelivery>> {
         let tx = self.tx()?;
         let now = self.now();
         let lease_until = now + ChronoDuration::from_std(lease).unwrap_or(ChronoDuration::minutes(1));
@@ -484,7 +482,7 @@ impl Store {
     /// [-1, 1]), or FAILED when the schedule ran out. A webhook whose receiver
     /// said 410 Gone, or whose delivery failed for good without any delivery
     /// succeeding meanwhile, is disabled with the reason.
-    pub(crate) async fn record_attempt(
+    pub async fn record_attempt(
         &self,
         claimed: &ClaimedDelivery,
         outcome: &AttemptOutcome,

@@ -1,7 +1,6 @@
 //! Privacy (GDPR): erasing a person's personal data and exporting everything
 //! held about them. Both work on rows of the actor's tenant only.
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{
     alignment_answer, alignment_invitee, alignment_response, body_member, charter_version, commitment,
@@ -17,6 +16,7 @@ use super::Store;
 use super::scope::TenantScoped;
 use crate::domain::AppResult;
 use crate::domain::privacy::FORMER_MEMBER;
+use crate::errors::Context;
 
 /// `ended_on` of a period cut short today: today, or for a period that had not
 /// started yet, the day it would have started (it never held).
@@ -143,12 +143,11 @@ impl Store {
         C::EntityName: TenantScoped<Column = C>,
     {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<C::EntityName>()
+        self.scoped::<C::EntityName>()
             .filter(column.eq(person_id))
             .into_json()
             .all(&*tx)
             .await
-            .with_context(|| format!("exporting {}", sea_orm::EntityName::table_name(&C::EntityName::default())))?)
+            .with_context(|| format!("exporting {}", sea_orm::EntityName::table_name(&C::EntityName::default())))
     }
 }

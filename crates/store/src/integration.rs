@@ -1,6 +1,5 @@
 //! API clients and partner identity providers.
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{IdentityMatch, api_client, identity_provider, tenant};
 use sea_orm::sea_query::Expr;
@@ -12,6 +11,7 @@ use uuid::Uuid;
 use super::{Db, Store, classify, visibility};
 use crate::auth::{ProviderConfig, ProviderSource};
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// A new identity provider, validated.
 #[derive(Debug, Clone)]
@@ -46,13 +46,12 @@ impl Store {
     /// The visible API clients of the given organisations, oldest first.
     pub async fn api_clients_of(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<api_client::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_api_clients()
+        self.visible_api_clients()
             .filter(api_client::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .order_by_asc(api_client::Column::Id)
             .all(&*tx)
             .await
-            .context("loading API clients")?)
+            .context("loading API clients")
     }
 
     pub async fn insert_api_client(
@@ -100,12 +99,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<identity_provider::Entity>()
+        self.scoped::<identity_provider::Entity>()
             .order_by_asc(identity_provider::Column::Id)
             .all(&*tx)
             .await
-            .context("loading identity providers")?)
+            .context("loading identity providers")
     }
 
     /// Registers a provider. Its issuer with its audience is unique across

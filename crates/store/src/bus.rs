@@ -19,7 +19,6 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use sea_orm::sqlx::postgres::{PgListener, PgPool};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
@@ -27,6 +26,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::domain::AppResult;
+use crate::errors::Context;
 
 /// The PostgreSQL channel the notices travel on.
 pub const CHANNEL: &str = "eendracht_events";

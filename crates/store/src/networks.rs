@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{
     ExpectationKind, NetworkStatus, PartnershipStatus, charter_version, expectation, network, network_facilitator,
@@ -16,6 +15,7 @@ use uuid::Uuid;
 use super::{Page, PageRequest, Store, visibility};
 use crate::domain::values::{Name, Text};
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// Changes to a network's own fields; `None` leaves a field as it is.
 #[derive(Debug, Default)]
@@ -45,12 +45,11 @@ impl Store {
 
     pub async fn networks_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<network::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_networks()
+        self.visible_networks()
             .filter(network::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading networks by id")?)
+            .context("loading networks by id")
     }
 
     /// One visible network, or NOT_FOUND.
@@ -143,8 +142,7 @@ impl Store {
     /// (network id, person id) of the facilitators of the given networks.
     pub async fn facilitators_of(&self, network_ids: &[Uuid]) -> AppResult<Vec<(Uuid, Uuid)>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<network_facilitator::Entity>()
+        self.scoped::<network_facilitator::Entity>()
             .select_only()
             .column(network_facilitator::Column::NetworkId)
             .column(network_facilitator::Column::PersonId)
@@ -154,31 +152,29 @@ impl Store {
             .into_tuple()
             .all(&*tx)
             .await
-            .context("loading facilitators")?)
+            .context("loading facilitators")
     }
 
     /// All charter versions of the given networks, oldest first.
     pub async fn charter_versions_of(&self, network_ids: &[Uuid]) -> AppResult<Vec<charter_version::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<charter_version::Entity>()
+        self.scoped::<charter_version::Entity>()
             .filter(visibility::charter_versions(&self.actor()))
             .filter(charter_version::Column::NetworkId.is_in(network_ids.iter().copied()))
             .order_by_asc(charter_version::Column::Version)
             .all(&*tx)
             .await
-            .context("loading charter versions")?)
+            .context("loading charter versions")
     }
 
     pub async fn charter_versions_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<charter_version::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<charter_version::Entity>()
+        self.scoped::<charter_version::Entity>()
             .filter(visibility::charter_versions(&self.actor()))
             .filter(charter_version::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading charter versions by id")?)
+            .context("loading charter versions by id")
     }
 
     /// The number of the network's current charter version, if it has one.
@@ -299,23 +295,21 @@ impl Store {
     /// Every partnership of one organisation, as far as visible, oldest first.
     pub async fn partnerships_of_organisations(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<partnership::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_partnerships()
+        self.visible_partnerships()
             .filter(partnership::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .order_by_asc(partnership::Column::Id)
             .all(&*tx)
             .await
-            .context("loading partnerships of organisations")?)
+            .context("loading partnerships of organisations")
     }
 
     pub async fn partnerships_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<partnership::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_partnerships()
+        self.visible_partnerships()
             .filter(partnership::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading partnerships by id")?)
+            .context("loading partnerships by id")
     }
 
     pub async fn partnership(&self, id: Uuid) -> AppResult<partnership::Model> {
@@ -329,14 +323,13 @@ impl Store {
         organisation_id: Uuid,
     ) -> AppResult<Option<partnership::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<partnership::Entity>()
+        self.scoped::<partnership::Entity>()
             .filter(partnership::Column::NetworkId.eq(network_id))
             .filter(partnership::Column::OrganisationId.eq(organisation_id))
             .filter(partnership::Column::Status.is_in([PartnershipStatus::Invited, PartnershipStatus::Active]))
             .one(&*tx)
             .await
-            .context("looking up an open partnership")?)
+            .context("looking up an open partnership")
     }
 
     /// Organisation ids of the network's partners in the given statuses.
@@ -346,8 +339,7 @@ impl Store {
         statuses: &[PartnershipStatus],
     ) -> AppResult<Vec<(Uuid, Uuid)>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<partnership::Entity>()
+        self.scoped::<partnership::Entity>()
             .select_only()
             .column(partnership::Column::Id)
             .column(partnership::Column::OrganisationId)
@@ -357,7 +349,7 @@ impl Store {
             .into_tuple()
             .all(&*tx)
             .await
-            .context("loading a network's partners")?)
+            .context("loading a network's partners")
     }
 
     pub async fn insert_partnership(&self, network_id: Uuid, organisation_id: Uuid) -> AppResult<partnership::Model> {
@@ -456,31 +448,29 @@ impl Store {
         if current_only {
             query = query.filter(visibility::representation_current(self.actor().today));
         }
-        Ok(query.order_by_asc(representation::Column::Id).all(&*tx).await.context("loading representations")?)
+        query.order_by_asc(representation::Column::Id).all(&*tx).await.context("loading representations")
     }
 
     pub async fn representations_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<representation::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<representation::Entity>()
+        self.scoped::<representation::Entity>()
             .filter(visibility::representations(&self.actor()))
             .filter(representation::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading representations by id")?)
+            .context("loading representations by id")
     }
 
     /// Current representations of a partnership, whatever the viewer may see
     /// (used by the rules, not returned as such).
     pub async fn current_representations(&self, partnership_id: Uuid) -> AppResult<Vec<representation::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<representation::Entity>()
+        self.scoped::<representation::Entity>()
             .filter(representation::Column::PartnershipId.eq(partnership_id))
             .filter(visibility::representation_current(self.actor().today))
             .all(&*tx)
             .await
-            .context("loading current representations")?)
+            .context("loading current representations")
     }
 
     pub async fn end_representations(&self, ids: &[Uuid], ended_on: NaiveDate) -> AppResult<()> {
@@ -533,8 +523,7 @@ impl Store {
         person_ids: &[Uuid],
     ) -> AppResult<Vec<Uuid>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<position::Entity>()
+        self.scoped::<position::Entity>()
             .select_only()
             .column(position::Column::PersonId)
             .distinct()
@@ -544,7 +533,7 @@ impl Store {
             .into_tuple::<Uuid>()
             .all(&*tx)
             .await
-            .context("checking current positions")?)
+            .context("checking current positions")
     }
 
     pub async fn insert_expectation(
@@ -574,24 +563,22 @@ impl Store {
 
     pub async fn expectations_of(&self, partnership_ids: &[Uuid]) -> AppResult<Vec<expectation::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<expectation::Entity>()
+        self.scoped::<expectation::Entity>()
             .filter(visibility::expectations(&self.actor()))
             .filter(expectation::Column::PartnershipId.is_in(partnership_ids.iter().copied()))
             .order_by_asc(expectation::Column::Id)
             .all(&*tx)
             .await
-            .context("loading expectations")?)
+            .context("loading expectations")
     }
 
     pub async fn expectations_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<expectation::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<expectation::Entity>()
+        self.scoped::<expectation::Entity>()
             .filter(visibility::expectations(&self.actor()))
             .filter(expectation::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading expectations by id")?)
+            .context("loading expectations by id")
     }
 }

@@ -8,7 +8,6 @@
 //! as open (its earlier outcome lives in `ratification_records`), and
 //! `needsReplanning` is the current flag.
 
-use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{
     BodyRight, CommitmentKind, CommitmentScope, ConditionStatus, PartnershipStatus, RatificationOutcome,
@@ -27,6 +26,7 @@ use crate::domain::health::{
     HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, SAMPLE, Sample, ScopeCounts, days_between,
 };
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 trait ScopeCondition {
     fn condition(&self, column: impl ColumnTrait) -> Condition;
@@ -96,8 +96,7 @@ impl Store {
     ) -> AppResult<Vec<alignment_round::Model>> {
         let tx = self.tx()?;
         use alignment_round::Column as R;
-        Ok(self
-            .in_network::<alignment_round::Entity>(R::NetworkId, network_id)
+        self.in_network::<alignment_round::Entity>(R::NetworkId, network_id)
             .filter(
                 Condition::any()
                     .add(R::ClosedAt.lte(as_of))
@@ -107,7 +106,7 @@ impl Store {
             .limit(limit)
             .all(&*tx)
             .await
-            .context("loading closed rounds")?)
+            .context("loading closed rounds")
     }
 
     /// The charter version in force at `as_of`.

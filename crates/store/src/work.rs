@@ -1,6 +1,5 @@
 //! Goals, meetings, commitments, their parties and progress.
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{
     CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon, commitment, commitment_party, goal, meeting,
@@ -12,6 +11,7 @@ use uuid::Uuid;
 
 use super::{Direction, Page, PageRequest, Store, visibility};
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// The most ids one statement names. A list that grows with the data (a
 /// goal's sub-goals, a leaving partner's open commitments) is named this many
@@ -109,35 +109,32 @@ impl Store {
     /// Every goal of a network: the tree is small, and results need all of it.
     pub async fn goals_of_network(&self, network_id: Uuid) -> AppResult<Vec<goal::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_goals()
+        self.visible_goals()
             .filter(goal::Column::NetworkId.eq(network_id))
             .order_by_asc(goal::Column::Id)
             .all(&*tx)
             .await
-            .context("loading a network's goals")?)
+            .context("loading a network's goals")
     }
 
     /// Every goal of these networks, in one statement.
     pub async fn goals_of_networks(&self, network_ids: &[Uuid]) -> AppResult<Vec<goal::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_goals()
+        self.visible_goals()
             .filter(goal::Column::NetworkId.is_in(network_ids.iter().copied()))
             .order_by_asc(goal::Column::Id)
             .all(&*tx)
             .await
-            .context("loading networks' goals")?)
+            .context("loading networks' goals")
     }
 
     pub async fn goals_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<goal::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_goals()
+        self.visible_goals()
             .filter(goal::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading goals by id")?)
+            .context("loading goals by id")
     }
 
     pub async fn goal(&self, id: Uuid) -> AppResult<goal::Model> {
@@ -246,12 +243,11 @@ impl Store {
 
     pub async fn meetings_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<meeting::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_meetings()
+        self.visible_meetings()
             .filter(meeting::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading meetings by id")?)
+            .context("loading meetings by id")
     }
 
     pub async fn meeting(&self, id: Uuid) -> AppResult<meeting::Model> {
@@ -297,13 +293,12 @@ impl Store {
 
     pub async fn attendees_of(&self, meeting_ids: &[Uuid]) -> AppResult<Vec<meeting_attendee::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<meeting_attendee::Entity>()
+        self.scoped::<meeting_attendee::Entity>()
             .filter(meeting_attendee::Column::MeetingId.is_in(meeting_ids.iter().copied()))
             .order_by_asc(meeting_attendee::Column::PersonId)
             .all(&*tx)
             .await
-            .context("loading attendees")?)
+            .context("loading attendees")
     }
 
     // ---- commitments ----
@@ -405,12 +400,11 @@ impl Store {
 
     pub async fn commitments_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<commitment::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_commitments()
+        self.visible_commitments()
             .filter(commitment::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading commitments by id")?)
+            .context("loading commitments by id")
     }
 
     pub async fn commitment(&self, id: Uuid) -> AppResult<commitment::Model> {
@@ -533,7 +527,7 @@ impl Store {
     /// Current (not removed) parties of the given commitments, in order of proposal.
     pub async fn parties_of(&self, commitment_ids: &[Uuid]) -> AppResult<Vec<commitment_party::Model>> {
         let tx = self.tx()?;
-        Ok(self.current_parties_of(commitment_ids).all(&*tx).await.context("loading parties")?)
+        self.current_parties_of(commitment_ids).all(&*tx).await.context("loading parties")
     }
 
     /// [`Self::parties_of`] with each party's organisation, in one statement
@@ -549,7 +543,7 @@ impl Store {
             organisation::Column::Id,
             visibility::organisations(&self.actor()),
         );
-        Ok(query.all(&*tx).await.context("loading parties with their organisations")?)
+        query.all(&*tx).await.context("loading parties with their organisations")
     }
 
     /// Records one party's agreement, once.

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{PositionRole, TenantRole, person, position};
 use sea_orm::sea_query::Expr;
@@ -12,6 +11,7 @@ use uuid::Uuid;
 use super::{Page, PageRequest, Store, visibility};
 use crate::domain::values::{Email, Name, Subject};
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 use crate::i18n::Locale;
 
 impl Store {
@@ -25,12 +25,11 @@ impl Store {
 
     pub async fn people_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<person::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_people()
+        self.visible_people()
             .filter(person::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading people by id")?)
+            .context("loading people by id")
     }
 
     /// One visible person, or NOT_FOUND (also when they exist but are hidden).
@@ -89,25 +88,23 @@ impl Store {
     /// viewer may see.
     pub async fn positions_of_people(&self, person_ids: &[Uuid]) -> AppResult<Vec<position::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<position::Entity>()
+        self.scoped::<position::Entity>()
             .filter(visibility::positions(&self.actor()))
             .filter(position::Column::PersonId.is_in(person_ids.iter().copied()))
             .order_by_asc(position::Column::Id)
             .all(&*tx)
             .await
-            .context("loading positions of people")?)
+            .context("loading positions of people")
     }
 
     pub async fn positions_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<position::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<position::Entity>()
+        self.scoped::<position::Entity>()
             .filter(visibility::positions(&self.actor()))
             .filter(position::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading positions by id")?)
+            .context("loading positions by id")
     }
 
     pub async fn position(&self, id: Uuid) -> AppResult<position::Model> {

@@ -8,6 +8,10 @@
 //!   mutation takes the write lock up front (`BEGIN IMMEDIATE`);
 //! - every change writes its event ([`Store::record_event`]) in that transaction.
 
+// The layers below, under the names the code has always used.
+use eendracht_auth as auth;
+use eendracht_domain::{self as domain, clock, i18n};
+
 mod actor_sql;
 pub mod alignment;
 pub mod bus;
@@ -32,7 +36,6 @@ pub mod work;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     PartnershipStatus, PositionRole, api_client, body_member, governing_body, network_facilitator, partnership, person,
@@ -51,7 +54,8 @@ pub use page::{Direction, Page, PageRequest, TotalCount};
 use crate::auth::{Identity, Principal, TenantRef};
 use crate::clock::Clock;
 use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
-pub(crate) use errors::classify;
+use errors::Context;
+pub use errors::classify;
 
 /// Whether a request may write. Decides how its transaction starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +129,7 @@ impl Store {
     /// A store for background work in one tenant (the webhook worker): its
     /// own transaction with the tenant set, and a system actor that sees the
     /// tenant as an admin does and is no person.
-    pub(crate) async fn system(db: &Db, tenant_id: Uuid, access: Access, clock: Arc<dyn Clock>) -> AppResult<Self> {
+    pub async fn system(db: &Db, tenant_id: Uuid, access: Access, clock: Arc<dyn Clock>) -> AppResult<Self> {
         let tx = begin_transaction(db, access).await?;
         if let Err(error) = integration::set_tenant(&tx, tenant_id).await {
             let _ = tx.rollback().await;
@@ -217,7 +221,7 @@ impl Store {
 
     /// The shared transaction. Fails once the request has committed. Public
     /// for statements no store method runs (the tools and the tests); every
-    /// error of such a statement still maps through `AppError::from`.
+    /// error of such a statement still maps through [`classify`].
     pub fn tx(&self) -> AppResult<Arc<DatabaseTransaction>> {
         self.inner
             .tx

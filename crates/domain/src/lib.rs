@@ -1,6 +1,9 @@
 //! The rules of Eendracht. Architecture invariant: this module knows nothing of
 //! GraphQL or HTTP; it decides, the store persists, resolvers translate.
 
+pub mod clock;
+pub mod i18n;
+
 pub mod actor;
 pub mod alignment;
 pub mod commitments;

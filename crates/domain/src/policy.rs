@@ -162,7 +162,7 @@ mod tests {
     use entity::{PositionRole, TenantRole};
 
     use super::*;
-    use crate::domain::CurrentPosition;
+    use crate::CurrentPosition;
 
     fn actor(role: Option<TenantRole>, orgs: &[Uuid]) -> Actor {
         Actor {

@@ -9,7 +9,6 @@
 //! portable path, aggregated as JSON. The two cannot merge: the policies read
 //! `app.tenant_id`, which must be set before the statement that reads under it.
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use entity::{PartnershipStatus, PositionRole, TenantRole};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
@@ -20,6 +19,7 @@ use uuid::Uuid;
 use super::TenantKey;
 use crate::auth::{Identity, Principal, TenantRef};
 use crate::domain::{Actor, AppError, AppResult, CurrentPosition, CurrentRepresentation, OwnPartnership};
+use crate::errors::Context;
 
 const TENANT_BY_SLUG: &str = "SELECT id, slug, set_config('app.tenant_id', id::text, true), \
      set_config('statement_timeout', $2, true), pg_backend_pid() AS pid FROM tenants WHERE slug = $1";
@@ -152,7 +152,7 @@ pub(super) async fn person_actor(
     let [row] = <[sea_orm::QueryResult; 1]>::try_from(rows)
         .map_err(|_| AppError::Unauthenticated("the token names no single person of the tenant".into()))?;
     let parse = |column: &str| -> AppResult<serde_json::Value> {
-        Ok(row.try_get::<serde_json::Value>("", column).with_context(|| format!("reading the viewer's {column}"))?)
+        row.try_get::<serde_json::Value>("", column).with_context(|| format!("reading the viewer's {column}"))
     };
     let positions: Vec<PositionRow> =
         serde_json::from_value(parse("positions")?).context("decoding the viewer's positions")?;

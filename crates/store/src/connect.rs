@@ -243,7 +243,7 @@ impl Db {
         }
     }
 
-    pub(crate) fn record_unreachable(&self) {
+    pub fn record_unreachable(&self) {
         if self.reachability.unreachable(epoch_millis()) {
             tracing::warn!("the database is unreachable; failing requests fast until it answers");
         }

@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use anyhow::Context;
 use entity::{OrganisationKind, body_member, governing_body, organisation, position};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -12,6 +11,7 @@ use super::{Page, PageRequest, Store, visibility};
 use crate::domain::governance::BodySpec;
 use crate::domain::values::Name;
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// A body in a `setGoverningBodies` request: an existing one (by id) to keep
 /// and update, or a new one.
@@ -33,12 +33,11 @@ impl Store {
 
     pub async fn organisations_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<organisation::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_organisations()
+        self.visible_organisations()
             .filter(organisation::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading organisations by id")?)
+            .context("loading organisations by id")
     }
 
     /// One visible organisation, or NOT_FOUND (also when it exists but is hidden).
@@ -142,34 +141,31 @@ impl Store {
     /// Active (not retired) bodies of the given organisations, as far as visible.
     pub async fn bodies_of(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<governing_body::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<governing_body::Entity>()
+        self.scoped::<governing_body::Entity>()
             .filter(visibility::governing_bodies(&self.actor()))
             .filter(governing_body::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .filter(governing_body::Column::RetiredAt.is_null())
             .order_by_asc(governing_body::Column::Id)
             .all(&*tx)
             .await
-            .context("loading governing bodies")?)
+            .context("loading governing bodies")
     }
 
     /// Bodies by id, retired ones included (history refers to them).
     pub async fn bodies_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<governing_body::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<governing_body::Entity>()
+        self.scoped::<governing_body::Entity>()
             .filter(visibility::governing_bodies(&self.actor()))
             .filter(governing_body::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading governing bodies by id")?)
+            .context("loading governing bodies by id")
     }
 
     /// (body id, person id) for the members of the given bodies.
     pub async fn body_member_ids(&self, body_ids: &[Uuid]) -> AppResult<Vec<(Uuid, Uuid)>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<body_member::Entity>()
+        self.scoped::<body_member::Entity>()
             .select_only()
             .column(body_member::Column::BodyId)
             .column(body_member::Column::PersonId)
@@ -178,7 +174,7 @@ impl Store {
             .into_tuple()
             .all(&*tx)
             .await
-            .context("loading body members")?)
+            .context("loading body members")
     }
 
     /// Makes the organisation's active bodies exactly `changes`: listed ids are

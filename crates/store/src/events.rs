@@ -1,6 +1,5 @@
 //! Writing the audit trail. Events are only ever inserted.
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{event, event_organisation};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
@@ -9,6 +8,7 @@ use uuid::Uuid;
 use super::Store;
 use crate::domain::events::EventKind;
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// An event about to be written with the change it records.
 #[derive(Debug, Clone)]

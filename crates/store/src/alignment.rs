@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{
     PartnershipStatus, RoundStatus, alignment_answer, alignment_invitee, alignment_question, alignment_response,
@@ -16,6 +15,7 @@ use uuid::Uuid;
 use super::{Direction, Page, PageRequest, Store, visibility};
 use crate::domain::alignment::Sums;
 use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
 
 /// Invitees per INSERT statement (four values each).
 const INVITEES_PER_INSERT: usize = 1_000;
@@ -45,12 +45,11 @@ impl Store {
 
     pub async fn rounds_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<alignment_round::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .visible_rounds()
+        self.visible_rounds()
             .filter(alignment_round::Column::Id.is_in(ids.iter().copied()))
             .all(&*tx)
             .await
-            .context("loading rounds by id")?)
+            .context("loading rounds by id")
     }
 
     pub async fn round(&self, id: Uuid) -> AppResult<alignment_round::Model> {
@@ -64,14 +63,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> AppResult<Option<alignment_round::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<alignment_round::Entity>()
+        self.scoped::<alignment_round::Entity>()
             .filter(alignment_round::Column::NetworkId.eq(network_id))
             .filter(alignment_round::Column::Status.eq(RoundStatus::Open))
             .filter(alignment_round::Column::ClosesAt.gt(now))
             .one(&*tx)
             .await
-            .context("looking for a running round")?)
+            .context("looking for a running round")
     }
 
     /// (person, organisation) for every person with a current position in an
@@ -158,20 +156,18 @@ impl Store {
 
     pub async fn questions_of(&self, round_ids: &[Uuid]) -> AppResult<Vec<alignment_question::Model>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<alignment_question::Entity>()
+        self.scoped::<alignment_question::Entity>()
             .filter(alignment_question::Column::RoundId.is_in(round_ids.iter().copied()))
             .order_by_asc(alignment_question::Column::Position)
             .all(&*tx)
             .await
-            .context("loading questions")?)
+            .context("loading questions")
     }
 
     /// The organisation the person answers for in this round, if invited.
     pub async fn invitation(&self, round_id: Uuid, person_id: Uuid) -> AppResult<Option<Uuid>> {
         let tx = self.tx()?;
-        Ok(self
-            .scoped::<alignment_invitee::Entity>()
+        self.scoped::<alignment_invitee::Entity>()
             .select_only()
             .column(alignment_invitee::Column::OrganisationId)
             .filter(alignment_invitee::Column::RoundId.eq(round_id))
@@ -179,7 +175,7 @@ impl Store {
             .into_tuple::<Uuid>()
             .one(&*tx)
             .await
-            .context("looking up an invitation")?)
+            .context("looking up an invitation")
     }
 
     /// Stores the person's answers, replacing an earlier submission.
@@ -257,8 +253,7 @@ impl Store {
             .await
             .context("finding the viewer's response")?;
         let Some(response) = response else { return Ok(Vec::new()) };
-        Ok(self
-            .scoped::<alignment_answer::Entity>()
+        self.scoped::<alignment_answer::Entity>()
             .select_only()
             .column(alignment_answer::Column::QuestionKey)
             .column(alignment_answer::Column::Score)
@@ -267,7 +262,7 @@ impl Store {
             .into_tuple()
             .all(&*tx)
             .await
-            .context("loading the viewer's answers")?)
+            .context("loading the viewer's answers")
     }
 
     /// Closes a round that is open, as a compare-and-set.

@@ -108,5 +108,11 @@ impl AppError {
     }
 }
 
-// `From<sea_orm::DbErr>` and `From<anyhow::Error>` live with the database
-// errors' classification, in `store::errors`: the domain knows no database.
+/// A fault of ours: INTERNAL, its detail logged, never sent. Database errors
+/// do not come this way: the store classifies each one (`store::errors`),
+/// and the domain knows no database.
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        AppError::Internal(error)
+    }
+}

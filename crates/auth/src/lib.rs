@@ -10,6 +10,8 @@
 //! partner's identity provider ([`providers`]) is bound to one tenant and its
 //! own `tid` is ignored.
 
+pub mod outbound;
+
 mod keys;
 pub mod providers;
 

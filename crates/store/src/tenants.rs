@@ -1,7 +1,6 @@
 //! Tenants exist before anyone can sign in, so they are created outside any
 //! request: by `eendracht bootstrap` (and the demo and test fixtures).
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use entity::{TenantRole, person, tenant};
 use sea_orm::sea_query::Expr;
@@ -15,6 +14,7 @@ use super::events::{EventActor, insert_event};
 use super::{Db, NewEvent};
 use crate::domain::events::EventKind;
 use crate::domain::values::{Name, Slug, Subject};
+use crate::errors::Context;
 use crate::i18n::Locale;
 
 /// What `bootstrap` did, so it can say so.
