@@ -96,7 +96,7 @@ async fn facts(
 /// A closed round's figures, under the same anonymity rule as the round's own
 /// results: only with enough respondents.
 async fn round_facts_of(store: &Store, round: &alignment_round::Model) -> AppResult<RoundFacts> {
-    let results: RoundResults = crate::service::alignment::compute(store, round).await?;
+    let results: RoundResults = crate::alignment::compute(store, round).await?;
     let shown = results.network_figures_are_anonymous();
     let questions = if shown { results.questions.as_slice() } else { &[] };
     Ok(RoundFacts {
