@@ -83,3 +83,42 @@ both!(a_non_admin_sees_only_their_own_organisations_and_their_people, |app| {
     assert_eq!(seen["director"]["subject"], json!(null), "only admins and the person see the subject");
     assert_eq!(seen["director"]["positions"], json!([{ "role": "DIRECTOR", "organisation": { "id": w.org_a } }]));
 });
+
+both!(every_tenant_table_is_read_through_the_store_s_one_read_path, |app| {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use crate::helpers::Backend;
+    // Every table with a `tenant_id`, as the database has it.
+    let sql = match app.backend {
+        Backend::Postgres => {
+            "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = c.oid WHERE n.nspname = current_schema() AND c.relkind = 'r' \
+             AND a.attname = 'tenant_id' AND NOT a.attisdropped ORDER BY 1"
+        }
+        Backend::Sqlite => {
+            "SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND p.name = 'tenant_id' ORDER BY 1"
+        }
+    };
+    let backend = if app.backend == Backend::Postgres { DbBackend::Postgres } else { DbBackend::Sqlite };
+    let in_database: Vec<String> = app
+        .db
+        .connection()
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("catalog query")
+        .iter()
+        .map(|row| row.try_get::<String>("", "name").expect("name"))
+        .collect();
+    assert!(in_database.len() >= 30, "every tenant table: {in_database:?}");
+    // …and as the store reads it: each either an object with its visibility
+    // rule or a row read through a visible parent, never merely unscoped.
+    let mut in_store: Vec<String> = eendracht::store::tables().into_iter().map(|(name, _)| name.to_owned()).collect();
+    in_store.sort();
+    assert_eq!(in_store, in_database, "a tenant table the store's read path does not know, or the reverse");
+    let visible = eendracht::store::tables()
+        .into_iter()
+        .filter(|(_, reading)| *reading == eendracht::store::Reading::Visible)
+        .count();
+    assert!(visible >= 16, "the objects a viewer may or may not see state their rule: {visible}");
+});

@@ -29,31 +29,22 @@ pub struct NewAnswer {
 }
 
 impl Store {
-    fn visible_rounds(&self) -> sea_orm::Select<alignment_round::Entity> {
-        self.scoped::<alignment_round::Entity>().filter(visibility::alignment_rounds(&self.actor()))
-    }
-
     /// A network's rounds, newest first.
     pub async fn rounds_page_of_network(
         &self,
         network_id: Uuid,
         page: PageRequest,
     ) -> AppResult<Page<alignment_round::Model>> {
-        let query = self.visible_rounds().filter(alignment_round::Column::NetworkId.eq(network_id));
+        let query = self.visible::<alignment_round::Entity>().filter(alignment_round::Column::NetworkId.eq(network_id));
         self.keyset_page_in(query, alignment_round::Column::Id, page, Direction::NewestFirst).await
     }
 
     pub async fn rounds_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<alignment_round::Model>> {
-        let tx = self.tx()?;
-        self.visible_rounds()
-            .filter(alignment_round::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading rounds by id")
+        self.fetch_by_ids::<alignment_round::Entity>(ids).await
     }
 
     pub async fn round(&self, id: Uuid) -> AppResult<alignment_round::Model> {
-        self.rounds_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("alignment round"))
+        self.fetch_one::<alignment_round::Entity>(id).await
     }
 
     /// The network's round that still takes answers at `now`, if any.
@@ -63,7 +54,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> AppResult<Option<alignment_round::Model>> {
         let tx = self.tx()?;
-        self.scoped::<alignment_round::Entity>()
+        // A rule: a network has one running round, whoever asks.
+        self.tenant_only::<alignment_round::Entity>()
             .filter(alignment_round::Column::NetworkId.eq(network_id))
             .filter(alignment_round::Column::Status.eq(RoundStatus::Open))
             .filter(alignment_round::Column::ClosesAt.gt(now))
@@ -84,8 +76,9 @@ impl Store {
             .and_where(partnership::Column::NetworkId.eq(network_id))
             .and_where(partnership::Column::Status.eq(PartnershipStatus::Active))
             .to_owned();
+        // Everyone at an ACTIVE partner is invited, whoever opens the round.
         let mut rows: Vec<(Uuid, Uuid)> = self
-            .scoped::<position::Entity>()
+            .tenant_only::<position::Entity>()
             .select_only()
             .column(position::Column::PersonId)
             .column(position::Column::OrganisationId)
@@ -363,8 +356,9 @@ impl Store {
     ) -> AppResult<HashMap<Uuid, alignment_round::Model>> {
         let tx = self.tx()?;
         let networks: Vec<Uuid> = rounds.iter().map(|round| round.network_id).collect();
+        // The predecessors of visible rounds, in the same networks.
         let all = self
-            .scoped::<alignment_round::Entity>()
+            .tenant_only::<alignment_round::Entity>()
             .filter(alignment_round::Column::NetworkId.is_in(networks))
             .order_by_asc(alignment_round::Column::Id)
             .all(&*tx)
@@ -382,8 +376,9 @@ impl Store {
     /// Whether the organisation is an ACTIVE partner of the network.
     pub async fn is_active_partner(&self, network_id: Uuid, organisation_id: Uuid) -> AppResult<bool> {
         let tx = self.tx()?;
+        // A rule's check, not a read shown to anyone.
         Ok(self
-            .scoped::<partnership::Entity>()
+            .tenant_only::<partnership::Entity>()
             .filter(partnership::Column::NetworkId.eq(network_id))
             .filter(partnership::Column::OrganisationId.eq(organisation_id))
             .filter(partnership::Column::Status.eq(PartnershipStatus::Active))

@@ -83,7 +83,8 @@ impl Store {
     }
 
     fn in_network<E: TenantScoped>(&self, network: impl ColumnTrait, network_id: Uuid) -> Select<E> {
-        self.scoped::<E>().filter(network.eq(network_id))
+        // Health facts count everything in the network; who may see them is decided before (`domain::policy`).
+        self.tenant_only::<E>().filter(network.eq(network_id))
     }
 
     /// Rounds closed by `as_of` (explicitly, or by passing their closing time),

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Db, Store, classify, visibility};
+use super::{Db, Store, classify};
 use crate::auth::{ProviderConfig, ProviderSource};
 use crate::domain::{AppError, AppResult};
 use crate::errors::Context;
@@ -26,27 +26,15 @@ pub struct NewIdentityProvider {
 }
 
 impl Store {
-    /// The API clients the actor may see: an admin all, a DIRECTOR (or API
-    /// client) those of its organisations.
-    fn visible_api_clients(&self) -> sea_orm::Select<api_client::Entity> {
-        self.scoped::<api_client::Entity>().filter(visibility::api_clients(&self.actor()))
-    }
-
     /// One visible API client, or NOT_FOUND.
     pub async fn api_client(&self, id: Uuid) -> AppResult<api_client::Model> {
-        let tx = self.tx()?;
-        self.visible_api_clients()
-            .filter(api_client::Column::Id.eq(id))
-            .one(&*tx)
-            .await
-            .context("loading an API client")?
-            .ok_or(AppError::NotFound("API client"))
+        self.fetch_one::<api_client::Entity>(id).await
     }
 
     /// The visible API clients of the given organisations, oldest first.
     pub async fn api_clients_of(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<api_client::Model>> {
         let tx = self.tx()?;
-        self.visible_api_clients()
+        self.visible::<api_client::Entity>()
             .filter(api_client::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .order_by_asc(api_client::Column::Id)
             .all(&*tx)

@@ -1,8 +1,12 @@
 //! Persistence. Architecture invariants:
 //! - every read and write goes through a [`Store`], which carries the request's
-//!   [`Actor`]; tenant scoping happens in [`Store::scoped`] and nowhere else;
-//! - what a viewer may see is decided in [`visibility`], once per kind of object,
-//!   and applied by every list, loader and `node` lookup;
+//!   [`Actor`]; every read starts in `scope`: an object through
+//!   `Store::visible` (tenant scope and its visibility rule together), a row
+//!   read through its parent through `Store::scoped`, and the named exceptions
+//!   through `Store::tenant_only` (see `scope` and [`tables`]);
+//! - what a viewer may see is decided in [`visibility`], once per kind of object
+//!   (the `Visible` trait names each object's rule), and applied by every list,
+//!   loader and `node` lookup;
 //! - a request runs in one transaction shared by all its resolvers and loaders;
 //!   on PostgreSQL it sets `app.tenant_id` for row-level security; on SQLite a
 //!   mutation takes the write lock up front (`BEGIN IMMEDIATE`);
@@ -27,6 +31,7 @@ pub mod people;
 mod privacy;
 pub mod ratification;
 mod scope;
+pub use scope::{Reading, tables};
 pub mod tenants;
 mod timeline;
 pub mod visibility;

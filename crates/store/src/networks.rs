@@ -27,16 +27,12 @@ pub struct NetworkChanges {
 }
 
 impl Store {
-    fn visible_networks(&self) -> sea_orm::Select<network::Entity> {
-        self.scoped::<network::Entity>().filter(visibility::networks(&self.actor()))
-    }
-
     pub async fn networks_page(
         &self,
         status: Option<NetworkStatus>,
         page: PageRequest,
     ) -> AppResult<Page<network::Model>> {
-        let mut query = self.visible_networks();
+        let mut query = self.visible::<network::Entity>();
         if let Some(status) = status {
             query = query.filter(network::Column::Status.eq(status));
         }
@@ -44,17 +40,12 @@ impl Store {
     }
 
     pub async fn networks_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<network::Model>> {
-        let tx = self.tx()?;
-        self.visible_networks()
-            .filter(network::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading networks by id")
+        self.fetch_by_ids::<network::Entity>(ids).await
     }
 
     /// One visible network, or NOT_FOUND.
     pub async fn network(&self, id: Uuid) -> AppResult<network::Model> {
-        self.networks_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("network"))
+        self.fetch_one::<network::Entity>(id).await
     }
 
     pub async fn insert_network(
@@ -158,8 +149,7 @@ impl Store {
     /// All charter versions of the given networks, oldest first.
     pub async fn charter_versions_of(&self, network_ids: &[Uuid]) -> AppResult<Vec<charter_version::Model>> {
         let tx = self.tx()?;
-        self.scoped::<charter_version::Entity>()
-            .filter(visibility::charter_versions(&self.actor()))
+        self.visible::<charter_version::Entity>()
             .filter(charter_version::Column::NetworkId.is_in(network_ids.iter().copied()))
             .order_by_asc(charter_version::Column::Version)
             .all(&*tx)
@@ -168,20 +158,15 @@ impl Store {
     }
 
     pub async fn charter_versions_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<charter_version::Model>> {
-        let tx = self.tx()?;
-        self.scoped::<charter_version::Entity>()
-            .filter(visibility::charter_versions(&self.actor()))
-            .filter(charter_version::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading charter versions by id")
+        self.fetch_by_ids::<charter_version::Entity>(ids).await
     }
 
     /// The number of the network's current charter version, if it has one.
     pub async fn current_charter_version(&self, network_id: Uuid) -> AppResult<Option<i32>> {
         let tx = self.tx()?;
+        // A rule's check: the version the next one follows.
         Ok(self
-            .scoped::<charter_version::Entity>()
+            .tenant_only::<charter_version::Entity>()
             .select_only()
             .column_as(charter_version::Column::Version.max(), "version")
             .filter(charter_version::Column::NetworkId.eq(network_id))
@@ -222,10 +207,6 @@ impl Store {
         }
     }
 
-    fn visible_partnerships(&self) -> sea_orm::Select<partnership::Entity> {
-        self.scoped::<partnership::Entity>().filter(visibility::partnerships(&self.actor()))
-    }
-
     pub async fn partnerships_page_of_network(
         &self,
         network_id: Uuid,
@@ -246,7 +227,7 @@ impl Store {
 
     /// Visible partnerships in the given statuses (all when empty).
     fn partnerships_in(&self, statuses: &[PartnershipStatus]) -> sea_orm::Select<partnership::Entity> {
-        let query = self.visible_partnerships();
+        let query = self.visible::<partnership::Entity>();
         if statuses.is_empty() {
             return query;
         }
@@ -295,7 +276,7 @@ impl Store {
     /// Every partnership of one organisation, as far as visible, oldest first.
     pub async fn partnerships_of_organisations(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<partnership::Model>> {
         let tx = self.tx()?;
-        self.visible_partnerships()
+        self.visible::<partnership::Entity>()
             .filter(partnership::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .order_by_asc(partnership::Column::Id)
             .all(&*tx)
@@ -304,16 +285,11 @@ impl Store {
     }
 
     pub async fn partnerships_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<partnership::Model>> {
-        let tx = self.tx()?;
-        self.visible_partnerships()
-            .filter(partnership::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading partnerships by id")
+        self.fetch_by_ids::<partnership::Entity>(ids).await
     }
 
     pub async fn partnership(&self, id: Uuid) -> AppResult<partnership::Model> {
-        self.partnerships_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("partnership"))
+        self.fetch_one::<partnership::Entity>(id).await
     }
 
     /// The organisation's INVITED or ACTIVE partnership in the network, if any.
@@ -323,7 +299,8 @@ impl Store {
         organisation_id: Uuid,
     ) -> AppResult<Option<partnership::Model>> {
         let tx = self.tx()?;
-        self.scoped::<partnership::Entity>()
+        // A rule's check: one open partnership per organisation and network.
+        self.tenant_only::<partnership::Entity>()
             .filter(partnership::Column::NetworkId.eq(network_id))
             .filter(partnership::Column::OrganisationId.eq(organisation_id))
             .filter(partnership::Column::Status.is_in([PartnershipStatus::Invited, PartnershipStatus::Active]))
@@ -339,7 +316,8 @@ impl Store {
         statuses: &[PartnershipStatus],
     ) -> AppResult<Vec<(Uuid, Uuid)>> {
         let tx = self.tx()?;
-        self.scoped::<partnership::Entity>()
+        // For the rules (parties, invitees), not shown as such.
+        self.tenant_only::<partnership::Entity>()
             .select_only()
             .column(partnership::Column::Id)
             .column(partnership::Column::OrganisationId)
@@ -442,8 +420,7 @@ impl Store {
     ) -> AppResult<Vec<representation::Model>> {
         let tx = self.tx()?;
         let mut query = self
-            .scoped::<representation::Entity>()
-            .filter(visibility::representations(&self.actor()))
+            .visible::<representation::Entity>()
             .filter(representation::Column::PartnershipId.is_in(partnership_ids.iter().copied()));
         if current_only {
             query = query.filter(visibility::representation_current(self.actor().today));
@@ -452,20 +429,14 @@ impl Store {
     }
 
     pub async fn representations_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<representation::Model>> {
-        let tx = self.tx()?;
-        self.scoped::<representation::Entity>()
-            .filter(visibility::representations(&self.actor()))
-            .filter(representation::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading representations by id")
+        self.fetch_by_ids::<representation::Entity>(ids).await
     }
 
     /// Current representations of a partnership, whatever the viewer may see
     /// (used by the rules, not returned as such).
     pub async fn current_representations(&self, partnership_id: Uuid) -> AppResult<Vec<representation::Model>> {
         let tx = self.tx()?;
-        self.scoped::<representation::Entity>()
+        self.tenant_only::<representation::Entity>()
             .filter(representation::Column::PartnershipId.eq(partnership_id))
             .filter(visibility::representation_current(self.actor().today))
             .all(&*tx)
@@ -523,7 +494,8 @@ impl Store {
         person_ids: &[Uuid],
     ) -> AppResult<Vec<Uuid>> {
         let tx = self.tx()?;
-        self.scoped::<position::Entity>()
+        // A rule's check: attendees and representatives hold a position.
+        self.tenant_only::<position::Entity>()
             .select_only()
             .column(position::Column::PersonId)
             .distinct()
@@ -563,8 +535,7 @@ impl Store {
 
     pub async fn expectations_of(&self, partnership_ids: &[Uuid]) -> AppResult<Vec<expectation::Model>> {
         let tx = self.tx()?;
-        self.scoped::<expectation::Entity>()
-            .filter(visibility::expectations(&self.actor()))
+        self.visible::<expectation::Entity>()
             .filter(expectation::Column::PartnershipId.is_in(partnership_ids.iter().copied()))
             .order_by_asc(expectation::Column::Id)
             .all(&*tx)
@@ -573,12 +544,6 @@ impl Store {
     }
 
     pub async fn expectations_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<expectation::Model>> {
-        let tx = self.tx()?;
-        self.scoped::<expectation::Entity>()
-            .filter(visibility::expectations(&self.actor()))
-            .filter(expectation::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading expectations by id")
+        self.fetch_by_ids::<expectation::Entity>(ids).await
     }
 }

@@ -23,26 +23,17 @@ pub struct BodyChange {
 }
 
 impl Store {
-    fn visible_organisations(&self) -> sea_orm::Select<organisation::Entity> {
-        self.scoped::<organisation::Entity>().filter(visibility::organisations(&self.actor()))
-    }
-
     pub async fn organisations_page(&self, page: PageRequest) -> AppResult<Page<organisation::Model>> {
-        self.keyset_page(self.visible_organisations(), organisation::Column::Id, page).await
+        self.keyset_page(self.visible::<organisation::Entity>(), organisation::Column::Id, page).await
     }
 
     pub async fn organisations_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<organisation::Model>> {
-        let tx = self.tx()?;
-        self.visible_organisations()
-            .filter(organisation::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading organisations by id")
+        self.fetch_by_ids::<organisation::Entity>(ids).await
     }
 
     /// One visible organisation, or NOT_FOUND (also when it exists but is hidden).
     pub async fn organisation(&self, id: Uuid) -> AppResult<organisation::Model> {
-        self.organisations_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("organisation"))
+        self.fetch_one::<organisation::Entity>(id).await
     }
 
     /// An organisation of the tenant whether or not the viewer may see it yet:
@@ -50,7 +41,7 @@ impl Store {
     /// the facilitator. Still tenant-scoped.
     pub async fn organisation_to_invite(&self, id: Uuid) -> AppResult<organisation::Model> {
         let tx = self.tx()?;
-        self.scoped::<organisation::Entity>()
+        self.tenant_only::<organisation::Entity>()
             .filter(organisation::Column::Id.eq(id))
             .one(&*tx)
             .await
@@ -141,8 +132,7 @@ impl Store {
     /// Active (not retired) bodies of the given organisations, as far as visible.
     pub async fn bodies_of(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<governing_body::Model>> {
         let tx = self.tx()?;
-        self.scoped::<governing_body::Entity>()
-            .filter(visibility::governing_bodies(&self.actor()))
+        self.visible::<governing_body::Entity>()
             .filter(governing_body::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .filter(governing_body::Column::RetiredAt.is_null())
             .order_by_asc(governing_body::Column::Id)
@@ -153,13 +143,7 @@ impl Store {
 
     /// Bodies by id, retired ones included (history refers to them).
     pub async fn bodies_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<governing_body::Model>> {
-        let tx = self.tx()?;
-        self.scoped::<governing_body::Entity>()
-            .filter(visibility::governing_bodies(&self.actor()))
-            .filter(governing_body::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading governing bodies by id")
+        self.fetch_by_ids::<governing_body::Entity>(ids).await
     }
 
     /// (body id, person id) for the members of the given bodies.
@@ -187,8 +171,9 @@ impl Store {
 
         let members: HashSet<Uuid> = changes.iter().flat_map(|c| c.member_ids.iter().copied()).collect();
         if !members.is_empty() {
+            // A rule's check: a body's members work for its organisation.
             let staff: HashSet<Uuid> = self
-                .scoped::<position::Entity>()
+                .tenant_only::<position::Entity>()
                 .select_only()
                 .column(position::Column::PersonId)
                 .filter(position::Column::OrganisationId.eq(organisation_id))

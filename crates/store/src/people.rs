@@ -15,26 +15,17 @@ use crate::errors::Context;
 use crate::i18n::Locale;
 
 impl Store {
-    fn visible_people(&self) -> sea_orm::Select<person::Entity> {
-        self.scoped::<person::Entity>().filter(visibility::people(&self.actor()))
-    }
-
     pub async fn people_page(&self, page: PageRequest) -> AppResult<Page<person::Model>> {
-        self.keyset_page(self.visible_people(), person::Column::Id, page).await
+        self.keyset_page(self.visible::<person::Entity>(), person::Column::Id, page).await
     }
 
     pub async fn people_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<person::Model>> {
-        let tx = self.tx()?;
-        self.visible_people()
-            .filter(person::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading people by id")
+        self.fetch_by_ids::<person::Entity>(ids).await
     }
 
     /// One visible person, or NOT_FOUND (also when they exist but are hidden).
     pub async fn person(&self, id: Uuid) -> AppResult<person::Model> {
-        self.people_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("person"))
+        self.fetch_one::<person::Entity>(id).await
     }
 
     /// Sets a person's language; `None` follows the tenant's.
@@ -88,8 +79,7 @@ impl Store {
     /// viewer may see.
     pub async fn positions_of_people(&self, person_ids: &[Uuid]) -> AppResult<Vec<position::Model>> {
         let tx = self.tx()?;
-        self.scoped::<position::Entity>()
-            .filter(visibility::positions(&self.actor()))
+        self.visible::<position::Entity>()
             .filter(position::Column::PersonId.is_in(person_ids.iter().copied()))
             .order_by_asc(position::Column::Id)
             .all(&*tx)
@@ -98,22 +88,16 @@ impl Store {
     }
 
     pub async fn positions_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<position::Model>> {
-        let tx = self.tx()?;
-        self.scoped::<position::Entity>()
-            .filter(visibility::positions(&self.actor()))
-            .filter(position::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading positions by id")
+        self.fetch_by_ids::<position::Entity>(ids).await
     }
 
     pub async fn position(&self, id: Uuid) -> AppResult<position::Model> {
-        self.positions_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("position"))
+        self.fetch_one::<position::Entity>(id).await
     }
 
     /// Visible positions, current ones only unless asked.
     fn positions_query(&self, include_ended: bool) -> sea_orm::Select<position::Entity> {
-        let query = self.scoped::<position::Entity>().filter(visibility::positions(&self.actor()));
+        let query = self.visible::<position::Entity>();
         if include_ended { query } else { query.filter(visibility::position_current(self.actor().today)) }
     }
 

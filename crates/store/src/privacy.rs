@@ -143,7 +143,8 @@ impl Store {
         C::EntityName: TenantScoped<Column = C>,
     {
         let tx = self.tx()?;
-        self.scoped::<C::EntityName>()
+        // The person's own data, for their export, whoever may see it otherwise.
+        self.tenant_only::<C::EntityName>()
             .filter(column.eq(person_id))
             .into_json()
             .all(&*tx)

@@ -9,7 +9,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
-use super::{Store, visibility};
+use super::Store;
 use crate::domain::ratification::MandateRule;
 use crate::domain::{AppError, AppResult};
 use crate::errors::Context;
@@ -48,7 +48,7 @@ impl Store {
     /// for the rules that decide who is involved, never returned as such.
     pub async fn active_bodies_for_rules(&self, organisation_ids: &[Uuid]) -> AppResult<Vec<governing_body::Model>> {
         let tx = self.tx()?;
-        self.scoped::<governing_body::Entity>()
+        self.tenant_only::<governing_body::Entity>()
             .filter(governing_body::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
             .filter(governing_body::Column::RetiredAt.is_null())
             .all(&*tx)
@@ -124,9 +124,7 @@ impl Store {
     }
 
     fn visible_ratifications(&self) -> sea_orm::Select<ratification::Entity> {
-        self.scoped::<ratification::Entity>()
-            .filter(visibility::in_network_column(&self.actor(), ratification::Column::NetworkId))
-            .filter(ratification::Column::WithdrawnAt.is_null())
+        self.visible::<ratification::Entity>().filter(ratification::Column::WithdrawnAt.is_null())
     }
 
     /// Current ratifications of the given commitments, in order of creation.

@@ -24,7 +24,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::events::NewEvent;
-use super::{Direction, Page, PageRequest, Store, classify, visibility};
+use super::{Direction, Page, PageRequest, Store, classify};
 use crate::domain::events::EventKind;
 use crate::domain::integration::retry_delay;
 use crate::domain::{AppError, AppResult};
@@ -108,19 +108,9 @@ pub(crate) async fn enqueue(
 }
 
 impl Store {
-    fn visible_webhooks(&self) -> sea_orm::Select<webhook::Entity> {
-        self.scoped::<webhook::Entity>().filter(visibility::webhooks(&self.actor()))
-    }
-
     /// One webhook its managers may see, or NOT_FOUND.
     pub async fn webhook(&self, id: Uuid) -> AppResult<webhook::Model> {
-        let tx = self.tx()?;
-        self.visible_webhooks()
-            .filter(webhook::Column::Id.eq(id))
-            .one(&*tx)
-            .await
-            .context("loading a webhook")?
-            .ok_or(AppError::NotFound("webhook"))
+        self.fetch_one::<webhook::Entity>(id).await
     }
 
     /// The visible webhooks of the given organisations, oldest first.
@@ -138,7 +128,7 @@ impl Store {
         condition: impl sea_orm::sea_query::IntoCondition,
     ) -> AppResult<Vec<webhook::Model>> {
         let tx = self.tx()?;
-        self.visible_webhooks()
+        self.visible::<webhook::Entity>()
             .filter(condition)
             .order_by_asc(webhook::Column::Id)
             .all(&*tx)
@@ -385,8 +375,9 @@ impl Store {
             .all(&*tx)
             .await
             .context("reading outbox events")?;
+        // The worker, as the tenant's system actor: every enabled webhook.
         let hooks = self
-            .scoped::<webhook::Entity>()
+            .tenant_only::<webhook::Entity>()
             .filter(webhook::Column::Enabled.eq(true))
             .all(&*tx)
             .await
@@ -451,8 +442,9 @@ impl Store {
         if claimed.is_empty() {
             return Ok(Vec::new());
         }
+        // The worker, as the tenant's system actor.
         let hooks = self
-            .scoped::<webhook::Entity>()
+            .tenant_only::<webhook::Entity>()
             .filter(webhook::Column::Id.is_in(claimed.iter().map(|d| d.webhook_id)))
             .all(&*tx)
             .await

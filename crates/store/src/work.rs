@@ -86,13 +86,13 @@ pub struct GoalChanges {
 impl Store {
     // ---- goals ----
 
-    fn visible_goals(&self) -> sea_orm::Select<goal::Entity> {
-        self.scoped::<goal::Entity>().filter(visibility::in_network_column(&self.actor(), goal::Column::NetworkId))
-    }
-
     pub async fn goals_page_of_network(&self, network_id: Uuid, page: PageRequest) -> AppResult<Page<goal::Model>> {
-        self.keyset_page(self.visible_goals().filter(goal::Column::NetworkId.eq(network_id)), goal::Column::Id, page)
-            .await
+        self.keyset_page(
+            self.visible::<goal::Entity>().filter(goal::Column::NetworkId.eq(network_id)),
+            goal::Column::Id,
+            page,
+        )
+        .await
     }
 
     /// The first page of goals of each of several networks, in one statement.
@@ -101,7 +101,7 @@ impl Store {
         network_ids: &[Uuid],
         first: u64,
     ) -> AppResult<std::collections::HashMap<Uuid, Page<goal::Model>>> {
-        let query = self.visible_goals();
+        let query = self.visible::<goal::Entity>();
         self.keyset_first_pages(query, goal::Column::NetworkId, goal::Column::Id, network_ids, first, |g| g.network_id)
             .await
     }
@@ -109,7 +109,7 @@ impl Store {
     /// Every goal of a network: the tree is small, and results need all of it.
     pub async fn goals_of_network(&self, network_id: Uuid) -> AppResult<Vec<goal::Model>> {
         let tx = self.tx()?;
-        self.visible_goals()
+        self.visible::<goal::Entity>()
             .filter(goal::Column::NetworkId.eq(network_id))
             .order_by_asc(goal::Column::Id)
             .all(&*tx)
@@ -120,7 +120,7 @@ impl Store {
     /// Every goal of these networks, in one statement.
     pub async fn goals_of_networks(&self, network_ids: &[Uuid]) -> AppResult<Vec<goal::Model>> {
         let tx = self.tx()?;
-        self.visible_goals()
+        self.visible::<goal::Entity>()
             .filter(goal::Column::NetworkId.is_in(network_ids.iter().copied()))
             .order_by_asc(goal::Column::Id)
             .all(&*tx)
@@ -129,16 +129,11 @@ impl Store {
     }
 
     pub async fn goals_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<goal::Model>> {
-        let tx = self.tx()?;
-        self.visible_goals()
-            .filter(goal::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading goals by id")
+        self.fetch_by_ids::<goal::Entity>(ids).await
     }
 
     pub async fn goal(&self, id: Uuid) -> AppResult<goal::Model> {
-        self.goals_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("goal"))
+        self.fetch_one::<goal::Entity>(id).await
     }
 
     pub async fn insert_goal(
@@ -213,7 +208,7 @@ impl Store {
         let mut delivered = Vec::new();
         for ids in goal_ids.chunks(IDS_PER_STATEMENT) {
             delivered.extend(
-                self.visible_commitments()
+                self.visible::<commitment::Entity>()
                     .filter(commitment::Column::GoalId.is_in(ids.iter().copied()))
                     .filter(commitment::Column::Status.eq(CommitmentStatus::Delivered))
                     .all(&*tx)
@@ -227,31 +222,21 @@ impl Store {
 
     // ---- meetings ----
 
-    fn visible_meetings(&self) -> sea_orm::Select<meeting::Entity> {
-        self.scoped::<meeting::Entity>()
-            .filter(visibility::in_network_column(&self.actor(), meeting::Column::NetworkId))
-    }
-
     pub async fn meetings_page_of_network(
         &self,
         network_id: Uuid,
         page: PageRequest,
     ) -> AppResult<Page<meeting::Model>> {
-        let query = self.visible_meetings().filter(meeting::Column::NetworkId.eq(network_id));
+        let query = self.visible::<meeting::Entity>().filter(meeting::Column::NetworkId.eq(network_id));
         self.keyset_page_in(query, meeting::Column::Id, page, Direction::NewestFirst).await
     }
 
     pub async fn meetings_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<meeting::Model>> {
-        let tx = self.tx()?;
-        self.visible_meetings()
-            .filter(meeting::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading meetings by id")
+        self.fetch_by_ids::<meeting::Entity>(ids).await
     }
 
     pub async fn meeting(&self, id: Uuid) -> AppResult<meeting::Model> {
-        self.meetings_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("meeting"))
+        self.fetch_one::<meeting::Entity>(id).await
     }
 
     pub async fn insert_meeting(
@@ -303,18 +288,13 @@ impl Store {
 
     // ---- commitments ----
 
-    fn visible_commitments(&self) -> sea_orm::Select<commitment::Entity> {
-        self.scoped::<commitment::Entity>()
-            .filter(visibility::in_network_column(&self.actor(), commitment::Column::NetworkId))
-    }
-
     pub async fn commitments_page_of_network(
         &self,
         network_id: Uuid,
         filter: &CommitmentFilter,
         page: PageRequest,
     ) -> AppResult<Page<commitment::Model>> {
-        let mut query = self.visible_commitments().filter(commitment::Column::NetworkId.eq(network_id));
+        let mut query = self.visible::<commitment::Entity>().filter(commitment::Column::NetworkId.eq(network_id));
         if let Some(scope) = filter.scope {
             query = query.filter(commitment::Column::Scope.eq(scope));
         }
@@ -399,16 +379,11 @@ impl Store {
     }
 
     pub async fn commitments_by_ids(&self, ids: &[Uuid]) -> AppResult<Vec<commitment::Model>> {
-        let tx = self.tx()?;
-        self.visible_commitments()
-            .filter(commitment::Column::Id.is_in(ids.iter().copied()))
-            .all(&*tx)
-            .await
-            .context("loading commitments by id")
+        self.fetch_by_ids::<commitment::Entity>(ids).await
     }
 
     pub async fn commitment(&self, id: Uuid) -> AppResult<commitment::Model> {
-        self.commitments_by_ids(&[id]).await?.pop().ok_or(AppError::NotFound("commitment"))
+        self.fetch_one::<commitment::Entity>(id).await
     }
 
     /// Commitments proposed in, or agreed by a party in, the given meetings:
@@ -433,7 +408,7 @@ impl Store {
             .and_where(commitment_party::Column::AgreedInMeetingId.is_in(meeting_ids.iter().copied()))
             .to_owned();
         let commitments = self
-            .visible_commitments()
+            .visible::<commitment::Entity>()
             .filter(
                 Condition::any()
                     .add(commitment::Column::ProposedInMeetingId.is_in(meeting_ids.iter().copied()))
@@ -704,8 +679,9 @@ impl Store {
             .and_where(commitment_party::Column::RemovedAt.is_null())
             .to_owned();
         let open = [CommitmentStatus::Proposed, CommitmentStatus::Agreed, CommitmentStatus::InProgress];
+        // A rule: a leaving partner's open commitments are flagged, seen or not.
         let ids: Vec<Uuid> = self
-            .scoped::<commitment::Entity>()
+            .tenant_only::<commitment::Entity>()
             .filter(commitment::Column::NetworkId.eq(network_id))
             .filter(commitment::Column::Status.is_in(open))
             .filter(commitment::Column::Id.in_subquery(parties))
