@@ -1,15 +1,16 @@
 //! Alignment rounds: types, results under the anonymity rules, and mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::alignment_round;
+use entity::{alignment_invitee, alignment_round};
 use uuid::Uuid;
 
-use super::connection::connection;
+use super::connection::{self, connection};
 use super::enums::RoundStatus;
 use super::ids::{self, NodeType};
 use super::loaders::{self, NetworkId, OrganisationId, QuestionsOf, RoundResultsOf};
 use super::networks::Network;
 use super::organisations::Organisation;
+use super::people::Person;
 use super::scalars::DateTime;
 use super::store;
 use crate::domain::alignment::{PartnerResult as PartnerFigures, QuestionResult as QuestionFigures};
@@ -88,6 +89,21 @@ impl AlignmentRound {
         }
     }
 
+    /// Who was invited to answer, each with the partner they answer for, by
+    /// person: for the network's facilitators and admins, who run the round
+    /// and remind people; null for everyone else. Whether, or how, someone
+    /// answered is not shown here or anywhere else.
+    async fn invitees(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+    ) -> Result<Option<AlignmentInviteeConnection>> {
+        let page = connection::page_request(first, after.as_deref())?;
+        let page = service::invitees(store(ctx), &self.0, page).await?;
+        Ok(page.map(|page| AlignmentInviteeConnection::new(page.map(AlignmentInvitee))))
+    }
+
     /// Your own answers, if you answered; nobody else can see them.
     async fn my_answers(&self, ctx: &Context<'_>) -> Result<Vec<MyAnswer>> {
         let answers = store(ctx).own_answers(self.0.id).await?;
@@ -113,6 +129,37 @@ connection!(
     AlignmentRoundEdge,
     "A page of alignment rounds, newest first.",
     "An alignment round in a list, with its cursor."
+);
+
+/// A person invited to answer a round, for one partner.
+#[derive(Clone)]
+pub struct AlignmentInvitee(alignment_invitee::Model);
+
+impl AlignmentInvitee {
+    pub fn uuid(&self) -> Uuid {
+        self.0.person_id
+    }
+}
+
+#[Object]
+impl AlignmentInvitee {
+    /// The person invited.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        loaders::present(loaders::person(ctx, Some(self.0.person_id)).await?, "an invitee")
+    }
+
+    /// The partner they answer for (a person in two partners answers for one).
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        loaders::present(loaders::organisation(ctx, self.0.organisation_id).await?, "an invitee's organisation")
+    }
+}
+
+connection!(
+    AlignmentInvitee,
+    AlignmentInviteeConnection,
+    AlignmentInviteeEdge,
+    "A page of a round's invitees, by person.",
+    "An invitee in a list, with its cursor."
 );
 
 /// One question of a round.

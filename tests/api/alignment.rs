@@ -237,3 +237,49 @@ both!(a_round_with_fewer_than_three_respondents_shows_partners_nothing, |app| {
     assert_eq!(results["questions"], json!([]));
     assert_eq!(results["partners"], json!([]));
 });
+
+const INVITEES: &str = "query($r: ID!, $after: String) { node(id: $r) { ... on AlignmentRound {
+    results { invitedCount }
+    invitees(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+        nodes { person { id } organisation { id } } } } } }";
+
+both!(facilitators_read_who_was_invited_and_partners_do_not, |app| {
+    let w = net_world(&app, "acme").await;
+    let round = open_round(&app, &w, 14).await;
+    // Everyone with a position at an ACTIVE partner, each for their own organisation.
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for i in 0..3 {
+        expected.push((w.directors[i].id.clone(), w.orgs[i].clone()));
+        for staff in &w.staff[i] {
+            expected.push((staff.id.clone(), w.orgs[i].clone()));
+        }
+    }
+    expected.sort();
+    for reader in [&w.facilitator.token, &w.admin] {
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let data = app.ok(reader, INVITEES, json!({ "r": round, "after": after })).await;
+            let invitees = &data["node"]["invitees"];
+            assert_eq!(invitees["totalCount"], 9, "{data}");
+            for node in invitees["nodes"].as_array().expect("nodes") {
+                seen.push((
+                    node["person"]["id"].as_str().expect("person").to_owned(),
+                    node["organisation"]["id"].as_str().expect("organisation").to_owned(),
+                ));
+            }
+            if invitees["pageInfo"]["hasNextPage"] != json!(true) {
+                break;
+            }
+            after = invitees["pageInfo"]["endCursor"].clone();
+        }
+        seen.sort();
+        assert_eq!(seen, expected, "pages of four hold every invitee once");
+    }
+    // A partner's director sees the round and its counts, not who was asked.
+    let partner = app.ok(&w.directors[0].token, INVITEES, json!({ "r": round, "after": null })).await;
+    assert_eq!(partner["node"]["invitees"], Value::Null, "{partner}");
+    // Someone outside the network does not see the round at all.
+    let outsider = app.ok(&w.outsider.token, INVITEES, json!({ "r": round, "after": null })).await;
+    assert_eq!(outsider["node"], Value::Null);
+});

@@ -152,6 +152,14 @@ pub fn may_see_email(actor: &Actor, person_id: Uuid, person_organisation_ids: &[
 
 /// The token subject identifies a person to the identity provider; only admins
 /// and the person themself need it.
+/// Whether the actor may read who was invited to a round: the network's
+/// facilitators and the admins, who run rounds and remind people. Partners
+/// see counts and results only. Whether, or how, anyone answered is shown to
+/// nobody (their own answers aside).
+pub fn may_see_round_invitees(actor: &Actor, network_id: Uuid) -> bool {
+    actor.facilitates(network_id) || actor.is_admin()
+}
+
 pub fn may_see_subject(actor: &Actor, person_id: Uuid) -> bool {
     actor.is(person_id) || actor.is_admin()
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use entity::{RoundStatus, alignment_round};
+use entity::{RoundStatus, alignment_invitee, alignment_round};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -14,10 +14,23 @@ use crate::domain::values::{self, Text};
 use crate::domain::{AppError, AppResult, policy};
 use crate::i18n::Locale;
 use crate::store::alignment::NewAnswer;
-use crate::store::{NewEvent, Store};
+use crate::store::{NewEvent, Page, PageRequest, Store};
 
 const MAX_CUSTOM_QUESTIONS: usize = 20;
 const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// A page of the round's invitees, for its network's facilitators and the
+/// admins; `None` for everyone else (`policy::may_see_round_invitees`).
+pub async fn invitees(
+    store: &Store,
+    round: &alignment_round::Model,
+    page: PageRequest,
+) -> AppResult<Option<Page<alignment_invitee::Model>>> {
+    if !policy::may_see_round_invitees(&store.actor(), round.network_id) {
+        return Ok(None);
+    }
+    store.invitees_page(round.id, page).await.map(Some)
+}
 
 /// Whether a round still takes answers at `now`.
 pub fn is_open(round: &alignment_round::Model, now: DateTime<Utc>) -> bool {

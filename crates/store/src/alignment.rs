@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use entity::{
     PartnershipStatus, RoundStatus, alignment_answer, alignment_invitee, alignment_question, alignment_response,
-    alignment_round, partnership, position,
+    alignment_round, partnership, person, position,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -371,6 +371,23 @@ impl Store {
                 Some((round.id, previous.clone()))
             })
             .collect())
+    }
+
+    /// A page of a round's invitees, by person id: those the viewer may see
+    /// (someone whose organisation has since left the network may not be).
+    /// Who may ask at all is the use case's to decide.
+    pub async fn invitees_page(&self, round_id: Uuid, page: PageRequest) -> AppResult<Page<alignment_invitee::Model>> {
+        let seen = Query::select()
+            .column(person::Column::Id)
+            .from(person::Entity)
+            .and_where(person::Column::TenantId.eq(self.tenant_id()))
+            .cond_where(visibility::people(&self.actor()))
+            .to_owned();
+        let query = self
+            .scoped::<alignment_invitee::Entity>()
+            .filter(alignment_invitee::Column::RoundId.eq(round_id))
+            .filter(alignment_invitee::Column::PersonId.in_subquery(seen));
+        self.keyset_page(query, alignment_invitee::Column::PersonId, page).await
     }
 
     /// Whether the organisation is an ACTIVE partner of the network.

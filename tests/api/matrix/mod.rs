@@ -623,6 +623,12 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             Some(json!({ "id": never("AlignmentRound") })),
             Check::Present("/data/node/results"),
         ),
+        "AlignmentRound.invitees" => read(
+            "query($id: ID!) { node(id: $id) { ... on AlignmentRound { invitees { nodes { person { id } } } } } }",
+            json!({ "id": fx.round_open }),
+            Some(json!({ "id": never("AlignmentRound") })),
+            Check::Present("/data/node/invitees"),
+        ),
         "AlignmentResults.partners" => read(
             "query($id: ID!) { node(id: $id) { ... on AlignmentRound { results { partners { respondentCount } } } } }",
             json!({ "id": fx.round_closed }),

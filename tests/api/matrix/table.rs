@@ -988,6 +988,26 @@ pub static MATRIX: &[Entry] = &[
     Entry {
         area: Area::Reads,
         kind: Kind::Field,
+        operation: "AlignmentRound.invitees",
+        target: "who was invited to an open round of the network",
+        rules: &[
+            Rule {
+                roles: &[Admin, Facilitator],
+                outcome: Outcome::Allowed,
+                reason: "they run the round and remind people: each invitee with the partner they answer for",
+            },
+            Rule {
+                roles: MEMBERS,
+                outcome: Outcome::Hidden,
+                reason: "partners see how many were asked, not who: null",
+            },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Reads,
+        kind: Kind::Field,
         operation: "AlignmentResults.partners",
         target: "per-partner figures of a closed round with fewer than 3 respondents per partner",
         rules: &[
