@@ -37,7 +37,11 @@ pub async fn post(
     let source = peer.map(|peer| peer.0.0.ip());
 
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let verified = super::authenticate(&state, authorization).await;
+    // Within the request's deadline too: a partner's key set may have to be
+    // fetched first, and its server may be slow.
+    let Ok(verified) = tokio::time::timeout_at(deadline, super::authenticate(&state, authorization)).await else {
+        return error_response(&AppError::Timeout, &request_id);
+    };
     // A principal the database named lately goes on. Anything else (a bad
     // token, a stranger) is first held against its address's failed
     // authentications, so a flood of 401s turns into 429s before it costs a

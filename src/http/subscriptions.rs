@@ -224,7 +224,11 @@ impl Connection {
                 if std::mem::replace(&mut self.init_received, true) {
                     return Err(Close::TOO_MANY_INITS);
                 }
-                let (principal, session) = self.init(payload.unwrap_or(Value::Null)).await?;
+                // Within a request's deadline: a partner's key set may have to
+                // be fetched first, and its server may be slow.
+                let init = self.init(payload.unwrap_or(Value::Null));
+                let (principal, session) =
+                    tokio::time::timeout(self.state.request_timeout, init).await.map_err(|_| Close::INIT_TIMEOUT)??;
                 self.session = Some((principal, Arc::new(session)));
                 send(socket, json!({ "type": "connection_ack" })).await
             }

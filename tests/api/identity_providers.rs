@@ -21,8 +21,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, D
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::both;
 use crate::helpers::{AUDIENCE, Backend, ISSUER, SECRET, TestApp, now_secs, serve_settings, sign_hs, with_user};
+use crate::{both, both_with};
 
 const ADD_PROVIDER: &str = "mutation($i: AddIdentityProviderInput!) { addIdentityProvider(input: $i) {
     identityProvider { id issuer audience } } }";
@@ -459,3 +459,27 @@ mod duplicate_registrations_from_before_the_rule_keep_the_oldest {
         let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
     }
 }
+
+both_with!(
+    signing_in_with_a_slow_key_set_keeps_to_the_requests_deadline,
+    |serve: &mut eendracht::config::ServeSettings| serve.request_timeout = Duration::from_millis(800),
+    |app| {
+        let admin = app.bootstrap("acme", "acme-admin").await;
+        app.create_person(&admin, "p-1", "Petra Partner", None).await;
+        let partner = Partner::new("https://idp.slower.example", "api://eendracht");
+        // Slower than the deadline, well within the fetch's own 5 s timeout.
+        let server = KeyServer::start(partner.jwks(), Duration::from_secs(4), false).await;
+        app.ok(&admin, ADD_PROVIDER, partner.input("Slower", json!({ "jwksUrl": server.url }))).await;
+        // Without the deadline the fetch would finish and the token would sign in.
+        let body: Value = app
+            .post(
+                Some(&format!("Bearer {}", partner.token("p-1"))),
+                json!({ "query": "{ viewer { tenant { slug } } }" }),
+            )
+            .await
+            .json()
+            .await
+            .expect("a JSON body");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+    }
+);
