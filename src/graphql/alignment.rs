@@ -7,7 +7,9 @@ use uuid::Uuid;
 use super::connection::{self, connection};
 use super::enums::RoundStatus;
 use super::ids::{self, NodeType};
-use super::loaders::{self, NetworkId, OrganisationId, QuestionsOf, RoundResultsOf};
+use super::loaders::{
+    self, InvitationsOf, InviteesFirstPage, NetworkId, OrganisationId, OwnAnswersOf, QuestionsOf, RoundResultsOf,
+};
 use super::networks::Network;
 use super::organisations::Organisation;
 use super::people::Person;
@@ -82,11 +84,8 @@ impl AlignmentRound {
 
     /// Whether you are invited to answer.
     async fn invited(&self, ctx: &Context<'_>) -> Result<bool> {
-        let store = store(ctx);
-        match store.actor().person_id {
-            Some(person_id) => Ok(store.invitation(self.0.id, person_id).await?.is_some()),
-            None => Ok(false),
-        }
+        let invitations = loaders::from_context(ctx).load_one(InvitationsOf(self.0.id)).await?;
+        Ok(invitations.is_some_and(|rows| !rows.is_empty()))
     }
 
     /// Who was invited to answer, each with the partner they answer for, by
@@ -100,16 +99,25 @@ impl AlignmentRound {
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
     ) -> Result<Option<AlignmentInviteeConnection>> {
         let page = connection::page_request(first, after.as_deref())?;
-        let page = service::invitees(store(ctx), &self.0, page).await?;
+        let page = match page.after {
+            // In a list of rounds, every round's first page is read at once.
+            None if connection::in_list(ctx) => {
+                if !service::may_read_invitees(store(ctx), &self.0) {
+                    return Ok(None);
+                }
+                Some(loaders::first_page(ctx, InviteesFirstPage { round: self.0.id, first: page.first }).await?)
+            }
+            _ => service::invitees(store(ctx), &self.0, page).await?,
+        };
         Ok(page.map(|page| AlignmentInviteeConnection::new(page.map(AlignmentInvitee))))
     }
 
     /// Your own answers, if you answered; nobody else can see them.
     async fn my_answers(&self, ctx: &Context<'_>) -> Result<Vec<MyAnswer>> {
-        let answers = store(ctx).own_answers(self.0.id).await?;
+        let answers = loaders::from_context(ctx).load_one(OwnAnswersOf(self.0.id)).await?.unwrap_or_default();
         Ok(answers
             .into_iter()
-            .map(|(question_key, score, comment)| MyAnswer { question_key, score, comment })
+            .map(|(_, question_key, score, comment)| MyAnswer { question_key, score, comment })
             .collect())
     }
 

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 use entity::{
-    alignment_question, alignment_round, charter_version, commitment, commitment_party, event_organisation,
-    expectation, goal, governing_body, meeting, meeting_attendee, network, organisation, partnership, person, position,
-    ratification, ratification_condition, ratification_record, representation,
+    alignment_invitee, alignment_question, alignment_round, charter_version, commitment, commitment_party,
+    event_organisation, expectation, goal, governing_body, meeting, meeting_attendee, network, organisation,
+    partnership, person, position, ratification, ratification_condition, ratification_record, representation,
 };
 use uuid::Uuid;
 
@@ -211,6 +211,18 @@ pub struct GoalsFirstPage {
     pub network: Uuid,
     pub first: u64,
 }
+/// The first page of a round's invitees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InviteesFirstPage {
+    pub round: Uuid,
+    pub first: u64,
+}
+/// The viewer's invitation to a round (the organisation they answer for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InvitationsOf(pub Uuid);
+/// The viewer's own answers to a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OwnAnswersOf(pub Uuid);
 /// A round's questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuestionsOf(pub Uuid);
@@ -352,6 +364,8 @@ list_loader!(WebhooksOfNetwork, entity::webhook::Model, |store, ids| store.webho
     .unwrap_or_default());
 list_loader!(AttemptsOf, entity::webhook_attempt::Model, |store, ids| store.webhook_attempts(&ids), |row| row
     .delivery_id);
+list_loader!(InvitationsOf, (Uuid, Uuid), |store, ids| store.viewer_invitations(&ids), |row| row.0);
+list_loader!(OwnAnswersOf, (Uuid, String, i32, Option<String>), |store, ids| store.own_answers_in(&ids), |row| row.0);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
 
 /// Every round of a page in the same statements (`service::alignment::results_of`).
@@ -453,6 +467,20 @@ impl Loader<GoalsFirstPage> for StoreLoader {
         for (first, ids) in by_arguments(keys, |k| (k.network, k.first)) {
             let pages = self.store.goals_first_pages(&ids, first).await.map_err(Arc::new)?;
             result.extend(pages.into_iter().map(|(network, page)| (GoalsFirstPage { network, first }, page)));
+        }
+        Ok(result)
+    }
+}
+
+impl Loader<InviteesFirstPage> for StoreLoader {
+    type Value = crate::store::Page<alignment_invitee::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[InviteesFirstPage]) -> Result<HashMap<InviteesFirstPage, Self::Value>, LoadError> {
+        let mut result = HashMap::new();
+        for (first, ids) in by_arguments(keys, |k| (k.round, k.first)) {
+            let pages = self.store.invitees_first_pages(&ids, first).await.map_err(Arc::new)?;
+            result.extend(pages.into_iter().map(|(round, page)| (InviteesFirstPage { round, first }, page)));
         }
         Ok(result)
     }

@@ -185,7 +185,8 @@ const LISTS: &[(&str, &str)] = &[
     (
         "rounds",
         "query($id: ID!) { network(id: $id) { alignmentRounds { nodes { status questions { key text }
-        results { respondentCount alignmentIndex questions { key mean } } } } } }",
+        results { respondentCount alignmentIndex questions { key mean } }
+        invited myAnswers { score } invitees(first: 5) { nodes { person { name } organisation { name } } } } } } }",
     ),
     (
         "partners in depth",

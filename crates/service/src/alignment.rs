@@ -19,14 +19,20 @@ use crate::store::{NewEvent, Page, PageRequest, Store};
 const MAX_CUSTOM_QUESTIONS: usize = 20;
 const MAX_COMMENT_CHARS: usize = 2_000;
 
-/// A page of the round's invitees, for its network's facilitators and the
-/// admins; `None` for everyone else (`policy::may_see_round_invitees`).
+/// Whether the viewer may read the round's invitees: its network's
+/// facilitators and the admins (`policy::may_see_round_invitees`).
+pub fn may_read_invitees(store: &Store, round: &alignment_round::Model) -> bool {
+    policy::may_see_round_invitees(&store.actor(), round.network_id)
+}
+
+/// A page of the round's invitees, for those who may read them; `None` for
+/// everyone else.
 pub async fn invitees(
     store: &Store,
     round: &alignment_round::Model,
     page: PageRequest,
 ) -> AppResult<Option<Page<alignment_invitee::Model>>> {
-    if !policy::may_see_round_invitees(&store.actor(), round.network_id) {
+    if !may_read_invitees(store, round) {
         return Ok(None);
     }
     store.invitees_page(round.id, page).await.map(Some)

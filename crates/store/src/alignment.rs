@@ -232,30 +232,60 @@ impl Store {
         Ok(response)
     }
 
-    /// The viewer's own answers to a round: (question key, score, comment).
-    pub async fn own_answers(&self, round_id: Uuid) -> AppResult<Vec<(String, i32, Option<String>)>> {
+    /// The viewer's own answers to these rounds, in two statements however
+    /// many rounds: (round, question key, score, comment).
+    pub async fn own_answers_in(&self, round_ids: &[Uuid]) -> AppResult<Vec<(Uuid, String, i32, Option<String>)>> {
+        let Some(person_id) = self.actor().person_id else { return Ok(Vec::new()) };
         let tx = self.tx()?;
-        let response: Option<Uuid> = self
+        let responses: HashMap<Uuid, Uuid> = self
             .scoped::<alignment_response::Entity>()
             .select_only()
             .column(alignment_response::Column::Id)
-            .filter(alignment_response::Column::RoundId.eq(round_id))
-            .filter(alignment_response::Column::PersonId.eq(self.actor().person_id))
-            .into_tuple()
-            .one(&*tx)
+            .column(alignment_response::Column::RoundId)
+            .filter(alignment_response::Column::RoundId.is_in(round_ids.iter().copied()))
+            .filter(alignment_response::Column::PersonId.eq(person_id))
+            .into_tuple::<(Uuid, Uuid)>()
+            .all(&*tx)
             .await
-            .context("finding the viewer's response")?;
-        let Some(response) = response else { return Ok(Vec::new()) };
-        self.scoped::<alignment_answer::Entity>()
+            .context("finding the viewer's responses")?
+            .into_iter()
+            .collect();
+        if responses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let answers: Vec<(Uuid, String, i32, Option<String>)> = self
+            .scoped::<alignment_answer::Entity>()
             .select_only()
+            .column(alignment_answer::Column::ResponseId)
             .column(alignment_answer::Column::QuestionKey)
             .column(alignment_answer::Column::Score)
             .column(alignment_answer::Column::Comment)
-            .filter(alignment_answer::Column::ResponseId.eq(response))
+            .filter(alignment_answer::Column::ResponseId.is_in(responses.keys().copied()))
             .into_tuple()
             .all(&*tx)
             .await
-            .context("loading the viewer's answers")
+            .context("loading the viewer's answers")?;
+        Ok(answers
+            .into_iter()
+            .filter_map(|(response, key, score, comment)| Some((*responses.get(&response)?, key, score, comment)))
+            .collect())
+    }
+
+    /// The viewer's invitations among these rounds: (round, the organisation
+    /// they answer for), in one statement.
+    pub async fn viewer_invitations(&self, round_ids: &[Uuid]) -> AppResult<Vec<(Uuid, Uuid)>> {
+        let Some(person_id) = self.actor().person_id else { return Ok(Vec::new()) };
+        let tx = self.tx()?;
+        self.scoped::<alignment_invitee::Entity>()
+            .select_only()
+            .column(alignment_invitee::Column::RoundId)
+            .column(alignment_invitee::Column::OrganisationId)
+            .filter(alignment_invitee::Column::RoundId.is_in(round_ids.iter().copied()))
+            .filter(alignment_invitee::Column::PersonId.eq(person_id))
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("looking up the viewer's invitations")
     }
 
     /// Closes a round that is open, as a compare-and-set.
@@ -373,21 +403,40 @@ impl Store {
             .collect())
     }
 
-    /// A page of a round's invitees, by person id: those the viewer may see
-    /// (someone whose organisation has since left the network may not be).
-    /// Who may ask at all is the use case's to decide.
-    pub async fn invitees_page(&self, round_id: Uuid, page: PageRequest) -> AppResult<Page<alignment_invitee::Model>> {
+    /// A round's invitees whom the viewer may see (someone whose
+    /// organisation has since left the network may not be). Who may ask at
+    /// all is the use case's to decide.
+    fn invitees_query(&self) -> sea_orm::Select<alignment_invitee::Entity> {
         let seen = Query::select()
             .column(person::Column::Id)
             .from(person::Entity)
             .and_where(person::Column::TenantId.eq(self.tenant_id()))
             .cond_where(visibility::people(&self.actor()))
             .to_owned();
-        let query = self
-            .scoped::<alignment_invitee::Entity>()
-            .filter(alignment_invitee::Column::RoundId.eq(round_id))
-            .filter(alignment_invitee::Column::PersonId.in_subquery(seen));
+        self.scoped::<alignment_invitee::Entity>().filter(alignment_invitee::Column::PersonId.in_subquery(seen))
+    }
+
+    /// A page of a round's invitees, by person id.
+    pub async fn invitees_page(&self, round_id: Uuid, page: PageRequest) -> AppResult<Page<alignment_invitee::Model>> {
+        let query = self.invitees_query().filter(alignment_invitee::Column::RoundId.eq(round_id));
         self.keyset_page(query, alignment_invitee::Column::PersonId, page).await
+    }
+
+    /// The first page of invitees of each of several rounds, in one statement.
+    pub async fn invitees_first_pages(
+        &self,
+        round_ids: &[Uuid],
+        first: u64,
+    ) -> AppResult<HashMap<Uuid, Page<alignment_invitee::Model>>> {
+        self.keyset_first_pages(
+            self.invitees_query(),
+            alignment_invitee::Column::RoundId,
+            alignment_invitee::Column::PersonId,
+            round_ids,
+            first,
+            |row| row.round_id,
+        )
+        .await
     }
 
     /// Whether the organisation is an ACTIVE partner of the network.
