@@ -17,7 +17,7 @@
 //! The exceptions read with [`Store::tenant_only`], which names them: a write
 //! checking what it may change whatever the viewer sees (a unique name, a
 //! version), the health facts (counted for those allowed health), the system
-//! actor of background work. [`TABLES`] lists every table with its kind; a
+//! actor of background work. [`tables`] lists every table with its kind; a
 //! test compares it with the database's tenant tables. Before an actor exists
 //! (resolving it, the token endpoint, the identity-provider registry across
 //! tenants, creating a tenant) there is no tenant to scope by: those reads
