@@ -139,7 +139,6 @@ connection!(
     "An alignment round in a list, with its cursor."
 );
 
-/// A person invited to answer a round, for one partner.
 #[derive(Clone)]
 pub struct AlignmentInvitee(alignment_invitee::Model);
 
@@ -149,6 +148,7 @@ impl AlignmentInvitee {
     }
 }
 
+/// A person invited to answer a round, for one partner.
 #[Object]
 impl AlignmentInvitee {
     /// The person invited.
