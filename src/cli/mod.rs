@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand.
 
+mod backup;
 mod bootstrap;
 mod demo;
 mod migrate;
@@ -30,6 +31,8 @@ pub enum Command {
     Serve(Box<ServeSettings>),
     /// Apply pending migrations and exit.
     Migrate,
+    /// Copy the embedded SQLite database to a new file while the server runs.
+    Backup(backup::Args),
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Create a tenant and its first ADMIN; running it again changes nothing.
@@ -49,6 +52,7 @@ pub async fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(serve) => serve::run(&cli.settings, &serve).await,
         Command::Migrate => migrate::run(&cli.settings).await,
+        Command::Backup(args) => backup::run(&cli.settings, &args).await,
         Command::Schema => schema::run(),
         Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,
         Command::Token(args) => token::run(&cli.settings, &args),

@@ -7,6 +7,7 @@ mod clients_install;
 
 mod alignment;
 mod auth;
+mod backup;
 mod bootstrap;
 mod clients;
 mod commitments;
