@@ -78,8 +78,8 @@ pub struct Store {
 
 struct Inner {
     tx: Mutex<Option<Arc<DatabaseTransaction>>>,
-    /// Read again when a mutation changes the actor's own memberships
-    /// ([`Store::actor_changed`]), so its payload is resolved as the actor now is.
+    /// Read again when a mutation gives the actor a right of their own
+    /// ([`Store::actor_changed`]), so its payload is resolved with it.
     actor: std::sync::RwLock<Arc<Actor>>,
     /// What the actor was resolved from, to resolve it again; `None` for the
     /// system actor and an organisation's view, which no mutation changes.
@@ -186,13 +186,18 @@ impl Store {
         self.inner.actor.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
-    /// Resolves the actor again, after a write that may have changed their own
-    /// facilitations, positions, bodies, partnerships or seats: what the
-    /// mutation returns is then resolved with the rights it just gave or took
+    /// Resolves the actor again when `gains` says a write just gave them a
+    /// facilitation, position, seat on a body, partnership or representation:
+    /// what the mutation returns is then resolved with that right
     /// (`createNetwork { network { facilitators } }` lists the facilitator who
-    /// created it). The store's writes to those tables call it; a person who
-    /// no longer resolves (anonymised) keeps the actor they acted as.
-    pub(crate) async fn actor_changed(&self) -> AppResult<()> {
+    /// created it). Only gains: a write that takes a right away is answered as
+    /// the actor was, so its payload can still show what was ended (one's own
+    /// last position, its organisation), and a write about someone else costs
+    /// no read. A person who no longer resolves keeps the actor they acted as.
+    pub(crate) async fn actor_changed(&self, gains: bool) -> AppResult<()> {
+        if !gains {
+            return Ok(());
+        }
         let Some((principal, statement_timeout)) = &self.inner.principal else { return Ok(()) };
         let tx = self.tx()?;
         match resolve_actor(&tx, principal, self.now(), *statement_timeout).await {

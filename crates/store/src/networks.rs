@@ -122,7 +122,7 @@ impl Store {
         .exec_without_returning(&*tx)
         .await;
         match inserted {
-            Ok(_) => self.actor_changed().await,
+            Ok(_) => self.actor_changed(self.actor().person_id == Some(person_id)).await,
             Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                 Err(AppError::conflict("this person already facilitates the network"))
             }
@@ -349,7 +349,7 @@ impl Store {
             .exec_without_returning(&*tx)
             .await
             .context("inserting a partnership")?;
-        self.actor_changed().await?;
+        self.actor_changed(self.actor().organisation_ids().contains(&organisation_id)).await?;
         Ok(model)
     }
 
@@ -382,8 +382,10 @@ impl Store {
         if result.rows_affected == 0 {
             return Err(AppError::conflict("the partnership is not in a state that allows this"));
         }
-        self.actor_changed().await?;
-        self.partnership(id).await
+        let partnership = self.partnership(id).await?;
+        let own = self.actor().organisation_ids().contains(&partnership.organisation_id);
+        self.actor_changed(own && to != PartnershipStatus::Left).await?;
+        Ok(partnership)
     }
 
     pub async fn acknowledge_for_partner(&self, partnership_id: Uuid, version: i32) -> AppResult<()> {
@@ -456,7 +458,7 @@ impl Store {
             .exec(&*tx)
             .await
             .context("ending representations")?;
-        self.actor_changed().await
+        Ok(())
     }
 
     pub async fn insert_representations(
@@ -484,7 +486,7 @@ impl Store {
         .exec_without_returning(&*tx)
         .await
         .context("inserting representations")?;
-        self.actor_changed().await
+        self.actor_changed(self.actor().person_id.is_some_and(|me| person_ids.contains(&me))).await
     }
 
     /// Which of `person_ids` hold a current position in the organisation.

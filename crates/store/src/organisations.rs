@@ -265,6 +265,6 @@ impl Store {
                 .await
                 .context("inserting body members")?;
         }
-        self.actor_changed().await
+        self.actor_changed(self.actor().person_id.is_some_and(|me| members.contains(&me))).await
     }
 }

@@ -152,7 +152,7 @@ impl Store {
             .exec_without_returning(&*tx)
             .await
             .context("inserting a position")?;
-        self.actor_changed().await?;
+        self.actor_changed(self.actor().person_id == Some(person_id)).await?;
         Ok(model)
     }
 
@@ -170,7 +170,6 @@ impl Store {
         if result.rows_affected == 0 {
             return Err(AppError::conflict("the position has already ended"));
         }
-        self.actor_changed().await?;
         self.position(id).await
     }
 }
