@@ -1,6 +1,6 @@
 //! `eendracht bootstrap`: a tenant and its first ADMIN.
 
-use chrono::Utc;
+use crate::clock::{Clock, SystemClock};
 
 use crate::config::Settings;
 use crate::domain::values::{Name, Slug, Subject};
@@ -36,7 +36,8 @@ pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
     let admin_name = Name::parse("admin name", &args.admin_name).map_err(invalid)?;
     let db = open_database(settings).await?;
     let existing = if args.existing_tenant { ExistingTenant::AddAdmin } else { ExistingTenant::Refuse };
-    let done = tenants::bootstrap_with(&db, &slug, &tenant_name, &subject, &admin_name, Utc::now(), existing).await;
+    let done =
+        tenants::bootstrap_with(&db, &slug, &tenant_name, &subject, &admin_name, SystemClock.now(), existing).await;
     db.close().await;
     let done = done?;
     let verb = |created: bool| {

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::clock::{Clock, SystemClock};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Utc;
 
 use crate::config::Settings;
 use crate::demo::{self, DemoSummary};
@@ -18,7 +18,7 @@ const TOKEN_TTL: Duration = Duration::from_secs(8 * 60 * 60);
 
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
-    let loaded = demo::load(&db, Utc::now()).await;
+    let loaded = demo::load(&db, SystemClock.now()).await;
     db.close().await;
     print_summary(settings, &loaded?, DEFAULT_GRAPHQL_URL)
 }

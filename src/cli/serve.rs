@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::config::{ServeSettings, Settings};
 use crate::startup::{Application, shutdown_signal};
 
@@ -12,7 +12,7 @@ pub async fn run(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<(
     let stop = shutdown_signal();
     let addr = app.local_addr();
     if serve.demo {
-        let summary = crate::demo::load(app.db(), chrono::Utc::now()).await?;
+        let summary = crate::demo::load(app.db(), SystemClock.now()).await?;
         super::demo::print_summary(settings, &summary, &format!("http://{addr}/graphql"))?;
     }
     tracing::info!(%addr, environment = ?settings.environment, "Eendracht is listening");

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
@@ -14,13 +14,15 @@ pub trait Clock: Send + Sync + 'static {
     }
 }
 
-/// The wall clock.
+/// The wall clock, at microseconds: the precision PostgreSQL keeps, so a
+/// moment written on SQLite reads back the same after a move to PostgreSQL
+/// (and keyset cursors built from it match on both engines).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now().trunc_subsecs(6)
     }
 }
 
