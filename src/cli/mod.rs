@@ -2,6 +2,7 @@
 
 mod backup;
 mod bootstrap;
+mod copy;
 mod demo;
 mod migrate;
 mod schema;
@@ -33,6 +34,9 @@ pub enum Command {
     Migrate,
     /// Copy the embedded SQLite database to a new file while the server runs.
     Backup(backup::Args),
+    /// Copy every tenant (or one, with --tenant) into an empty database, then
+    /// verify both equal: SQLite to PostgreSQL, or a tenant's export.
+    Copy(copy::Args),
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Create a tenant and its first ADMIN; running it again changes nothing.
@@ -53,6 +57,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Serve(serve) => serve::run(&cli.settings, &serve).await,
         Command::Migrate => migrate::run(&cli.settings).await,
         Command::Backup(args) => backup::run(&cli.settings, &args).await,
+        Command::Copy(args) => copy::run(&cli.settings, &args).await,
         Command::Schema => schema::run(),
         Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,
         Command::Token(args) => token::run(&cli.settings, &args),

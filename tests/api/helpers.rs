@@ -51,6 +51,9 @@ pub struct TestApp {
     pub db: Db,
     /// The URL the application itself connects with.
     pub database_url: String,
+    /// The URL of the tables' owner (the same as `database_url` on SQLite):
+    /// what the operator's commands (`copy`, `delete-tenant`) connect with.
+    pub owner_url: String,
     /// The application's own pool, whose statement counter the statement-count
     /// tests read.
     pub app_db: Db,
@@ -248,6 +251,7 @@ pub async fn spawn_app_with(
         client: reqwest::Client::new(),
         db,
         app_db,
+        owner_url: owner_url.clone().unwrap_or_else(|| database_url.clone()),
         database_url,
         clock,
         backend,
@@ -377,6 +381,23 @@ impl TestApp {
             .db
             .connection()
             .query_one_raw(Statement::from_string(self.sql_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("a count")
+    }
+
+    /// Rows in a table whose `column` holds `id`, behind the API.
+    pub async fn count_where(&self, table: &str, column: &str, id: uuid::Uuid) -> i64 {
+        let placeholder = if self.backend == Backend::Postgres { "$1" } else { "?" };
+        let row = self
+            .db
+            .connection()
+            .query_one_raw(Statement::from_sql_and_values(
+                self.sql_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = {placeholder}"),
+                [id.into()],
+            ))
             .await
             .expect("count query")
             .expect("a row");

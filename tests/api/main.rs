@@ -42,4 +42,5 @@ mod schema;
 mod shutdown;
 mod subscriptions;
 mod timeouts;
+mod transfer;
 mod webhooks;

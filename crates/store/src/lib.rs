@@ -34,6 +34,7 @@ mod scope;
 pub use scope::{Reading, tables};
 pub mod tenants;
 mod timeline;
+pub mod transfer;
 pub mod visibility;
 pub mod webhooks;
 pub mod work;
@@ -52,7 +53,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub use connect::{Db, DbRole, grant_to, migrate};
+pub use connect::{Db, DbRole, grant_to, migrate, redact};
 pub use events::NewEvent;
 pub use page::{Direction, Page, PageRequest, TotalCount};
 

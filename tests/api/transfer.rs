@@ -1,0 +1,184 @@
+//! Moving tenants with the operator's command, run as the real binary:
+//! `eendracht copy` (SQLite to PostgreSQL, a tenant's export), proved by what
+//! the API answers afterwards and by checksums of every table.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, Keys, TestApp, spawn_app, world};
+use crate::shutdown::eendracht;
+use crate::{both, postgres_only};
+
+/// Reads that cover the demo's whole record: the network with its charter,
+/// partners, commitments and their ratifications, the timeline with event
+/// payloads, and health (both apps' clocks stand at the same moment).
+const RECORD: &str = "query($id: ID!, $after: String) { network(id: $id) {
+    id name
+    charterVersions { id version adoptedAt }
+    partners(status: [INVITED, ACTIVE, LEFT]) { totalCount edges { node { id status organisation { id name } } } }
+    commitments(first: 100) { totalCount edges { node { id title scope kind status ratificationStatus
+        parties { organisation { id } } ratifications { id status outcome decidedOn recordedAt conditions { id } history { outcome decidedOn recordedAt reopenedAt } } } } }
+    alignmentRounds { edges { node { id status results { respondentCount alignmentIndex } } } }
+    timeline(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+        edges { node { id kind occurredAt subjectId actor { id name } payload } } }
+    health { signals { kind severity subjectIds } }
+} }";
+
+/// The whole record as one viewer sees it, every timeline page included.
+async fn record(app: &TestApp, token: &str, network: &str) -> Vec<Value> {
+    let mut pages = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = app.ok(token, RECORD, json!({ "id": network, "after": after })).await;
+        let timeline = &page["network"]["timeline"]["pageInfo"];
+        let next = timeline["hasNextPage"].as_bool().expect("a page");
+        after = timeline["endCursor"].clone();
+        pages.push(page);
+        if !next {
+            return pages;
+        }
+    }
+}
+
+/// Runs an operator's command against `database_url`; (success, stdout, stderr).
+fn command(database_url: &str, args: &[&str]) -> (bool, String, String) {
+    let output = eendracht(database_url).args(args).output().expect("run eendracht");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn demo_network_id(summary: &eendracht::demo::DemoSummary) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Network:{}", summary.network_id))
+}
+
+async fn tenant_id(app: &TestApp, slug: &str) -> uuid::Uuid {
+    let tenants = eendracht::store::transfer::tenants(&app.db).await.expect("tenants");
+    tenants.into_iter().find(|t| t.slug == slug).unwrap_or_else(|| panic!("tenant {slug}")).id
+}
+
+both!(the_copy_knows_every_table_the_database_has, |app| {
+    use sea_orm::{ConnectionTrait, Statement};
+    // Every table, as the database has it, but the migrations' own record.
+    let sql = match app.backend {
+        Backend::Postgres => {
+            "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'seaql_migrations' ORDER BY 1"
+        }
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name <> 'seaql_migrations' ORDER BY 1"
+        }
+    };
+    let mut in_database: Vec<String> = app
+        .db
+        .connection()
+        .query_all_raw(Statement::from_string(app.sql_backend(), sql))
+        .await
+        .expect("catalog query")
+        .iter()
+        .map(|row| row.try_get::<String>("", "name").expect("name"))
+        .collect();
+    in_database.sort();
+    let mut copied: Vec<String> = eendracht::store::transfer::table_names()
+        .into_iter()
+        .map(str::to_owned)
+        .chain(["tenants".to_owned()])
+        .collect();
+    copied.sort();
+    assert_eq!(copied, in_database, "a table the copy and its check would leave behind");
+});
+
+postgres_only!(a_deployment_copied_from_sqlite_to_postgres_answers_exactly_as_before, |target| {
+    let source = spawn_app(Backend::Sqlite, Keys::Hs256).await.expect("a SQLite app");
+    let demo = eendracht::demo::load(&source.db, source.clock_now()).await.expect("the demo loads");
+    world(&source, "acme").await;
+    // Bulk data beside the demo: the seed writes with its own clock, to the
+    // nanosecond, which PostgreSQL keeps to the microsecond.
+    let (seeded, out, err) =
+        command(&source.owner_url, &["seed", "--tenant", "bench", "--commitments", "1500", "--organisations", "6"]);
+    assert!(seeded, "{out}\n{err}");
+
+    let (copied, out, err) = command(&source.owner_url, &["copy", "--to", &target.owner_url]);
+    assert!(copied, "the copy succeeds:\n{out}\n{err}");
+    assert!(out.contains("copied and verified 3 tenant(s)") && out.contains("checksums equal"), "{out}");
+    assert!(err.contains("tenant bench:") && err.contains("verifying"), "progress is shown: {err}");
+
+    // Every table of every tenant is equal, checked here independently of
+    // the command's own verification.
+    let tenants = eendracht::store::transfer::tenants(&source.db).await.expect("tenants");
+    assert_eq!(tenants, eendracht::store::transfer::tenants(&target.db).await.expect("tenants"), "ids unchanged");
+    let differences = eendracht::store::transfer::differences(&source.db, &target.db, &tenants).await.expect("compare");
+    assert_eq!(differences, vec![]);
+    let bench = tenant_id(&source, "bench").await;
+    let sums = eendracht::store::transfer::checksums(&target.db, bench).await.expect("checksums");
+    assert_eq!(sums["commitments"].rows, 1500, "the seeded commitments arrived");
+
+    // Served by the PostgreSQL app as the role row-level security binds, the
+    // record reads exactly as it did from SQLite, for each showcase person.
+    let network = demo_network_id(&demo);
+    for person in &demo.people {
+        let token = source.token("demo", person.subject);
+        let before = record(&source, &token, &network).await;
+        let after = record(&target, &token, &network).await;
+        assert_eq!(before, after, "{} sees the same record after the move", person.role);
+        assert!(before.len() > 1 || person.role != "facilitator", "the facilitator's timeline spans pages");
+    }
+
+    // A second copy into the now filled database is refused and changes nothing.
+    let (again, out, err) = command(&source.owner_url, &["copy", "--to", &target.owner_url]);
+    assert!(!again, "{out}");
+    assert!(err.contains("already holds 3 tenant(s)"), "{err}");
+    assert_eq!(
+        eendracht::store::transfer::differences(&source.db, &target.db, &tenants).await.expect("compare"),
+        vec![]
+    );
+});
+
+both!(a_tenant_s_export_holds_that_tenant_whole_and_no_other, |app| {
+    let demo = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    world(&app, "acme").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display());
+
+    let (missing, _, err) = command(&app.owner_url, &["copy", "--tenant", "nobody", "--to", &export]);
+    assert!(!missing && err.contains("no tenant \"nobody\"") && err.contains("acme, demo"), "{err}");
+
+    let (ok, out, err) = command(&app.owner_url, &["copy", "--tenant", "demo", "--to", &export]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("copied and verified 1 tenant(s)"), "{out}");
+
+    let exported = eendracht::store::Db::connect(&export).await.expect("open the export");
+    let slugs: Vec<String> =
+        eendracht::store::transfer::tenants(&exported).await.expect("tenants").into_iter().map(|t| t.slug).collect();
+    assert_eq!(slugs, ["demo"], "the export holds the demo tenant alone");
+    let id = tenant_id(&app, "demo").await;
+    let (a, b) = (
+        eendracht::store::transfer::checksums(&app.db, id).await.expect("checksums"),
+        eendracht::store::transfer::checksums(&exported, id).await.expect("checksums"),
+    );
+    assert_eq!(a, b, "every table of the tenant, row for row");
+    assert!(a["events"].rows > 250, "with its history: {}", a["events"].rows);
+    exported.close().await;
+
+    // The export is a deployment of its own: a server starts on it and shows
+    // the demo as before.
+    let (_server, address, _logs) =
+        crate::shutdown::start(eendracht(&export).args(["serve", "--listen", "127.0.0.1:0"]));
+    let token = app.token("demo", demo.people[0].subject);
+    let query = json!({ "query": "{ networks { edges { node { id name } } } }" });
+    let exported: Value = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(&token)
+        .json(&query)
+        .send()
+        .await
+        .expect("the export serves")
+        .json()
+        .await
+        .expect("JSON");
+    let original = app.ok(&token, "{ networks { edges { node { id name } } } }", json!({})).await;
+    assert_eq!(exported["data"], original);
+});
