@@ -3,6 +3,7 @@
 mod backup;
 mod bootstrap;
 mod copy;
+mod delete_tenant;
 mod demo;
 mod migrate;
 mod schema;
@@ -37,6 +38,8 @@ pub enum Command {
     /// Copy every tenant (or one, with --tenant) into an empty database, then
     /// verify both equal: SQLite to PostgreSQL, or a tenant's export.
     Copy(copy::Args),
+    /// Delete one tenant and everything it owns (export it first with copy).
+    DeleteTenant(delete_tenant::Args),
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Create a tenant and its first ADMIN; running it again changes nothing.
@@ -58,6 +61,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Migrate => migrate::run(&cli.settings).await,
         Command::Backup(args) => backup::run(&cli.settings, &args).await,
         Command::Copy(args) => copy::run(&cli.settings, &args).await,
+        Command::DeleteTenant(args) => delete_tenant::run(&cli.settings, &args).await,
         Command::Schema => schema::run(),
         Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,
         Command::Token(args) => token::run(&cli.settings, &args),

@@ -1,6 +1,9 @@
-//! Moving tenants with the operator's command, run as the real binary:
-//! `eendracht copy` (SQLite to PostgreSQL, a tenant's export), proved by what
-//! the API answers afterwards and by checksums of every table.
+//! Moving and removing tenants with the operator's commands, run as the real
+//! binary: `eendracht copy` (SQLite to PostgreSQL, a tenant's export) and
+//! `eendracht delete-tenant`, proved by what the API answers afterwards and by
+//! checksums of every table.
+
+use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
@@ -88,7 +91,7 @@ both!(the_copy_knows_every_table_the_database_has, |app| {
         .chain(["tenants".to_owned()])
         .collect();
     copied.sort();
-    assert_eq!(copied, in_database, "a table the copy and its check would leave behind");
+    assert_eq!(copied, in_database, "a table the copy, its check and a tenant's deletion would leave behind");
 });
 
 postgres_only!(a_deployment_copied_from_sqlite_to_postgres_answers_exactly_as_before, |target| {
@@ -181,4 +184,65 @@ both!(a_tenant_s_export_holds_that_tenant_whole_and_no_other, |app| {
         .expect("JSON");
     let original = app.ok(&token, "{ networks { edges { node { id name } } } }", json!({})).await;
     assert_eq!(exported["data"], original);
+});
+
+both!(deleting_a_tenant_removes_all_it_owns_and_leaves_every_other_tenant_byte_for_byte, |app| {
+    let demo = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    let acme = world(&app, "acme").await;
+    let globex = world(&app, "globex").await;
+    // Each has a webhook of its own, and a change it reports.
+    for w in [&acme, &globex] {
+        app.ok(
+            &w.admin,
+            "mutation($o: ID!) { createWebhook(input: { organisationId: $o, url: \"https://hooks.example/in\",
+                eventKinds: [\"organisation.updated\"] }) { webhook { id } } }",
+            json!({ "o": w.org_a }),
+        )
+        .await;
+        app.ok(
+            &w.admin,
+            "mutation($o: ID!) { updateOrganisation(input: { id: $o, expectedVersion: 1, name: \"Renamed\" }) {
+                organisation { id } } }",
+            json!({ "o": w.org_a }),
+        )
+        .await;
+    }
+    let (acme_id, globex_id, demo_id) =
+        (tenant_id(&app, "acme").await, tenant_id(&app, "globex").await, tenant_id(&app, "demo").await);
+    let acme_before = eendracht::store::transfer::checksums(&app.db, acme_id).await.expect("checksums");
+    assert_eq!(acme_before["webhooks"].rows, 1, "acme has a webhook to delete");
+    let mut others_before = BTreeMap::new();
+    for id in [globex_id, demo_id] {
+        others_before.insert(id, eendracht::store::transfer::checksums(&app.db, id).await.expect("checksums"));
+    }
+
+    let (typo, _, err) = command(&app.owner_url, &["delete-tenant", "--slug", "acme", "--confirm", "acm"]);
+    assert!(!typo && err.contains("nothing was deleted"), "{err}");
+    assert_eq!(eendracht::store::transfer::checksums(&app.db, acme_id).await.expect("checksums"), acme_before);
+
+    let (deleted, out, err) = command(&app.owner_url, &["delete-tenant", "--slug", "acme", "--confirm", "acme"]);
+    assert!(deleted, "{out}\n{err}");
+    assert!(out.starts_with(&format!("deleted tenant acme ({acme_id})")), "{out}");
+    assert!(err.contains("tenant deleted"), "the deletion is logged: {err}");
+
+    // Nothing of acme is left, in any table…
+    for table in eendracht::store::transfer::table_names() {
+        let left = app.count_where(table, "tenant_id", acme_id).await;
+        assert_eq!(left, 0, "{table} still holds acme's rows");
+    }
+    assert_eq!(app.count_where("tenants", "id", acme_id).await, 0);
+    // …and every other tenant is exactly as it was.
+    for (id, before) in &others_before {
+        assert_eq!(&eendracht::store::transfer::checksums(&app.db, *id).await.expect("checksums"), before);
+    }
+
+    // Through the API: acme's people are strangers now, globex works on.
+    let gone =
+        app.post(Some(&format!("Bearer {}", acme.admin)), json!({ "query": "{ organisations { totalCount } }" })).await;
+    assert_eq!(gone.status(), 401, "a token of the deleted tenant authenticates no one");
+    let still = app.ok(&globex.admin, "{ organisations { totalCount } }", json!({})).await;
+    assert_eq!(still["organisations"]["totalCount"], 2);
+    let facilitator = app.token("demo", demo.people[0].subject);
+    let networks = app.ok(&facilitator, "{ networks { edges { node { id } } } }", json!({})).await;
+    assert_eq!(networks["networks"]["edges"].as_array().map(Vec::len), Some(1));
 });

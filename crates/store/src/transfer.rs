@@ -1,6 +1,6 @@
 //! Whole tenants between databases: the copy behind `eendracht copy` (SQLite
 //! to PostgreSQL, or a tenant into a file of its own), the checksums that
-//! prove a copy equal.
+//! prove a copy equal, and the removal of one tenant.
 //!
 //! Rows travel through the entities, never as SQL text: each engine's driver
 //! encodes the typed value (a UUID, a timestamp, a JSON document) the way that
@@ -10,7 +10,7 @@
 //!
 //! On PostgreSQL every tenant table has row-level security with `FORCE`, so
 //! even the owner reads and writes a tenant's rows only under its
-//! `app.tenant_id`: each tenant is copied and checked under its own.
+//! `app.tenant_id`: each tenant is copied, checked and deleted under its own.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -33,8 +33,8 @@ use crate::Db;
 /// widest table, large enough that a round trip carries real work.
 const BATCH: u64 = 500;
 
-/// One tenant table, whatever its entity: what the copy and the check need
-/// of it.
+/// One tenant table, whatever its entity: what the copy, the check and the
+/// deletion need of it.
 #[async_trait]
 trait Table: Send + Sync {
     fn name(&self) -> &'static str;
@@ -47,6 +47,7 @@ trait Table: Send + Sync {
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> anyhow::Result<u64>;
     async fn checksum(&self, db: &DatabaseTransaction, tenant: Uuid) -> anyhow::Result<Checksum>;
+    async fn delete(&self, db: &DatabaseTransaction, tenant: Uuid) -> anyhow::Result<u64>;
     async fn count(&self, db: &DatabaseTransaction, tenant: Uuid) -> anyhow::Result<u64>;
 }
 
@@ -138,6 +139,15 @@ where
         Ok(sum)
     }
 
+    async fn delete(&self, db: &DatabaseTransaction, tenant: Uuid) -> anyhow::Result<u64> {
+        let result = E::delete_many()
+            .filter(Self::tenant_column().eq(tenant))
+            .exec(db)
+            .await
+            .with_context(|| format!("deleting from {}", self.name()))?;
+        Ok(result.rows_affected)
+    }
+
     async fn count(&self, db: &DatabaseTransaction, tenant: Uuid) -> anyhow::Result<u64> {
         Ok(E::find().filter(Self::tenant_column().eq(tenant)).count(db).await?)
     }
@@ -147,7 +157,7 @@ macro_rules! tenant_tables {
     ($($module:ident),* $(,)?) => {
         /// Every table that holds a tenant's rows, parents before children: the
         /// order in which the migrations create them, so inserts never wait for
-        /// a row they refer to.
+        /// a row they refer to (and deletion runs it backwards).
         fn tenant_tables() -> Vec<Box<dyn Table>> {
             vec![$(Box::new(Of::<entity::$module::Entity>(PhantomData))),*]
         }
@@ -380,6 +390,24 @@ pub async fn differences(a: &Db, b: &Db, tenants: &[TenantRef]) -> anyhow::Resul
         }
     }
     Ok(found)
+}
+
+/// Removes one tenant and every row it owns, in one transaction; the rows
+/// removed per table.
+pub async fn delete_tenant(db: &Db, tenant: Uuid) -> anyhow::Result<BTreeMap<&'static str, u64>> {
+    let tx = db.connection().begin().await.context("starting the deletion")?;
+    enter(&tx, tenant).await?;
+    let mut removed = BTreeMap::new();
+    for table in tenant_tables().iter().rev() {
+        removed.insert(table.name(), table.delete(&tx, tenant).await?);
+    }
+    let own = entity::tenant::Entity::delete_by_id(tenant).exec(&tx).await.context("deleting the tenant")?;
+    if own.rows_affected != 1 {
+        bail!("no tenant {tenant}");
+    }
+    removed.insert(entity::tenant::Entity.table_name(), 1);
+    tx.commit().await.context("committing the deletion")?;
+    Ok(removed)
 }
 
 /// A read-only transaction that sees one moment of the database: PostgreSQL's
