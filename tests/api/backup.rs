@@ -117,3 +117,103 @@ async fn a_backup_taken_while_the_server_writes_serves_every_write_acknowledged_
     assert!(!postgres.status.success());
     assert!(String::from_utf8_lossy(&postgres.stderr).contains("pg_dump"));
 }
+
+/// A tenant's reads that cover its people, organisations, network and history.
+const TENANT_RECORD: &str = "{ organisations { totalCount nodes { id name kind } }
+    people { totalCount nodes { id name email } }
+    networks { edges { node { id name } } } }";
+const NETWORK_RECORD: &str = "query($id: ID!) { network(id: $id) { partners(status: [INVITED, ACTIVE, LEFT]) {
+        totalCount edges { node { id status } } }
+    commitments(first: 50) { totalCount edges { node { id title status ratificationStatus } } }
+    timeline(first: 50) { edges { node { id kind occurredAt payload } } } } }";
+
+crate::postgres_only!(a_pg_dump_restored_into_a_fresh_database_serves_as_the_role_row_level_security_binds, |app| {
+    use crate::helpers::{APP_ROLE, split_url, with_user};
+    use crate::shutdown::with_environment;
+
+    let demo = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    let acme = crate::helpers::world(&app, "acme").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dump = dir.path().join("eendracht.dump");
+
+    // As the README says: pg_dump as the owner, a fresh database, pg_restore as its owner.
+    let dumped = std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .arg(&app.owner_url)
+        .output()
+        .expect("run pg_dump");
+    assert!(dumped.status.success(), "{}", String::from_utf8_lossy(&dumped.stderr));
+    let (base, name) = split_url(&app.owner_url);
+    let restored_name = format!("{name}_restored");
+    let admin = sea_orm::Database::connect(format!("{base}postgres")).await.expect("connect as admin");
+    sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("CREATE DATABASE \"{restored_name}\""))
+        .await
+        .expect("a fresh database");
+    let owner_url = format!("{base}{restored_name}");
+    let restore = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "--exit-on-error", "--dbname"])
+        .arg(&owner_url)
+        .arg(&dump)
+        .output()
+        .expect("run pg_restore");
+    assert!(restore.status.success(), "{}", String::from_utf8_lossy(&restore.stderr));
+
+    // Served in production mode (which refuses a role that bypasses row-level
+    // security) as the application's role, the owner migrating and granting.
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eendracht"));
+    with_environment(&mut command, &with_user(&owner_url, APP_ROLE))
+        .env("EENDRACHT_MIGRATION_DATABASE_URL", &owner_url)
+        .args(["serve", "--listen", "127.0.0.1:0"]);
+    let (server, address, _logged) = start(&mut command);
+    let client = reqwest::Client::new();
+    let read = |address: String, token: String, query: &'static str, variables: Value| {
+        let client = client.clone();
+        async move {
+            let body: Value = client
+                .post(format!("{address}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": variables }))
+                .send()
+                .await
+                .expect("an answer")
+                .json()
+                .await
+                .expect("JSON");
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"].clone()
+        }
+    };
+    let facilitator = app.token("demo", demo.people[0].subject);
+    for token in [facilitator, acme.admin.clone(), acme.staff_a_token.clone()] {
+        let before = read(app.address.clone(), token.clone(), TENANT_RECORD, json!({})).await;
+        let after = read(format!("http://{address}"), token.clone(), TENANT_RECORD, json!({})).await;
+        assert_eq!(before, after, "the restored database answers as the original");
+        for network in before["networks"]["edges"].as_array().expect("networks") {
+            let id = json!({ "id": network["node"]["id"] });
+            let before = read(app.address.clone(), token.clone(), NETWORK_RECORD, id.clone()).await;
+            let after = read(format!("http://{address}"), token.clone(), NETWORK_RECORD, id).await;
+            assert_eq!(before, after, "each network reads as before");
+        }
+    }
+
+    // Row-level security came back with the dump: the application's role sees
+    // no tenant's rows without the tenant's setting.
+    let as_app = sea_orm::Database::connect(with_user(&owner_url, APP_ROLE)).await.expect("connect as the app");
+    let visible = sea_orm::ConnectionTrait::query_one_raw(
+        &as_app,
+        sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT COUNT(*) AS n FROM organisations"),
+    )
+    .await
+    .expect("a count")
+    .and_then(|row| row.try_get::<i64>("", "n").ok());
+    assert_eq!(visible, Some(0), "forced row-level security binds the restored tables");
+    let _ = as_app.close().await;
+    drop(server);
+    let _ = sea_orm::ConnectionTrait::execute_unprepared(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS \"{restored_name}\" WITH (FORCE)"),
+    )
+    .await;
+    let _ = admin.close().await;
+});

@@ -68,7 +68,7 @@ pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-fn pg_url() -> Option<String> {
+pub(crate) fn pg_url() -> Option<String> {
     match std::env::var("EENDRACHT_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
@@ -102,7 +102,7 @@ pub fn lc_messages() -> Option<String> {
 }
 
 /// `postgres://…/name` → (`postgres://…/`, `name`).
-fn split_url(url: &str) -> (String, String) {
+pub(crate) fn split_url(url: &str) -> (String, String) {
     let without_query = url.split('?').next().unwrap_or(url);
     let slash = without_query.rfind('/').expect("a database URL names a database");
     (without_query[..=slash].to_owned(), without_query[slash + 1..].to_owned())
