@@ -12,6 +12,7 @@ mod bootstrap;
 mod clients;
 mod commitments;
 mod connections;
+mod crash;
 mod demo;
 mod events;
 mod execution;

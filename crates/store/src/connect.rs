@@ -95,6 +95,8 @@ impl Db {
     /// Connects with `pool_size` connections (`EENDRACHT_DB_POOL_SIZE`), or
     /// the default for the engine.
     pub async fn connect_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<Self> {
+        let (url, synchronous) = sqlite_synchronous(url)?;
+        let url = url.as_str();
         let mut options = ConnectOptions::new(url.to_owned());
         let pool_size = pool_size.unwrap_or_else(|| Self::default_pool_size(url)).max(1);
         options
@@ -108,9 +110,9 @@ impl Db {
             .acquire_timeout(Duration::from_secs(2))
             .connect_timeout(Duration::from_secs(5))
             .max_connections(pool_size)
-            .map_sqlx_sqlite_opts(|o| {
+            .map_sqlx_sqlite_opts(move |o| {
                 o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .synchronous(synchronous)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true)
             });
@@ -367,6 +369,37 @@ async fn pending_on_postgres(db: &Db) -> anyhow::Result<usize> {
     Ok(Migrator::migrations().iter().filter(|m| !applied.iter().any(|name| name == m.name())).count())
 }
 
+/// SQLite's durability, chosen in its URL (`sqlite://e.db?mode=rwc&synchronous=normal`):
+/// the URL without that parameter, which sqlx would refuse, and the setting.
+///
+/// `FULL` by default: under WAL, a commit is acknowledged only once the log
+/// reaches the disk, so neither the process dying nor the machine losing power
+/// loses an acknowledged write. `NORMAL` syncs at checkpoints only; it survives
+/// the process dying but may lose the last commits on power loss (README,
+/// "Crash safety of the embedded default", with what each costs).
+fn sqlite_synchronous(url: &str) -> anyhow::Result<(String, SqliteSynchronous)> {
+    let Some((base, query)) = url.split_once('?') else { return Ok((url.to_owned(), SqliteSynchronous::Full)) };
+    if !url.starts_with("sqlite:") {
+        return Ok((url.to_owned(), SqliteSynchronous::Full));
+    }
+    let mut synchronous = SqliteSynchronous::Full;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("synchronous", value)) => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "full" => SqliteSynchronous::Full,
+                    "normal" => SqliteSynchronous::Normal,
+                    other => anyhow::bail!("synchronous={other} in the database URL: use full or normal"),
+                }
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() { base.to_owned() } else { format!("{base}?{}", kept.join("&")) };
+    Ok((url, synchronous))
+}
+
 /// A database URL without its password, for messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -383,6 +416,22 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::sqlx::sqlite::SqliteSynchronous;
+
+    #[test]
+    fn sqlite_s_durability_is_full_unless_its_url_asks_for_normal() {
+        let read = |url: &str| super::sqlite_synchronous(url).expect("a valid URL");
+        assert!(matches!(read("sqlite://e.db?mode=rwc"), (u, SqliteSynchronous::Full) if u == "sqlite://e.db?mode=rwc"));
+        assert!(matches!(
+            read("sqlite://e.db?mode=rwc&synchronous=normal"),
+            (u, SqliteSynchronous::Normal) if u == "sqlite://e.db?mode=rwc"
+        ));
+        assert!(matches!(read("sqlite://e.db?synchronous=FULL"), (u, SqliteSynchronous::Full) if u == "sqlite://e.db"));
+        assert!(super::sqlite_synchronous("sqlite://e.db?synchronous=off").is_err(), "never OFF");
+        let pg = "postgres://u@h/db?sslmode=disable";
+        assert_eq!(read(pg).0, pg, "PostgreSQL's URL is its own");
+    }
+
     #[test]
     fn while_the_database_is_away_one_request_per_interval_probes_it() {
         let r = super::Reachability::default();
