@@ -20,10 +20,11 @@ use async_trait::async_trait;
 use chrono::SubsecRound;
 use sea_orm::sea_query::Value;
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, EntityName,
+    AccessMode, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityName,
     EntityTrait, IdenStatic, IntoActiveModel, IsolationLevel, Iterable, ModelTrait, PaginatorTrait, PrimaryKeyToColumn,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
+use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -31,7 +32,7 @@ use crate::Db;
 
 /// Rows per statement: small enough for SQLite's limit on bound values at the
 /// widest table, large enough that a round trip carries real work.
-const BATCH: u64 = 500;
+const BATCH: usize = 500;
 
 /// One tenant table, whatever its entity: what the copy, the check and the
 /// deletion need of it.
@@ -64,27 +65,21 @@ impl<E: EntityTrait> Of<E> {
         E::PrimaryKey::iter().map(|key| key.into_column()).collect()
     }
 
-    /// The next page in primary-key order after `last` (keyset, so a page
-    /// costs the same at the end of a million rows as at the start).
-    async fn page(db: &DatabaseTransaction, tenant: Uuid, last: Option<&E::Model>) -> anyhow::Result<Vec<E::Model>> {
-        let key = Self::primary_key();
+    /// The tenant's rows in primary-key order, as one query whose rows arrive
+    /// as they are read: one sort, where pages by key would each search the
+    /// tenant's index again (quadratic at a million rows).
+    async fn rows<'a>(
+        db: &'a DatabaseTransaction,
+        tenant: Uuid,
+    ) -> anyhow::Result<impl futures_util::Stream<Item = Result<E::Model, sea_orm::DbErr>> + Send + 'a>
+    where
+        E::Model: Send + Sync,
+    {
         let mut select = E::find().filter(Self::tenant_column().eq(tenant));
-        if let Some(last) = last {
-            // (a, b) > (x, y)  ⇔  a > x ∨ (a = x ∧ b > y)
-            let mut after = Condition::any();
-            for (i, column) in key.iter().enumerate() {
-                let mut step = Condition::all();
-                for earlier in &key[..i] {
-                    step = step.add(earlier.eq(last.get(*earlier)));
-                }
-                after = after.add(step.add(column.gt(last.get(*column))));
-            }
-            select = select.filter(after);
+        for column in Self::primary_key() {
+            select = select.order_by_asc(column);
         }
-        for column in &key {
-            select = select.order_by_asc(*column);
-        }
-        Ok(select.limit(BATCH).all(db).await?)
+        Ok(select.stream(db).await?)
     }
 }
 
@@ -92,7 +87,7 @@ impl<E: EntityTrait> Of<E> {
 impl<E> Table for Of<E>
 where
     E: EntityTrait + Sync,
-    E::Model: IntoActiveModel<E::ActiveModel> + Sync,
+    E::Model: IntoActiveModel<E::ActiveModel> + Send + Sync,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     fn name(&self) -> &'static str {
@@ -106,35 +101,32 @@ where
         tenant: Uuid,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> anyhow::Result<u64> {
-        let mut copied = 0;
-        let mut last: Option<E::Model> = None;
+        let mut rows = Self::rows(from, tenant).await.with_context(|| format!("reading {}", self.name()))?;
+        let (mut copied, mut batch) = (0, Vec::with_capacity(BATCH));
         loop {
-            let rows =
-                Self::page(from, tenant, last.as_ref()).await.with_context(|| format!("reading {}", self.name()))?;
-            let Some(next) = rows.last().cloned() else { break };
-            let n = rows.len() as u64;
-            E::insert_many(rows.into_iter().map(IntoActiveModel::into_active_model))
-                .exec_without_returning(to)
-                .await
-                .with_context(|| format!("writing {}", self.name()))?;
-            copied += n;
-            progress(n);
-            last = Some(next);
+            let row = rows.try_next().await.with_context(|| format!("reading {}", self.name()))?;
+            let end = row.is_none();
+            batch.extend(row);
+            if batch.len() == BATCH || (end && !batch.is_empty()) {
+                let n = batch.len() as u64;
+                E::insert_many(batch.drain(..).map(IntoActiveModel::into_active_model))
+                    .exec_without_returning(to)
+                    .await
+                    .with_context(|| format!("writing {}", self.name()))?;
+                copied += n;
+                progress(n);
+            }
+            if end {
+                return Ok(copied);
+            }
         }
-        Ok(copied)
     }
 
     async fn checksum(&self, db: &DatabaseTransaction, tenant: Uuid) -> anyhow::Result<Checksum> {
         let mut sum = Checksum::default();
-        let mut last: Option<E::Model> = None;
-        loop {
-            let rows =
-                Self::page(db, tenant, last.as_ref()).await.with_context(|| format!("reading {}", self.name()))?;
-            let Some(next) = rows.last().cloned() else { break };
-            for row in &rows {
-                sum.add(E::Column::iter().map(|column| (column.as_str(), row.get(column))));
-            }
-            last = Some(next);
+        let mut rows = Self::rows(db, tenant).await.with_context(|| format!("reading {}", self.name()))?;
+        while let Some(row) = rows.try_next().await.with_context(|| format!("reading {}", self.name()))? {
+            sum.add(E::Column::iter().map(|column| (column.as_str(), row.get(column))));
         }
         Ok(sum)
     }
