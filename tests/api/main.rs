@@ -44,4 +44,5 @@ mod shutdown;
 mod subscriptions;
 mod timeouts;
 mod transfer;
+mod upgrade;
 mod webhooks;
