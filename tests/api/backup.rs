@@ -89,6 +89,10 @@ async fn a_backup_taken_while_the_server_writes_serves_every_write_acknowledged_
     let (_copy_server, copy_address, _copy_logged) =
         start(eendracht(&copy_url).args(["serve", "--listen", "127.0.0.1:0"]));
     let restored = organisations(&client, &copy_address, &token).await;
+    eprintln!(
+        "acknowledged before the backup: {before}; written during it: {}; in the copy: {restored}; at the end: {after}",
+        written.load(Ordering::SeqCst)
+    );
     assert!(restored >= before && restored <= after, "{before} ≤ {restored} ≤ {after}");
     let written_after: Value = client
         .post(format!("http://{copy_address}/graphql"))
