@@ -246,3 +246,43 @@ both!(deleting_a_tenant_removes_all_it_owns_and_leaves_every_other_tenant_byte_f
     let networks = app.ok(&facilitator, "{ networks { edges { node { id } } } }", json!({})).await;
     assert_eq!(networks["networks"]["edges"].as_array().map(Vec::len), Some(1));
 });
+
+postgres_only!(a_copy_killed_half_way_leaves_the_target_empty_and_a_second_copy_completes, |target| {
+    let source = spawn_app(Backend::Sqlite, Keys::Hs256).await.expect("a SQLite app");
+    let (seeded, out, err) = command(&source.owner_url, &["seed", "--tenant", "bench", "--commitments", "3000"]);
+    assert!(seeded, "{out}\n{err}");
+
+    // Killed once it reports that it is copying (on a fast machine it may be
+    // done by then: either way the target holds all of it or none).
+    let mut copy = eendracht(&source.owner_url)
+        .args(["copy", "--to", &target.owner_url])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start the copy");
+    let stderr = copy.stderr.take().expect("stderr");
+    let started = std::io::BufRead::lines(std::io::BufReader::new(stderr))
+        .map_while(Result::ok)
+        .any(|line| line.starts_with("tenant bench:"));
+    assert!(started, "the copy reports its progress");
+    copy.kill().expect("SIGKILL the copy");
+    let status = copy.wait().expect("the copy is gone");
+    eprintln!("the copy {}", if status.success() { "had finished" } else { "was killed half-way" });
+
+    let tenants = eendracht::store::transfer::tenants(&target.db).await.expect("tenants");
+    let seeded = eendracht::store::transfer::tenants(&source.db).await.expect("tenants");
+    if status.success() {
+        assert_eq!(tenants, seeded, "finished before the kill: all of it");
+    } else {
+        assert_eq!(tenants, vec![], "killed half-way: none of it");
+        let bench = seeded[0].id;
+        let sums = eendracht::store::transfer::checksums(&target.db, bench).await.expect("checksums");
+        assert!(sums.values().all(|sum| sum.rows == 0), "no row of a half-done copy stays behind");
+        let (again, out, err) = command(&source.owner_url, &["copy", "--to", &target.owner_url]);
+        assert!(again && out.contains("checksums equal"), "a second copy completes:\n{out}\n{err}");
+    }
+    assert_eq!(
+        eendracht::store::transfer::differences(&source.db, &target.db, &seeded).await.expect("compare"),
+        vec![]
+    );
+});
