@@ -283,3 +283,35 @@ both!(facilitators_read_who_was_invited_and_partners_do_not, |app| {
     let outsider = app.ok(&w.outsider.token, INVITEES, json!({ "r": round, "after": null })).await;
     assert_eq!(outsider["node"], Value::Null);
 });
+
+both!(a_round_s_invitees_read_the_same_in_a_list_of_rounds_as_alone, |app| {
+    let w = net_world(&app, "acme").await;
+    let first = open_round(&app, &w, 14).await;
+    app.ok(&w.facilitator.token, CLOSE, json!({ "r": first })).await;
+    let second = open_round(&app, &w, 14).await;
+    let invitees = "invitees(first: 5) { totalCount pageInfo { hasNextPage endCursor }
+        nodes { person { id } organisation { id } } }";
+    // Many rounds at once go through the one-statement loader…
+    let listed = app
+        .ok(
+            &w.facilitator.token,
+            &format!("query($n: ID!) {{ network(id: $n) {{ alignmentRounds {{ nodes {{ id {invitees} }} }} }} }}"),
+            json!({ "n": w.network }),
+        )
+        .await;
+    let rounds = listed["network"]["alignmentRounds"]["nodes"].as_array().expect("rounds").clone();
+    assert_eq!(rounds.len(), 2, "{listed}");
+    // …one round alone through its own page: the same invitees, page and cursor.
+    for round in [&first, &second] {
+        let alone = app
+            .ok(
+                &w.facilitator.token,
+                &format!("query($r: ID!) {{ node(id: $r) {{ ... on AlignmentRound {{ id {invitees} }} }} }}"),
+                json!({ "r": round }),
+            )
+            .await;
+        let in_list = rounds.iter().find(|r| r["id"] == json!(round)).expect("the round is listed");
+        assert_eq!(in_list["invitees"], alone["node"]["invitees"], "round {round}");
+        assert_eq!(alone["node"]["invitees"]["totalCount"], 9);
+    }
+});
