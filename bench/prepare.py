@@ -1,12 +1,15 @@
 """Writes the request bodies and id lists bench/run.sh sends, from the seeded database.
 
 usage: prepare.py OUT_DIR DATABASE SEED_SECONDS
+DATABASE is a PostgreSQL database name, or a SQLite file as sqlite:PATH (bench/sqlite.sh).
 """
 import base64
 import datetime
 import json
+import sqlite3
 import subprocess
 import sys
+import uuid as uuids
 from pathlib import Path
 
 out, database, seed_seconds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
@@ -17,7 +20,19 @@ network = seed["networks"][0]
 org0 = seed["organisations"]
 
 
+SQLITE = database.startswith("sqlite:")
+
+
+def lit(uuid):
+    """A UUID as a literal of the engine: SQLite stores the 16 bytes."""
+    return f"x'{uuids.UUID(uuid).hex}'" if SQLITE else f"'{uuid}'"
+
+
 def sql(query):
+    if SQLITE:
+        with sqlite3.connect(database.removeprefix("sqlite:")) as db:
+            rows = db.execute(query).fetchall()
+        return [str(uuids.UUID(bytes=r[0])) if isinstance(r[0], bytes) else str(r[0]) for r in rows]
     result = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-qAt", "-c", query],
         check=True, capture_output=True, text=True,
@@ -63,9 +78,10 @@ body("postgraphile-commitments.json",
      {"id": network})
 
 # Page 1 and page 5,000 (items 100,001 to 100,020) of the network's commitments.
-total = int(sql(f"SELECT count(*) FROM commitments WHERE network_id = '{network}'")[0])
+total = int(sql(f"SELECT count(*) FROM commitments WHERE network_id = {lit(network)}")[0])
 deep_offset = min(100_000, max(total - 20, 0))
-after = sql(f"SELECT id FROM commitments WHERE network_id = '{network}' ORDER BY id OFFSET {deep_offset - 1} LIMIT 1")
+after = sql(f"SELECT id FROM commitments WHERE network_id = {lit(network)} ORDER BY id "
+            f"LIMIT 1 OFFSET {deep_offset - 1}")
 page = ("query($id: ID!, $after: String) { network(id: $id) { commitments(first: 20, after: $after) { "
         "pageInfo { hasNextPage endCursor } nodes { title status parties { organisation { name } } } } } }")
 body("eendracht-page-1.json", page, {"id": NETWORK, "after": None})
@@ -82,11 +98,11 @@ body("eendracht-health.json",
 org = seed["organisations"][0]
 progress = sql(
     "SELECT c.id FROM commitments c JOIN commitment_parties p ON p.commitment_id = c.id "
-    f"WHERE c.network_id = '{network}' AND p.organisation_id = '{org}' AND c.status = 'IN_PROGRESS' "
+    f"WHERE c.network_id = {lit(network)} AND p.organisation_id = {lit(org)} AND c.status = 'IN_PROGRESS' "
     "ORDER BY c.id LIMIT 200000")
 (out / "progress-ids.txt").write_text("\n".join(global_id("Commitment", i) for i in progress) + "\n")
 ratifications = sql(
-    f"SELECT id FROM ratifications WHERE network_id = '{network}' AND organisation_id = '{org}' "
+    f"SELECT id FROM ratifications WHERE network_id = {lit(network)} AND organisation_id = {lit(org)} "
     "AND status = 'AWAITING' ORDER BY id LIMIT 200000")
 (out / "ratification-ids.txt").write_text("\n".join(global_id("Ratification", i) for i in ratifications) + "\n")
 body("eendracht-progress.json",
