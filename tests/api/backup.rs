@@ -132,7 +132,7 @@ const NETWORK_RECORD: &str = "query($id: ID!) { network(id: $id) { partners(stat
     timeline(first: 50) { edges { node { id kind occurredAt payload } } } } }";
 
 crate::postgres_only!(a_pg_dump_restored_into_a_fresh_database_serves_as_the_role_row_level_security_binds, |app| {
-    use crate::helpers::{APP_ROLE, split_url, with_user};
+    use crate::helpers::{APP_ROLE, ok_at, split_url, with_user};
     use crate::shutdown::with_environment;
 
     let demo = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
@@ -170,33 +170,16 @@ crate::postgres_only!(a_pg_dump_restored_into_a_fresh_database_serves_as_the_rol
         .env("EENDRACHT_MIGRATION_DATABASE_URL", &owner_url)
         .args(["serve", "--listen", "127.0.0.1:0"]);
     let (server, address, _logged) = start(&mut command);
-    let client = reqwest::Client::new();
-    let read = |address: String, token: String, query: &'static str, variables: Value| {
-        let client = client.clone();
-        async move {
-            let body: Value = client
-                .post(format!("{address}/graphql"))
-                .bearer_auth(token)
-                .json(&json!({ "query": query, "variables": variables }))
-                .send()
-                .await
-                .expect("an answer")
-                .json()
-                .await
-                .expect("JSON");
-            assert!(body.get("errors").is_none(), "{body}");
-            body["data"].clone()
-        }
-    };
     let facilitator = app.token("demo", demo.people[0].subject);
     for token in [facilitator, acme.admin.clone(), acme.staff_a_token.clone()] {
-        let before = read(app.address.clone(), token.clone(), TENANT_RECORD, json!({})).await;
-        let after = read(format!("http://{address}"), token.clone(), TENANT_RECORD, json!({})).await;
+        let restored = format!("http://{address}");
+        let before = ok_at(&app.address, &token, TENANT_RECORD, json!({})).await;
+        let after = ok_at(&restored, &token, TENANT_RECORD, json!({})).await;
         assert_eq!(before, after, "the restored database answers as the original");
         for network in before["networks"]["edges"].as_array().expect("networks") {
             let id = json!({ "id": network["node"]["id"] });
-            let before = read(app.address.clone(), token.clone(), NETWORK_RECORD, id.clone()).await;
-            let after = read(format!("http://{address}"), token.clone(), NETWORK_RECORD, id).await;
+            let before = ok_at(&app.address, &token, NETWORK_RECORD, id.clone()).await;
+            let after = ok_at(&restored, &token, NETWORK_RECORD, id).await;
             assert_eq!(before, after, "each network reads as before");
         }
     }

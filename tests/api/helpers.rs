@@ -287,6 +287,23 @@ impl Drop for TestApp {
     }
 }
 
+/// Runs an operation that must succeed against the server at `base`
+/// (`http://host:port`), for tests that start servers of their own; its `data`.
+pub async fn ok_at(base: &str, token: &str, query: &str, variables: Value) -> Value {
+    let body: Value = reqwest::Client::new()
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("a JSON body");
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
 /// A GraphQL response body with helpers to read it.
 #[derive(Debug, Clone)]
 pub struct Gql(pub Value);

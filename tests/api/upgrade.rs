@@ -14,7 +14,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{APP_ROLE, fixture, pg_url, split_url, with_user};
+use crate::helpers::{APP_ROLE, fixture, ok_at, pg_url, split_url, with_user};
 use crate::shutdown::{Server, start, with_environment};
 
 /// The release whose databases are upgraded: the last one (CHANGELOG.md).
@@ -55,33 +55,16 @@ async fn read_all(binary: &Path, database_url: &str, owner_url: Option<&str>) ->
         command.env("EENDRACHT_MIGRATION_DATABASE_URL", owner);
     }
     let (server, address, _logged): (Server, String, _) = start(&mut command);
-    let client = reqwest::Client::new();
-    let ask = |token: String, query: &'static str, variables: Value| {
-        let (client, address) = (client.clone(), address.clone());
-        async move {
-            let body: Value = client
-                .post(format!("http://{address}/graphql"))
-                .bearer_auth(token)
-                .json(&json!({ "query": query, "variables": variables }))
-                .send()
-                .await
-                .expect("an answer")
-                .json()
-                .await
-                .expect("JSON");
-            assert!(body.get("errors").is_none(), "{body}");
-            body["data"].clone()
-        }
-    };
+    let base = format!("http://{address}");
     let mut read = BTreeMap::new();
     for (tenant, subject) in VIEWERS {
         let token = token(binary, database_url, tenant, subject);
-        let own = ask(token.clone(), TENANT, json!({})).await;
+        let own = ok_at(&base, &token, TENANT, json!({})).await;
         for network in own["networks"]["edges"].as_array().expect("networks") {
             let id = network["node"]["id"].as_str().expect("an id").to_owned();
             let mut after = Value::Null;
             for page in 0.. {
-                let answer = ask(token.clone(), NETWORK, json!({ "id": id, "after": after })).await;
+                let answer = ok_at(&base, &token, NETWORK, json!({ "id": id, "after": after })).await;
                 let info = answer["network"]["commitments"]["pageInfo"].clone();
                 read.insert(format!("{tenant}/{subject} network {id} page {page}"), answer);
                 if info["hasNextPage"] != true {
@@ -117,7 +100,9 @@ async fn counts(url: &str) -> BTreeMap<String, i64> {
             "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'seaql_migrations'"
         }
-        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'",
+        _ => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'"
+        }
     };
     let names: Vec<String> = db
         .query_all_raw(Statement::from_string(backend, tables))
@@ -156,8 +141,8 @@ fn check(engine: &str, before: &BTreeMap<String, i64>, after: &BTreeMap<String, 
         std::fs::write(&path, serde_json::to_string_pretty(&expected).expect("JSON") + "\n").expect("write");
         return;
     }
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("the expected answers"))
-        .expect("JSON");
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the expected answers")).expect("JSON");
     assert_eq!(json!(before), expected["counts"], "the fixture is the one the answers were recorded from");
     for (table, n) in before {
         assert_eq!(after.get(table), Some(n), "{table}: rows lost or added by the migrations");

@@ -18,13 +18,13 @@ use std::marker::PhantomData;
 use anyhow::{Context, bail};
 use async_trait::async_trait;
 use chrono::SubsecRound;
+use futures_util::TryStreamExt;
 use sea_orm::sea_query::Value;
 use sea_orm::{
     AccessMode, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityName,
     EntityTrait, IdenStatic, IntoActiveModel, IsolationLevel, Iterable, ModelTrait, PaginatorTrait, PrimaryKeyToColumn,
     QueryFilter, QueryOrder, TransactionTrait,
 };
-use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
