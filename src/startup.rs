@@ -29,6 +29,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// WebSockets, the pool) ends within this (twice the request deadline).
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How often a server on SQLite refreshes the query planner's statistics.
+const SQLITE_OPTIMIZE_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
 /// Of [`DRAIN_TIMEOUT`], what the HTTP drain leaves for closing WebSockets
 /// and the pool.
 const CLOSE_RESERVE: Duration = Duration::from_secs(2);
@@ -173,6 +176,19 @@ impl Application {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }))
         });
+        // SQLite's query statistics follow the data as it grows (Db::optimize).
+        let statistics = (self.db.backend() == sea_orm::DbBackend::Sqlite).then(|| {
+            let db = self.db.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(SQLITE_OPTIMIZE_INTERVAL);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                every.tick().await; // the pool ran it when it opened
+                loop {
+                    every.tick().await;
+                    db.optimize().await;
+                }
+            })
+        });
         let drained =
             http::serve(self.listener, self.router, self.connections, shutdown, DRAIN_TIMEOUT - CLOSE_RESERVE)
                 .await
@@ -182,6 +198,9 @@ impl Application {
         if let Some(worker) = worker {
             // A delivery cut off here is sent again after its lease: nothing is lost.
             worker.abort();
+        }
+        if let Some(statistics) = statistics {
+            statistics.abort();
         }
         // WebSockets heard the notice when the drain began; most have closed by now.
         http::subscriptions::wait_closed(self.sockets_closed, SOCKET_CLOSE_TIMEOUT.min(remaining())).await;

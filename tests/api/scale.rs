@@ -339,36 +339,3 @@ both_with!(seeding_is_deterministic_and_refuses_an_existing_tenant, generous, |a
     assert_eq!(ids(&app).await, ids(&other).await);
     assert_eq!(first.rows["commitments"], 30);
 });
-
-/// SQLite plans by the statistics it keeps: without them it read a network's
-/// every ratification to find a page's (2 s a page at 100,000 commitments).
-/// A database the seed wrote, opened as the server opens it, has them, and
-/// the page's ratifications are found through the index by commitment.
-#[tokio::test]
-async fn sqlite_finds_a_page_s_ratifications_by_commitment_once_it_has_statistics() {
-    use sea_orm::{ConnectionTrait, DbBackend, Statement};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display());
-    let seeded =
-        crate::shutdown::eendracht(&url).args(["seed", "--commitments", "2000"]).output().expect("run eendracht seed");
-    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-
-    let db = eendracht::store::Db::connect(&url).await.expect("open as the server does");
-    let plan: Vec<String> = db
-        .connection()
-        .query_all_raw(Statement::from_string(
-            DbBackend::Sqlite,
-            "EXPLAIN QUERY PLAN SELECT * FROM ratifications WHERE tenant_id = x'00' AND network_id IN (x'01') \
-             AND withdrawn_at IS NULL AND commitment_id IN (x'02', x'03') ORDER BY id",
-        ))
-        .await
-        .expect("a plan")
-        .iter()
-        .map(|row| row.try_get::<String>("", "detail").expect("a step"))
-        .collect();
-    db.close().await;
-    assert!(
-        plan.iter().any(|step| step.contains("ratifications_tenant_commitment")),
-        "the page's ratifications by their commitments: {plan:?}"
-    );
-}

@@ -115,16 +115,9 @@ impl Db {
                     .synchronous(synchronous)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true)
-                    // The query planner's statistics, as SQLite recommends for
-                    // long-lived connections: gathered at open for tables that
-                    // never had them or have grown since, and again at close.
-                    // Without them it chose a ratification index by network
-                    // over the one by commitment and read a network's every
-                    // ratification per page (2 s at 100,000 commitments,
-                    // bench/SQLITE.md). 400 rows per index bounds the cost.
+                    // `ANALYZE` reads at most this many rows per index (see
+                    // `Db::optimize`).
                     .analysis_limit(400)
-                    .pragma("optimize", "0x10002")
-                    .optimize_on_close(true, None)
             });
         let mut conn = Database::connect(options).await.with_context(|| format!("connecting to {}", redact(url)))?;
         let statements = Arc::new(AtomicU64::new(0));
@@ -135,7 +128,7 @@ impl Db {
             counter.fetch_add(1, Ordering::Relaxed);
             most.fetch_max(info.statement.values.as_ref().map_or(0, |values| values.0.len()), Ordering::Relaxed);
         });
-        Ok(Self {
+        let db = Self {
             conn,
             statements,
             most_values,
@@ -143,7 +136,28 @@ impl Db {
             bus: EventBus::default(),
             listener: Arc::default(),
             canceller: Arc::default(),
-        })
+        };
+        db.optimize().await;
+        Ok(db)
+    }
+
+    /// SQLite: gathers the query planner's statistics afresh (`ANALYZE`,
+    /// reading at most 400 rows per index, so milliseconds even at a million
+    /// rows). Without them it found a page's ratifications through the index
+    /// by network and read all of a network's: 2 s a page at 100,000
+    /// commitments (bench/SQLITE.md). `PRAGMA optimize`, SQLite's lighter
+    /// advice, skipped tables that never had statistics, which is every table
+    /// of a database that grew from empty. Run when the pool opens and then
+    /// periodically by the server, never as a connection opens: it writes,
+    /// and a connection must not wait for the write lock before it can serve
+    /// a read. A failure (the lock held elsewhere) is logged and tried again.
+    pub async fn optimize(&self) {
+        if self.backend() != DbBackend::Sqlite {
+            return;
+        }
+        if let Err(error) = self.conn.execute_unprepared("ANALYZE").await {
+            tracing::warn!(%error, "could not refresh SQLite's query statistics; trying again later");
+        }
     }
 
     /// Notices of network events committed from now on (see [`bus`]). On
