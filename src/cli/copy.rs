@@ -52,23 +52,25 @@ pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
         redact(target_url)
     );
 
+    // With --tenant, that one; otherwise the copy lists the tenants itself,
+    // inside its snapshot of the source.
+    let only = if args.tenant.is_some() { tenants.first() } else { None };
     let bar = progress_bar();
-    let copied =
-        transfer::copy(&source, &target, args.tenant.as_ref().and(tenants.first()), &mut |event| match event {
-            Progress::Tenant { slug, rows } => {
-                bar.set_length(rows);
-                bar.set_position(0);
-                bar.set_prefix(slug.to_owned());
-                if bar.is_hidden() {
-                    eprintln!("tenant {slug}: {rows} rows");
-                }
+    let copied = transfer::copy(&source, &target, only, &mut |event| match event {
+        Progress::Tenant { slug, rows } => {
+            bar.set_length(rows);
+            bar.set_position(0);
+            bar.set_prefix(slug.to_owned());
+            if bar.is_hidden() {
+                eprintln!("tenant {slug}: {rows} rows");
             }
-            Progress::Rows { table, rows } => {
-                bar.set_message(table);
-                bar.inc(rows);
-            }
-        })
-        .await;
+        }
+        Progress::Rows { table, rows } => {
+            bar.set_message(table);
+            bar.inc(rows);
+        }
+    })
+    .await;
     bar.finish_and_clear();
     let copied = copied?;
     let rows: u64 = copied.values().sum();

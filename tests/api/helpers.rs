@@ -287,6 +287,27 @@ impl Drop for TestApp {
     }
 }
 
+/// Every table of the database, sorted, but the migrations' own record and
+/// SQLite's internal ones (its statistics among them).
+pub async fn table_names(db: &impl ConnectionTrait) -> Vec<String> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'seaql_migrations' ORDER BY 1"
+        }
+        _ => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name <> 'seaql_migrations' ORDER BY 1"
+        }
+    };
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("the catalogue")
+        .iter()
+        .map(|row| row.try_get::<String>("", "name").expect("a table name"))
+        .collect()
+}
+
 /// Runs an operation that must succeed against the server at `base`
 /// (`http://host:port`), for tests that start servers of their own; its `data`.
 pub async fn ok_at(base: &str, token: &str, query: &str, variables: Value) -> Value {

@@ -63,28 +63,7 @@ async fn tenant_id(app: &TestApp, slug: &str) -> uuid::Uuid {
 }
 
 both!(the_copy_knows_every_table_the_database_has, |app| {
-    use sea_orm::{ConnectionTrait, Statement};
-    // Every table, as the database has it, but the migrations' own record.
-    let sql = match app.backend {
-        Backend::Postgres => {
-            "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'seaql_migrations' ORDER BY 1"
-        }
-        Backend::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-             AND name <> 'seaql_migrations' ORDER BY 1"
-        }
-    };
-    let mut in_database: Vec<String> = app
-        .db
-        .connection()
-        .query_all_raw(Statement::from_string(app.sql_backend(), sql))
-        .await
-        .expect("catalog query")
-        .iter()
-        .map(|row| row.try_get::<String>("", "name").expect("name"))
-        .collect();
-    in_database.sort();
+    let in_database = crate::helpers::table_names(app.db.connection()).await;
     let mut copied: Vec<String> = eendracht::store::transfer::table_names()
         .into_iter()
         .map(str::to_owned)

@@ -92,25 +92,10 @@ fn token(binary: &Path, database_url: &str, tenant: &str, subject: &str) -> Stri
 
 /// Rows per table, behind the API (as the owner).
 async fn counts(url: &str) -> BTreeMap<String, i64> {
-    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+    use sea_orm::{ConnectionTrait, Database, Statement};
     let db = Database::connect(url).await.expect("open the database");
     let backend = db.get_database_backend();
-    let tables = match backend {
-        DbBackend::Postgres => {
-            "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'seaql_migrations'"
-        }
-        _ => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'"
-        }
-    };
-    let names: Vec<String> = db
-        .query_all_raw(Statement::from_string(backend, tables))
-        .await
-        .expect("the tables")
-        .iter()
-        .map(|row| row.try_get::<String>("", "name").expect("a name"))
-        .collect();
+    let names = crate::helpers::table_names(&db).await;
     let mut counts = BTreeMap::new();
     for name in names {
         let row = db
