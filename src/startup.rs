@@ -63,6 +63,9 @@ impl Application {
     pub async fn build(settings: &Settings, serve: &ServeSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = open_database(settings).await?;
         check_row_security(&db, settings.is_production()).await?;
+        // SQLite's query statistics, for the schema just migrated, before any
+        // request (then hourly, in `run_until_stopped`).
+        db.optimize().await;
         // One outbound policy for webhook deliveries and partner JWKS fetches.
         let outbound = OutboundPolicy::from_allow_private(
             serve.webhook_allow_private_targets.unwrap_or(!settings.is_production()),
@@ -182,7 +185,7 @@ impl Application {
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(SQLITE_OPTIMIZE_INTERVAL);
                 every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                every.tick().await; // the pool ran it when it opened
+                every.tick().await; // `build` ran it
                 loop {
                     every.tick().await;
                     db.optimize().await;

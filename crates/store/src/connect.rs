@@ -128,7 +128,7 @@ impl Db {
             counter.fetch_add(1, Ordering::Relaxed);
             most.fetch_max(info.statement.values.as_ref().map_or(0, |values| values.0.len()), Ordering::Relaxed);
         });
-        let db = Self {
+        Ok(Self {
             conn,
             statements,
             most_values,
@@ -136,9 +136,7 @@ impl Db {
             bus: EventBus::default(),
             listener: Arc::default(),
             canceller: Arc::default(),
-        };
-        db.optimize().await;
-        Ok(db)
+        })
     }
 
     /// SQLite: gathers the query planner's statistics afresh (`ANALYZE`,
@@ -147,10 +145,11 @@ impl Db {
     /// by network and read all of a network's: 2 s a page at 100,000
     /// commitments (bench/SQLITE.md). `PRAGMA optimize`, SQLite's lighter
     /// advice, skipped tables that never had statistics, which is every table
-    /// of a database that grew from empty. Run when the pool opens and then
-    /// periodically by the server, never as a connection opens: it writes,
-    /// and a connection must not wait for the write lock before it can serve
-    /// a read. A failure (the lock held elsewhere) is logged and tried again.
+    /// of a database that grew from empty. The server runs it once migrated,
+    /// before it serves, and then hourly; never as a connection opens: it
+    /// writes, and a connection must not wait for the write lock before it
+    /// can serve a read. A failure (the lock held elsewhere) is logged and
+    /// tried again at the next run.
     pub async fn optimize(&self) {
         if self.backend() != DbBackend::Sqlite {
             return;
