@@ -139,6 +139,8 @@ pub async fn seed(db: &Db, size: &SeedSize) -> anyhow::Result<SeedSummary> {
     }
     let mut g = Generator::new(db.backend(), size);
     let summary = g.run(db).await?;
+    // The generator writes rows directly; health's kept facts are counted from them once.
+    crate::store::health_facts::build_missing(db, std::sync::Arc::new(crate::clock::SystemClock)).await?;
     Ok(SeedSummary { seconds: started.elapsed().as_secs_f64(), ..summary })
 }
 

@@ -63,6 +63,12 @@ impl Application {
     pub async fn build(settings: &Settings, serve: &ServeSettings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = open_database(settings).await?;
         check_row_security(&db, settings.is_production()).await?;
+        // Health's kept facts for networks that have none yet (an upgraded
+        // database counts its history once, here, before any request).
+        let built = store::health_facts::build_missing(&db, clock.clone()).await?;
+        if built > 0 {
+            tracing::info!(networks = built, "built health facts");
+        }
         // SQLite's query statistics, for the schema just migrated, before any
         // request (then hourly, in `run_until_stopped`).
         db.optimize().await;

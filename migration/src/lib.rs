@@ -13,6 +13,7 @@ mod m20261127_000006_privacy;
 mod m20261128_000007_integration;
 mod m20261201_000008_identity_provider_pairs;
 mod m20261207_000009_languages;
+mod m20261207_000010_health_facts;
 mod support;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_integration::Migration),
             Box::new(m20261201_000008_identity_provider_pairs::Migration),
             Box::new(m20261207_000009_languages::Migration),
+            Box::new(m20261207_000010_health_facts::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod governance;
 pub mod health;
+pub mod health_facts;
 pub mod integration;
 pub mod policy;
 pub mod privacy;

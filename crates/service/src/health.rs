@@ -1,14 +1,24 @@
-//! `Network.health`: gathers the facts (aggregated in the database, a fixed
-//! number of statements) and lets the domain diagnose them.
+//! `Network.health`: gathers the facts (a fixed number of statements) and
+//! lets the domain diagnose them.
+//!
+//! Read now, the figures about the work come from the facts the store keeps
+//! as the work changes (`store::health_facts`): their cost does not grow with
+//! the history. Read `asOf` a moment in the past, they are recounted from the
+//! history rows (`store::health`), as they are now for a network whose facts
+//! are not built yet. Expectations (rounds, charter, partners) and the
+//! look-back windows are read from their rows either way: they grow with the
+//! membership and the window, not with the history.
 
 use chrono::{DateTime, Utc};
 use entity::{alignment_round, network};
+use uuid::Uuid;
 
 use crate::domain::alignment::RoundResults;
-use crate::domain::health::{self, HealthFacts, HealthScope, RoundFacts, Signal};
+use crate::domain::health::{self, HealthFacts, HealthScope, PartnerBacking, RoundFacts, Sample, ScopeCounts, Signal};
 use crate::domain::settings::NetworkSettings;
 use crate::domain::{AppError, AppResult, policy, values};
 use crate::store::Store;
+use crate::store::health_facts::Maintained;
 
 pub struct Health {
     pub scope: HealthScope,
@@ -28,21 +38,29 @@ pub async fn health(
         return Ok(None);
     };
     let now = store.now();
+    let requested = as_of;
     let as_of = values::moment("asOf", as_of.unwrap_or(now))?;
     if as_of > now {
         return Err(AppError::bad_input("asOf", "health cannot be read for a moment in the future"));
     }
     let settings = NetworkSettings::from_json(&network.settings);
-    let facts = facts(store, network.id, as_of, &scope).await?;
+    // Only an `asOf` the client gave is history: an `asOf` of exactly now
+    // recounts too, which is how the property test compares the two.
+    let maintained = match requested {
+        None => store.maintained(network.id, as_of, &scope).await?,
+        Some(_) => None,
+    };
+    let facts = facts(store, network.id, as_of, &scope, maintained).await?;
     let signals = health::signals(&facts, &settings);
     Ok(Some(Health { scope, facts, signals, settings }))
 }
 
 async fn facts(
     store: &Store,
-    network_id: uuid::Uuid,
+    network_id: Uuid,
     as_of: DateTime<Utc>,
     scope: &HealthScope,
+    maintained: Option<Maintained>,
 ) -> AppResult<HealthFacts> {
     let rounds = store.closed_rounds_as_of(network_id, as_of, 2).await?;
     let mut round_facts = Vec::with_capacity(rounds.len());
@@ -62,9 +80,14 @@ async fn facts(
         Some(round) => store.newcomers(network_id, as_of, round.opened_at, scope).await?,
         None => Default::default(),
     };
-    let waiting = store.waiting(network_id, as_of, scope).await?;
-    let (open_by_scope, quick_wins_delivered_recently, last_quick_win_delivered_at) =
-        store.focus_counts(network_id, as_of).await?;
+    let (quick_wins_delivered_recently, last_quick_win_delivered_at) = store.quick_wins(network_id, as_of).await?;
+    let work = match maintained {
+        Some(maintained) => {
+            let recent = store.rejected_recently_by_organisation(network_id, as_of, scope).await?;
+            from_maintained(maintained, &recent)
+        }
+        None => recount(store, network_id, as_of, scope).await?,
+    };
     Ok(HealthFacts {
         as_of,
         latest_round,
@@ -75,22 +98,88 @@ async fn facts(
         new_partners_since_round,
         new_representatives_since_round,
         last_meeting_on: store.last_meeting_on(network_id, as_of).await?,
+        open_ratifications: work.open_ratifications,
+        median_days_waiting: work.median_days_waiting,
+        oldest_open_ratification: work.oldest_open_ratification,
+        overdue_ratifications: work.overdue_ratifications,
+        agreed_without_consultation: work.agreed_without_consultation,
+        advice_overridden: work.advice_overridden,
+        rejections_recently: store.rejections_since(network_id, as_of, scope).await?,
+        open_conditions: work.open_conditions,
+        partners: work.partners,
+        open_by_scope: work.open_by_scope,
+        quick_wins_delivered_recently,
+        last_quick_win_delivered_at,
+        without_goal: work.without_goal,
+        goals_without_recent_result: store.goals_without_recent_result(network_id, as_of).await?,
+        needs_replanning: work.needs_replanning,
+    })
+}
+
+/// The figures about the work, from history.
+async fn recount(store: &Store, network_id: Uuid, as_of: DateTime<Utc>, scope: &HealthScope) -> AppResult<Work> {
+    let waiting = store.waiting(network_id, as_of, scope).await?;
+    Ok(Work {
         open_ratifications: waiting.open,
         median_days_waiting: waiting.median_days,
         oldest_open_ratification: waiting.oldest,
         overdue_ratifications: store.overdue_ratifications(network_id, as_of, scope).await?,
         agreed_without_consultation: store.agreed_without_consultation(network_id, as_of, scope).await?,
         advice_overridden: store.advice_overridden(network_id, as_of, scope).await?,
-        rejections_recently: store.rejections_since(network_id, as_of, scope).await?,
         open_conditions: store.open_conditions(network_id, as_of, scope).await?,
         partners: store.partner_backing(network_id, as_of, scope).await?,
-        open_by_scope,
-        quick_wins_delivered_recently,
-        last_quick_win_delivered_at,
+        open_by_scope: store.open_by_scope(network_id, as_of).await?,
         without_goal: store.open_without_goal(network_id, as_of).await?,
-        goals_without_recent_result: store.goals_without_recent_result(network_id, as_of).await?,
         needs_replanning: store.needing_replanning(network_id, as_of).await?,
     })
+}
+
+/// The kept figures, with each partner's rejections in the look-back window.
+fn from_maintained(m: Maintained, recent_rejections: &[(Uuid, i64)]) -> Work {
+    let recently = |organisation: Uuid| {
+        recent_rejections.iter().find(|(o, _)| *o == organisation).map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
+    };
+    Work {
+        open_ratifications: m.open_ratifications,
+        median_days_waiting: m.median_days_waiting,
+        oldest_open_ratification: m.oldest_open_ratification,
+        overdue_ratifications: m.overdue_ratifications,
+        agreed_without_consultation: m.agreed_without_consultation,
+        advice_overridden: m.advice_overridden,
+        open_conditions: m.open_conditions,
+        partners: m
+            .partners
+            .into_iter()
+            .map(|p| PartnerBacking {
+                organisation_id: p.organisation_id,
+                involved: p.involved,
+                answered: p.answered,
+                approved: p.approved,
+                rejected: p.rejected,
+                rejected_recently: recently(p.organisation_id),
+                overdue: p.overdue,
+                open_conditions: p.open_conditions,
+            })
+            .collect(),
+        open_by_scope: m.open_by_scope,
+        without_goal: m.without_goal,
+        needs_replanning: m.needs_replanning,
+    }
+}
+
+/// Health's figures about the work, however they were read.
+struct Work {
+    open_ratifications: u64,
+    median_days_waiting: Option<f64>,
+    oldest_open_ratification: Option<(Uuid, DateTime<Utc>)>,
+    overdue_ratifications: Sample,
+    agreed_without_consultation: Sample,
+    advice_overridden: Sample,
+    open_conditions: Sample,
+    partners: Vec<PartnerBacking>,
+    open_by_scope: ScopeCounts,
+    without_goal: Sample,
+    needs_replanning: Sample,
 }
 
 /// A closed round's figures, under the same anonymity rule as the round's own

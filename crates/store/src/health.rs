@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::scope::TenantScoped;
 use super::{Store, visibility};
 use crate::domain::health::{
-    HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, SAMPLE, Sample, ScopeCounts, days_between,
+    HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, SAMPLE, Sample, ScopeCounts,
 };
 use crate::domain::{AppError, AppResult};
 use crate::errors::Context;
@@ -454,17 +454,7 @@ impl Store {
             .all(&*tx)
             .await
             .context("counting outcomes")?;
-        let since = days_before(as_of, RECENT_DAYS)?.date_naive();
-        let recent_rejections = per_organisation(
-            in_play
-                .clone()
-                .filter(R::Outcome.eq(RatificationOutcome::Rejected))
-                .filter(R::RecordedAt.lte(as_of))
-                .filter(R::DecidedOn.gt(since)),
-        )
-        .all(&*tx)
-        .await
-        .context("counting recent rejections")?;
+        let recent_rejections = self.rejected_recently_by_organisation(network_id, as_of, scope).await?;
         let overdue = per_organisation(
             self.waiting_ratifications(network_id, as_of, scope).filter(R::DueOn.lt(as_of.date_naive())),
         )
@@ -516,13 +506,33 @@ impl Store {
         Ok(partners)
     }
 
-    /// Open commitments by scope, quick wins delivered in the window, and the
-    /// last quick win delivered.
-    pub async fn focus_counts(
+    /// Each organisation's rejections in the look-back window (read from
+    /// history: the window holds months, not the whole record).
+    pub async fn rejected_recently_by_organisation(
         &self,
         network_id: Uuid,
         as_of: DateTime<Utc>,
-    ) -> AppResult<(ScopeCounts, u64, Option<DateTime<Utc>>)> {
+        scope: &HealthScope,
+    ) -> AppResult<Vec<(Uuid, i64)>> {
+        use ratification::Column as R;
+        let tx = self.tx()?;
+        let since = days_before(as_of, RECENT_DAYS)?.date_naive();
+        self.ratifications_in_play(network_id, as_of, scope)
+            .select_only()
+            .column(R::OrganisationId)
+            .column_as(Expr::col(R::Id).count(), "n")
+            .filter(R::Outcome.eq(RatificationOutcome::Rejected))
+            .filter(R::RecordedAt.lte(as_of))
+            .filter(R::DecidedOn.gt(since))
+            .group_by(R::OrganisationId)
+            .into_tuple::<(Uuid, i64)>()
+            .all(&*tx)
+            .await
+            .context("counting recent rejections")
+    }
+
+    /// Open commitments by scope at `as_of`.
+    pub async fn open_by_scope(&self, network_id: Uuid, as_of: DateTime<Utc>) -> AppResult<ScopeCounts> {
         let tx = self.tx()?;
         use commitment::Column as C;
         let by_scope: Vec<(CommitmentScope, i64)> = self
@@ -544,27 +554,39 @@ impl Store {
                 CommitmentScope::Network => scopes.network = n,
             }
         }
+        Ok(scopes)
+    }
+
+    /// Quick wins delivered in the window, and the last quick win delivered:
+    /// the newest delivery and the window's, read by delivery time.
+    pub async fn quick_wins(&self, network_id: Uuid, as_of: DateTime<Utc>) -> AppResult<(u64, Option<DateTime<Utc>>)> {
+        let tx = self.tx()?;
+        use commitment::Column as C;
         let delivered_quick_wins = self
             .in_network::<commitment::Entity>(C::NetworkId, network_id)
             .filter(C::Kind.eq(CommitmentKind::QuickWin))
             .filter(C::DeliveredAt.lte(as_of));
-        // The last delivery and the deliveries within the window, in one statement.
         let window_start = days_before(as_of, QUICK_WIN_WINDOW_DAYS)?;
-        let in_window = Expr::case(Expr::col(C::DeliveredAt).gt(window_start), 1).finally(0);
-        let (last, in_window): (Option<DateTime<Utc>>, Option<i64>) = delivered_quick_wins
+        let last: Option<DateTime<Utc>> = delivered_quick_wins
+            .clone()
             .select_only()
-            .column_as(Expr::col(C::DeliveredAt).max(), "last")
-            .column_as(Expr::expr(in_window).sum(), "recent")
-            .into_tuple()
+            .column(C::DeliveredAt)
+            .order_by_desc(C::DeliveredAt)
+            .limit(1)
+            .into_tuple::<Option<DateTime<Utc>>>()
             .one(&*tx)
             .await
             .context("finding the last quick win")?
-            .unwrap_or_default();
+            .flatten();
         let recent = match last {
-            Some(last) if days_between(last, as_of) < QUICK_WIN_WINDOW_DAYS => in_window.unwrap_or(0) as u64,
+            Some(last) if last > window_start => delivered_quick_wins
+                .filter(C::DeliveredAt.gt(window_start))
+                .count(&*tx)
+                .await
+                .context("counting recent quick wins")?,
             _ => 0,
         };
-        Ok((scopes, recent, last))
+        Ok((recent, last))
     }
 
     pub async fn open_without_goal(&self, network_id: Uuid, as_of: DateTime<Utc>) -> AppResult<Sample> {

@@ -23,6 +23,7 @@ mod connect;
 mod errors;
 mod events;
 pub mod health;
+pub mod health_facts;
 pub mod integration;
 pub mod networks;
 pub mod organisations;
@@ -97,6 +98,9 @@ struct Inner {
     /// so a list of fields that need it reads it once: an async lock, held
     /// while it is looked up, so fields resolving at once wait for the first.
     language: tokio::sync::Mutex<Option<crate::i18n::Locale>>,
+    /// Commitments whose health facts this transaction changed
+    /// (`Store::touch`), refreshed by `commit`.
+    touched: Mutex<std::collections::BTreeSet<Uuid>>,
 }
 
 /// How often a SQLite write lock is retried after the busy timeout ran out,
@@ -169,6 +173,7 @@ impl Store {
                 held: Mutex::default(),
                 backend_pid: Mutex::default(),
                 language: tokio::sync::Mutex::default(),
+                touched: Mutex::default(),
             }),
         }
     }
@@ -256,9 +261,12 @@ impl Store {
 
     /// Commits the request's work. A failed commit is an error of the request:
     /// its response must not claim success.
+    /// Health's facts of the commitments it changed are brought up to date
+    /// first, in the same transaction.
     /// Subscribers hear of the request's events only now, once they are
     /// committed (on PostgreSQL the commit itself delivers them).
     pub async fn commit(&self) -> AppResult<()> {
+        self.refresh_touched().await?;
         let tx = self.take_tx()?;
         let committed = tx.commit().await.map_err(|e| classify(e, "committing the request"));
         let held = std::mem::take(&mut *self.inner.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));

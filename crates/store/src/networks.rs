@@ -71,6 +71,7 @@ impl Store {
             .exec_without_returning(&*tx)
             .await
             .context("inserting a network")?;
+        self.mark_health_built(model.id).await?;
         Ok(model)
     }
 

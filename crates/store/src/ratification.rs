@@ -120,6 +120,7 @@ impl Store {
         .exec_without_returning(&*tx)
         .await
         .context("creating ratifications")?;
+        rows.iter().for_each(|row| self.touch(row.commitment_id));
         Ok(())
     }
 
@@ -302,6 +303,7 @@ impl Store {
         if let Some(organisation_id) = organisation_id {
             update = update.filter(ratification::Column::OrganisationId.eq(organisation_id));
         }
+        self.touch(commitment_id);
         Ok(update.exec(&*tx).await.context("moving ratifications")?.rows_affected)
     }
 
@@ -327,6 +329,7 @@ impl Store {
             update = update.filter(ratification::Column::Outcome.is_null());
         }
         update.exec(&*tx).await.context("withdrawing ratifications")?;
+        self.touch(commitment_id);
         Ok(())
     }
 
@@ -363,6 +366,7 @@ impl Store {
             ));
         }
         let model = self.ratification(id).await?;
+        self.touch(model.commitment_id);
         ratification_record::Entity::insert(ratification_record::ActiveModel {
             id: Set(Uuid::now_v7()),
             tenant_id: Set(self.tenant_id()),
@@ -406,6 +410,8 @@ impl Store {
             .col_expr(ratification::Column::Outcome, Expr::value(Option::<RatificationOutcome>::None))
             .col_expr(ratification::Column::Status, Expr::value(RatificationStatus::Awaiting))
             .col_expr(ratification::Column::Reason, Expr::value(Option::<String>::None))
+            // Unrecorded again: it waits as any unanswered one (the record keeps when it was recorded).
+            .col_expr(ratification::Column::RecordedAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(ratification::Column::Version, Expr::col(ratification::Column::Version).add(1))
             .filter(ratification::Column::TenantId.eq(self.tenant_id()))
             .filter(ratification::Column::Id.eq(id))
@@ -425,7 +431,9 @@ impl Store {
             .exec(&*tx)
             .await
             .context("marking a record reopened")?;
-        self.ratification(id).await
+        let model = self.ratification(id).await?;
+        self.touch(model.commitment_id);
+        Ok(model)
     }
 
     pub async fn records_of(&self, ratification_ids: &[Uuid]) -> AppResult<Vec<ratification_record::Model>> {
@@ -476,6 +484,21 @@ impl Store {
             .context("marking a condition met")?;
         if result.rows_affected == 0 {
             return Err(AppError::conflict("the condition is already met"));
+        }
+        let condition = self
+            .scoped::<ratification_condition::Entity>()
+            .filter(ratification_condition::Column::Id.eq(id))
+            .one(&*tx)
+            .await
+            .context("loading a met condition")?;
+        if let Some(condition) = condition {
+            let ratification = self
+                .tenant_only::<ratification::Entity>()
+                .filter(ratification::Column::Id.eq(condition.ratification_id))
+                .one(&*tx)
+                .await
+                .context("loading a met condition's ratification")?;
+            ratification.iter().for_each(|r| self.touch(r.commitment_id));
         }
         Ok(())
     }

@@ -464,6 +464,7 @@ impl Store {
             .exec_without_returning(&*tx)
             .await
             .context("inserting a commitment")?;
+        self.touch(model.id);
         self.insert_parties(model.id, parties).await?;
         Ok(model)
     }
@@ -576,6 +577,7 @@ impl Store {
         if result.rows_affected == 0 {
             return Err(AppError::conflict("the commitment changed since you read it; reload and try again"));
         }
+        self.touch(id);
         self.commitment(id).await
     }
 
@@ -613,6 +615,7 @@ impl Store {
                 "the commitment was changed by someone else since you read it; reload and try again",
             ));
         }
+        self.touch(id);
         self.commitment(id).await
     }
 
@@ -659,6 +662,7 @@ impl Store {
             .await
             .context("retiring the old party set")?;
         self.insert_parties(current.id, parties).await?;
+        self.touch(current.id);
         self.commitment(current.id).await
     }
 
@@ -704,6 +708,7 @@ impl Store {
                 .await
                 .context("flagging commitments for re-planning")?;
         }
+        ids.iter().for_each(|id| self.touch(*id));
         Ok(ids)
     }
 
@@ -719,6 +724,7 @@ impl Store {
             .exec(&*tx)
             .await
             .context("flagging a commitment")?;
+        self.touch(id);
         Ok(())
     }
 

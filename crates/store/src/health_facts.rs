@@ -1,0 +1,674 @@
+//! Health's maintained facts (docs/health.md): tallies and named rows kept in
+//! the transaction of every change that moves them, so `Network.health` read
+//! now costs the same whatever the history holds.
+//!
+//! A write that changes a commitment, one of its ratifications or conditions
+//! calls [`Store::touch`]; [`Store::commit`] then refreshes each touched
+//! commitment once, just before the commit: it derives the commitment's
+//! contribution (`domain::health_facts`), applies the difference to the
+//! tallies and replaces the named rows that changed. On PostgreSQL the
+//! commitment rows are locked first, in id order, so two transactions that
+//! touch the same commitment refresh it one after the other, each from what
+//! the other committed; tallies are added to (`n = n + delta`), never
+//! overwritten, on one of a few shards per network so that concurrent writers
+//! do not queue on one row.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{commitment, health_contribution, health_fact, health_tally, ratification, ratification_condition};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
+use uuid::Uuid;
+
+use super::Store;
+use crate::domain::health::{HealthScope, SAMPLE, Sample, ScopeCounts};
+use crate::domain::health_facts::{Contribution, Fact, Kind, Tally, WHOLE, contribution, difference, no_day};
+use crate::domain::{AppError, AppResult};
+use crate::errors::Context;
+
+/// Shards per count on PostgreSQL (SQLite has one writer: one shard).
+const SHARDS: u128 = 8;
+
+/// Commitments refreshed per round trip, and read per batch when rebuilding.
+const BATCH: usize = 500;
+
+/// One partner's maintained figures (the look-back window's rejections are
+/// read from history beside them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartnerCounts {
+    pub organisation_id: Uuid,
+    pub involved: u64,
+    pub answered: u64,
+    pub approved: u64,
+    pub rejected: u64,
+    pub overdue: u64,
+    pub open_conditions: u64,
+}
+
+/// Health's figures about the work, read from the maintained facts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Maintained {
+    pub open_ratifications: u64,
+    pub median_days_waiting: Option<f64>,
+    pub oldest_open_ratification: Option<(Uuid, DateTime<Utc>)>,
+    pub overdue_ratifications: Sample,
+    pub agreed_without_consultation: Sample,
+    pub advice_overridden: Sample,
+    pub open_conditions: Sample,
+    pub partners: Vec<PartnerCounts>,
+    pub open_by_scope: ScopeCounts,
+    pub without_goal: Sample,
+    pub needs_replanning: Sample,
+}
+
+/// A fact's key within its network: kind, subject, organisation.
+type FactKey = (Kind, Uuid, Uuid);
+
+/// A summed count as a count (a sum over no rows is NULL).
+fn non_negative(n: Option<i64>) -> u64 {
+    u64::try_from(n.unwrap_or(0)).unwrap_or(0)
+}
+
+/// A fact as its row.
+fn row(tenant_id: Uuid, network_id: Uuid, commitment_id: Uuid, fact: &Fact) -> health_fact::ActiveModel {
+    health_fact::ActiveModel {
+        tenant_id: Set(tenant_id),
+        network_id: Set(network_id),
+        kind: Set(fact.kind.as_str().to_owned()),
+        subject_id: Set(fact.subject_id),
+        organisation_id: Set(fact.organisation_id),
+        commitment_id: Set(commitment_id),
+        at: Set(fact.at),
+        due_on: Set(fact.due_on),
+    }
+}
+
+fn fact_of(row: &health_fact::Model) -> AppResult<Fact> {
+    let kind = Kind::parse(&row.kind)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown health fact {:?}", row.kind)))?;
+    Ok(Fact { kind, subject_id: row.subject_id, organisation_id: row.organisation_id, at: row.at, due_on: row.due_on })
+}
+
+impl Store {
+    /// Marks a commitment whose health this transaction changes; the commit
+    /// refreshes it.
+    pub(crate) fn touch(&self, commitment_id: Uuid) {
+        self.inner.touched.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(commitment_id);
+    }
+
+    /// Refreshes the touched commitments (called by `commit`).
+    pub(crate) async fn refresh_touched(&self) -> AppResult<()> {
+        let touched = std::mem::take(&mut *self.inner.touched.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let touched: Vec<Uuid> = touched.into_iter().collect();
+        for batch in touched.chunks(BATCH) {
+            self.refresh(batch).await?;
+        }
+        Ok(())
+    }
+
+    /// The shard this transaction adds to.
+    fn shard(&self) -> i16 {
+        if self.backend() == DbBackend::Postgres { (Uuid::now_v7().as_u128() % SHARDS) as i16 } else { 0 }
+    }
+
+    /// A batch of commitments, their ratifications and conditions, each
+    /// commitment's contribution now.
+    async fn contributions(&self, ids: &[Uuid], lock: bool) -> AppResult<Vec<(commitment::Model, Contribution)>> {
+        let tx = self.tx()?;
+        let mut commitments =
+            self.tenant_only::<commitment::Entity>().filter(commitment::Column::Id.is_in(ids.iter().copied()));
+        commitments = commitments.order_by_asc(commitment::Column::Id);
+        if lock && self.backend() == DbBackend::Postgres {
+            commitments = commitments.lock_exclusive();
+        }
+        let commitments = commitments.all(&*tx).await.context("loading commitments for health")?;
+        let ratifications = self
+            .tenant_only::<ratification::Entity>()
+            .filter(ratification::Column::CommitmentId.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading ratifications for health")?;
+        let of_batch = self
+            .tenant_only::<ratification::Entity>()
+            .select_only()
+            .column(ratification::Column::Id)
+            .filter(ratification::Column::CommitmentId.is_in(ids.iter().copied()))
+            .into_query();
+        let conditions = self
+            .scoped::<ratification_condition::Entity>()
+            .filter(ratification_condition::Column::RatificationId.in_subquery(of_batch))
+            .all(&*tx)
+            .await
+            .context("loading conditions for health")?;
+        let mut by_commitment: BTreeMap<Uuid, Vec<ratification::Model>> = BTreeMap::new();
+        for r in ratifications {
+            by_commitment.entry(r.commitment_id).or_default().push(r);
+        }
+        Ok(commitments
+            .into_iter()
+            .map(|c| {
+                let rs = by_commitment.remove(&c.id).unwrap_or_default();
+                let ids: BTreeSet<Uuid> = rs.iter().map(|r| r.id).collect();
+                let cs: Vec<_> = conditions.iter().filter(|x| ids.contains(&x.ratification_id)).cloned().collect();
+                let contribution = contribution(&c, &rs, &cs);
+                (c, contribution)
+            })
+            .collect())
+    }
+
+    /// Brings the facts of `ids` (one batch) up to date.
+    async fn refresh(&self, ids: &[Uuid]) -> AppResult<()> {
+        let tx = self.tx()?;
+        let tenant_id = self.tenant_id();
+        let now = self.contributions(ids, true).await?;
+        let before: BTreeMap<Uuid, String> = self
+            .scoped::<health_contribution::Entity>()
+            .filter(health_contribution::Column::CommitmentId.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading health contributions")?
+            .into_iter()
+            .map(|c| (c.commitment_id, c.tallies))
+            .collect();
+        let mut old_facts: BTreeMap<(Uuid, FactKey), Fact> = BTreeMap::new();
+        for row in self
+            .scoped::<health_fact::Entity>()
+            .filter(health_fact::Column::CommitmentId.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading health facts")?
+        {
+            let fact = fact_of(&row)?;
+            old_facts.insert((row.network_id, fact.key()), fact);
+        }
+
+        let mut delta: BTreeMap<(Uuid, Tally), i64> = BTreeMap::new();
+        let mut contributions = Vec::new();
+        let mut inserts = Vec::new();
+        for (commitment, contribution) in &now {
+            let json = contribution.tallies_json();
+            let previous = match before.get(&commitment.id) {
+                Some(stored) if *stored == json => None,
+                Some(stored) => Some(Contribution::parse_tallies(stored).map_err(AppError::Internal)?),
+                None => Some(BTreeMap::new()),
+            };
+            if let Some(previous) = previous {
+                for (tally, n) in difference(&previous, &contribution.tallies) {
+                    *delta.entry((commitment.network_id, tally)).or_default() += n;
+                }
+                contributions.push(health_contribution::ActiveModel {
+                    tenant_id: Set(tenant_id),
+                    commitment_id: Set(commitment.id),
+                    network_id: Set(commitment.network_id),
+                    tallies: Set(json),
+                });
+            }
+            for fact in &contribution.facts {
+                match old_facts.remove(&(commitment.network_id, fact.key())) {
+                    Some(old) if old == *fact => {}
+                    Some(_) => {
+                        // Changed in place (a due date, an agreed time): replace it.
+                        self.delete_facts(commitment.network_id, std::slice::from_ref(fact)).await?;
+                        inserts.push(row(tenant_id, commitment.network_id, commitment.id, fact));
+                    }
+                    None => inserts.push(row(tenant_id, commitment.network_id, commitment.id, fact)),
+                }
+            }
+        }
+        // What is left no longer holds.
+        let mut gone: BTreeMap<Uuid, Vec<Fact>> = BTreeMap::new();
+        for ((network_id, _), fact) in old_facts {
+            gone.entry(network_id).or_default().push(fact);
+        }
+        for (network_id, facts) in gone {
+            self.delete_facts(network_id, &facts).await?;
+        }
+        if !inserts.is_empty() {
+            health_fact::Entity::insert_many(inserts)
+                .exec_without_returning(&*tx)
+                .await
+                .context("adding health facts")?;
+        }
+        if !contributions.is_empty() {
+            health_contribution::Entity::insert_many(contributions)
+                .on_conflict(
+                    OnConflict::columns([
+                        health_contribution::Column::TenantId,
+                        health_contribution::Column::CommitmentId,
+                    ])
+                    .update_column(health_contribution::Column::Tallies)
+                    .to_owned(),
+                )
+                .exec_without_returning(&*tx)
+                .await
+                .context("keeping health contributions")?;
+        }
+        self.add_to_tallies(delta, self.shard()).await
+    }
+
+    async fn delete_facts(&self, network_id: Uuid, facts: &[Fact]) -> AppResult<()> {
+        let tx = self.tx()?;
+        let mut any = sea_orm::Condition::any();
+        for fact in facts {
+            any = any.add(
+                sea_orm::Condition::all()
+                    .add(health_fact::Column::Kind.eq(fact.kind.as_str()))
+                    .add(health_fact::Column::SubjectId.eq(fact.subject_id))
+                    .add(health_fact::Column::OrganisationId.eq(fact.organisation_id)),
+            );
+        }
+        health_fact::Entity::delete_many()
+            .filter(health_fact::Column::TenantId.eq(self.tenant_id()))
+            .filter(health_fact::Column::NetworkId.eq(network_id))
+            .filter(any)
+            .exec(&*tx)
+            .await
+            .context("removing health facts")?;
+        Ok(())
+    }
+
+    /// Adds `delta` to the tallies in key order (so two writers lock shared
+    /// rows in the same order and never deadlock).
+    async fn add_to_tallies(&self, delta: BTreeMap<(Uuid, Tally), i64>, shard: i16) -> AppResult<()> {
+        if delta.is_empty() {
+            return Ok(());
+        }
+        let tx = self.tx()?;
+        let tenant_id = self.tenant_id();
+        let rows = delta.into_iter().map(|((network_id, tally), n)| health_tally::ActiveModel {
+            tenant_id: Set(tenant_id),
+            network_id: Set(network_id),
+            kind: Set(tally.kind.as_str().to_owned()),
+            organisation_id: Set(tally.organisation_id),
+            day: Set(tally.day),
+            shard: Set(shard),
+            n: Set(n),
+        });
+        use health_tally::Column as T;
+        health_tally::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([T::TenantId, T::NetworkId, T::Kind, T::OrganisationId, T::Day, T::Shard])
+                    .value(T::N, Expr::col((health_tally::Entity, T::N)).add(Expr::cust("excluded.n")))
+                    .to_owned(),
+            )
+            .exec_without_returning(&*tx)
+            .await
+            .context("adding to health tallies")?;
+        Ok(())
+    }
+
+    /// A new network's facts: nothing yet, counted from now on.
+    pub(crate) async fn mark_health_built(&self, network_id: Uuid) -> AppResult<()> {
+        let built = Tally { kind: Kind::Built, organisation_id: WHOLE, day: no_day() };
+        self.add_to_tallies(BTreeMap::from([((network_id, built), 1)]), 0).await
+    }
+
+    /// Counts a network's facts again from its rows, replacing what was kept.
+    /// Returns how many commitments it read.
+    pub async fn rebuild_health(&self, network_id: Uuid) -> AppResult<u64> {
+        let tx = self.tx()?;
+        let tenant_id = self.tenant_id();
+        health_tally::Entity::delete_many()
+            .filter(health_tally::Column::TenantId.eq(tenant_id))
+            .filter(health_tally::Column::NetworkId.eq(network_id))
+            .exec(&*tx)
+            .await
+            .context("clearing health tallies")?;
+        health_fact::Entity::delete_many()
+            .filter(health_fact::Column::TenantId.eq(tenant_id))
+            .filter(health_fact::Column::NetworkId.eq(network_id))
+            .exec(&*tx)
+            .await
+            .context("clearing health facts")?;
+        health_contribution::Entity::delete_many()
+            .filter(health_contribution::Column::TenantId.eq(tenant_id))
+            .filter(health_contribution::Column::NetworkId.eq(network_id))
+            .exec(&*tx)
+            .await
+            .context("clearing health contributions")?;
+
+        let mut tallies: BTreeMap<(Uuid, Tally), i64> = BTreeMap::new();
+        let (mut after, mut read) = (None::<Uuid>, 0u64);
+        loop {
+            let mut page = self
+                .tenant_only::<commitment::Entity>()
+                .select_only()
+                .column(commitment::Column::Id)
+                .filter(commitment::Column::NetworkId.eq(network_id))
+                .order_by_asc(commitment::Column::Id)
+                .limit(BATCH as u64);
+            if let Some(after) = after {
+                page = page.filter(commitment::Column::Id.gt(after));
+            }
+            let ids: Vec<Uuid> = page.into_tuple().all(&*tx).await.context("listing commitments for health")?;
+            let Some(last) = ids.last() else { break };
+            after = Some(*last);
+            read += ids.len() as u64;
+            let mut facts = Vec::new();
+            let mut contributions = Vec::new();
+            for (commitment, contribution) in self.contributions(&ids, false).await? {
+                for (tally, n) in &contribution.tallies {
+                    *tallies.entry((network_id, *tally)).or_default() += n;
+                }
+                facts.extend(contribution.facts.iter().map(|fact| row(tenant_id, network_id, commitment.id, fact)));
+                contributions.push(health_contribution::ActiveModel {
+                    tenant_id: Set(tenant_id),
+                    commitment_id: Set(commitment.id),
+                    network_id: Set(network_id),
+                    tallies: Set(contribution.tallies_json()),
+                });
+            }
+            // Bound each statement's parameters (SQLite allows 32,766).
+            for chunk in facts.chunks(2_000) {
+                health_fact::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&*tx)
+                    .await
+                    .context("adding health facts")?;
+            }
+            health_contribution::Entity::insert_many(contributions)
+                .exec_without_returning(&*tx)
+                .await
+                .context("keeping health contributions")?;
+        }
+        tallies.insert((network_id, Tally { kind: Kind::Built, organisation_id: WHOLE, day: no_day() }), 1);
+        let tallies: Vec<_> = tallies.into_iter().collect();
+        for chunk in tallies.chunks(2_000) {
+            self.add_to_tallies(chunk.iter().copied().collect(), 0).await?;
+        }
+        Ok(read)
+    }
+
+    /// Builds the facts of every network of the tenant that has none (a
+    /// database from before they were kept). Returns the networks built.
+    pub async fn build_missing_health(&self) -> AppResult<Vec<Uuid>> {
+        let tx = self.tx()?;
+        let built = self
+            .scoped::<health_tally::Entity>()
+            .select_only()
+            .column(health_tally::Column::NetworkId)
+            .filter(health_tally::Column::Kind.eq(Kind::Built.as_str()))
+            .into_query();
+        let missing: Vec<Uuid> = self
+            .tenant_only::<entity::network::Entity>()
+            .select_only()
+            .column(entity::network::Column::Id)
+            .filter(entity::network::Column::Id.not_in_subquery(built))
+            .order_by_asc(entity::network::Column::Id)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("finding networks without health facts")?;
+        for network_id in &missing {
+            let commitments = self.rebuild_health(*network_id).await?;
+            tracing::info!(%network_id, commitments, "built the network's health facts");
+        }
+        Ok(missing)
+    }
+
+    /// Health's figures about the work from the maintained facts, or `None`
+    /// while the network has none (health then recounts).
+    pub async fn maintained(
+        &self,
+        network_id: Uuid,
+        now: DateTime<Utc>,
+        scope: &HealthScope,
+    ) -> AppResult<Option<Maintained>> {
+        let tx = self.tx()?;
+        let today = now.date_naive();
+        use health_tally::Column as T;
+        let in_scope = |column: T| match scope {
+            HealthScope::Network => sea_orm::Condition::all(),
+            HealthScope::Organisations(ids) => {
+                sea_orm::Condition::any().add(column.eq(WHOLE)).add(column.is_in(ids.iter().copied()))
+            }
+        };
+        let rows: Vec<(String, Uuid, Option<i64>)> = self
+            .scoped::<health_tally::Entity>()
+            .select_only()
+            .column(T::Kind)
+            .column(T::OrganisationId)
+            .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+            .filter(T::NetworkId.eq(network_id))
+            .filter(T::Kind.ne(Kind::WaitingDay.as_str()))
+            .filter(in_scope(T::OrganisationId))
+            .group_by(T::Kind)
+            .group_by(T::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("reading health tallies")?;
+        let mut tallies: BTreeMap<(Kind, Uuid), u64> = BTreeMap::new();
+        for (kind, organisation, n) in rows {
+            if let Some(kind) = Kind::parse(&kind) {
+                tallies.insert((kind, organisation), non_negative(n));
+            }
+        }
+        if tallies.get(&(Kind::Built, WHOLE)).copied().unwrap_or(0) == 0 {
+            return Ok(None);
+        }
+        let whole = |kind| tallies.get(&(kind, WHOLE)).copied().unwrap_or(0);
+        let of = |kind, organisation| tallies.get(&(kind, organisation)).copied().unwrap_or(0);
+        let across =
+            |kind| -> u64 { tallies.iter().filter(|((k, o), _)| *k == kind && *o != WHOLE).map(|(_, n)| *n).sum() };
+
+        // Waiting ratifications not yet due, per party: the rest are overdue.
+        use health_fact::Column as F;
+        let facts = |kind: Kind| {
+            let select = self
+                .scoped::<health_fact::Entity>()
+                .filter(F::NetworkId.eq(network_id))
+                .filter(F::Kind.eq(kind.as_str()));
+            match scope {
+                HealthScope::Network => select,
+                HealthScope::Organisations(ids) => select.filter(F::OrganisationId.is_in(ids.iter().copied())),
+            }
+        };
+        let not_due: BTreeMap<Uuid, u64> = facts(Kind::Waiting)
+            .select_only()
+            .column(F::OrganisationId)
+            .column_as(Expr::col(F::SubjectId).count(), "n")
+            .filter(sea_orm::Condition::any().add(F::DueOn.gte(today)).add(F::DueOn.is_null()))
+            .group_by(F::OrganisationId)
+            .into_tuple::<(Uuid, i64)>()
+            .all(&*tx)
+            .await
+            .context("counting waiting ratifications not yet due")?
+            .into_iter()
+            .map(|(organisation, n)| (organisation, n as u64))
+            .collect();
+
+        let mut partners: Vec<PartnerCounts> = tallies
+            .iter()
+            .filter(|((kind, organisation), n)| *kind == Kind::Involved && *organisation != WHOLE && **n > 0)
+            .map(|((_, organisation), involved)| PartnerCounts {
+                organisation_id: *organisation,
+                involved: *involved,
+                answered: of(Kind::Answered, *organisation),
+                approved: of(Kind::Approved, *organisation),
+                rejected: of(Kind::Rejected, *organisation),
+                overdue: of(Kind::Waiting, *organisation)
+                    .saturating_sub(not_due.get(organisation).copied().unwrap_or(0)),
+                open_conditions: of(Kind::OpenCondition, *organisation),
+            })
+            .collect();
+        partners.sort_by_key(|p| p.organisation_id);
+
+        let open_ratifications = across(Kind::Waiting);
+        let overdue_count = open_ratifications.saturating_sub(not_due.values().sum());
+        let sample = |kind: Kind, count: u64| {
+            let select = match kind {
+                Kind::WithoutGoal | Kind::NeedsReplanning | Kind::UnconsultedCommitment => self
+                    .scoped::<health_fact::Entity>()
+                    .filter(F::NetworkId.eq(network_id))
+                    .filter(F::Kind.eq(kind.as_str())),
+                _ => facts(kind),
+            };
+            self.sample_of(select, count)
+        };
+        let unconsulted = match scope {
+            HealthScope::Network => sample(Kind::UnconsultedCommitment, whole(Kind::UnconsultedCommitment)).await?,
+            HealthScope::Organisations(ids) if ids.len() == 1 => {
+                sample(Kind::Unconsulted, of(Kind::Unconsulted, ids[0])).await?
+            }
+            // Several organisations: a commitment counts once, whichever of them left it unconsulted.
+            HealthScope::Organisations(_) => self.distinct_sample(facts(Kind::Unconsulted)).await?,
+        };
+        let (median_days_waiting, oldest_open_ratification) = if open_ratifications == 0 {
+            (None, None)
+        } else {
+            self.waits(network_id, now, scope, open_ratifications).await?
+        };
+        Ok(Some(Maintained {
+            open_ratifications,
+            median_days_waiting,
+            oldest_open_ratification,
+            overdue_ratifications: self
+                .sample_of(facts(Kind::Waiting).filter(F::DueOn.lt(today)), overdue_count)
+                .await?,
+            agreed_without_consultation: unconsulted,
+            advice_overridden: sample(Kind::Overridden, across(Kind::Overridden)).await?,
+            open_conditions: sample(Kind::OpenCondition, across(Kind::OpenCondition)).await?,
+            partners,
+            open_by_scope: ScopeCounts {
+                organisation: whole(Kind::OpenOrganisation),
+                coalition: whole(Kind::OpenCoalition),
+                network: whole(Kind::OpenNetwork),
+            },
+            without_goal: sample(Kind::WithoutGoal, whole(Kind::WithoutGoal)).await?,
+            needs_replanning: sample(Kind::NeedsReplanning, whole(Kind::NeedsReplanning)).await?,
+        }))
+    }
+
+    /// The first ids of a kind of fact, with the count the tallies keep.
+    async fn sample_of(&self, select: sea_orm::Select<health_fact::Entity>, count: u64) -> AppResult<Sample> {
+        if count == 0 {
+            return Ok(Sample::default());
+        }
+        let tx = self.tx()?;
+        let ids = select
+            .select_only()
+            .column(health_fact::Column::SubjectId)
+            .order_by_asc(health_fact::Column::SubjectId)
+            .limit(SAMPLE)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("sampling health facts")?;
+        Ok(Sample { count, ids })
+    }
+
+    /// Distinct subjects and their count (a commitment several of the
+    /// viewer's organisations share counts once).
+    async fn distinct_sample(&self, select: sea_orm::Select<health_fact::Entity>) -> AppResult<Sample> {
+        let tx = self.tx()?;
+        let count: Option<i64> = select
+            .clone()
+            .select_only()
+            .column_as(Expr::cust("COUNT(DISTINCT subject_id)"), "n")
+            .into_tuple()
+            .one(&*tx)
+            .await
+            .context("counting health facts")?;
+        let ids = select
+            .select_only()
+            .column(health_fact::Column::SubjectId)
+            .distinct()
+            .order_by_asc(health_fact::Column::SubjectId)
+            .limit(SAMPLE)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("sampling health facts")?;
+        Ok(Sample { count: non_negative(count), ids })
+    }
+
+    /// The median wait in days and the oldest waiting ratification. The
+    /// tallies count waiting ratifications per day their commitment was
+    /// agreed, so the middle one is found by walking days; only that day's
+    /// rows are read.
+    async fn waits(
+        &self,
+        network_id: Uuid,
+        now: DateTime<Utc>,
+        scope: &HealthScope,
+        open: u64,
+    ) -> AppResult<(Option<f64>, Option<(Uuid, DateTime<Utc>)>)> {
+        let tx = self.tx()?;
+        use health_fact::Column as F;
+        use health_tally::Column as T;
+        let mut days = self
+            .scoped::<health_tally::Entity>()
+            .select_only()
+            .column(T::Day)
+            .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+            .filter(T::NetworkId.eq(network_id))
+            .filter(T::Kind.eq(Kind::WaitingDay.as_str()));
+        if let HealthScope::Organisations(ids) = scope {
+            days = days.filter(T::OrganisationId.is_in(ids.iter().copied()));
+        }
+        let days: Vec<(NaiveDate, Option<i64>)> =
+            days.group_by(T::Day).order_by_asc(T::Day).into_tuple().all(&*tx).await.context("reading waits by day")?;
+        let waiting = || {
+            let select = self
+                .scoped::<health_fact::Entity>()
+                .select_only()
+                .filter(F::NetworkId.eq(network_id))
+                .filter(F::Kind.eq(Kind::Waiting.as_str()))
+                .order_by_asc(F::At)
+                .order_by_asc(F::SubjectId);
+            match scope {
+                HealthScope::Network => select,
+                HealthScope::Organisations(ids) => select.filter(F::OrganisationId.is_in(ids.iter().copied())),
+            }
+        };
+        let oldest: Option<(Uuid, Option<DateTime<Utc>>)> = waiting()
+            .column(F::SubjectId)
+            .column(F::At)
+            .limit(1)
+            .into_tuple()
+            .one(&*tx)
+            .await
+            .context("finding the oldest wait")?;
+        let oldest = oldest.and_then(|(id, at)| at.map(|at| (id, at)));
+
+        let middle = (open - 1) / 2;
+        let take = if open.is_multiple_of(2) { 2 } else { 1 };
+        let mut before = 0u64;
+        let mut median = None;
+        for (day, n) in days {
+            let n = non_negative(n);
+            if middle < before + n {
+                let start = day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+                let ats: Vec<Option<DateTime<Utc>>> = waiting()
+                    .column(F::At)
+                    .filter(F::At.gte(start))
+                    .offset(middle - before)
+                    .limit(take)
+                    .into_tuple()
+                    .all(&*tx)
+                    .await
+                    .context("finding the median wait")?;
+                let waits: Vec<f64> =
+                    ats.into_iter().flatten().map(|at| (now - at).num_seconds() as f64 / 86_400.0).collect();
+                median = (!waits.is_empty()).then(|| waits.iter().sum::<f64>() / waits.len() as f64);
+                break;
+            }
+            before += n;
+        }
+        Ok((median, oldest))
+    }
+}
+
+/// Builds the health facts of every network that has none, tenant by tenant
+/// (at start-up: a database from before they were kept, or one filled by
+/// `eendracht seed`). Returns how many networks it built.
+pub async fn build_missing(db: &super::Db, clock: std::sync::Arc<dyn crate::clock::Clock>) -> anyhow::Result<usize> {
+    let mut built = 0;
+    for tenant in super::transfer::tenants(db).await? {
+        let store = Store::system(db, tenant.id, super::Access::Write, clock.clone()).await?;
+        built += store.build_missing_health().await?.len();
+        store.commit().await?;
+    }
+    Ok(built)
+}
