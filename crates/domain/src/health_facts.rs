@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    BodyRight, CommitmentScope, ConditionStatus, RatificationOutcome, commitment, ratification, ratification_condition,
+    BodyRight, CommitmentKind, CommitmentScope, ConditionStatus, RatificationOutcome, commitment, ratification,
+    ratification_condition,
 };
 use uuid::Uuid;
 
@@ -47,12 +48,16 @@ pub enum Kind {
     Overridden,
     /// Conditions of recorded outcomes not met yet (facts).
     OpenCondition,
+    /// Quick wins delivered, per day (the look-back window sums days).
+    QuickWinDelivered,
+    /// Commitments delivered per goal (in the organisation column) and day.
+    GoalDelivered,
     /// The network's facts exist: counted since it was created or rebuilt.
     Built,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 18] = [
         Kind::OpenOrganisation,
         Kind::OpenCoalition,
         Kind::OpenNetwork,
@@ -68,6 +73,8 @@ impl Kind {
         Kind::UnconsultedCommitment,
         Kind::Overridden,
         Kind::OpenCondition,
+        Kind::QuickWinDelivered,
+        Kind::GoalDelivered,
         Kind::Built,
     ];
 
@@ -88,6 +95,8 @@ impl Kind {
             Kind::UnconsultedCommitment => "unconsulted_commitment",
             Kind::Overridden => "overridden",
             Kind::OpenCondition => "open_condition",
+            Kind::QuickWinDelivered => "quick_win_delivered",
+            Kind::GoalDelivered => "goal_delivered",
             Kind::Built => "built",
         }
     }
@@ -196,6 +205,15 @@ pub fn contribution(
         }
     }
 
+    if let Some(delivered_at) = commitment.delivered_at {
+        if commitment.kind == CommitmentKind::QuickWin {
+            out.count(Kind::QuickWinDelivered, WHOLE, delivered_at.date_naive());
+        }
+        if let Some(goal_id) = commitment.goal_id {
+            out.count(Kind::GoalDelivered, goal_id, delivered_at.date_naive());
+        }
+    }
+
     let in_play: Vec<&ratification::Model> = ratifications.iter().filter(|r| r.withdrawn_at.is_none()).collect();
     let mut unconsulted = BTreeSet::new();
     for r in &in_play {
@@ -289,7 +307,7 @@ pub fn difference(before: &BTreeMap<Tally, i64>, after: &BTreeMap<Tally, i64>) -
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use entity::{CommitmentKind, CommitmentStatus, RatificationStatus};
+    use entity::{CommitmentStatus, RatificationStatus};
 
     use super::*;
 
@@ -401,11 +419,16 @@ mod tests {
     fn a_delivered_commitment_keeps_its_answers_but_nothing_waits_or_is_open() {
         let mut delivered = commitment();
         delivered.delivered_at = Some(at(9));
+        delivered.kind = CommitmentKind::QuickWin;
+        delivered.goal_id = Some(Uuid::from_u128(77));
         let mut withdrawn = ratification(200, 20, BodyRight::Decides);
         withdrawn.withdrawn_at = Some(at(8));
         let rs = [decided(ratification(100, 10, BodyRight::Decides), RatificationOutcome::Rejected), withdrawn];
         let c = contribution(&delivered, &rs, &[]);
         assert_eq!(n(&c, Kind::OpenCoalition, 0) + n(&c, Kind::WithoutGoal, 0), 0);
+        let day = Tally { kind: Kind::QuickWinDelivered, organisation_id: WHOLE, day: at(9).date_naive() };
+        assert_eq!(c.tallies.get(&day), Some(&1));
+        assert_eq!(n(&c, Kind::GoalDelivered, 77), 1);
         assert_eq!((n(&c, Kind::Rejected, 10), n(&c, Kind::Involved, 20)), (1, 0));
         assert!(c.facts.is_empty());
     }

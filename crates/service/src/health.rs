@@ -14,10 +14,14 @@ use entity::{alignment_round, network};
 use uuid::Uuid;
 
 use crate::domain::alignment::RoundResults;
-use crate::domain::health::{self, HealthFacts, HealthScope, PartnerBacking, RoundFacts, Sample, ScopeCounts, Signal};
+use crate::domain::health::{
+    self, HealthFacts, HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, RoundFacts, SAMPLE, Sample,
+    ScopeCounts, Signal,
+};
 use crate::domain::settings::NetworkSettings;
 use crate::domain::{AppError, AppResult, policy, values};
 use crate::store::Store;
+use crate::store::health::days_before;
 use crate::store::health_facts::Maintained;
 
 pub struct Health {
@@ -80,14 +84,29 @@ async fn facts(
         Some(round) => store.newcomers(network_id, as_of, round.opened_at, scope).await?,
         None => Default::default(),
     };
-    let (quick_wins_delivered_recently, last_quick_win_delivered_at) = store.quick_wins(network_id, as_of).await?;
-    let work = match maintained {
-        Some(maintained) => {
-            let recent = store.rejected_recently_by_organisation(network_id, as_of, scope).await?;
-            from_maintained(maintained, &recent)
-        }
-        None => recount(store, network_id, as_of, scope).await?,
-    };
+    let (work, (quick_wins_delivered_recently, last_quick_win_delivered_at), goals_without_recent_result) =
+        match maintained {
+            Some(maintained) => {
+                let recent = store.rejected_recently_by_organisation(network_id, as_of, scope).await?;
+                let quick_since = days_before(as_of, QUICK_WIN_WINDOW_DAYS)?;
+                let goal_since = days_before(as_of, RECENT_DAYS)?;
+                let windows = store.windows(network_id, quick_since, goal_since).await?;
+                let goals = store.goals_created_by(network_id, goal_since).await?;
+                let without: Vec<Uuid> =
+                    goals.into_iter().filter(|goal| !windows.goals_with_result.contains(goal)).collect();
+                let last = store.last_quick_win(network_id, as_of).await?;
+                (
+                    from_maintained(maintained, &recent),
+                    (windows.quick_wins_delivered, last),
+                    Sample { count: without.len() as u64, ids: without.into_iter().take(SAMPLE as usize).collect() },
+                )
+            }
+            None => (
+                recount(store, network_id, as_of, scope).await?,
+                store.quick_wins(network_id, as_of).await?,
+                store.goals_without_recent_result(network_id, as_of).await?,
+            ),
+        };
     Ok(HealthFacts {
         as_of,
         latest_round,
@@ -111,7 +130,7 @@ async fn facts(
         quick_wins_delivered_recently,
         last_quick_win_delivered_at,
         without_goal: work.without_goal,
-        goals_without_recent_result: store.goals_without_recent_result(network_id, as_of).await?,
+        goals_without_recent_result,
         needs_replanning: work.needs_replanning,
     })
 }

@@ -44,7 +44,7 @@ impl ScopeCondition for HealthScope {
 /// `days` before `at`. `at` may be a client's `asOf`, which the service keeps
 /// within the calendar's years; should one slip past, the subtraction is
 /// refused as BAD_USER_INPUT rather than allowed to panic.
-fn days_before(at: DateTime<Utc>, days: i64) -> AppResult<DateTime<Utc>> {
+pub fn days_before(at: DateTime<Utc>, days: i64) -> AppResult<DateTime<Utc>> {
     Duration::try_days(days)
         .and_then(|days| at.checked_sub_signed(days))
         .ok_or_else(|| AppError::bad_input("asOf", "asOf is too far in the past"))
@@ -567,17 +567,7 @@ impl Store {
             .filter(C::Kind.eq(CommitmentKind::QuickWin))
             .filter(C::DeliveredAt.lte(as_of));
         let window_start = days_before(as_of, QUICK_WIN_WINDOW_DAYS)?;
-        let last: Option<DateTime<Utc>> = delivered_quick_wins
-            .clone()
-            .select_only()
-            .column(C::DeliveredAt)
-            .order_by_desc(C::DeliveredAt)
-            .limit(1)
-            .into_tuple::<Option<DateTime<Utc>>>()
-            .one(&*tx)
-            .await
-            .context("finding the last quick win")?
-            .flatten();
+        let last = self.last_quick_win(network_id, as_of).await?;
         let recent = match last {
             Some(last) if last > window_start => delivered_quick_wins
                 .filter(C::DeliveredAt.gt(window_start))
@@ -597,6 +587,39 @@ impl Store {
     pub async fn needing_replanning(&self, network_id: Uuid, as_of: DateTime<Utc>) -> AppResult<Sample> {
         let open = self.open_commitments(network_id, as_of).filter(commitment::Column::NeedsReplanning.eq(true));
         self.sample(open, commitment::Column::Id).await
+    }
+
+    /// The goals that existed for the whole look-back window, in id order.
+    pub async fn goals_created_by(&self, network_id: Uuid, since: DateTime<Utc>) -> AppResult<Vec<Uuid>> {
+        let tx = self.tx()?;
+        self.in_network::<goal::Entity>(goal::Column::NetworkId, network_id)
+            .select_only()
+            .column(goal::Column::Id)
+            .filter(goal::Column::CreatedAt.lte(since))
+            .order_by_asc(goal::Column::Id)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("listing goals")
+    }
+
+    /// The last quick win delivered by `as_of`.
+    pub async fn last_quick_win(&self, network_id: Uuid, as_of: DateTime<Utc>) -> AppResult<Option<DateTime<Utc>>> {
+        let tx = self.tx()?;
+        use commitment::Column as C;
+        Ok(self
+            .in_network::<commitment::Entity>(C::NetworkId, network_id)
+            .select_only()
+            .column(C::DeliveredAt)
+            .filter(C::Kind.eq(CommitmentKind::QuickWin))
+            .filter(C::DeliveredAt.lte(as_of))
+            .order_by_desc(C::DeliveredAt)
+            .limit(1)
+            .into_tuple::<Option<DateTime<Utc>>>()
+            .one(&*tx)
+            .await
+            .context("finding the last quick win")?
+            .flatten())
     }
 
     /// Goals that existed for the whole look-back window without a commitment

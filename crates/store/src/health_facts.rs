@@ -7,9 +7,11 @@
 //! commitment once, just before the commit: it derives the commitment's
 //! contribution (`domain::health_facts`), applies the difference to the
 //! tallies and replaces the named rows that changed. On PostgreSQL the
-//! commitment rows are locked first, in id order, so two transactions that
-//! touch the same commitment refresh it one after the other, each from what
-//! the other committed; tallies are added to (`n = n + delta`), never
+//! commitments' contribution rows are locked first, in id order, so two
+//! transactions that touch the same commitment refresh it one after the
+//! other, the second from what the first committed. Only the refresh takes
+//! these locks, and after them only tally rows (in key order): it adds no
+//! deadlock to the mutations' own. Tallies are added to (`n = n + delta`), never
 //! overwritten, on one of a few shards per network so that concurrent writers
 //! do not queue on one row.
 
@@ -18,7 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{commitment, health_contribution, health_fact, health_tally, ratification, ratification_condition};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
+use sea_orm::{
+    ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use super::Store;
@@ -70,6 +74,14 @@ fn non_negative(n: Option<i64>) -> u64 {
     u64::try_from(n.unwrap_or(0)).unwrap_or(0)
 }
 
+/// The look-back windows, from the day tallies.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Windows {
+    pub quick_wins_delivered: u64,
+    /// Goals with a commitment delivered in the window.
+    pub goals_with_result: BTreeSet<Uuid>,
+}
+
 /// A fact as its row.
 fn row(tenant_id: Uuid, network_id: Uuid, commitment_id: Uuid, fact: &Fact) -> health_fact::ActiveModel {
     health_fact::ActiveModel {
@@ -114,15 +126,15 @@ impl Store {
 
     /// A batch of commitments, their ratifications and conditions, each
     /// commitment's contribution now.
-    async fn contributions(&self, ids: &[Uuid], lock: bool) -> AppResult<Vec<(commitment::Model, Contribution)>> {
+    async fn contributions(&self, ids: &[Uuid]) -> AppResult<Vec<(commitment::Model, Contribution)>> {
         let tx = self.tx()?;
-        let mut commitments =
-            self.tenant_only::<commitment::Entity>().filter(commitment::Column::Id.is_in(ids.iter().copied()));
-        commitments = commitments.order_by_asc(commitment::Column::Id);
-        if lock && self.backend() == DbBackend::Postgres {
-            commitments = commitments.lock_exclusive();
-        }
-        let commitments = commitments.all(&*tx).await.context("loading commitments for health")?;
+        let commitments = self
+            .tenant_only::<commitment::Entity>()
+            .filter(commitment::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(commitment::Column::Id)
+            .all(&*tx)
+            .await
+            .context("loading commitments for health")?;
         let ratifications = self
             .tenant_only::<ratification::Entity>()
             .filter(ratification::Column::CommitmentId.is_in(ids.iter().copied()))
@@ -161,16 +173,23 @@ impl Store {
     async fn refresh(&self, ids: &[Uuid]) -> AppResult<()> {
         let tx = self.tx()?;
         let tenant_id = self.tenant_id();
-        let now = self.contributions(ids, true).await?;
-        let before: BTreeMap<Uuid, String> = self
+        // Locked first: a second transaction refreshing one of these waits
+        // here, then reads what the first committed.
+        let mut before = self
             .scoped::<health_contribution::Entity>()
             .filter(health_contribution::Column::CommitmentId.is_in(ids.iter().copied()))
+            .order_by_asc(health_contribution::Column::CommitmentId);
+        if self.backend() == DbBackend::Postgres {
+            before = before.lock_exclusive();
+        }
+        let before: BTreeMap<Uuid, String> = before
             .all(&*tx)
             .await
             .context("loading health contributions")?
             .into_iter()
             .map(|c| (c.commitment_id, c.tallies))
             .collect();
+        let now = self.contributions(ids).await?;
         let mut old_facts: BTreeMap<(Uuid, FactKey), Fact> = BTreeMap::new();
         for row in self
             .scoped::<health_fact::Entity>()
@@ -347,7 +366,7 @@ impl Store {
             read += ids.len() as u64;
             let mut facts = Vec::new();
             let mut contributions = Vec::new();
-            for (commitment, contribution) in self.contributions(&ids, false).await? {
+            for (commitment, contribution) in self.contributions(&ids).await? {
                 for (tally, n) in &contribution.tallies {
                     *tallies.entry((network_id, *tally)).or_default() += n;
                 }
@@ -430,7 +449,8 @@ impl Store {
             .column(T::OrganisationId)
             .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
             .filter(T::NetworkId.eq(network_id))
-            .filter(T::Kind.ne(Kind::WaitingDay.as_str()))
+            // Counts by day are read where they are walked (`waits`, `windows`).
+            .filter(T::Day.eq(no_day()))
             .filter(in_scope(T::OrganisationId))
             .group_by(T::Kind)
             .group_by(T::OrganisationId)
@@ -538,6 +558,78 @@ impl Store {
             without_goal: sample(Kind::WithoutGoal, whole(Kind::WithoutGoal)).await?,
             needs_replanning: sample(Kind::NeedsReplanning, whole(Kind::NeedsReplanning)).await?,
         }))
+    }
+
+    /// The look-back windows from the day tallies: quick wins delivered after
+    /// `quick_since`, and the goals with a commitment delivered after
+    /// `goal_since`. Whole days are summed from the tallies; the window's
+    /// first, partial day is read from its rows (one day's deliveries).
+    pub async fn windows(
+        &self,
+        network_id: Uuid,
+        quick_since: DateTime<Utc>,
+        goal_since: DateTime<Utc>,
+    ) -> AppResult<Windows> {
+        let tx = self.tx()?;
+        use health_tally::Column as T;
+        let (quick_day, goal_day) = (quick_since.date_naive(), goal_since.date_naive());
+        let days: Vec<(String, Uuid, Option<i64>)> = self
+            .scoped::<health_tally::Entity>()
+            .select_only()
+            .column(T::Kind)
+            .column(T::OrganisationId)
+            .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+            .filter(T::NetworkId.eq(network_id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(T::Kind.eq(Kind::QuickWinDelivered.as_str()).and(T::Day.gt(quick_day)))
+                    .add(T::Kind.eq(Kind::GoalDelivered.as_str()).and(T::Day.gt(goal_day))),
+            )
+            .group_by(T::Kind)
+            .group_by(T::OrganisationId)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("reading deliveries by day")?;
+        let mut windows = Windows::default();
+        for (kind, organisation, n) in days {
+            match Kind::parse(&kind) {
+                Some(Kind::QuickWinDelivered) => windows.quick_wins_delivered += non_negative(n),
+                Some(Kind::GoalDelivered) if non_negative(n) > 0 => {
+                    windows.goals_with_result.insert(organisation);
+                }
+                _ => {}
+            }
+        }
+        let midnight_after = |day: NaiveDate| {
+            day.succ_opt()
+                .and_then(|next| next.and_hms_opt(0, 0, 0))
+                .map(|at| at.and_utc())
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        };
+        use commitment::Column as C;
+        let delivered_on_first_day = |since: DateTime<Utc>, day: NaiveDate| {
+            self.tenant_only::<commitment::Entity>()
+                .filter(C::NetworkId.eq(network_id))
+                .filter(C::DeliveredAt.gt(since))
+                .filter(C::DeliveredAt.lt(midnight_after(day)))
+        };
+        windows.quick_wins_delivered += delivered_on_first_day(quick_since, quick_day)
+            .filter(C::Kind.eq(entity::CommitmentKind::QuickWin))
+            .count(&*tx)
+            .await
+            .context("counting the first day's quick wins")?;
+        let goals: Vec<Option<Uuid>> = delivered_on_first_day(goal_since, goal_day)
+            .select_only()
+            .column(C::GoalId)
+            .filter(C::GoalId.is_not_null())
+            .distinct()
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("finding the first day's goal results")?;
+        windows.goals_with_result.extend(goals.into_iter().flatten());
+        Ok(windows)
     }
 
     /// The first ids of a kind of fact, with the count the tallies keep.
