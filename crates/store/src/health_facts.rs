@@ -34,8 +34,12 @@ use crate::errors::Context;
 /// Shards per count on PostgreSQL (SQLite has one writer: one shard).
 const SHARDS: u128 = 8;
 
-/// Commitments refreshed per round trip, and read per batch when rebuilding.
+/// Commitments refreshed per round trip.
 const BATCH: usize = 500;
+
+/// Commitments read per batch when rebuilding: fewer, larger round trips
+/// (a million commitments is 250 batches).
+const REBUILD_BATCH: u64 = 4_000;
 
 /// One partner's maintained figures (the look-back window's rejections are
 /// read from history beside them).
@@ -356,7 +360,7 @@ impl Store {
                 .column(commitment::Column::Id)
                 .filter(commitment::Column::NetworkId.eq(network_id))
                 .order_by_asc(commitment::Column::Id)
-                .limit(BATCH as u64);
+                .limit(REBUILD_BATCH);
             if let Some(after) = after {
                 page = page.filter(commitment::Column::Id.gt(after));
             }
