@@ -215,7 +215,14 @@ impl Store {
         alignment_response::Entity::insert(alignment_response::ActiveModel::from(response.clone()))
             .exec_without_returning(&*tx)
             .await
-            .context("inserting a response")?;
+            .map_err(|error| match error.sql_err() {
+                // The same person's first answer, sent twice at once: both found
+                // none earlier, the second insert meets the first one's key.
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::conflict(
+                    "your answer to this round was being recorded at the same moment; reload and try again",
+                ),
+                _ => super::classify(error, "inserting a response"),
+            })?;
         alignment_answer::Entity::insert_many(answers.into_iter().map(|answer| alignment_answer::ActiveModel {
             id: Set(Uuid::now_v7()),
             tenant_id: Set(self.tenant_id()),
