@@ -20,6 +20,7 @@ mod extremes;
 mod governance;
 mod graphiql;
 mod health;
+mod health_facts;
 mod http;
 mod identity_providers;
 mod input;
