@@ -8,7 +8,8 @@
 //!   rows), answers, open conditions. A count moves in the transaction of the
 //!   change that moves it, by `n = n + delta`. The network-wide row of a kind
 //!   uses the nil organisation and counts without a day use 1970-01-01: a
-//!   primary key cannot hold NULL.
+//!   primary key cannot hold NULL. Waiting ratifications are also counted
+//!   per due date, so the overdue are the days before today.
 //! - Each count is spread over a few `shard` rows, chosen per transaction, so
 //!   concurrent writers in one network do not queue on one row; a read sums
 //!   the shards.
@@ -104,14 +105,6 @@ impl MigrationTrait for Migration {
                 "health_facts",
                 "health_facts_tenant_network_kind_at",
                 &["tenant_id", "network_id", "kind", "at", "subject_id"],
-            ))
-            .await?;
-        // Waiting ratifications not yet due (the rest are overdue).
-        manager
-            .create_index(index(
-                "health_facts",
-                "health_facts_tenant_network_kind_due",
-                &["tenant_id", "network_id", "kind", "due_on"],
             ))
             .await?;
 

@@ -40,6 +40,9 @@ pub enum Kind {
     /// The same, tallied per organisation and day the commitment was agreed:
     /// the median wait walks days, not rows.
     WaitingDay,
+    /// And per organisation and due date (none without one): overdue is
+    /// the sum of the days before today.
+    WaitingDue,
     /// Agreed commitments of which a party never started consulting its
     /// constituency: per party, and once per commitment for the network.
     Unconsulted,
@@ -57,7 +60,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::OpenOrganisation,
         Kind::OpenCoalition,
         Kind::OpenNetwork,
@@ -69,6 +72,7 @@ impl Kind {
         Kind::Rejected,
         Kind::Waiting,
         Kind::WaitingDay,
+        Kind::WaitingDue,
         Kind::Unconsulted,
         Kind::UnconsultedCommitment,
         Kind::Overridden,
@@ -91,6 +95,7 @@ impl Kind {
             Kind::Rejected => "rejected",
             Kind::Waiting => "waiting",
             Kind::WaitingDay => "waiting_day",
+            Kind::WaitingDue => "waiting_due",
             Kind::Unconsulted => "unconsulted",
             Kind::UnconsultedCommitment => "unconsulted_commitment",
             Kind::Overridden => "overridden",
@@ -239,6 +244,9 @@ pub fn contribution(
                     due_on: r.due_on,
                 });
                 out.count(Kind::WaitingDay, organisation, agreed_at.date_naive());
+                if let Some(due_on) = r.due_on {
+                    out.count(Kind::WaitingDue, organisation, due_on);
+                }
             }
             if r.consultation_started_at.is_none() {
                 unconsulted.insert(organisation);
@@ -389,6 +397,8 @@ mod tests {
         assert_eq!(n(&c, Kind::WithoutGoal, 0), 1);
         assert_eq!((n(&c, Kind::Waiting, 10), n(&c, Kind::Waiting, 20)), (1, 1));
         assert_eq!(n(&c, Kind::WaitingDay, 10), 1);
+        let due = Tally { kind: Kind::WaitingDue, organisation_id: Uuid::from_u128(10), day: at(20).date_naive() };
+        assert_eq!(c.tallies.get(&due), Some(&1));
         assert_eq!((n(&c, Kind::Unconsulted, 10), n(&c, Kind::UnconsultedCommitment, 0)), (1, 1));
         assert_eq!(n(&c, Kind::Involved, 10) + n(&c, Kind::Involved, 20), 2);
     }

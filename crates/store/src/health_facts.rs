@@ -476,7 +476,6 @@ impl Store {
         let across =
             |kind| -> u64 { tallies.iter().filter(|((k, o), _)| *k == kind && *o != WHOLE).map(|(_, n)| *n).sum() };
 
-        // Waiting ratifications not yet due, per party: the rest are overdue.
         use health_fact::Column as F;
         let facts = |kind: Kind| {
             let select = self
@@ -488,18 +487,23 @@ impl Store {
                 HealthScope::Organisations(ids) => select.filter(F::OrganisationId.is_in(ids.iter().copied())),
             }
         };
-        let not_due: BTreeMap<Uuid, u64> = facts(Kind::Waiting)
+        // Waiting ratifications past their due date, per party: the due days before today.
+        let overdue: BTreeMap<Uuid, u64> = self
+            .scoped::<health_tally::Entity>()
             .select_only()
-            .column(F::OrganisationId)
-            .column_as(Expr::col(F::SubjectId).count(), "n")
-            .filter(sea_orm::Condition::any().add(F::DueOn.gte(today)).add(F::DueOn.is_null()))
-            .group_by(F::OrganisationId)
-            .into_tuple::<(Uuid, i64)>()
+            .column(T::OrganisationId)
+            .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+            .filter(T::NetworkId.eq(network_id))
+            .filter(T::Kind.eq(Kind::WaitingDue.as_str()))
+            .filter(T::Day.lt(today))
+            .filter(in_scope(T::OrganisationId))
+            .group_by(T::OrganisationId)
+            .into_tuple::<(Uuid, Option<i64>)>()
             .all(&*tx)
             .await
-            .context("counting waiting ratifications not yet due")?
+            .context("counting overdue ratifications")?
             .into_iter()
-            .map(|(organisation, n)| (organisation, n as u64))
+            .map(|(organisation, n)| (organisation, non_negative(n)))
             .collect();
 
         let mut partners: Vec<PartnerCounts> = tallies
@@ -511,15 +515,14 @@ impl Store {
                 answered: of(Kind::Answered, *organisation),
                 approved: of(Kind::Approved, *organisation),
                 rejected: of(Kind::Rejected, *organisation),
-                overdue: of(Kind::Waiting, *organisation)
-                    .saturating_sub(not_due.get(organisation).copied().unwrap_or(0)),
+                overdue: overdue.get(organisation).copied().unwrap_or(0),
                 open_conditions: of(Kind::OpenCondition, *organisation),
             })
             .collect();
         partners.sort_by_key(|p| p.organisation_id);
 
         let open_ratifications = across(Kind::Waiting);
-        let overdue_count = open_ratifications.saturating_sub(not_due.values().sum());
+        let overdue_count: u64 = overdue.values().sum();
         let sample = |kind: Kind, count: u64| {
             let select = match kind {
                 Kind::WithoutGoal | Kind::NeedsReplanning | Kind::UnconsultedCommitment => self
