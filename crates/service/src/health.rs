@@ -14,15 +14,11 @@ use entity::{alignment_round, network};
 use uuid::Uuid;
 
 use crate::domain::alignment::RoundResults;
-use crate::domain::health::{
-    self, HealthFacts, HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, RoundFacts, SAMPLE, Sample,
-    ScopeCounts, Signal,
-};
+use crate::domain::health::{self, HealthFacts, HealthScope, RoundFacts, Signal};
 use crate::domain::settings::NetworkSettings;
 use crate::domain::{AppError, AppResult, policy, values};
 use crate::store::Store;
-use crate::store::health::days_before;
-use crate::store::health_facts::Maintained;
+use crate::store::health_facts::WorkFacts;
 
 pub struct Health {
     pub scope: HealthScope,
@@ -64,7 +60,7 @@ async fn facts(
     network_id: Uuid,
     as_of: DateTime<Utc>,
     scope: &HealthScope,
-    maintained: Option<Maintained>,
+    maintained: Option<WorkFacts>,
 ) -> AppResult<HealthFacts> {
     let rounds = store.closed_rounds_as_of(network_id, as_of, 2).await?;
     let mut round_facts = Vec::with_capacity(rounds.len());
@@ -84,29 +80,10 @@ async fn facts(
         Some(round) => store.newcomers(network_id, as_of, round.opened_at, scope).await?,
         None => Default::default(),
     };
-    let (work, (quick_wins_delivered_recently, last_quick_win_delivered_at), goals_without_recent_result) =
-        match maintained {
-            Some(maintained) => {
-                let recent = store.rejected_recently_by_organisation(network_id, as_of, scope).await?;
-                let quick_since = days_before(as_of, QUICK_WIN_WINDOW_DAYS)?;
-                let goal_since = days_before(as_of, RECENT_DAYS)?;
-                let windows = store.windows(network_id, quick_since, goal_since).await?;
-                let goals = store.goals_created_by(network_id, goal_since).await?;
-                let without: Vec<Uuid> =
-                    goals.into_iter().filter(|goal| !windows.goals_with_result.contains(goal)).collect();
-                let last = store.last_quick_win(network_id, as_of).await?;
-                (
-                    from_maintained(maintained, &recent),
-                    (windows.quick_wins_delivered, last),
-                    Sample { count: without.len() as u64, ids: without.into_iter().take(SAMPLE as usize).collect() },
-                )
-            }
-            None => (
-                recount(store, network_id, as_of, scope).await?,
-                store.quick_wins(network_id, as_of).await?,
-                store.goals_without_recent_result(network_id, as_of).await?,
-            ),
-        };
+    let work = match maintained {
+        Some(work) => work,
+        None => recount(store, network_id, as_of, scope).await?,
+    };
     Ok(HealthFacts {
         as_of,
         latest_round,
@@ -127,18 +104,19 @@ async fn facts(
         open_conditions: work.open_conditions,
         partners: work.partners,
         open_by_scope: work.open_by_scope,
-        quick_wins_delivered_recently,
-        last_quick_win_delivered_at,
+        quick_wins_delivered_recently: work.quick_wins_delivered_recently,
+        last_quick_win_delivered_at: work.last_quick_win_delivered_at,
         without_goal: work.without_goal,
-        goals_without_recent_result,
+        goals_without_recent_result: work.goals_without_recent_result,
         needs_replanning: work.needs_replanning,
     })
 }
 
 /// The figures about the work, from history.
-async fn recount(store: &Store, network_id: Uuid, as_of: DateTime<Utc>, scope: &HealthScope) -> AppResult<Work> {
+async fn recount(store: &Store, network_id: Uuid, as_of: DateTime<Utc>, scope: &HealthScope) -> AppResult<WorkFacts> {
     let waiting = store.waiting(network_id, as_of, scope).await?;
-    Ok(Work {
+    let (quick_wins_delivered_recently, last_quick_win_delivered_at) = store.quick_wins(network_id, as_of).await?;
+    Ok(WorkFacts {
         open_ratifications: waiting.open,
         median_days_waiting: waiting.median_days,
         oldest_open_ratification: waiting.oldest,
@@ -148,59 +126,13 @@ async fn recount(store: &Store, network_id: Uuid, as_of: DateTime<Utc>, scope: &
         open_conditions: store.open_conditions(network_id, as_of, scope).await?,
         partners: store.partner_backing(network_id, as_of, scope).await?,
         open_by_scope: store.open_by_scope(network_id, as_of).await?,
+        quick_wins_delivered_recently,
+        last_quick_win_delivered_at,
         without_goal: store.open_without_goal(network_id, as_of).await?,
+        goals_without_recent_result: store.goals_without_recent_result(network_id, as_of).await?,
         needs_replanning: store.needing_replanning(network_id, as_of).await?,
     })
 }
-
-/// The kept figures, with each partner's rejections in the look-back window.
-fn from_maintained(m: Maintained, recent_rejections: &[(Uuid, i64)]) -> Work {
-    let recently = |organisation: Uuid| {
-        recent_rejections.iter().find(|(o, _)| *o == organisation).map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
-    };
-    Work {
-        open_ratifications: m.open_ratifications,
-        median_days_waiting: m.median_days_waiting,
-        oldest_open_ratification: m.oldest_open_ratification,
-        overdue_ratifications: m.overdue_ratifications,
-        agreed_without_consultation: m.agreed_without_consultation,
-        advice_overridden: m.advice_overridden,
-        open_conditions: m.open_conditions,
-        partners: m
-            .partners
-            .into_iter()
-            .map(|p| PartnerBacking {
-                organisation_id: p.organisation_id,
-                involved: p.involved,
-                answered: p.answered,
-                approved: p.approved,
-                rejected: p.rejected,
-                rejected_recently: recently(p.organisation_id),
-                overdue: p.overdue,
-                open_conditions: p.open_conditions,
-            })
-            .collect(),
-        open_by_scope: m.open_by_scope,
-        without_goal: m.without_goal,
-        needs_replanning: m.needs_replanning,
-    }
-}
-
-/// Health's figures about the work, however they were read.
-struct Work {
-    open_ratifications: u64,
-    median_days_waiting: Option<f64>,
-    oldest_open_ratification: Option<(Uuid, DateTime<Utc>)>,
-    overdue_ratifications: Sample,
-    agreed_without_consultation: Sample,
-    advice_overridden: Sample,
-    open_conditions: Sample,
-    partners: Vec<PartnerBacking>,
-    open_by_scope: ScopeCounts,
-    without_goal: Sample,
-    needs_replanning: Sample,
-}
-
 /// A closed round's figures, under the same anonymity rule as the round's own
 /// results: only with enough respondents.
 async fn round_facts_of(store: &Store, round: &alignment_round::Model) -> AppResult<RoundFacts> {

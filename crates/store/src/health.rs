@@ -28,7 +28,8 @@ use crate::domain::health::{
 use crate::domain::{AppError, AppResult};
 use crate::errors::Context;
 
-trait ScopeCondition {
+/// The rows of a health scope: all for the network, else the given organisations'.
+pub(crate) trait ScopeCondition {
     fn condition(&self, column: impl ColumnTrait) -> Condition;
 }
 

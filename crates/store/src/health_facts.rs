@@ -26,7 +26,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::Store;
-use crate::domain::health::{HealthScope, SAMPLE, Sample, ScopeCounts};
+use super::health::{ScopeCondition, days_before};
+use crate::domain::health::{
+    HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, SAMPLE, Sample, ScopeCounts,
+};
 use crate::domain::health_facts::{Contribution, Fact, Kind, Tally, WHOLE, contribution, difference, no_day};
 use crate::domain::{AppError, AppResult};
 use crate::errors::Context;
@@ -41,22 +44,11 @@ const BATCH: usize = 500;
 /// (a million commitments is 250 batches).
 const REBUILD_BATCH: u64 = 4_000;
 
-/// One partner's maintained figures (the look-back window's rejections are
-/// read from history beside them).
+/// Health's figures about the work: read from the maintained facts
+/// ([`Store::maintained`]) or recounted from history (the service's recount
+/// for `asOf`), the same figures either way.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PartnerCounts {
-    pub organisation_id: Uuid,
-    pub involved: u64,
-    pub answered: u64,
-    pub approved: u64,
-    pub rejected: u64,
-    pub overdue: u64,
-    pub open_conditions: u64,
-}
-
-/// Health's figures about the work, read from the maintained facts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Maintained {
+pub struct WorkFacts {
     pub open_ratifications: u64,
     pub median_days_waiting: Option<f64>,
     pub oldest_open_ratification: Option<(Uuid, DateTime<Utc>)>,
@@ -64,10 +56,18 @@ pub struct Maintained {
     pub agreed_without_consultation: Sample,
     pub advice_overridden: Sample,
     pub open_conditions: Sample,
-    pub partners: Vec<PartnerCounts>,
+    pub partners: Vec<PartnerBacking>,
     pub open_by_scope: ScopeCounts,
+    pub quick_wins_delivered_recently: u64,
+    pub last_quick_win_delivered_at: Option<DateTime<Utc>>,
     pub without_goal: Sample,
+    pub goals_without_recent_result: Sample,
     pub needs_replanning: Sample,
+}
+
+/// `scope`'s rows of a tally or fact, and the network-wide ones ([`WHOLE`]).
+fn in_scope(scope: &HealthScope, column: impl ColumnTrait) -> sea_orm::Condition {
+    sea_orm::Condition::any().add(column.eq(WHOLE)).add(scope.condition(column))
 }
 
 /// A fact's key within its network: kind, subject, organisation.
@@ -80,10 +80,10 @@ fn non_negative(n: Option<i64>) -> u64 {
 
 /// The look-back windows, from the day tallies.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Windows {
-    pub quick_wins_delivered: u64,
+struct Windows {
+    quick_wins_delivered: u64,
     /// Goals with a commitment delivered in the window.
-    pub goals_with_result: BTreeSet<Uuid>,
+    goals_with_result: BTreeSet<Uuid>,
 }
 
 /// A fact as its row.
@@ -157,16 +157,22 @@ impl Store {
             .all(&*tx)
             .await
             .context("loading conditions for health")?;
-        let mut by_commitment: BTreeMap<Uuid, Vec<ratification::Model>> = BTreeMap::new();
+        let commitment_of: BTreeMap<Uuid, Uuid> = ratifications.iter().map(|r| (r.id, r.commitment_id)).collect();
+        let mut conditions_of: BTreeMap<Uuid, Vec<ratification_condition::Model>> = BTreeMap::new();
+        for condition in conditions {
+            if let Some(commitment_id) = commitment_of.get(&condition.ratification_id) {
+                conditions_of.entry(*commitment_id).or_default().push(condition);
+            }
+        }
+        let mut ratifications_of: BTreeMap<Uuid, Vec<ratification::Model>> = BTreeMap::new();
         for r in ratifications {
-            by_commitment.entry(r.commitment_id).or_default().push(r);
+            ratifications_of.entry(r.commitment_id).or_default().push(r);
         }
         Ok(commitments
             .into_iter()
             .map(|c| {
-                let rs = by_commitment.remove(&c.id).unwrap_or_default();
-                let ids: BTreeSet<Uuid> = rs.iter().map(|r| r.id).collect();
-                let cs: Vec<_> = conditions.iter().filter(|x| ids.contains(&x.ratification_id)).cloned().collect();
+                let rs = ratifications_of.remove(&c.id).unwrap_or_default();
+                let cs = conditions_of.remove(&c.id).unwrap_or_default();
                 let contribution = contribution(&c, &rs, &cs);
                 (c, contribution)
             })
@@ -209,6 +215,9 @@ impl Store {
         let mut delta: BTreeMap<(Uuid, Tally), i64> = BTreeMap::new();
         let mut contributions = Vec::new();
         let mut inserts = Vec::new();
+        // Facts that no longer hold, or hold with another due date or agreed
+        // time, per network: deleted in one statement each, before the inserts.
+        let mut gone: BTreeMap<Uuid, Vec<Fact>> = BTreeMap::new();
         for (commitment, contribution) in &now {
             let json = contribution.tallies_json();
             let previous = match before.get(&commitment.id) {
@@ -230,17 +239,13 @@ impl Store {
             for fact in &contribution.facts {
                 match old_facts.remove(&(commitment.network_id, fact.key())) {
                     Some(old) if old == *fact => {}
-                    Some(_) => {
-                        // Changed in place (a due date, an agreed time): replace it.
-                        self.delete_facts(commitment.network_id, std::slice::from_ref(fact)).await?;
+                    changed => {
+                        gone.entry(commitment.network_id).or_default().extend(changed);
                         inserts.push(row(tenant_id, commitment.network_id, commitment.id, fact));
                     }
-                    None => inserts.push(row(tenant_id, commitment.network_id, commitment.id, fact)),
                 }
             }
         }
-        // What is left no longer holds.
-        let mut gone: BTreeMap<Uuid, Vec<Fact>> = BTreeMap::new();
         for ((network_id, _), fact) in old_facts {
             gone.entry(network_id).or_default().push(fact);
         }
@@ -436,16 +441,10 @@ impl Store {
         network_id: Uuid,
         now: DateTime<Utc>,
         scope: &HealthScope,
-    ) -> AppResult<Option<Maintained>> {
+    ) -> AppResult<Option<WorkFacts>> {
         let tx = self.tx()?;
         let today = now.date_naive();
         use health_tally::Column as T;
-        let in_scope = |column: T| match scope {
-            HealthScope::Network => sea_orm::Condition::all(),
-            HealthScope::Organisations(ids) => {
-                sea_orm::Condition::any().add(column.eq(WHOLE)).add(column.is_in(ids.iter().copied()))
-            }
-        };
         let rows: Vec<(String, Uuid, Option<i64>)> = self
             .scoped::<health_tally::Entity>()
             .select_only()
@@ -455,7 +454,7 @@ impl Store {
             .filter(T::NetworkId.eq(network_id))
             // Counts by day are read where they are walked (`waits`, `windows`).
             .filter(T::Day.eq(no_day()))
-            .filter(in_scope(T::OrganisationId))
+            .filter(in_scope(scope, T::OrganisationId))
             .group_by(T::Kind)
             .group_by(T::OrganisationId)
             .into_tuple()
@@ -478,14 +477,10 @@ impl Store {
 
         use health_fact::Column as F;
         let facts = |kind: Kind| {
-            let select = self
-                .scoped::<health_fact::Entity>()
+            self.scoped::<health_fact::Entity>()
                 .filter(F::NetworkId.eq(network_id))
-                .filter(F::Kind.eq(kind.as_str()));
-            match scope {
-                HealthScope::Network => select,
-                HealthScope::Organisations(ids) => select.filter(F::OrganisationId.is_in(ids.iter().copied())),
-            }
+                .filter(F::Kind.eq(kind.as_str()))
+                .filter(in_scope(scope, F::OrganisationId))
         };
         // Waiting ratifications past their due date, per party: the due days before today.
         let overdue: BTreeMap<Uuid, u64> = self
@@ -496,7 +491,7 @@ impl Store {
             .filter(T::NetworkId.eq(network_id))
             .filter(T::Kind.eq(Kind::WaitingDue.as_str()))
             .filter(T::Day.lt(today))
-            .filter(in_scope(T::OrganisationId))
+            .filter(in_scope(scope, T::OrganisationId))
             .group_by(T::OrganisationId)
             .into_tuple::<(Uuid, Option<i64>)>()
             .all(&*tx)
@@ -506,15 +501,19 @@ impl Store {
             .map(|(organisation, n)| (organisation, non_negative(n)))
             .collect();
 
-        let mut partners: Vec<PartnerCounts> = tallies
+        // Rejections of the look-back window are rare: read from history.
+        let rejected_recently: BTreeMap<Uuid, i64> =
+            self.rejected_recently_by_organisation(network_id, now, scope).await?.into_iter().collect();
+        let mut partners: Vec<PartnerBacking> = tallies
             .iter()
             .filter(|((kind, organisation), n)| *kind == Kind::Involved && *organisation != WHOLE && **n > 0)
-            .map(|((_, organisation), involved)| PartnerCounts {
+            .map(|((_, organisation), involved)| PartnerBacking {
                 organisation_id: *organisation,
                 involved: *involved,
                 answered: of(Kind::Answered, *organisation),
                 approved: of(Kind::Approved, *organisation),
                 rejected: of(Kind::Rejected, *organisation),
+                rejected_recently: non_negative(rejected_recently.get(organisation).copied()),
                 overdue: overdue.get(organisation).copied().unwrap_or(0),
                 open_conditions: of(Kind::OpenCondition, *organisation),
             })
@@ -523,16 +522,7 @@ impl Store {
 
         let open_ratifications = across(Kind::Waiting);
         let overdue_count: u64 = overdue.values().sum();
-        let sample = |kind: Kind, count: u64| {
-            let select = match kind {
-                Kind::WithoutGoal | Kind::NeedsReplanning | Kind::UnconsultedCommitment => self
-                    .scoped::<health_fact::Entity>()
-                    .filter(F::NetworkId.eq(network_id))
-                    .filter(F::Kind.eq(kind.as_str())),
-                _ => facts(kind),
-            };
-            self.sample_of(select, count)
-        };
+        let sample = |kind: Kind, count: u64| self.sample_of(facts(kind), count);
         let unconsulted = match scope {
             HealthScope::Network => sample(Kind::UnconsultedCommitment, whole(Kind::UnconsultedCommitment)).await?,
             HealthScope::Organisations(ids) if ids.len() == 1 => {
@@ -546,7 +536,13 @@ impl Store {
         } else {
             self.waits(network_id, now, scope, open_ratifications).await?
         };
-        Ok(Some(Maintained {
+        let quick_since = days_before(now, QUICK_WIN_WINDOW_DAYS)?;
+        let goal_since = days_before(now, RECENT_DAYS)?;
+        let windows = self.windows(network_id, quick_since, goal_since).await?;
+        let goals = self.goals_created_by(network_id, goal_since).await?;
+        let without_result: Vec<Uuid> =
+            goals.into_iter().filter(|goal| !windows.goals_with_result.contains(goal)).collect();
+        Ok(Some(WorkFacts {
             open_ratifications,
             median_days_waiting,
             oldest_open_ratification,
@@ -562,7 +558,13 @@ impl Store {
                 coalition: whole(Kind::OpenCoalition),
                 network: whole(Kind::OpenNetwork),
             },
+            quick_wins_delivered_recently: windows.quick_wins_delivered,
+            last_quick_win_delivered_at: self.last_quick_win(network_id, now).await?,
             without_goal: sample(Kind::WithoutGoal, whole(Kind::WithoutGoal)).await?,
+            goals_without_recent_result: Sample {
+                count: without_result.len() as u64,
+                ids: without_result.into_iter().take(SAMPLE as usize).collect(),
+            },
             needs_replanning: sample(Kind::NeedsReplanning, whole(Kind::NeedsReplanning)).await?,
         }))
     }
@@ -571,7 +573,7 @@ impl Store {
     /// `quick_since`, and the goals with a commitment delivered after
     /// `goal_since`. Whole days are summed from the tallies; the window's
     /// first, partial day is read from its rows (one day's deliveries).
-    pub async fn windows(
+    async fn windows(
         &self,
         network_id: Uuid,
         quick_since: DateTime<Utc>,
@@ -696,30 +698,28 @@ impl Store {
         let tx = self.tx()?;
         use health_fact::Column as F;
         use health_tally::Column as T;
-        let mut days = self
+        let days: Vec<(NaiveDate, Option<i64>)> = self
             .scoped::<health_tally::Entity>()
             .select_only()
             .column(T::Day)
             .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
             .filter(T::NetworkId.eq(network_id))
-            .filter(T::Kind.eq(Kind::WaitingDay.as_str()));
-        if let HealthScope::Organisations(ids) = scope {
-            days = days.filter(T::OrganisationId.is_in(ids.iter().copied()));
-        }
-        let days: Vec<(NaiveDate, Option<i64>)> =
-            days.group_by(T::Day).order_by_asc(T::Day).into_tuple().all(&*tx).await.context("reading waits by day")?;
+            .filter(T::Kind.eq(Kind::WaitingDay.as_str()))
+            .filter(in_scope(scope, T::OrganisationId))
+            .group_by(T::Day)
+            .order_by_asc(T::Day)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("reading waits by day")?;
         let waiting = || {
-            let select = self
-                .scoped::<health_fact::Entity>()
+            self.scoped::<health_fact::Entity>()
                 .select_only()
                 .filter(F::NetworkId.eq(network_id))
                 .filter(F::Kind.eq(Kind::Waiting.as_str()))
+                .filter(in_scope(scope, F::OrganisationId))
                 .order_by_asc(F::At)
-                .order_by_asc(F::SubjectId);
-            match scope {
-                HealthScope::Network => select,
-                HealthScope::Organisations(ids) => select.filter(F::OrganisationId.is_in(ids.iter().copied())),
-            }
+                .order_by_asc(F::SubjectId)
         };
         let oldest: Option<(Uuid, Option<DateTime<Utc>>)> = waiting()
             .column(F::SubjectId)
