@@ -793,6 +793,10 @@ impl<'a> Story<'a> {
         let minutes = if minutes.is_empty() { format!("Notulen {}", self.today()) } else { minutes.to_owned() };
         self.act(by, |s| async move {
             let row = Self::ratification_of(&s, commitment, body_id).await?;
+            // The body decides on its party's dossier, as a secretary would
+            // put it on the agenda: the outcome carries the dossier's hash.
+            let dossier =
+                crate::service::dossier::dossier(&s, commitment, row.organisation_id, crate::i18n::Locale::Nl).await?;
             ratification::record_outcome(
                 &s,
                 ratification::RecordOutcome {
@@ -803,6 +807,7 @@ impl<'a> Story<'a> {
                     minutes_reference: minutes,
                     reason: reason.map(str::to_owned),
                     conditions: conditions.iter().map(|c| (*c).to_owned()).collect(),
+                    dossier_hash: dossier.map(|d| d.content_hash),
                 },
             )
             .await

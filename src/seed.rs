@@ -664,6 +664,7 @@ impl<'a> Generator<'a> {
                             withdrawn_at: None,
                             created_at: agreed,
                             version: 1,
+                            dossier_hash: None,
                         });
                     }
                 }

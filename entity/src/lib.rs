@@ -13,6 +13,7 @@ pub mod charter_version;
 pub mod commitment;
 pub mod commitment_party;
 pub mod consultation_input;
+pub mod dossier;
 pub mod event;
 pub mod event_organisation;
 pub mod expectation;

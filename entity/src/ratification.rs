@@ -31,6 +31,8 @@ pub struct Model {
     pub withdrawn_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub version: i32,
+    /// The content hash of the dossier the body decided on, when it named one.
+    pub dossier_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261128_000007_integration;
 mod m20261201_000008_identity_provider_pairs;
 mod m20261207_000009_languages;
 mod m20261207_000010_health_facts;
+mod m20261207_000011_dossiers;
 mod support;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_identity_provider_pairs::Migration),
             Box::new(m20261207_000009_languages::Migration),
             Box::new(m20261207_000010_health_facts::Migration),
+            Box::new(m20261207_000011_dossiers::Migration),
         ]
     }
 }

@@ -23,10 +23,7 @@ fn classify(error: &ServerError) -> (&'static str, Option<String>) {
             }
         }
     }
-    let app = error.source.as_ref().and_then(|source| {
-        source.downcast_ref::<AppError>().or_else(|| source.downcast_ref::<Arc<AppError>>().map(|arc| arc.as_ref()))
-    });
-    if let Some(app) = app {
+    if let Some(app) = app_error(error) {
         return match app {
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error");
@@ -67,9 +64,23 @@ pub fn decorate(error: &mut ServerError, request_id: &str) {
     if let Some(message) = message {
         error.message = message;
     }
+    let changed = match app_error(error) {
+        Some(AppError::Stale { changed, .. }) => Some(changed.clone()),
+        _ => None,
+    };
     let extensions = error.extensions.get_or_insert_with(ErrorExtensionValues::default);
     extensions.set("code", code);
     extensions.set("requestId", request_id);
+    if let Some(changed) = changed {
+        extensions.set("changed", changed);
+    }
+}
+
+/// The application's error behind a GraphQL error, if it has one.
+fn app_error(error: &ServerError) -> Option<&AppError> {
+    error.source.as_ref().and_then(|source| {
+        source.downcast_ref::<AppError>().or_else(|| source.downcast_ref::<Arc<AppError>>().map(|arc| arc.as_ref()))
+    })
 }
 
 /// An error response built outside GraphQL execution (authentication, limits).

@@ -6,6 +6,7 @@ mod alignment;
 mod batch;
 mod connection;
 pub mod cost;
+mod dossier;
 mod enums;
 pub mod error;
 mod health;

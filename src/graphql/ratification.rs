@@ -86,6 +86,11 @@ impl Ratification {
         self.0.minutes_reference.as_deref()
     }
 
+    /// The content hash of the dossier the body decided on, when it named one.
+    async fn dossier_hash(&self) -> Option<&str> {
+        self.0.dossier_hash.as_deref()
+    }
+
     /// The member who recorded it, if you may see them.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         loaders::person(ctx, self.0.recorded_by).await
@@ -366,6 +371,11 @@ pub struct RecordRatificationOutcomeInput {
     /// Required for a conditional outcome.
     #[graphql(default, validator(max_items = 20))]
     pub conditions: Vec<String>,
+    /// The `contentHash` of the dossier the body decided on
+    /// (`Commitment.dossier`). When given, the outcome is refused with
+    /// CONFLICT (and `extensions.changed`) if the commitment moved on since
+    /// that dossier was issued.
+    pub dossier_hash: Option<String>,
 }
 
 /// The result of `recordRatificationOutcome`.
@@ -474,6 +484,7 @@ impl RatificationMutation {
                 minutes_reference: input.minutes_reference,
                 reason: input.reason,
                 conditions: input.conditions,
+                dossier_hash: input.dossier_hash,
             },
         )
         .await?;

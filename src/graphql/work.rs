@@ -353,6 +353,24 @@ impl Commitment {
         Ok(rows.into_iter().map(super::ratification::Ratification).collect())
     }
 
+    /// The decision dossier for one party: the document its governing bodies
+    /// decide on, with the content hash to record their outcome with. For
+    /// the party's own people, the network's facilitators and the tenant's
+    /// admins; null for anyone else. Issuing one keeps its terms, so a
+    /// decision on it can later be checked against the commitment.
+    async fn dossier(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The party whose bodies decide.")] organisation_id: ID,
+        #[graphql(desc = "The language to write it in; default from `Accept-Language`, else `viewer.language`.")]
+        locale: Option<super::health::Locale>,
+    ) -> Result<Option<super::dossier::Dossier>> {
+        let organisation_id = ids::decode_id("organisationId", &organisation_id, NodeType::Organisation)?;
+        let locale = super::language(ctx, locale).await?;
+        let document = crate::service::dossier::dossier(store(ctx), self.0.id, organisation_id, locale).await?;
+        Ok(document.map(|document| super::dossier::Dossier(document, locale)))
+    }
+
     /// The parties, each with its contribution and its own agreement.
     async fn parties(&self, ctx: &Context<'_>) -> Result<Vec<CommitmentParty>> {
         let rows = loaders::from_context(ctx).load_one(PartiesOf(self.0.id)).await?.unwrap_or_default();

@@ -14,6 +14,7 @@ mod commitments;
 mod connections;
 mod crash;
 mod demo;
+mod dossiers;
 mod events;
 mod execution;
 mod extremes;

@@ -31,6 +31,12 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
 
+    /// `CONFLICT` too, with `extensions.changed`: a decision on a dossier
+    /// whose terms moved on since it was issued; `changed` names what moved
+    /// (`title`, `dueOn`, `contributions`, …). Nothing was recorded.
+    #[error("{message}")]
+    Stale { message: String, changed: Vec<&'static str> },
+
     /// `LIMIT_EXCEEDED`: a query or input limit was exceeded.
     #[error("{0}")]
     LimitExceeded(String),
@@ -96,7 +102,7 @@ impl AppError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Stale { .. } => "CONFLICT",
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
             Self::Throttled { .. } | Self::Busy => "THROTTLED",
             Self::Timeout => "TIMEOUT",

@@ -371,6 +371,7 @@ mod tests {
             withdrawn_at: None,
             created_at: at(2),
             version: 1,
+            dossier_hash: None,
         }
     }
 

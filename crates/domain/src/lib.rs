@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod actor;
 pub mod alignment;
 pub mod commitments;
+pub mod dossier;
 pub mod error;
 pub mod events;
 pub mod governance;

@@ -122,7 +122,8 @@ pub fn check_outcome(
 }
 
 /// Where one party stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PartyStanding {
     Pending,
     Ratified,

@@ -10,6 +10,7 @@ use eendracht_domain::{self as domain, clock, i18n};
 use eendracht_store as store;
 
 pub mod alignment;
+pub mod dossier;
 pub mod health;
 pub mod integration;
 pub mod networks;

@@ -226,6 +226,8 @@ pub struct RecordOutcome {
     pub minutes_reference: String,
     pub reason: Option<String>,
     pub conditions: Vec<String>,
+    /// The content hash of the dossier the body decided on, if it names one.
+    pub dossier_hash: Option<String>,
 }
 
 /// A member of the body records its outcome, by the body's right.
@@ -265,6 +267,9 @@ pub async fn record_outcome(store: &Store, input: RecordOutcome) -> AppResult<ra
     if ratification.right == BodyRight::Decides {
         check_advice_heard(store, &ratification, input.outcome, reason.as_deref()).await?;
     }
+    if let Some(hash) = &input.dossier_hash {
+        crate::dossier::check_decided_on(store, ratification.commitment_id, ratification.organisation_id, hash).await?;
+    }
     let recorded = store
         .record_outcome(
             ratification.id,
@@ -275,6 +280,7 @@ pub async fn record_outcome(store: &Store, input: RecordOutcome) -> AppResult<ra
                 decided_on: input.decided_on,
                 minutes_reference: minutes,
                 conditions,
+                dossier_hash: input.dossier_hash.clone(),
             },
         )
         .await?;
@@ -283,13 +289,17 @@ pub async fn record_outcome(store: &Store, input: RecordOutcome) -> AppResult<ra
         // that party or not at all.
         store.flag_commitment(recorded.commitment_id, "a party's body rejected it").await?;
     }
+    let mut payload = json!({ "commitmentId": recorded.commitment_id, "bodyId": recorded.body_id, "outcome": input.outcome, "decidedOn": input.decided_on });
+    if let Some(hash) = &input.dossier_hash {
+        payload["dossierHash"] = json!(hash);
+    }
     store
         .record_event(event(
             EventKind::RatificationDecided,
             recorded.id,
             recorded.network_id,
             recorded.organisation_id,
-            json!({ "commitmentId": recorded.commitment_id, "bodyId": recorded.body_id, "outcome": input.outcome, "decidedOn": input.decided_on }),
+            payload,
         ))
         .await?;
     Ok(recorded)

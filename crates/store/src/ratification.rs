@@ -41,6 +41,8 @@ pub struct NewOutcome {
     pub decided_on: NaiveDate,
     pub minutes_reference: String,
     pub conditions: Vec<String>,
+    /// The hash of the dossier the body decided on, checked by the caller.
+    pub dossier_hash: Option<String>,
 }
 
 impl Store {
@@ -116,6 +118,7 @@ impl Store {
             withdrawn_at: Set(None),
             created_at: Set(self.now()),
             version: Set(1),
+            dossier_hash: Set(None),
         }))
         .exec_without_returning(&*tx)
         .await
@@ -352,6 +355,7 @@ impl Store {
             .col_expr(ratification::Column::MinutesReference, Expr::value(new.minutes_reference.clone()))
             .col_expr(ratification::Column::RecordedBy, Expr::value(self.actor().person()?))
             .col_expr(ratification::Column::RecordedAt, Expr::value(now))
+            .col_expr(ratification::Column::DossierHash, Expr::value(new.dossier_hash.clone()))
             .col_expr(ratification::Column::Version, Expr::col(ratification::Column::Version).add(1))
             .filter(ratification::Column::TenantId.eq(self.tenant_id()))
             .filter(ratification::Column::Id.eq(id))
@@ -412,6 +416,7 @@ impl Store {
             .col_expr(ratification::Column::Reason, Expr::value(Option::<String>::None))
             // Unrecorded again: it waits as any unanswered one (the record keeps when it was recorded).
             .col_expr(ratification::Column::RecordedAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(ratification::Column::DossierHash, Expr::value(Option::<String>::None))
             .col_expr(ratification::Column::Version, Expr::col(ratification::Column::Version).add(1))
             .filter(ratification::Column::TenantId.eq(self.tenant_id()))
             .filter(ratification::Column::Id.eq(id))

@@ -131,6 +131,7 @@ tables! {
         health_tally,
         health_fact,
         health_contribution,
+        dossier,
         identity_provider,
         webhook_outbox,
         webhook_delivery,

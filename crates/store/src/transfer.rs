@@ -195,6 +195,7 @@ tenant_tables![
     health_tally,
     health_fact,
     health_contribution,
+    dossier,
     api_client,
     identity_provider,
     webhook,

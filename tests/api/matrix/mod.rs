@@ -611,6 +611,12 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             Some(json!({ "id": never("Commitment") })),
             Check::Present("/data/node/parties/0/consultation"),
         ),
+        "Commitment.dossier" => read(
+            "query($id: ID!, $o: ID!) { node(id: $id) { ... on Commitment { dossier(organisationId: $o, locale: NL) { contentHash } } } }",
+            json!({ "id": fx.c_consulting, "o": fx.p }),
+            Some(json!({ "id": never("Commitment"), "o": fx.p })),
+            Check::Present("/data/node/dossier"),
+        ),
         "Consultation.inputs" => read(
             "query($id: ID!) { node(id: $id) { ... on Commitment { parties { consultation { inputs { text } } } } } }",
             json!({ "id": fx.c_consulting }),

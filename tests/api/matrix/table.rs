@@ -947,6 +947,27 @@ pub static MATRIX: &[Entry] = &[
     Entry {
         area: Area::Reads,
         kind: Kind::Field,
+        operation: "Commitment.dossier",
+        target: "the party's decision dossier on a commitment (its advice, consultation counts, conditions)",
+        rules: &[
+            Rule {
+                roles: &[Admin, Facilitator],
+                outcome: Outcome::Allowed,
+                reason: "admins and facilitators prepare dossiers; consultation shows as counts",
+            },
+            Rule { roles: PARTY, outcome: Outcome::Allowed, reason: "the document their own bodies decide on" },
+            Rule {
+                roles: PARTNER,
+                outcome: Outcome::Hidden,
+                reason: "another party's advice is internal to it: null (their own dossier shows its standing)",
+            },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Reads,
+        kind: Kind::Field,
         operation: "Consultation.inputs",
         target: "the texts of the party's consultation inputs",
         rules: &[

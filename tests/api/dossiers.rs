@@ -1,0 +1,255 @@
+//! Decision dossiers: the document a party's bodies decide on, in English
+//! and Dutch (golden files), bound to the outcome by its content hash, and
+//! shown only to those who may read a party's internal advice.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::helpers::{Gql, Member, NetWorld, TestApp, net_world, seat};
+
+const DOSSIER: &str = "query($c: ID!, $o: ID!, $l: Locale) { node(id: $c) { ... on Commitment {
+    dossier(organisationId: $o, locale: $l) { contentHash locale markdown html json organisation { id } } } } }";
+const RATIFICATIONS: &str = "query($c: ID!) { node(id: $c) { ... on Commitment { version
+    ratifications { id version status outcome dossierHash organisation { id } body { kind } } } } }";
+const RECORD: &str = "mutation($input: RecordRatificationOutcomeInput!) { recordRatificationOutcome(input: $input) {
+    ratification { status outcome dossierHash version } } }";
+
+async fn dossier(app: &TestApp, token: &str, commitment: &str, organisation: &str, locale: &str) -> Gql {
+    app.gql(token, DOSSIER, json!({ "c": commitment, "o": organisation, "l": locale })).await
+}
+
+async fn ratification(app: &TestApp, w: &NetWorld, commitment: &str, organisation: &str, kind: &str) -> Value {
+    let data = app.ok(&w.facilitator.token, RATIFICATIONS, json!({ "c": commitment })).await;
+    data["node"]["ratifications"]
+        .as_array()
+        .expect("ratifications")
+        .iter()
+        .find(|r| r["organisation"]["id"] == json!(organisation) && r["body"]["kind"] == json!(kind))
+        .unwrap_or_else(|| panic!("no {kind} ratification"))
+        .clone()
+}
+
+async fn record(app: &TestApp, token: &str, ratification: &Value, outcome: &str, hash: Option<&str>) -> Gql {
+    app.gql(
+        token,
+        RECORD,
+        json!({ "input": { "ratificationId": ratification["id"], "expectedVersion": ratification["version"],
+            "outcome": outcome, "decidedOn": app.clock_now().date_naive().format("%Y-%m-%d").to_string(),
+            "minutesReference": "Notulen RvC 12", "dossierHash": hash } }),
+    )
+    .await
+}
+
+/// A housing corporation (0) and a municipality (1) share a coalition
+/// initiative; the corporation consulted its staff, its works council
+/// advised, and both agreed at the table. Returns the commitment and the
+/// corporation's supervisor.
+async fn agreed_initiative(app: &TestApp, w: &NetWorld) -> (String, Member) {
+    let supervisor = app.member(&w.admin, "acme", "acme-rvc", &w.orgs[0], "SUPERVISOR").await;
+    seat(
+        app,
+        &w.admin,
+        &w.orgs[0],
+        &[("EXECUTIVE_BOARD", &w.directors[0]), ("SUPERVISORY_BOARD", &supervisor), ("WORKS_COUNCIL", &w.staff[0][0])],
+    )
+    .await;
+    seat(app, &w.admin, &w.orgs[1], &[("EXECUTIVE_BOARD", &w.directors[1])]).await;
+    let due = (app.clock_now().date_naive() + Duration::days(300)).format("%Y-%m-%d").to_string();
+    let proposed = app
+        .ok(
+            &w.facilitator.token,
+            "mutation($input: ProposeCommitmentInput!) { proposeCommitment(input: $input) { commitment { id } } }",
+            json!({ "input": { "networkId": w.network, "title": "Wonen met zorg", "scope": "COALITION", "kind": "INITIATIVE",
+                "description": "Twintig woningen met zorg *dichtbij*.\nHuurders <b>beslissen</b> mee | ook over de tuin.",
+                "parties": [
+                    { "organisationId": w.orgs[0], "contributionEuros": 150000, "contributionHours": 400, "contributionNote": "Twee bouwkavels" },
+                    { "organisationId": w.orgs[1], "contributionEuros": 20000, "contributionHours": 1 }],
+                "leadOrganisationId": w.orgs[0], "dueOn": due } }),
+        )
+        .await;
+    let commitment = proposed["proposeCommitment"]["commitment"]["id"].as_str().expect("id").to_owned();
+    let on = json!({ "c": commitment, "o": w.orgs[0] });
+    app.ok(&w.directors[0].token, "mutation($c: ID!, $o: ID!) { startConsultation(input: { commitmentId: $c, organisationId: $o }) { commitment { id } } }", on.clone()).await;
+    for (stance, text) in
+        [("SUPPORT", "Goed plan"), ("SUPPORT", "Eindelijk"), ("CONCERN", "Te weinig huurders betrokken")]
+    {
+        app.ok(
+            &w.staff[0][1].token,
+            "mutation($c: ID!, $o: ID!, $s: Stance!, $t: String!) { addConsultationInput(input: { commitmentId: $c, organisationId: $o, stance: $s, text: $t }) { commitment { id } } }",
+            json!({ "c": commitment, "o": w.orgs[0], "s": stance, "t": text }),
+        )
+        .await;
+    }
+    let works_council = ratification(app, w, &commitment, &w.orgs[0], "WORKS_COUNCIL").await;
+    record(app, &w.staff[0][0].token, &works_council, "POSITIVE", None).await.data();
+    for (i, director) in w.directors.iter().take(2).enumerate() {
+        app.ok(&director.token, "mutation($c: ID!, $o: ID!) { agreeCommitment(input: { commitmentId: $c, organisationId: $o }) { commitment { status } } }", json!({ "c": commitment, "o": w.orgs[i] })).await;
+    }
+    (commitment, supervisor)
+}
+
+/// The golden text: the one line that differs per run (the hash covers
+/// random ids) replaced.
+fn golden(markdown: &str, hash: &str) -> String {
+    markdown.replace(hash, "sha256:[hash]")
+}
+
+both!(a_partys_dossier_reads_in_english_and_in_dutch_and_binds_the_boards_decision, |app| {
+    let w = net_world(&app, "acme").await;
+    let (commitment, _) = agreed_initiative(&app, &w).await;
+
+    let english = dossier(&app, &w.directors[0].token, &commitment, &w.orgs[0], "EN").await;
+    let english = english.data()["node"]["dossier"].clone();
+    let dutch = dossier(&app, &w.directors[0].token, &commitment, &w.orgs[0], "NL").await;
+    let dutch = dutch.data()["node"]["dossier"].clone();
+    let hash = english["contentHash"].as_str().expect("hash").to_owned();
+    assert!(hash.starts_with("sha256:") && hash.len() == 71, "{hash}");
+    assert_eq!(dutch["contentHash"], json!(hash), "one hash whatever the language");
+    assert_eq!((english["locale"].as_str(), dutch["locale"].as_str()), (Some("EN"), Some("NL")));
+    insta::assert_snapshot!("dossier_en", golden(english["markdown"].as_str().expect("markdown"), &hash));
+    insta::assert_snapshot!("dossier_nl", golden(dutch["markdown"].as_str().expect("markdown"), &hash));
+
+    // The structured form says the same.
+    let data = &english["json"];
+    assert_eq!(data["contentHash"], json!(hash));
+    assert_eq!(data["contribution"], json!({ "euros": 150000, "hours": 400, "note": "Twee bouwkavels" }));
+    assert_eq!(data["consultation"], json!({ "support": 2, "concern": 1, "objection": 0 }));
+    assert_eq!(data["charter"]["version"], 1);
+    assert_eq!(data["otherParties"][0]["standing"], "PENDING");
+    assert_eq!(data["otherParties"][0]["bodiesInvolved"], 1);
+    // The HTML prints, and people's text in it stays text.
+    let html = english["html"].as_str().expect("html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("@media print"), "a printable page");
+    assert!(html.contains("&lt;b&gt;beslissen&lt;/b&gt;") && !html.contains("<b>beslissen"), "{html}");
+    assert!(html.contains("<table>"), "tables render");
+
+    // The board decides on that dossier, later: time alone changes nothing.
+    app.clock.advance(Duration::days(43));
+    let board = ratification(&app, &w, &commitment, &w.orgs[0], "EXECUTIVE_BOARD").await;
+    let decided = record(&app, &w.directors[0].token, &board, "APPROVED", Some(&hash)).await;
+    assert_eq!(decided.data()["recordRatificationOutcome"]["ratification"]["dossierHash"], json!(hash));
+    let after = dossier(&app, &w.directors[0].token, &commitment, &w.orgs[0], "EN").await;
+    assert_eq!(after.data()["node"]["dossier"]["contentHash"], json!(hash), "a decision does not move the terms");
+    let events = app
+        .ok(
+            &w.facilitator.token,
+            "query($n: ID!) { node(id: $n) { ... on Network { timeline(first: 100) { nodes { kind payload } } } } }",
+            json!({ "n": w.network }),
+        )
+        .await;
+    let decided_event = events["node"]["timeline"]["nodes"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["kind"] == "ratification.decided" && e["payload"]["outcome"] == "APPROVED")
+        .expect("the decision's event")
+        .clone();
+    assert_eq!(decided_event["payload"]["dossierHash"], json!(hash), "the audit trail names the dossier");
+});
+
+both!(a_decision_on_a_stale_dossier_is_refused_with_what_changed, |app| {
+    let w = net_world(&app, "acme").await;
+    let (commitment, supervisor) = agreed_initiative(&app, &w).await;
+    let issued = dossier(&app, &supervisor.token, &commitment, &w.orgs[0], "NL").await;
+    let stale = issued.data()["node"]["dossier"]["contentHash"].as_str().expect("hash").to_owned();
+
+    // The table moves on: a new title and a later due date.
+    let version =
+        app.ok(&w.facilitator.token, RATIFICATIONS, json!({ "c": commitment })).await["node"]["version"].clone();
+    let due = (app.clock_now().date_naive() + Duration::days(400)).format("%Y-%m-%d").to_string();
+    app.ok(
+        &w.facilitator.token,
+        "mutation($input: UpdateCommitmentInput!) { updateCommitment(input: $input) { commitment { version } } }",
+        json!({ "input": { "id": commitment, "expectedVersion": version, "title": "Wonen met zorg in Oost", "dueOn": due } }),
+    )
+    .await;
+
+    let before = ratification(&app, &w, &commitment, &w.orgs[0], "SUPERVISORY_BOARD").await;
+    let events_before = app.count("events").await;
+    let refused = record(&app, &supervisor.token, &before, "APPROVED", Some(&stale)).await;
+    assert_eq!(refused.code(), "CONFLICT", "{:?}", refused.0);
+    assert_eq!(refused.0["errors"][0]["extensions"]["changed"], json!(["title", "dueOn"]));
+    assert!(refused.message().contains("title, dueOn"), "{}", refused.message());
+    let unchanged = ratification(&app, &w, &commitment, &w.orgs[0], "SUPERVISORY_BOARD").await;
+    assert_eq!(
+        (unchanged["status"].clone(), unchanged["version"].clone()),
+        (before["status"].clone(), before["version"].clone())
+    );
+    assert_eq!(app.count("events").await, events_before, "nothing recorded, not even half");
+
+    // A hash no dossier of this party had, or another party's, is bad input.
+    let unknown = record(&app, &supervisor.token, &before, "APPROVED", Some("sha256:0000")).await;
+    assert_eq!(unknown.code(), "BAD_USER_INPUT");
+    let theirs = dossier(&app, &w.directors[1].token, &commitment, &w.orgs[1], "NL").await;
+    let theirs = theirs.data()["node"]["dossier"]["contentHash"].as_str().expect("hash").to_owned();
+    let borrowed = record(&app, &supervisor.token, &before, "APPROVED", Some(&theirs)).await;
+    assert_eq!(borrowed.code(), "BAD_USER_INPUT", "another party's dossier never passes for this one's");
+
+    // The body decides on the dossier as it stands now.
+    let fresh = dossier(&app, &supervisor.token, &commitment, &w.orgs[0], "NL").await;
+    let fresh = fresh.data()["node"]["dossier"].clone();
+    let hash = fresh["contentHash"].as_str().expect("hash");
+    assert_ne!(hash, stale);
+    assert!(fresh["markdown"].as_str().expect("markdown").contains("Wonen met zorg in Oost"));
+    let decided = record(&app, &supervisor.token, &before, "APPROVED", Some(hash)).await;
+    assert_eq!(decided.data()["recordRatificationOutcome"]["ratification"]["dossierHash"], json!(hash));
+});
+
+both!(a_dossier_is_for_the_partys_own_people_and_the_networks_facilitators, |app| {
+    let w = net_world(&app, "acme").await;
+    let (commitment, supervisor) = agreed_initiative(&app, &w).await;
+    let present = |gql: &Gql| !gql.data()["node"]["dossier"].is_null();
+
+    for (who, token) in [
+        ("its director", &w.directors[0].token),
+        ("its staff", &w.staff[0][1].token),
+        ("its supervisor", &supervisor.token),
+        ("the facilitator", &w.facilitator.token),
+        ("an admin", &w.admin),
+    ] {
+        assert!(present(&dossier(&app, token, &commitment, &w.orgs[0], "EN").await), "{who} reads the dossier");
+    }
+    for (who, token) in
+        [("another party's director", &w.directors[1].token), ("another party's staff", &w.staff[1][0].token)]
+    {
+        let other = dossier(&app, token, &commitment, &w.orgs[0], "EN").await;
+        assert!(other.data()["node"].is_object() && !present(&other), "{who} sees the commitment, not the dossier");
+    }
+    let outsider = dossier(&app, &w.outsider.token, &commitment, &w.orgs[0], "EN").await;
+    assert!(outsider.data()["node"].is_null(), "an outsider sees no commitment at all");
+    let not_a_party = dossier(&app, &w.facilitator.token, &commitment, &w.orgs[2], "EN").await;
+    assert_eq!(not_a_party.code(), "BAD_USER_INPUT");
+
+    // Consultation shows as counts, never as what people wrote.
+    let own = dossier(&app, &w.directors[0].token, &commitment, &w.orgs[0], "EN").await;
+    let own = own.data()["node"]["dossier"].clone();
+    assert!(!own.to_string().contains("Goed plan"), "inputs' texts stay out of a document");
+
+    // The municipality's dossier shows the corporation by counts only: no
+    // body of it by name, no advice, no consultation.
+    let theirs = dossier(&app, &w.directors[1].token, &commitment, &w.orgs[1], "EN").await;
+    let theirs = theirs.data()["node"]["dossier"].clone();
+    let corporation = &theirs["json"]["otherParties"][0];
+    let mut keys: Vec<&str> = corporation.as_object().expect("party").keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["agreedAt", "bodiesAnswered", "bodiesInvolved", "contribution", "organisation", "standing"]);
+    assert_eq!(corporation["bodiesAnswered"], 1, "the works council's advice counts");
+    assert_eq!(theirs["json"]["consultation"], json!({ "support": 0, "concern": 0, "objection": 0 }));
+    let names = |dossier: &Value| -> Vec<String> {
+        dossier["json"]["bodies"]
+            .as_array()
+            .expect("bodies")
+            .iter()
+            .map(|b| b["name"].as_str().expect("name").to_owned())
+            .collect()
+    };
+    let (ours, municipal) = (names(&own), names(&theirs));
+    let only_ours: Vec<&String> = ours.iter().filter(|name| !municipal.contains(name)).collect();
+    assert!(!only_ours.is_empty(), "the corporation has bodies the municipality has not: {ours:?}");
+    let text = theirs.to_string();
+    for name in only_ours {
+        assert!(!text.contains(name.as_str()), "{name} leaks into another party's dossier");
+    }
+    assert!(!text.contains("POSITIVE") && !text.contains("positive advice"), "the corporation's advice stays inside");
+});
