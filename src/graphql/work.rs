@@ -357,7 +357,10 @@ impl Commitment {
     /// decide on, with the content hash to record their outcome with. For
     /// the party's own people, the network's facilitators and the tenant's
     /// admins; null for anyone else. Issuing one keeps its terms, so a
-    /// decision on it can later be checked against the commitment.
+    /// decision on it can later be checked against the commitment. Built for
+    /// one commitment at a time (about a dozen statements): asked for in a
+    /// list (a page of commitments, `nodes`) it is refused with
+    /// LIMIT_EXCEEDED; `node(id:)` reads it.
     async fn dossier(
         &self,
         ctx: &Context<'_>,
@@ -365,6 +368,12 @@ impl Commitment {
         #[graphql(desc = "The language to write it in; default from `Accept-Language`, else `viewer.language`.")]
         locale: Option<super::health::Locale>,
     ) -> Result<Option<super::dossier::Dossier>> {
+        if connection::in_list(ctx) {
+            return Err(crate::domain::AppError::LimitExceeded(
+                "a dossier is built for one commitment at a time: read it through node(id:)".to_owned(),
+            )
+            .into());
+        }
         let organisation_id = ids::decode_id("organisationId", &organisation_id, NodeType::Organisation)?;
         let locale = super::language(ctx, locale).await?;
         let document = crate::service::dossier::dossier(store(ctx), self.0.id, organisation_id, locale).await?;

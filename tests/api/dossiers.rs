@@ -253,3 +253,24 @@ both!(a_dossier_is_for_the_partys_own_people_and_the_networks_facilitators, |app
     }
     assert!(!text.contains("POSITIVE") && !text.contains("positive advice"), "the corporation's advice stays inside");
 });
+
+both!(a_dossier_is_built_for_one_commitment_at_a_time, |app| {
+    let w = net_world(&app, "acme").await;
+    let (commitment, _) = agreed_initiative(&app, &w).await;
+    let in_a_page = app
+        .gql(
+            &w.facilitator.token,
+            "query($n: ID!, $o: ID!) { node(id: $n) { ... on Network { commitments(first: 20) { nodes { dossier(organisationId: $o) { contentHash } } } } } }",
+            json!({ "n": w.network, "o": w.orgs[0] }),
+        )
+        .await;
+    assert_eq!(in_a_page.code(), "LIMIT_EXCEEDED");
+    let in_nodes = app
+        .gql(
+            &w.facilitator.token,
+            "query($c: ID!, $o: ID!) { nodes(ids: [$c]) { ... on Commitment { dossier(organisationId: $o) { contentHash } } } }",
+            json!({ "c": commitment, "o": w.orgs[0] }),
+        )
+        .await;
+    assert_eq!(in_nodes.code(), "LIMIT_EXCEEDED");
+});
