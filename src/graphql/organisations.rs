@@ -9,7 +9,7 @@ use super::enums::{BodyKind, BodyRight, OrganisationKind};
 use super::ids::{self, NodeType};
 use super::loaders::{self, BodiesOf, MembersOf, OrganisationId, PartnershipsOf, PersonId, PositionsFirstPage};
 use super::people::{Person, PositionConnection};
-use super::scalars::DateTime;
+use super::scalars::{Date, DateTime};
 use super::store;
 use crate::service::organisations as service;
 
@@ -190,6 +190,40 @@ impl GoverningBody {
         let member_ids = loaders.load_one(MembersOf(self.0.id)).await?.unwrap_or_default();
         let people = loaders.load_many(member_ids.iter().copied().map(PersonId)).await?;
         Ok(member_ids.iter().filter_map(|id| people.get(&PersonId(*id)).cloned().map(Person)).collect())
+    }
+
+    /// What awaits the body, in the shape a board secretary loads into a
+    /// board portal: each ratification it must still answer, due within
+    /// `from` to `to` (both included, either open), in order of due date,
+    /// with the decision asked by the body's right, the commitment's text,
+    /// the party's contribution, advice and consultation received so far,
+    /// open conditions and the dossier hash to decide on. For the body's
+    /// members, the organisation's DIRECTORs (and its API clients) and the
+    /// tenant's admins; null for anyone else.
+    async fn agenda_items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items due on or after this day.")] from: Option<Date>,
+        #[graphql(desc = "Only items due on or before this day.")] to: Option<Date>,
+    ) -> Result<Option<Vec<super::dossier::AgendaItem>>> {
+        let entries =
+            crate::service::agenda::agenda_items(store(ctx), &self.0, from.map(|d| d.0), to.map(|d| d.0)).await?;
+        Ok(entries.map(|entries| entries.into_iter().map(super::dossier::AgendaItem).collect()))
+    }
+
+    /// `agendaItems` as a Markdown document, in `locale`, for a board portal
+    /// or the secretary's agenda; null where `agendaItems` is.
+    async fn agenda_document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items due on or after this day.")] from: Option<Date>,
+        #[graphql(desc = "Only items due on or before this day.")] to: Option<Date>,
+        #[graphql(desc = "The language to write it in; default from `Accept-Language`, else `viewer.language`.")]
+        locale: Option<super::health::Locale>,
+    ) -> Result<Option<String>> {
+        let locale = super::language(ctx, locale).await?;
+        Ok(crate::service::agenda::agenda_document(store(ctx), &self.0, from.map(|d| d.0), to.map(|d| d.0), locale)
+            .await?)
     }
 }
 

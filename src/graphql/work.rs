@@ -409,6 +409,13 @@ connection!(
 
 pub struct CommitmentParty(commitment_party::Model, Uuid);
 
+impl CommitmentParty {
+    /// A party of a commitment in `network_id`.
+    pub fn new(party: commitment_party::Model, network_id: Uuid) -> Self {
+        Self(party, network_id)
+    }
+}
+
 /// A party to a commitment: what it contributes and whether it agreed.
 #[Object]
 impl CommitmentParty {

@@ -254,6 +254,95 @@ both!(a_dossier_is_for_the_partys_own_people_and_the_networks_facilitators, |app
     assert!(!text.contains("POSITIVE") && !text.contains("positive advice"), "the corporation's advice stays inside");
 });
 
+const AGENDA: &str = "query($b: ID!, $from: Date, $to: Date) { node(id: $b) { ... on GoverningBody {
+    agendaItems(from: $from, to: $to) { title right decisionAsked(locale: NL) dueOn description
+        contribution { contributionEuros contributionHours } advice { asked received }
+        consultation { supportCount concernCount objectionCount } openConditions dossierHash
+        ratification { id version } commitment { id } }
+    agendaDocument(from: $from, to: $to, locale: NL) } } }";
+
+async fn body_of(app: &TestApp, w: &NetWorld, organisation: &str, kind: &str) -> String {
+    let data = app
+        .ok(
+            &w.admin,
+            "query($o: ID!) { node(id: $o) { ... on Organisation { governingBodies { id kind } } } }",
+            json!({ "o": organisation }),
+        )
+        .await;
+    data["node"]["governingBodies"]
+        .as_array()
+        .expect("bodies")
+        .iter()
+        .find(|b| b["kind"] == json!(kind))
+        .expect("the body")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+both!(a_bodys_agenda_lists_what_awaits_it_for_its_members_and_directors, |app| {
+    let w = net_world(&app, "acme").await;
+    let (commitment, supervisor) = agreed_initiative(&app, &w).await;
+    let board = body_of(&app, &w, &w.orgs[0], "SUPERVISORY_BOARD").await;
+    let agreed_on = app.clock_now().date_naive();
+    let due = (agreed_on + Duration::days(42)).format("%Y-%m-%d").to_string();
+
+    let agenda = app.ok(&supervisor.token, AGENDA, json!({ "b": board })).await;
+    let items = agenda["node"]["agendaItems"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 1, "{items:#?}");
+    let item = &items[0];
+    assert_eq!(item["commitment"]["id"], json!(commitment));
+    assert_eq!(item["title"], "Wonen met zorg");
+    assert_eq!(item["right"], "APPROVES");
+    assert_eq!(item["decisionAsked"], "Het besluit van het bestuur goedkeuren of goedkeuring onthouden.");
+    assert_eq!(item["dueOn"], json!(due));
+    assert_eq!(item["contribution"], json!({ "contributionEuros": 150000, "contributionHours": 400 }));
+    assert_eq!(item["advice"], json!({ "asked": 2, "received": 1 }), "the works council advised, the tenants not yet");
+    assert_eq!(item["consultation"], json!({ "supportCount": 2, "concernCount": 1, "objectionCount": 0 }));
+    let dossier_hash = dossier(&app, &supervisor.token, &commitment, &w.orgs[0], "EN").await;
+    let dossier_hash = dossier_hash.data()["node"]["dossier"]["contentHash"].clone();
+    assert_eq!(item["dossierHash"], dossier_hash, "the agenda names the dossier to decide on");
+    let document = agenda["node"]["agendaDocument"].as_str().expect("document");
+    insta::assert_snapshot!("agenda_nl", golden(document, dossier_hash.as_str().expect("hash")));
+
+    // The period bounds the items, both ends included.
+    for (from, to, expected) in [
+        (Some(due.clone()), Some(due.clone()), 1),
+        (Some((agreed_on + Duration::days(43)).to_string()), None, 0),
+        (None, Some((agreed_on + Duration::days(41)).to_string()), 0),
+    ] {
+        let bounded = app.ok(&supervisor.token, AGENDA, json!({ "b": board, "from": from, "to": to })).await;
+        assert_eq!(bounded["node"]["agendaItems"].as_array().expect("items").len(), expected, "{from:?}..{to:?}");
+    }
+
+    // Its members and the organisation's directors; nobody else.
+    for (who, token, sees) in [
+        ("the board's member", &supervisor.token, true),
+        ("the organisation's director", &w.directors[0].token, true),
+        ("an admin", &w.admin, true),
+        ("a member of another body", &w.staff[0][0].token, false),
+        ("staff", &w.staff[0][1].token, false),
+        ("the facilitator", &w.facilitator.token, false),
+        ("another party's director", &w.directors[1].token, false),
+    ] {
+        let seen = app.gql(token, AGENDA, json!({ "b": board })).await;
+        let body = &seen.data()["node"];
+        assert_eq!(
+            !body.is_null() && !body["agendaItems"].is_null() && !body["agendaDocument"].is_null(),
+            sees,
+            "{who}: {body}"
+        );
+    }
+
+    // The board decides on the agenda's dossier; the item leaves the agenda.
+    let decided =
+        record(&app, &supervisor.token, &item["ratification"], "APPROVED", item["dossierHash"].as_str()).await;
+    decided.data();
+    let after = app.ok(&supervisor.token, AGENDA, json!({ "b": board })).await;
+    assert_eq!(after["node"]["agendaItems"], json!([]));
+    assert!(after["node"]["agendaDocument"].as_str().expect("document").contains("Er ligt niets voor dit orgaan."));
+});
+
 both!(a_dossier_is_built_for_one_commitment_at_a_time, |app| {
     let w = net_world(&app, "acme").await;
     let (commitment, _) = agreed_initiative(&app, &w).await;
@@ -273,4 +362,41 @@ both!(a_dossier_is_built_for_one_commitment_at_a_time, |app| {
         )
         .await;
     assert_eq!(in_nodes.code(), "LIMIT_EXCEEDED");
+});
+
+/// Statements an agenda read issues, counted on the application's pool, and
+/// its items. Read once first, so that work a previous mutation left behind
+/// it (its notices, its outbox) is not counted.
+async fn agenda_statements(app: &TestApp, token: &str, board: &str) -> (u64, usize) {
+    app.ok(token, AGENDA, json!({ "b": board })).await;
+    let before = app.app_db.statement_count();
+    let data = app.ok(token, AGENDA, json!({ "b": board })).await;
+    (app.app_db.statement_count() - before, data["node"]["agendaItems"].as_array().expect("items").len())
+}
+
+both!(an_agenda_costs_the_same_statements_however_many_items_it_holds, |app| {
+    let w = net_world(&app, "acme").await;
+    let (_, supervisor) = agreed_initiative(&app, &w).await;
+    let board = body_of(&app, &w, &w.orgs[0], "SUPERVISORY_BOARD").await;
+    let (one, items) = agenda_statements(&app, &supervisor.token, &board).await;
+    assert_eq!(items, 1);
+    let due = (app.clock_now().date_naive() + Duration::days(200)).format("%Y-%m-%d").to_string();
+    for title in ["Wijkteam", "Schuldhulp", "Jongerenhuisvesting"] {
+        let proposed = app
+            .ok(
+                &w.facilitator.token,
+                "mutation($input: ProposeCommitmentInput!) { proposeCommitment(input: $input) { commitment { id } } }",
+                json!({ "input": { "networkId": w.network, "title": title, "scope": "COALITION", "kind": "INITIATIVE",
+                    "parties": [{ "organisationId": w.orgs[0], "contributionEuros": 250000 }, { "organisationId": w.orgs[1], "contributionEuros": 5000 }],
+                    "leadOrganisationId": w.orgs[1], "dueOn": due } }),
+            )
+            .await;
+        let commitment = proposed["proposeCommitment"]["commitment"]["id"].clone();
+        for (i, director) in w.directors.iter().take(2).enumerate() {
+            app.ok(&director.token, "mutation($c: ID!, $o: ID!) { agreeCommitment(input: { commitmentId: $c, organisationId: $o }) { commitment { status } } }", json!({ "c": commitment, "o": w.orgs[i] })).await;
+        }
+    }
+    let (four, items) = agenda_statements(&app, &supervisor.token, &board).await;
+    assert_eq!(items, 4);
+    assert_eq!(four, one, "an agenda of four reads as many statements as an agenda of one");
 });

@@ -55,6 +55,40 @@ pub struct PartyTerms {
 }
 
 impl Terms {
+    /// The terms of a commitment for one party, from its rows: `parties` are
+    /// the commitment's current parties (others are ignored).
+    pub fn from_rows(
+        commitment: &entity::commitment::Model,
+        parties: &[entity::commitment_party::Model],
+        organisation_id: Uuid,
+        charter_version: Option<i32>,
+    ) -> Self {
+        let mut parties: Vec<PartyTerms> = parties
+            .iter()
+            .filter(|p| p.commitment_id == commitment.id && p.removed_at.is_none())
+            .map(|p| PartyTerms {
+                organisation_id: p.organisation_id,
+                contribution_euros: p.contribution_euros,
+                contribution_hours: p.contribution_hours,
+                contribution_note: p.contribution_note.clone(),
+            })
+            .collect();
+        parties.sort_by_key(|p| p.organisation_id);
+        Terms {
+            commitment_id: commitment.id,
+            organisation_id,
+            title: commitment.title.clone(),
+            description: commitment.description.clone(),
+            scope: commitment.scope,
+            kind: commitment.kind,
+            lead_organisation_id: commitment.lead_organisation_id,
+            due_on: commitment.due_on,
+            goal_id: commitment.goal_id,
+            charter_version,
+            parties,
+        }
+    }
+
     /// `sha256:` and the hex digest of the terms' JSON.
     pub fn content_hash(&self) -> String {
         format!("sha256:{}", hex::encode(Sha256::digest(self.to_json().as_bytes())))
@@ -250,7 +284,7 @@ pub fn sort_history(steps: &mut [Step]) {
 /// Text written by people, made inert in Markdown: every character that
 /// could start markup is escaped, and line breaks become spaces where a
 /// single line is expected.
-fn inline(text: &str) -> String {
+pub(crate) fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -267,7 +301,7 @@ fn inline(text: &str) -> String {
 }
 
 /// A block of text written by people: its paragraphs kept, the rest inert.
-fn block(text: &str) -> String {
+pub(crate) fn block(text: &str) -> String {
     text.split('\n').map(|line| inline(line.trim_end_matches('\r'))).collect::<Vec<_>>().join("  \n")
 }
 

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod i18n;
 
 pub mod actor;
+pub mod agenda;
 pub mod alignment;
 pub mod commitments;
 pub mod dossier;

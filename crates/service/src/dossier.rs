@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::dossier::{
     self as rules, Charter, CommitmentText, Condition, ConsultationCounts, Contribution, Dossier, Named, OtherParty,
-    OwnBody, PartyTerms, Step, Terms,
+    OwnBody, Step, Terms,
 };
 use crate::domain::policy::{self, ConsultationView};
 use crate::domain::ratification as ratification_rules;
@@ -21,31 +21,9 @@ const MAX_HASH_LEN: usize = 80;
 
 /// The terms a party's bodies decide on, as the commitment stands now.
 pub async fn terms_of(store: &Store, commitment: &commitment::Model, organisation_id: Uuid) -> AppResult<Terms> {
-    let mut parties: Vec<PartyTerms> = store
-        .parties_of(&[commitment.id])
-        .await?
-        .into_iter()
-        .map(|p| PartyTerms {
-            organisation_id: p.organisation_id,
-            contribution_euros: p.contribution_euros,
-            contribution_hours: p.contribution_hours,
-            contribution_note: p.contribution_note,
-        })
-        .collect();
-    parties.sort_by_key(|p| p.organisation_id);
-    Ok(Terms {
-        commitment_id: commitment.id,
-        organisation_id,
-        title: commitment.title.clone(),
-        description: commitment.description.clone(),
-        scope: commitment.scope,
-        kind: commitment.kind,
-        lead_organisation_id: commitment.lead_organisation_id,
-        due_on: commitment.due_on,
-        goal_id: commitment.goal_id,
-        charter_version: store.current_charter_version(commitment.network_id).await?,
-        parties,
-    })
+    let parties = store.parties_of(&[commitment.id]).await?;
+    let charter_version = store.current_charter_version(commitment.network_id).await?;
+    Ok(Terms::from_rows(commitment, &parties, organisation_id, charter_version))
 }
 
 /// The dossier for one party of a commitment, in `locale`; `None` for a

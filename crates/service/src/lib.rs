@@ -9,6 +9,7 @@ use eendracht_auth::{self as auth, outbound};
 use eendracht_domain::{self as domain, clock, i18n};
 use eendracht_store as store;
 
+pub mod agenda;
 pub mod alignment;
 pub mod dossier;
 pub mod health;

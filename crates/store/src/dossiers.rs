@@ -9,6 +9,14 @@ use uuid::Uuid;
 use super::Store;
 use crate::domain::{AppError, AppResult};
 
+/// The terms of one issued dossier, to keep.
+pub struct KeptTerms<'a> {
+    pub commitment_id: Uuid,
+    pub organisation_id: Uuid,
+    pub content_hash: &'a str,
+    pub terms: &'a str,
+}
+
 impl Store {
     /// Keeps the terms of a dossier issued for a party, once per content
     /// hash: issuing the same text again changes nothing.
@@ -19,15 +27,24 @@ impl Store {
         content_hash: &str,
         terms: &str,
     ) -> AppResult<()> {
+        self.keep_dossiers_terms(&[KeptTerms { commitment_id, organisation_id, content_hash, terms }]).await
+    }
+
+    /// [`Self::keep_dossier_terms`] for several dossiers, in one statement.
+    pub async fn keep_dossiers_terms(&self, kept: &[KeptTerms<'_>]) -> AppResult<()> {
+        if kept.is_empty() {
+            return Ok(());
+        }
         let tx = self.tx()?;
-        dossier::Entity::insert(dossier::ActiveModel {
+        let now = self.now();
+        dossier::Entity::insert_many(kept.iter().map(|k| dossier::ActiveModel {
             tenant_id: Set(self.tenant_id()),
-            commitment_id: Set(commitment_id),
-            organisation_id: Set(organisation_id),
-            content_hash: Set(content_hash.to_owned()),
-            terms: Set(terms.to_owned()),
-            issued_at: Set(self.now()),
-        })
+            commitment_id: Set(k.commitment_id),
+            organisation_id: Set(k.organisation_id),
+            content_hash: Set(k.content_hash.to_owned()),
+            terms: Set(k.terms.to_owned()),
+            issued_at: Set(now),
+        }))
         .on_conflict(
             OnConflict::columns([
                 dossier::Column::TenantId,

@@ -20,7 +20,7 @@ mod actor_sql;
 pub mod alignment;
 pub mod bus;
 mod connect;
-mod dossiers;
+pub mod dossiers;
 mod errors;
 mod events;
 pub mod health;

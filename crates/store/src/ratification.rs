@@ -536,6 +536,29 @@ impl Store {
     /// Consultation inputs of a party on a commitment. The rule of who may read
     /// them (the organisation's own people) is applied by the caller; this
     /// returns them all.
+    /// A party's consultation inputs on each of the given commitments,
+    /// counted by stance in the database: (commitment, stance, count).
+    pub async fn consultation_counts(
+        &self,
+        commitment_ids: &[Uuid],
+        organisation_id: Uuid,
+    ) -> AppResult<Vec<(Uuid, Stance, i64)>> {
+        let tx = self.tx()?;
+        self.scoped::<consultation_input::Entity>()
+            .select_only()
+            .column(consultation_input::Column::CommitmentId)
+            .column(consultation_input::Column::Stance)
+            .column_as(consultation_input::Column::Id.count(), "n")
+            .filter(consultation_input::Column::CommitmentId.is_in(commitment_ids.iter().copied()))
+            .filter(consultation_input::Column::OrganisationId.eq(organisation_id))
+            .group_by(consultation_input::Column::CommitmentId)
+            .group_by(consultation_input::Column::Stance)
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("counting consultation inputs")
+    }
+
     pub async fn consultation_inputs(
         &self,
         commitment_id: Uuid,

@@ -567,6 +567,12 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             Some(json!({ "id": never("Organisation"), "b": fx.works_council })),
             Check::Contains("/data/node/pendingRatifications", fx.r_consulting.clone()),
         ),
+        "GoverningBody.agendaItems" => read(
+            "query($id: ID!) { node(id: $id) { ... on GoverningBody { agendaItems { ratification { id } } } } }",
+            json!({ "id": fx.works_council }),
+            Some(json!({ "id": never("GoverningBody") })),
+            Check::Contains("/data/node/agendaItems", fx.r_consulting.clone()),
+        ),
         "GoverningBody.members" => read(
             "query($id: ID!) { node(id: $id) { ... on GoverningBody { members { id } } } }",
             json!({ "id": fx.works_council }),

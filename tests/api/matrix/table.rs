@@ -816,6 +816,30 @@ pub static MATRIX: &[Entry] = &[
     Entry {
         area: Area::Reads,
         kind: Kind::Field,
+        operation: "GoverningBody.agendaItems",
+        target: "the agenda of the party's works council (what awaits it, for its board portal)",
+        rules: &[
+            Rule { roles: &[Admin], outcome: Outcome::Allowed, reason: "an admin sees the whole tenant, agendas too" },
+            Rule { roles: &[PartyDirector], outcome: Outcome::Allowed, reason: "a DIRECTOR of the organisation" },
+            Rule { roles: &[WorksCouncilMember], outcome: Outcome::Allowed, reason: "sits on the body" },
+            Rule { roles: &[Facilitator], outcome: Outcome::Hidden, reason: "sees the body, not its agenda: null" },
+            Rule {
+                roles: &[Representative, PartySupervisor, PartyStaff, SupervisoryBoardMember, TwoPositions],
+                outcome: Outcome::Hidden,
+                reason: "neither a DIRECTOR of the organisation nor a member of the body: null",
+            },
+            Rule {
+                roles: PARTNER,
+                outcome: Outcome::Hidden,
+                reason: "sees a fellow partner's body, not its agenda: null",
+            },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: "the body does not exist for them" },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Reads,
+        kind: Kind::Field,
         operation: "GoverningBody.members",
         target: "the member of the party's works council (a STAFF member)",
         rules: &[

@@ -137,3 +137,35 @@ dossier-step-dropped = dropped
 
 # A date on its own, written the language's way.
 dossier-date = { $date }
+
+## Agenda items for board portals (GoverningBody.agendaDocument).
+
+agenda-heading = Agenda of { $body }, { $organisation }
+agenda-period = Items due from { $from } to { $to }.
+agenda-from = Items due from { $from }.
+agenda-to = Items due by { $to }.
+agenda-empty = Nothing awaits this body.
+agenda-asked =
+    { $right ->
+        [DECIDES] To decide whether { $organisation } commits to this agreement.
+        [APPROVES] To approve the executive board's decision, or withhold approval.
+        [CONSENTS] To consent to the executive board's decision, or withhold consent.
+        [ADVISES] To advise the executive board before it decides.
+       *[WISHES_AND_CONCERNS] To make wishes and concerns known before the executive board decides.
+    }
+agenda-due = Due: { $due }
+agenda-contribution =
+    Contribution of { $organisation }: €{ $euros } and { $hours } { $hours ->
+        [one] hour
+       *[other] hours
+    }
+agenda-advice = Advice received: { $received } of { $asked }
+agenda-consultation = Consultation of the constituency: { $support } in support, { $concern } { $concern ->
+        [one] concern
+       *[other] concerns
+    }, { $objection } { $objection ->
+        [one] objection
+       *[other] objections
+    }
+agenda-condition = Open condition: { $text }
+agenda-dossier = Decision dossier: { $hash }

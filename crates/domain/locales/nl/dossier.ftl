@@ -131,3 +131,31 @@ dossier-step-dropped = vervallen
 
 # Een datum op zichzelf, op zijn Nederlands geschreven.
 dossier-date = { $date }
+
+## Agendapunten voor bestuursportalen (GoverningBody.agendaDocument).
+
+agenda-heading = Agenda van { $body }, { $organisation }
+agenda-period = Punten met een uiterste datum van { $from } tot en met { $to }.
+agenda-from = Punten met een uiterste datum vanaf { $from }.
+agenda-to = Punten met een uiterste datum tot en met { $to }.
+agenda-empty = Er ligt niets voor dit orgaan.
+agenda-asked =
+    { $right ->
+        [DECIDES] Besluiten of { $organisation } zich aan deze afspraak verbindt.
+        [APPROVES] Het besluit van het bestuur goedkeuren of goedkeuring onthouden.
+        [CONSENTS] Instemmen met het besluit van het bestuur of instemming onthouden.
+        [ADVISES] Het bestuur adviseren voordat het besluit.
+       *[WISHES_AND_CONCERNS] Wensen en bedenkingen kenbaar maken voordat het bestuur besluit.
+    }
+agenda-due = Uiterlijk: { $due }
+agenda-contribution = Bijdrage van { $organisation }: € { $euros } en { $hours } uur
+agenda-advice = Advies ontvangen: { $received } van { $asked }
+agenda-consultation = Raadpleging van de achterban: { $support } met steun, { $concern } { $concern ->
+        [one] zorgpunt
+       *[other] zorgpunten
+    }, { $objection } { $objection ->
+        [one] bezwaar
+       *[other] bezwaren
+    }
+agenda-condition = Openstaande voorwaarde: { $text }
+agenda-dossier = Besluitdossier: { $hash }
