@@ -13,10 +13,11 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use entity::{
-    BodyKind, CommitmentKind, CommitmentScope, CommitmentStatus, ExpectationKind, GoalHorizon, MandateAppliesTo,
-    OrganisationKind, PositionRole, RatificationOutcome, Stance, TenantRole, ratification as ratification_row, tenant,
+    AgendaItemKind, BodyKind, CommitmentKind, CommitmentScope, CommitmentStatus, ExpectationKind, GoalHorizon,
+    MandateAppliesTo, OrganisationKind, PositionRole, RatificationOutcome, Stance, TenantRole,
+    ratification as ratification_row, tenant,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -26,7 +27,7 @@ use crate::clock::{Clock, ManualClock};
 use crate::domain::alignment::STANDARD_QUESTIONS;
 use crate::domain::values::{Name, Slug, Subject};
 use crate::domain::{AppError, AppResult};
-use crate::service::{alignment, networks, organisations, people, ratification, work};
+use crate::service::{alignment, meetings, networks, organisations, people, ratification, work};
 use crate::store::{Access, Db, PageRequest, Store, tenants};
 
 /// The demo tenant's slug: the `tid` of its tokens.
@@ -1413,25 +1414,26 @@ impl<'a> Story<'a> {
         .await?;
         self.day(350);
         self.decide(Decision::new("eva.koster", pool, DE_LINGE, WorksCouncil, Positive)).await?;
-        self.propose(Proposal {
-            by: FACILITATOR,
-            title: "Gezamenlijke wervingscampagne zorg en welzijn",
-            description: "Eén campagne en één vacaturesite voor werken in zorg en welzijn in Rivierenland.",
-            scope: Network,
-            kind: Initiative,
-            parties: vec![
-                (GEMEENTE, 25_000, 40),
-                (DE_LINGE, 5_000, 20),
-                (WOONGOED, 5_000, 20),
-                (ZORGGROEP, 40_000, 120),
-                (WELZIJN, 15_000, 80),
-            ],
-            lead: ZORGGROEP,
-            goal: Some(goals.dichtbij),
-            due_in_days: 200,
-            meeting: None,
-        })
-        .await?;
+        let campaign = self
+            .propose(Proposal {
+                by: FACILITATOR,
+                title: "Gezamenlijke wervingscampagne zorg en welzijn",
+                description: "Eén campagne en één vacaturesite voor werken in zorg en welzijn in Rivierenland.",
+                scope: Network,
+                kind: Initiative,
+                parties: vec![
+                    (GEMEENTE, 25_000, 40),
+                    (DE_LINGE, 5_000, 20),
+                    (WOONGOED, 5_000, 20),
+                    (ZORGGROEP, 40_000, 120),
+                    (WELZIJN, 15_000, 80),
+                ],
+                lead: ZORGGROEP,
+                goal: Some(goals.dichtbij),
+                due_in_days: 200,
+                meeting: None,
+            })
+            .await?;
         self.day(352);
         self.decide(Decision::new("yvonne.dewit", pool, ZORGGROEP, ClientCouncil, Positive)).await?;
         self.day(355);
@@ -1440,7 +1442,50 @@ impl<'a> Story<'a> {
                  zo ver mogelijk tegemoet.",
         ))
         .await?;
+
+        // The next meeting is planned, with its agenda: the campaign to agree
+        // to, the second round's results, and the round of questions.
+        self.day(360);
+        self.plan_meeting(campaign, round2).await?;
         Ok(())
+    }
+
+    /// Plans the first meeting of the new year, three weeks after the year's end.
+    async fn plan_meeting(&self, campaign: Uuid, round: Uuid) -> anyhow::Result<Uuid> {
+        let network_id = self.network;
+        let day = self.start.date_naive() + Duration::days(365 + 21);
+        let starts_at = Utc.from_utc_datetime(&day.and_hms_opt(18, 0, 0).unwrap_or_default());
+        let item = |kind, title: &str, commitment_id, round_id| meetings::AgendaItemInput {
+            kind,
+            title: title.to_owned(),
+            notes: None,
+            commitment_id,
+            charter_version: None,
+            round_id,
+        };
+        let agenda = vec![
+            item(AgendaItemKind::AgreeCommitment, "Instemmen met de wervingscampagne", Some(campaign), None),
+            item(AgendaItemKind::DiscussRound, "De tweede afstemmingsronde: waar lopen we uiteen?", None, Some(round)),
+            item(AgendaItemKind::Other, "Rondvraag", None, None),
+        ];
+        let meeting = self
+            .act(FACILITATOR, |s| async move {
+                meetings::plan(
+                    &s,
+                    network_id,
+                    meetings::PlanInput {
+                        title: Some("Bestuurlijk overleg januari".to_owned()),
+                        starts_at,
+                        ends_at: Some(starts_at + Duration::hours(2)),
+                        location: Some("Gemeentehuis, raadzaal".to_owned()),
+                        online_url: Some("https://meet.example.nl/rivierenland".to_owned()),
+                        agenda,
+                    },
+                )
+                .await
+            })
+            .await?;
+        Ok(meeting.id)
     }
 }
 

@@ -25,6 +25,7 @@ pub mod health_tally;
 pub mod identity_provider;
 pub mod mandate_rule;
 pub mod meeting;
+pub mod meeting_agenda_item;
 pub mod meeting_attendee;
 pub mod network;
 pub mod network_facilitator;

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::MeetingStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "meetings")]
 pub struct Model {
@@ -13,6 +15,17 @@ pub struct Model {
     pub notes: Option<String>,
     pub recorded_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// PLANNED, HELD or CANCELLED; `held_on` is the day planned until HELD.
+    pub status: MeetingStatus,
+    pub title: Option<String>,
+    pub starts_at: Option<DateTimeUtc>,
+    pub ends_at: Option<DateTimeUtc>,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub minutes_reference: Option<String>,
+    pub cancellation_reason: Option<String>,
+    /// Changes to the plan, counted (a calendar's SEQUENCE).
+    pub sequence: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -251,6 +251,41 @@ pub enum ConditionStatus {
     Met,
 }
 
+/// Where a network meeting stands, from plan to record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MeetingStatus {
+    #[sea_orm(string_value = "PLANNED")]
+    Planned,
+    #[sea_orm(string_value = "HELD")]
+    Held,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+/// What an item on a meeting's agenda is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AgendaItemKind {
+    /// A commitment to propose at the table.
+    #[sea_orm(string_value = "PROPOSE_COMMITMENT")]
+    ProposeCommitment,
+    /// A proposed commitment the parties are to agree to.
+    #[sea_orm(string_value = "AGREE_COMMITMENT")]
+    AgreeCommitment,
+    /// A charter version to adopt.
+    #[sea_orm(string_value = "ADOPT_CHARTER")]
+    AdoptCharter,
+    /// An alignment round's results to discuss.
+    #[sea_orm(string_value = "DISCUSS_ROUND")]
+    DiscussRound,
+    /// Anything else, by its title.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
 /// Where a member of the constituency stands on a commitment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

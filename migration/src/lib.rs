@@ -15,6 +15,7 @@ mod m20261201_000008_identity_provider_pairs;
 mod m20261207_000009_languages;
 mod m20261207_000010_health_facts;
 mod m20261207_000011_dossiers;
+mod m20261207_000012_planned_meetings;
 mod support;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_languages::Migration),
             Box::new(m20261207_000010_health_facts::Migration),
             Box::new(m20261207_000011_dossiers::Migration),
+            Box::new(m20261207_000012_planned_meetings::Migration),
         ]
     }
 }

@@ -231,6 +231,34 @@ pub enum ConditionStatus {
     Met,
 }
 
+/// Where a network meeting stands, from plan to record.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::MeetingStatus")]
+pub enum MeetingStatus {
+    /// Planned, with its agenda; not yet held.
+    Planned,
+    /// Held and recorded (every meeting recorded with `recordMeeting` is).
+    Held,
+    /// Cancelled before it was held.
+    Cancelled,
+}
+
+/// What an item on a meeting's agenda is about.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::AgendaItemKind")]
+pub enum AgendaItemKind {
+    /// A commitment to propose at the table (`commitmentId`).
+    ProposeCommitment,
+    /// A proposed commitment the parties are to agree to (`commitmentId`).
+    AgreeCommitment,
+    /// A charter version to adopt (`charterVersion`, when known).
+    AdoptCharter,
+    /// An alignment round's results to discuss (`roundId`).
+    DiscussRound,
+    /// Anything else, by its title.
+    Other,
+}
+
 /// Where a member of the constituency stands on a commitment.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::Stance")]

@@ -10,8 +10,9 @@ use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 use entity::{
     alignment_invitee, alignment_question, alignment_round, charter_version, commitment, commitment_party,
-    event_organisation, expectation, goal, governing_body, meeting, meeting_attendee, network, organisation,
-    partnership, person, position, ratification, ratification_condition, ratification_record, representation,
+    event_organisation, expectation, goal, governing_body, meeting, meeting_agenda_item, meeting_attendee, network,
+    organisation, partnership, person, position, ratification, ratification_condition, ratification_record,
+    representation,
 };
 use uuid::Uuid;
 
@@ -166,6 +167,9 @@ pub struct PartiesOf(pub Uuid);
 /// A meeting's attendees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AttendeesOf(pub Uuid);
+/// A meeting's agenda, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AgendaOf(pub Uuid);
 /// A round's results as the viewer may see them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RoundResultsOf(pub Uuid);
@@ -339,6 +343,7 @@ list_loader!(PartnershipsOf, partnership::Model, |store, ids| store.partnerships
     .organisation_id);
 list_loader!(PartiesOf, commitment_party::Model, |store, ids| store.parties_of(&ids), |row| row.commitment_id);
 list_loader!(AttendeesOf, meeting_attendee::Model, |store, ids| store.attendees_of(&ids), |row| row.meeting_id);
+list_loader!(AgendaOf, meeting_agenda_item::Model, |store, ids| store.agenda_items_of(&ids), |row| row.meeting_id);
 list_loader!(
     CommitmentsOfMeeting,
     (Uuid, entity::commitment::Model, bool),

@@ -155,14 +155,23 @@ impl Network {
         super::work::network_goals(ctx, self.0.id, first, after).await
     }
 
-    /// The network's meetings, newest first.
+    /// The network's meetings, newest first: by default those held, as
+    /// before meetings could be planned; `status: [PLANNED]` for what is
+    /// coming.
     async fn meetings(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only meetings in these states (default HELD).", validator(max_items = 3))] status: Option<
+            Vec<super::enums::MeetingStatus>,
+        >,
     ) -> Result<super::work::MeetingConnection> {
-        super::work::network_meetings(ctx, self.0.id, first, after).await
+        let statuses: Vec<entity::MeetingStatus> = match status {
+            Some(wanted) => wanted.into_iter().map(Into::into).collect(),
+            None => vec![entity::MeetingStatus::Held],
+        };
+        super::work::network_meetings(ctx, self.0.id, first, after, &statuses).await
     }
 
     /// The network's commitments, oldest first, filtered.

@@ -95,8 +95,14 @@ event_kind_values! {
     GoalCreated => "goal.created",
     #[doc = "`goal.updated`; payload: `version`, `parentId`."]
     GoalUpdated => "goal.updated",
-    #[doc = "`meeting.recorded`; payload: `heldOn`, `attendees` (a count)."]
+    #[doc = "`meeting.recorded`; payload: `heldOn`, `attendees` (a count), `planned` (whether it was planned first)."]
     MeetingRecorded => "meeting.recorded",
+    #[doc = "`meeting.planned`; payload: `startsAt`, `agendaItems` (a count), `sequence` (0)."]
+    MeetingPlanned => "meeting.planned",
+    #[doc = "`meeting.plan_changed`; payload: `startsAt`, `agendaItems` (a count), `sequence`."]
+    MeetingPlanChanged => "meeting.plan_changed",
+    #[doc = "`meeting.cancelled`; payload: `startsAt`, `sequence`."]
+    MeetingCancelled => "meeting.cancelled",
     #[doc = "`commitment.proposed`; payload: `scope`, `kind`, `parties`, `dueOn`."]
     CommitmentProposed => "commitment.proposed",
     #[doc = "`commitment.party_agreed`; payload: `organisationId`, `meetingId`, `allAgreed`."]
@@ -121,7 +127,7 @@ event_kind_values! {
     RatificationConsultationStarted => "ratification.consultation_started",
     #[doc = "`ratification.consultation_input_added`; payload: `stance`; seen only by the organisation concerned, the network's facilitators and admins."]
     RatificationConsultationInputAdded => "ratification.consultation_input_added",
-    #[doc = "`ratification.decided`; payload: `commitmentId`, `bodyId`, `outcome`, `decidedOn`."]
+    #[doc = "`ratification.decided`; payload: `commitmentId`, `bodyId`, `outcome`, `decidedOn`; `dossierHash` when the body named the dossier it decided on."]
     RatificationDecided => "ratification.decided",
     #[doc = "`ratification.reopened`; payload: `commitmentId`, `previousOutcome`."]
     RatificationReopened => "ratification.reopened",

@@ -1,15 +1,15 @@
 //! Goals, meetings and commitments: types, queries and mutations.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use entity::{commitment, commitment_party, goal, meeting, progress_update};
+use entity::{commitment, commitment_party, goal, meeting, meeting_agenda_item, progress_update};
 use uuid::Uuid;
 
 use super::connection::{self, connection};
 use super::enums::{CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon};
 use super::ids::{self, NodeType};
 use super::loaders::{
-    self, AttendeesOf, CommitmentsOfMeeting, GoalId, GoalResultsOf, MeetingId, NetworkId, OrganisationId, PartiesOf,
-    RatificationsOf,
+    self, AgendaOf, AttendeesOf, CommitmentId, CommitmentsOfMeeting, GoalId, GoalResultsOf, MeetingId, NetworkId,
+    OrganisationId, PartiesOf, RatificationsOf,
 };
 use super::networks::Network;
 use super::organisations::Organisation;
@@ -164,9 +164,63 @@ impl Meeting {
         ids::global_id(NodeType::Meeting, self.0.id)
     }
 
-    /// The day it was held.
+    /// The day it was held; for a planned or cancelled meeting, the day it
+    /// is (or was) planned for.
     async fn held_on(&self) -> Date {
         Date(self.0.held_on)
+    }
+
+    /// PLANNED, HELD or CANCELLED.
+    async fn status(&self) -> super::enums::MeetingStatus {
+        self.0.status.into()
+    }
+
+    /// Its title, if it was planned with one.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+
+    /// When it starts, if it was planned.
+    async fn starts_at(&self) -> Option<DateTime> {
+        self.0.starts_at.map(DateTime)
+    }
+
+    /// When it ends, if planned with an end.
+    async fn ends_at(&self) -> Option<DateTime> {
+        self.0.ends_at.map(DateTime)
+    }
+
+    /// Where it takes place.
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+
+    /// The link to join it online.
+    async fn online_url(&self) -> Option<&str> {
+        self.0.online_url.as_deref()
+    }
+
+    /// Where its minutes are, once held.
+    async fn minutes_reference(&self) -> Option<&str> {
+        self.0.minutes_reference.as_deref()
+    }
+
+    /// Why it was cancelled.
+    async fn cancellation_reason(&self) -> Option<&str> {
+        self.0.cancellation_reason.as_deref()
+    }
+
+    /// How often its plan changed (a calendar's SEQUENCE); pass it as
+    /// `expectedSequence`.
+    async fn sequence(&self) -> i32 {
+        self.0.sequence
+    }
+
+    /// Its agenda, in order. Partners see every item; what an item points
+    /// at is shown only to whoever may see it (null otherwise).
+    async fn agenda(&self, ctx: &Context<'_>) -> Result<Vec<MeetingAgendaItem>> {
+        let rows = loaders::from_context(ctx).load_one(AgendaOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(MeetingAgendaItem).collect())
     }
 
     /// The notes.
@@ -197,6 +251,56 @@ impl Meeting {
     async fn commitments_agreed(&self, ctx: &Context<'_>) -> Result<Vec<Commitment>> {
         let rows = loaders::from_context(ctx).load_one(CommitmentsOfMeeting(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().filter(|(_, _, agreed)| *agreed).map(|(_, c, _)| Commitment(c)).collect())
+    }
+}
+
+pub struct MeetingAgendaItem(meeting_agenda_item::Model);
+
+/// One item on a meeting's agenda.
+#[Object]
+impl MeetingAgendaItem {
+    /// Its place on the agenda, from 1.
+    async fn number(&self) -> i32 {
+        self.0.position + 1
+    }
+
+    /// What it is about.
+    async fn kind(&self) -> super::enums::AgendaItemKind {
+        self.0.kind.into()
+    }
+
+    /// The line on the agenda.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Notes for the participants.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// The commitment to propose or agree to, if you may see it.
+    async fn commitment(&self, ctx: &Context<'_>) -> Result<Option<Commitment>> {
+        match self.0.commitment_id {
+            Some(id) => Ok(loaders::from_context(ctx).load_one(CommitmentId(id)).await?.map(Commitment)),
+            None => Ok(None),
+        }
+    }
+
+    /// The charter version to adopt, when known.
+    async fn charter_version(&self) -> Option<i32> {
+        self.0.charter_version
+    }
+
+    /// The alignment round whose results are discussed, if you may see it.
+    async fn round(&self, ctx: &Context<'_>) -> Result<Option<super::alignment::AlignmentRound>> {
+        match self.0.round_id {
+            Some(id) => Ok(loaders::from_context(ctx)
+                .load_one(super::loaders::RoundId(id))
+                .await?
+                .map(super::alignment::AlignmentRound)),
+            None => Ok(None),
+        }
     }
 }
 
@@ -589,9 +693,10 @@ pub async fn network_meetings(
     network_id: Uuid,
     first: Option<i32>,
     after: Option<String>,
+    statuses: &[entity::MeetingStatus],
 ) -> Result<MeetingConnection> {
     let page = connection::page_request(first, after.as_deref())?;
-    Ok(MeetingConnection::new(store(ctx).meetings_page_of_network(network_id, page).await?.map(Meeting)))
+    Ok(MeetingConnection::new(store(ctx).meetings_page_of_network(network_id, page, statuses).await?.map(Meeting)))
 }
 
 pub async fn network_commitments(
@@ -706,6 +811,126 @@ pub struct RecordMeetingInput {
     /// Who attended: current representatives of partners, and facilitators.
     #[graphql(validator(max_items = 100))]
     pub attendee_ids: Vec<ID>,
+}
+
+/// One item of a planned meeting's agenda.
+#[derive(InputObject)]
+pub struct AgendaItemInput {
+    /// What it is about.
+    pub kind: super::enums::AgendaItemKind,
+    /// The line on the agenda.
+    pub title: String,
+    /// Notes for the participants.
+    pub notes: Option<String>,
+    /// For PROPOSE_COMMITMENT and AGREE_COMMITMENT: the commitment.
+    pub commitment_id: Option<ID>,
+    /// For ADOPT_CHARTER: the version to adopt, when known.
+    pub charter_version: Option<i32>,
+    /// For DISCUSS_ROUND: the alignment round.
+    pub round_id: Option<ID>,
+}
+
+/// When and where a meeting takes place, and its agenda.
+#[derive(InputObject)]
+pub struct MeetingPlanInput {
+    /// A title, e.g. "Bestuurlijk overleg Q2".
+    pub title: Option<String>,
+    /// When it starts; in the future.
+    pub starts_at: DateTime,
+    /// When it ends; after it starts.
+    pub ends_at: Option<DateTime>,
+    /// Where it takes place.
+    pub location: Option<String>,
+    /// An https link to join online.
+    pub online_url: Option<String>,
+    /// The agenda, in order (at most 50 items).
+    #[graphql(default, validator(max_items = 50))]
+    pub agenda: Vec<AgendaItemInput>,
+}
+
+/// Plans a network meeting.
+#[derive(InputObject)]
+pub struct PlanMeetingInput {
+    /// The network.
+    pub network_id: ID,
+    /// When, where and what.
+    pub plan: MeetingPlanInput,
+}
+
+/// Changes a planned meeting: its plan and agenda are replaced.
+#[derive(InputObject)]
+pub struct ChangeMeetingPlanInput {
+    /// The PLANNED meeting.
+    pub meeting_id: ID,
+    /// The `sequence` you last read.
+    pub expected_sequence: i32,
+    /// The new plan, whole.
+    pub plan: MeetingPlanInput,
+}
+
+/// Cancels a planned meeting.
+#[derive(InputObject)]
+pub struct CancelMeetingInput {
+    /// The PLANNED meeting.
+    pub meeting_id: ID,
+    /// The `sequence` you last read.
+    pub expected_sequence: i32,
+    /// Why, for the participants.
+    pub reason: Option<String>,
+}
+
+/// Records a planned meeting as held, once its day has come.
+#[derive(InputObject)]
+pub struct RecordMeetingHeldInput {
+    /// The PLANNED meeting.
+    pub meeting_id: ID,
+    /// The `sequence` you last read.
+    pub expected_sequence: i32,
+    /// Who attended: current representatives of partners, and facilitators.
+    #[graphql(validator(max_items = 100))]
+    pub attendee_ids: Vec<ID>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Where the minutes are.
+    pub minutes_reference: Option<String>,
+}
+
+/// The result of a change to a meeting.
+#[derive(SimpleObject)]
+pub struct MeetingPayload {
+    /// The meeting as it is now.
+    pub meeting: Meeting,
+}
+
+fn plan_input(plan: MeetingPlanInput) -> Result<crate::service::meetings::PlanInput> {
+    let agenda = plan
+        .agenda
+        .into_iter()
+        .map(|item| {
+            Ok(crate::service::meetings::AgendaItemInput {
+                kind: item.kind.into(),
+                title: item.title,
+                notes: item.notes,
+                commitment_id: item
+                    .commitment_id
+                    .map(|id| ids::decode_id("agenda.commitmentId", &id, NodeType::Commitment))
+                    .transpose()?,
+                charter_version: item.charter_version,
+                round_id: item
+                    .round_id
+                    .map(|id| ids::decode_id("agenda.roundId", &id, NodeType::AlignmentRound))
+                    .transpose()?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(crate::service::meetings::PlanInput {
+        title: plan.title,
+        starts_at: plan.starts_at.0,
+        ends_at: plan.ends_at.map(|at| at.0),
+        location: plan.location,
+        online_url: plan.online_url,
+        agenda,
+    })
 }
 
 /// The result of `recordMeeting`.
@@ -944,6 +1169,47 @@ impl WorkMutation {
         )
         .await?;
         Ok(RecordMeetingPayload { meeting: Meeting(meeting) })
+    }
+
+    /// Plans a network meeting with its agenda. Facilitators of the network.
+    async fn plan_meeting(&self, ctx: &Context<'_>, input: PlanMeetingInput) -> Result<MeetingPayload> {
+        let network_id = ids::decode_id("networkId", &input.network_id, NodeType::Network)?;
+        let meeting = crate::service::meetings::plan(store(ctx), network_id, plan_input(input.plan)?).await?;
+        Ok(MeetingPayload { meeting: Meeting(meeting) })
+    }
+
+    /// Replaces a planned meeting's plan and agenda. Facilitators of the network.
+    async fn change_meeting_plan(&self, ctx: &Context<'_>, input: ChangeMeetingPlanInput) -> Result<MeetingPayload> {
+        let meeting_id = ids::decode_id("meetingId", &input.meeting_id, NodeType::Meeting)?;
+        let meeting =
+            crate::service::meetings::change(store(ctx), meeting_id, input.expected_sequence, plan_input(input.plan)?)
+                .await?;
+        Ok(MeetingPayload { meeting: Meeting(meeting) })
+    }
+
+    /// Cancels a planned meeting. Facilitators of the network.
+    async fn cancel_meeting(&self, ctx: &Context<'_>, input: CancelMeetingInput) -> Result<MeetingPayload> {
+        let meeting_id = ids::decode_id("meetingId", &input.meeting_id, NodeType::Meeting)?;
+        let meeting =
+            crate::service::meetings::cancel(store(ctx), meeting_id, input.expected_sequence, input.reason).await?;
+        Ok(MeetingPayload { meeting: Meeting(meeting) })
+    }
+
+    /// Records a planned meeting as held, once its day has come. Facilitators
+    /// of the network.
+    async fn record_meeting_held(&self, ctx: &Context<'_>, input: RecordMeetingHeldInput) -> Result<MeetingPayload> {
+        let meeting = crate::service::meetings::record_held(
+            store(ctx),
+            crate::service::meetings::RecordHeld {
+                meeting_id: ids::decode_id("meetingId", &input.meeting_id, NodeType::Meeting)?,
+                expected_sequence: input.expected_sequence,
+                attendee_ids: ids::decode_ids("attendeeIds", &input.attendee_ids, NodeType::Person)?,
+                notes: input.notes,
+                minutes_reference: input.minutes_reference,
+            },
+        )
+        .await?;
+        Ok(MeetingPayload { meeting: Meeting(meeting) })
     }
 
     /// Proposes a commitment. A facilitator, or a DIRECTOR or representative of a party.

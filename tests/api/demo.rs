@@ -108,6 +108,37 @@ both!(the_demo_network_shows_a_year_of_collaboration_to_its_facilitator_and_supe
     assert!((indexes[0] - indexes[1]).abs() > 0.1, "the rounds diverge: {indexes:?}");
     assert!(rounds.iter().all(|r| r["results"]["perPartnerFiguresShown"] == true));
 
+    // The next meeting is planned, with its agenda; the bodies decided on
+    // their dossiers.
+    let planned = app
+        .ok(
+            &facilitator,
+            "query($id: ID!) { network(id: $id) { meetings(status: [PLANNED]) { nodes { title startsAt agenda { kind commitment { title } round { id } } } } } }",
+            json!({ "id": networks[0]["id"] }),
+        )
+        .await;
+    let planned = planned["network"]["meetings"]["nodes"].as_array().expect("meetings").clone();
+    assert_eq!(planned.len(), 1, "{planned:#?}");
+    let agenda = planned[0]["agenda"].as_array().expect("agenda");
+    assert_eq!(agenda.len(), 3);
+    assert_eq!(agenda[0]["commitment"]["title"], "Gezamenlijke wervingscampagne zorg en welzijn");
+    assert!(agenda[1]["round"]["id"].is_string());
+    let with_dossier = app
+        .ok(
+            &facilitator,
+            "query($id: ID!) { network(id: $id) { commitments(first: 50) { nodes { ratifications { dossierHash outcome } } } } }",
+            json!({ "id": networks[0]["id"] }),
+        )
+        .await;
+    let decided: Vec<&Value> = with_dossier["network"]["commitments"]["nodes"]
+        .as_array()
+        .expect("commitments")
+        .iter()
+        .flat_map(|c| c["ratifications"].as_array().expect("ratifications").iter())
+        .filter(|r| !r["outcome"].is_null())
+        .collect();
+    assert!(!decided.is_empty() && decided.iter().all(|r| r["dossierHash"].is_string()), "{decided:#?}");
+
     // Every failure mode shows: each signal kind fires somewhere in the story.
     let health = app
         .ok(

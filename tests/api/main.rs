@@ -30,6 +30,7 @@ mod isolation;
 mod isolation_random;
 mod limits;
 mod matrix;
+mod meetings;
 mod networks;
 mod observability;
 mod over_http;

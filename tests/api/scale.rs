@@ -231,8 +231,9 @@ both_with!(other_lists_cost_the_same_statements_for_more_data, generous, |app| {
 both!(meetings_cost_the_same_statements_however_many_there_are, |app| {
     let w = crate::helpers::net_world(&app, "meetings").await;
     let record = "mutation($n: ID!, $a: [ID!]!) { recordMeeting(input: { networkId: $n, heldOn: \"2026-02-01\", attendeeIds: $a }) { meeting { id } } }";
-    let list = "query($id: ID!) { network(id: $id) { meetings(first: 100) { nodes { heldOn
-        attendees { person { name } } commitmentsProposed { title } commitmentsAgreed { title lead { name } } } } } }";
+    let list = "query($id: ID!) { network(id: $id) { meetings(first: 100) { nodes { heldOn status sequence
+        attendees { person { name } } commitmentsProposed { title } commitmentsAgreed { title lead { name } }
+        agenda { title commitment { title } round { id } } } } } }";
     let mut counts = Vec::new();
     for meetings in [1, 4] {
         while app.count("meetings").await < meetings {

@@ -128,6 +128,11 @@ struct DateFormatters {
 /// Where the people who read Eendracht's texts keep their clocks.
 pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Amsterdam;
 
+/// The day a moment falls on where the networks meet (Europe/Amsterdam).
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&TIME_ZONE).date_naive()
+}
+
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
     let bundles = Locale::ALL.iter().map(|locale| bundle(*locale)).collect();
     let dates = Locale::ALL

@@ -212,3 +212,27 @@ mod tests {
         }
     }
 }
+
+/// A link to join a meeting online: an absolute `https` (or `http`) URL of at
+/// most 2,000 characters. Nothing else a calendar or a browser would open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingLink(String);
+
+impl MeetingLink {
+    pub fn parse(field: &str, raw: &str) -> AppResult<Self> {
+        let raw = raw.trim();
+        let parsed = url::Url::parse(raw)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "https" | "http") && url.host().is_some() && raw.len() <= 2000);
+        match parsed {
+            Some(url) => Ok(Self(url.to_string())),
+            None => {
+                Err(AppError::bad_input(field, format!("{field} must be an https link of at most 2,000 characters")))
+            }
+        }
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}

@@ -14,6 +14,7 @@ pub mod alignment;
 pub mod dossier;
 pub mod health;
 pub mod integration;
+pub mod meetings;
 pub mod networks;
 pub mod organisations;
 pub mod people;

@@ -177,16 +177,41 @@ pub async fn record_meeting(store: &Store, input: RecordMeeting) -> AppResult<me
         return Err(AppError::bad_input("heldOn", "record a meeting once it has been held"));
     }
     let notes = Text::parse_optional("notes", input.notes.as_deref())?.map(Text::into_inner);
+    let attendees = attendees_of_meeting(store, network.id, input.attendee_ids).await?;
+    let meeting = store.insert_meeting(network.id, input.held_on, notes, &attendees).await?;
+    let organisations: Vec<Uuid> = attendees.iter().filter_map(|(_, org)| *org).collect();
+    store
+        .record_event(
+            NewEvent::network(
+                EventKind::MeetingRecorded,
+                meeting.id,
+                network.id,
+                json!({ "heldOn": meeting.held_on, "attendees": attendees.len(), "planned": false }),
+            )
+            .concerning(organisations),
+        )
+        .await?;
+    Ok(meeting)
+}
+
+/// Who attended a meeting of `network_id`, each with the partner they sat
+/// for: the partners' current representatives and the network's
+/// facilitators, nobody else.
+pub(crate) async fn attendees_of_meeting(
+    store: &Store,
+    network_id: Uuid,
+    attendee_ids: Vec<Uuid>,
+) -> AppResult<Vec<(Uuid, Option<Uuid>)>> {
     let facilitators: HashSet<Uuid> =
-        store.facilitators_of(&[network.id]).await?.into_iter().map(|(_, person)| person).collect();
+        store.facilitators_of(&[network_id]).await?.into_iter().map(|(_, person)| person).collect();
     let mut seats: HashMap<Uuid, Uuid> = HashMap::new();
-    for (partnership, organisation) in store.partner_organisation_ids(network.id, &[PartnershipStatus::Active]).await? {
+    for (partnership, organisation) in store.partner_organisation_ids(network_id, &[PartnershipStatus::Active]).await? {
         for representation in store.current_representations(partnership).await? {
             seats.insert(representation.person_id, organisation);
         }
     }
     let mut attendees = Vec::new();
-    for person in input.attendee_ids.into_iter().collect::<HashSet<_>>() {
+    for person in attendee_ids.into_iter().collect::<HashSet<_>>() {
         match (seats.get(&person), facilitators.contains(&person)) {
             (Some(organisation), _) => attendees.push((person, Some(*organisation))),
             (None, true) => attendees.push((person, None)),
@@ -199,20 +224,7 @@ pub async fn record_meeting(store: &Store, input: RecordMeeting) -> AppResult<me
         }
     }
     attendees.sort_unstable();
-    let meeting = store.insert_meeting(network.id, input.held_on, notes, &attendees).await?;
-    let organisations: Vec<Uuid> = attendees.iter().filter_map(|(_, org)| *org).collect();
-    store
-        .record_event(
-            NewEvent::network(
-                EventKind::MeetingRecorded,
-                meeting.id,
-                network.id,
-                json!({ "heldOn": meeting.held_on, "attendees": attendees.len() }),
-            )
-            .concerning(organisations),
-        )
-        .await?;
-    Ok(meeting)
+    Ok(attendees)
 }
 
 // ---- commitments ----
@@ -275,10 +287,15 @@ async fn check_goal_and_meeting(
     {
         return Err(AppError::bad_input("goalId", "the goal belongs to another network"));
     }
-    if let Some(meeting_id) = meeting_id
-        && store.meeting(meeting_id).await?.network_id != network_id
-    {
-        return Err(AppError::bad_input("meetingId", "the meeting belongs to another network"));
+    if let Some(meeting_id) = meeting_id {
+        let meeting = store.meeting(meeting_id).await?;
+        if meeting.network_id != network_id {
+            return Err(AppError::bad_input("meetingId", "the meeting belongs to another network"));
+        }
+        // What was said at the table is said in a meeting that took place.
+        if meeting.status != entity::MeetingStatus::Held {
+            return Err(AppError::bad_input("meetingId", "the meeting has not been recorded as held"));
+        }
     }
     Ok(())
 }

@@ -122,6 +122,7 @@ tables! {
         alignment_response,
         alignment_answer,
         meeting_attendee,
+        meeting_agenda_item,
         commitment_party,
         progress_update,
         mandate_rule,

@@ -186,6 +186,7 @@ tenant_tables![
     meeting_attendee,
     commitment,
     commitment_party,
+    meeting_agenda_item,
     progress_update,
     mandate_rule,
     ratification,

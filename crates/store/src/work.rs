@@ -1,9 +1,9 @@
 //! Goals, meetings, commitments, their parties and progress.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon, commitment, commitment_party, goal, meeting,
-    meeting_attendee, organisation, progress_update,
+    AgendaItemKind, CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon, MeetingStatus, commitment,
+    commitment_party, goal, meeting, meeting_agenda_item, meeting_attendee, organisation, progress_update,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -81,6 +81,25 @@ pub struct GoalChanges {
     pub horizon: Option<GoalHorizon>,
     pub target_date: Option<Option<NaiveDate>>,
     pub parent_id: Option<Option<Uuid>>,
+}
+
+/// When and where a meeting is planned.
+pub struct MeetingPlan {
+    pub title: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+}
+
+/// One item of a planned meeting's agenda.
+pub struct NewAgendaItem {
+    pub kind: AgendaItemKind,
+    pub title: String,
+    pub notes: Option<String>,
+    pub commitment_id: Option<Uuid>,
+    pub charter_version: Option<i32>,
+    pub round_id: Option<Uuid>,
 }
 
 impl Store {
@@ -226,8 +245,12 @@ impl Store {
         &self,
         network_id: Uuid,
         page: PageRequest,
+        statuses: &[MeetingStatus],
     ) -> AppResult<Page<meeting::Model>> {
-        let query = self.visible::<meeting::Entity>().filter(meeting::Column::NetworkId.eq(network_id));
+        let query = self
+            .visible::<meeting::Entity>()
+            .filter(meeting::Column::NetworkId.eq(network_id))
+            .filter(meeting::Column::Status.is_in(statuses.iter().copied()));
         self.keyset_page_in(query, meeting::Column::Id, page, Direction::NewestFirst).await
     }
 
@@ -255,15 +278,30 @@ impl Store {
             notes,
             recorded_by: Some(self.actor().person()?),
             created_at: self.now(),
+            status: MeetingStatus::Held,
+            title: None,
+            starts_at: None,
+            ends_at: None,
+            location: None,
+            online_url: None,
+            minutes_reference: None,
+            cancellation_reason: None,
+            sequence: 0,
         };
         meeting::Entity::insert(meeting::ActiveModel::from(model.clone()))
             .exec_without_returning(&*tx)
             .await
             .context("inserting a meeting")?;
+        self.insert_attendees(model.id, attendees).await?;
+        Ok(model)
+    }
+
+    async fn insert_attendees(&self, meeting_id: Uuid, attendees: &[(Uuid, Option<Uuid>)]) -> AppResult<()> {
+        let tx = self.tx()?;
         if !attendees.is_empty() {
             meeting_attendee::Entity::insert_many(attendees.iter().map(|(person_id, organisation_id)| {
                 meeting_attendee::ActiveModel {
-                    meeting_id: Set(model.id),
+                    meeting_id: Set(meeting_id),
                     person_id: Set(*person_id),
                     tenant_id: Set(self.tenant_id()),
                     organisation_id: Set(*organisation_id),
@@ -273,7 +311,177 @@ impl Store {
             .await
             .context("inserting attendees")?;
         }
+        Ok(())
+    }
+
+    /// Plans a meeting of `network_id` on `day` (the day it starts where the
+    /// network meets) with its agenda.
+    pub async fn insert_planned_meeting(
+        &self,
+        network_id: Uuid,
+        day: NaiveDate,
+        plan: &MeetingPlan,
+        agenda: &[NewAgendaItem],
+    ) -> AppResult<meeting::Model> {
+        let tx = self.tx()?;
+        let model = meeting::Model {
+            id: Uuid::now_v7(),
+            tenant_id: self.tenant_id(),
+            network_id,
+            held_on: day,
+            notes: None,
+            recorded_by: None,
+            created_at: self.now(),
+            status: MeetingStatus::Planned,
+            title: plan.title.clone(),
+            starts_at: Some(plan.starts_at),
+            ends_at: plan.ends_at,
+            location: plan.location.clone(),
+            online_url: plan.online_url.clone(),
+            minutes_reference: None,
+            cancellation_reason: None,
+            sequence: 0,
+        };
+        meeting::Entity::insert(meeting::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*tx)
+            .await
+            .context("planning a meeting")?;
+        self.insert_agenda(model.id, agenda).await?;
         Ok(model)
+    }
+
+    async fn insert_agenda(&self, meeting_id: Uuid, agenda: &[NewAgendaItem]) -> AppResult<()> {
+        if agenda.is_empty() {
+            return Ok(());
+        }
+        let tx = self.tx()?;
+        meeting_agenda_item::Entity::insert_many(agenda.iter().enumerate().map(|(position, item)| {
+            meeting_agenda_item::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                tenant_id: Set(self.tenant_id()),
+                meeting_id: Set(meeting_id),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                kind: Set(item.kind),
+                title: Set(item.title.clone()),
+                notes: Set(item.notes.clone()),
+                commitment_id: Set(item.commitment_id),
+                charter_version: Set(item.charter_version),
+                round_id: Set(item.round_id),
+            }
+        }))
+        .exec_without_returning(&*tx)
+        .await
+        .context("storing a meeting's agenda")?;
+        Ok(())
+    }
+
+    /// Changes a PLANNED meeting's plan and replaces its agenda, if its
+    /// `sequence` is still `expected_sequence`; the sequence grows by one.
+    pub async fn change_meeting_plan(
+        &self,
+        meeting_id: Uuid,
+        expected_sequence: i32,
+        day: NaiveDate,
+        plan: &MeetingPlan,
+        agenda: &[NewAgendaItem],
+    ) -> AppResult<meeting::Model> {
+        let tx = self.tx()?;
+        use meeting::Column as M;
+        let result = meeting::Entity::update_many()
+            .col_expr(M::HeldOn, Expr::value(day))
+            .col_expr(M::Title, Expr::value(plan.title.clone()))
+            .col_expr(M::StartsAt, Expr::value(Some(plan.starts_at)))
+            .col_expr(M::EndsAt, Expr::value(plan.ends_at))
+            .col_expr(M::Location, Expr::value(plan.location.clone()))
+            .col_expr(M::OnlineUrl, Expr::value(plan.online_url.clone()))
+            .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
+            .filter(M::TenantId.eq(self.tenant_id()))
+            .filter(M::Id.eq(meeting_id))
+            .filter(M::Status.eq(MeetingStatus::Planned))
+            .filter(M::Sequence.eq(expected_sequence))
+            .exec(&*tx)
+            .await
+            .map_err(|e| super::classify(e, "changing a meeting's plan"))?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict("the meeting changed since you read it, or it is no longer planned"));
+        }
+        meeting_agenda_item::Entity::delete_many()
+            .filter(meeting_agenda_item::Column::TenantId.eq(self.tenant_id()))
+            .filter(meeting_agenda_item::Column::MeetingId.eq(meeting_id))
+            .exec(&*tx)
+            .await
+            .context("replacing a meeting's agenda")?;
+        self.insert_agenda(meeting_id, agenda).await?;
+        self.meeting(meeting_id).await
+    }
+
+    /// Cancels a PLANNED meeting whose `sequence` is still `expected_sequence`.
+    pub async fn cancel_meeting(
+        &self,
+        meeting_id: Uuid,
+        expected_sequence: i32,
+        reason: Option<String>,
+    ) -> AppResult<meeting::Model> {
+        let tx = self.tx()?;
+        use meeting::Column as M;
+        let result = meeting::Entity::update_many()
+            .col_expr(M::Status, Expr::value(MeetingStatus::Cancelled))
+            .col_expr(M::CancellationReason, Expr::value(reason))
+            .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
+            .filter(M::TenantId.eq(self.tenant_id()))
+            .filter(M::Id.eq(meeting_id))
+            .filter(M::Status.eq(MeetingStatus::Planned))
+            .filter(M::Sequence.eq(expected_sequence))
+            .exec(&*tx)
+            .await
+            .map_err(|e| super::classify(e, "cancelling a meeting"))?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict("the meeting changed since you read it, or it is no longer planned"));
+        }
+        self.meeting(meeting_id).await
+    }
+
+    /// Records a PLANNED meeting as held, with who attended.
+    pub async fn record_planned_meeting(
+        &self,
+        meeting_id: Uuid,
+        expected_sequence: i32,
+        notes: Option<String>,
+        minutes_reference: Option<String>,
+        attendees: &[(Uuid, Option<Uuid>)],
+    ) -> AppResult<meeting::Model> {
+        let tx = self.tx()?;
+        use meeting::Column as M;
+        let result = meeting::Entity::update_many()
+            .col_expr(M::Status, Expr::value(MeetingStatus::Held))
+            .col_expr(M::Notes, Expr::value(notes))
+            .col_expr(M::MinutesReference, Expr::value(minutes_reference))
+            .col_expr(M::RecordedBy, Expr::value(Some(self.actor().person()?)))
+            .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
+            .filter(M::TenantId.eq(self.tenant_id()))
+            .filter(M::Id.eq(meeting_id))
+            .filter(M::Status.eq(MeetingStatus::Planned))
+            .filter(M::Sequence.eq(expected_sequence))
+            .exec(&*tx)
+            .await
+            .map_err(|e| super::classify(e, "recording a planned meeting"))?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict("the meeting changed since you read it, or it is no longer planned"));
+        }
+        self.insert_attendees(meeting_id, attendees).await?;
+        self.meeting(meeting_id).await
+    }
+
+    /// The agendas of the given meetings, each in its order.
+    pub async fn agenda_items_of(&self, meeting_ids: &[Uuid]) -> AppResult<Vec<meeting_agenda_item::Model>> {
+        let tx = self.tx()?;
+        self.scoped::<meeting_agenda_item::Entity>()
+            .filter(meeting_agenda_item::Column::MeetingId.is_in(meeting_ids.iter().copied()))
+            .order_by_asc(meeting_agenda_item::Column::MeetingId)
+            .order_by_asc(meeting_agenda_item::Column::Position)
+            .all(&*tx)
+            .await
+            .context("loading meeting agendas")
     }
 
     pub async fn attendees_of(&self, meeting_ids: &[Uuid]) -> AppResult<Vec<meeting_attendee::Model>> {

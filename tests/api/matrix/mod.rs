@@ -139,6 +139,23 @@ fn answers() -> Value {
 }
 
 impl TestApp {
+    /// An hour from the server's now: still today where the network meets.
+    fn in_an_hour(&self) -> String {
+        (self.clock_now() + chrono::Duration::hours(1)).to_rfc3339()
+    }
+
+    /// A fresh meeting of the network, planned for an hour from now.
+    async fn planned_meeting(&self, fx: &Fx) -> String {
+        let data = self
+            .ok(
+                &fx.fac.token,
+                "mutation($n: ID!, $at: DateTime!) { planMeeting(input: { networkId: $n, plan: { startsAt: $at } }) { meeting { id } } }",
+                json!({ "n": fx.network, "at": self.in_an_hour() }),
+            )
+            .await;
+        id(&data["planMeeting"]["meeting"]["id"])
+    }
+
     async fn propose_for(&self, fx: &Fx) -> String {
         let data = self.ok(&fx.fac.token, PROPOSE, json!({ "n": fx.network, "p": fx.p, "due": DUE })).await;
         id(&data["proposeCommitment"]["commitment"]["id"])
@@ -869,6 +886,35 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             Some(json!({ "n": never("Network"), "rep": fx.rep.id })),
             "meetings",
         ),
+        "planMeeting" => write(
+            "mutation($n: ID!, $at: DateTime!) { planMeeting(input: { networkId: $n, plan: { startsAt: $at, title: \"Overleg\" } }) { __typename } }",
+            json!({ "n": fx.network, "at": app.in_an_hour() }),
+            Some(json!({ "n": never("Network"), "at": app.in_an_hour() })),
+            "meetings",
+        ),
+        "changeMeetingPlan" | "cancelMeeting" | "recordMeetingHeld" => {
+            let meeting = app.planned_meeting(fx).await;
+            let (query, extra) = match operation {
+                "changeMeetingPlan" => (
+                    "mutation($m: ID!, $at: DateTime!) { changeMeetingPlan(input: { meetingId: $m, expectedSequence: 0, plan: { startsAt: $at, location: \"Stadhuis\" } }) { __typename } }",
+                    json!({ "at": app.in_an_hour() }),
+                ),
+                "cancelMeeting" => (
+                    "mutation($m: ID!) { cancelMeeting(input: { meetingId: $m, expectedSequence: 0, reason: \"Te weinig partners\" }) { __typename } }",
+                    json!({}),
+                ),
+                _ => (
+                    "mutation($m: ID!, $rep: ID!) { recordMeetingHeld(input: { meetingId: $m, expectedSequence: 0, attendeeIds: [$rep], minutesReference: \"Verslag 1\" }) { __typename } }",
+                    json!({ "rep": fx.rep.id }),
+                ),
+            };
+            let with = |m: Value| {
+                let mut vars = extra.clone();
+                vars["m"] = m;
+                vars
+            };
+            write(query, with(json!(meeting)), Some(with(json!(never("Meeting")))), "meetings")
+        }
         "proposeCommitment" => write(
             PROPOSE,
             json!({ "n": fx.network, "p": fx.p, "due": DUE }),
