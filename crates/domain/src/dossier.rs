@@ -281,15 +281,14 @@ pub fn sort_history(steps: &mut [Step]) {
     steps.sort_by(|a, b| a.on().cmp(&b.on()).then(a.rank().cmp(&b.rank())));
 }
 
-/// Text written by people, made inert in Markdown: every character that
-/// could start markup is escaped, and line breaks become spaces where a
-/// single line is expected.
+/// Text written by people, made inert in Markdown within a line: every
+/// character that opens or closes inline markup (emphasis, code, links,
+/// HTML, table cells, entities) is escaped, and line breaks become spaces.
 pub(crate) fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+' | '-' | '.' | '!'
-            | '|' | '~' | '&' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -300,9 +299,27 @@ pub(crate) fn inline(text: &str) -> String {
     out
 }
 
-/// A block of text written by people: its paragraphs kept, the rest inert.
+/// A block of text written by people: its lines kept, each inert. A line
+/// that would start a heading, a list, a quote or a rule gets its first
+/// character escaped too.
 pub(crate) fn block(text: &str) -> String {
-    text.split('\n').map(|line| inline(line.trim_end_matches('\r'))).collect::<Vec<_>>().join("  \n")
+    text.split('\n')
+        .map(|line| {
+            let line = inline(line.trim_end_matches('\r'));
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            let digits = body.chars().take_while(char::is_ascii_digit).count();
+            let opens_block =
+                body.starts_with(['#', '-', '+', '=']) || (digits > 0 && body[digits..].starts_with(['.', ')']));
+            if opens_block {
+                let at = if digits > 0 { digits } else { 0 };
+                format!("{indent}{}\\{}", &body[..at], &body[at..])
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("  \n")
 }
 
 fn enum_name<T: Serialize>(value: &T) -> String {
@@ -644,7 +661,11 @@ mod tests {
 
     #[test]
     fn peoples_text_cannot_make_markup() {
-        assert_eq!(inline("<b>x</b> | *y*"), "\\<b\\>x\\</b\\> \\| \\*y\\*");
-        assert_eq!(block("one\ntwo"), "one  \ntwo");
+        assert_eq!(inline("<b>x</b> | *y*. Done!"), "\\<b\\>x\\</b\\> \\| \\*y\\*. Done!");
+        assert_eq!(block("one.\ntwo"), "one.  \ntwo");
+        assert_eq!(
+            block("# kop\n- punt\n12. twaalf\n  + plus\n3 woningen"),
+            "\\# kop  \n\\- punt  \n12\\. twaalf  \n  \\+ plus  \n3 woningen"
+        );
     }
 }
