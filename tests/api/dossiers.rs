@@ -400,3 +400,45 @@ both!(an_agenda_costs_the_same_statements_however_many_items_it_holds, |app| {
     assert_eq!(items, 4);
     assert_eq!(four, one, "an agenda of four reads as many statements as an agenda of one");
 });
+
+/// Statements a dossier read issues, counted on the application's pool
+/// (read once first, as `agenda_statements` does).
+async fn dossier_statements(app: &TestApp, token: &str, commitment: &str, organisation: &str) -> u64 {
+    dossier(app, token, commitment, organisation, "NL").await.data();
+    let before = app.app_db.statement_count();
+    dossier(app, token, commitment, organisation, "NL").await.data();
+    app.app_db.statement_count() - before
+}
+
+both!(a_dossier_costs_the_same_statements_however_many_parties_bodies_and_inputs_it_shows, |app| {
+    let w = net_world(&app, "acme").await;
+    let (small, _) = agreed_initiative(&app, &w).await;
+    // A larger commitment: three parties, every body of each, more input.
+    let due = (app.clock_now().date_naive() + Duration::days(300)).format("%Y-%m-%d").to_string();
+    let proposed = app
+        .ok(
+            &w.facilitator.token,
+            "mutation($input: ProposeCommitmentInput!) { proposeCommitment(input: $input) { commitment { id } } }",
+            json!({ "input": { "networkId": w.network, "title": "Regionale pool", "scope": "NETWORK", "kind": "INITIATIVE",
+                "parties": [{ "organisationId": w.orgs[0], "contributionEuros": 300000 }, { "organisationId": w.orgs[1], "contributionEuros": 300000 },
+                    { "organisationId": w.orgs[2], "contributionEuros": 300000 }],
+                "leadOrganisationId": w.orgs[2], "dueOn": due } }),
+        )
+        .await;
+    let large = proposed["proposeCommitment"]["commitment"]["id"].as_str().expect("id").to_owned();
+    app.ok(&w.directors[0].token, "mutation($c: ID!, $o: ID!) { startConsultation(input: { commitmentId: $c, organisationId: $o }) { commitment { id } } }", json!({ "c": large, "o": w.orgs[0] })).await;
+    for text in ["Een", "Twee", "Drie", "Vier", "Vijf"] {
+        app.ok(
+            &w.staff[0][1].token,
+            "mutation($c: ID!, $o: ID!, $t: String!) { addConsultationInput(input: { commitmentId: $c, organisationId: $o, stance: CONCERN, text: $t }) { commitment { id } } }",
+            json!({ "c": large, "o": w.orgs[0], "t": text }),
+        )
+        .await;
+    }
+    let token = &w.directors[0].token;
+    let (one, other) = (
+        dossier_statements(&app, token, &small, &w.orgs[0]).await,
+        dossier_statements(&app, token, &large, &w.orgs[0]).await,
+    );
+    assert_eq!(one, other, "a dossier reads as many statements for a small commitment as for a large one");
+});
