@@ -262,21 +262,16 @@ impl Store {
         self.fetch_one::<meeting::Entity>(id).await
     }
 
-    pub async fn insert_meeting(
-        &self,
-        network_id: Uuid,
-        held_on: NaiveDate,
-        notes: Option<String>,
-        attendees: &[(Uuid, Option<Uuid>)],
-    ) -> AppResult<meeting::Model> {
-        let tx = self.tx()?;
-        let model = meeting::Model {
+    /// A meeting of `network_id` on `day` as recorded after it was held:
+    /// the row the other kinds of meeting start from.
+    fn meeting_row(&self, network_id: Uuid, day: NaiveDate) -> meeting::Model {
+        meeting::Model {
             id: Uuid::now_v7(),
             tenant_id: self.tenant_id(),
             network_id,
-            held_on,
-            notes,
-            recorded_by: Some(self.actor().person()?),
+            held_on: day,
+            notes: None,
+            recorded_by: None,
             created_at: self.now(),
             status: MeetingStatus::Held,
             title: None,
@@ -287,6 +282,21 @@ impl Store {
             minutes_reference: None,
             cancellation_reason: None,
             sequence: 0,
+        }
+    }
+
+    pub async fn insert_meeting(
+        &self,
+        network_id: Uuid,
+        held_on: NaiveDate,
+        notes: Option<String>,
+        attendees: &[(Uuid, Option<Uuid>)],
+    ) -> AppResult<meeting::Model> {
+        let tx = self.tx()?;
+        let model = meeting::Model {
+            notes,
+            recorded_by: Some(self.actor().person()?),
+            ..self.meeting_row(network_id, held_on)
         };
         meeting::Entity::insert(meeting::ActiveModel::from(model.clone()))
             .exec_without_returning(&*tx)
@@ -325,22 +335,13 @@ impl Store {
     ) -> AppResult<meeting::Model> {
         let tx = self.tx()?;
         let model = meeting::Model {
-            id: Uuid::now_v7(),
-            tenant_id: self.tenant_id(),
-            network_id,
-            held_on: day,
-            notes: None,
-            recorded_by: None,
-            created_at: self.now(),
             status: MeetingStatus::Planned,
             title: plan.title.clone(),
             starts_at: Some(plan.starts_at),
             ends_at: plan.ends_at,
             location: plan.location.clone(),
             online_url: plan.online_url.clone(),
-            minutes_reference: None,
-            cancellation_reason: None,
-            sequence: 0,
+            ..self.meeting_row(network_id, day)
         };
         meeting::Entity::insert(meeting::ActiveModel::from(model.clone()))
             .exec_without_returning(&*tx)
@@ -385,26 +386,17 @@ impl Store {
         plan: &MeetingPlan,
         agenda: &[NewAgendaItem],
     ) -> AppResult<meeting::Model> {
-        let tx = self.tx()?;
         use meeting::Column as M;
-        let result = meeting::Entity::update_many()
+        let update = self
+            .planned_meeting_update(meeting_id, expected_sequence)
             .col_expr(M::HeldOn, Expr::value(day))
             .col_expr(M::Title, Expr::value(plan.title.clone()))
             .col_expr(M::StartsAt, Expr::value(Some(plan.starts_at)))
             .col_expr(M::EndsAt, Expr::value(plan.ends_at))
             .col_expr(M::Location, Expr::value(plan.location.clone()))
-            .col_expr(M::OnlineUrl, Expr::value(plan.online_url.clone()))
-            .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
-            .filter(M::TenantId.eq(self.tenant_id()))
-            .filter(M::Id.eq(meeting_id))
-            .filter(M::Status.eq(MeetingStatus::Planned))
-            .filter(M::Sequence.eq(expected_sequence))
-            .exec(&*tx)
-            .await
-            .map_err(|e| super::classify(e, "changing a meeting's plan"))?;
-        if result.rows_affected == 0 {
-            return Err(AppError::conflict("the meeting changed since you read it, or it is no longer planned"));
-        }
+            .col_expr(M::OnlineUrl, Expr::value(plan.online_url.clone()));
+        self.run_planned_meeting_update(update, "changing a meeting's plan").await?;
+        let tx = self.tx()?;
         meeting_agenda_item::Entity::delete_many()
             .filter(meeting_agenda_item::Column::TenantId.eq(self.tenant_id()))
             .filter(meeting_agenda_item::Column::MeetingId.eq(meeting_id))
@@ -422,22 +414,12 @@ impl Store {
         expected_sequence: i32,
         reason: Option<String>,
     ) -> AppResult<meeting::Model> {
-        let tx = self.tx()?;
         use meeting::Column as M;
-        let result = meeting::Entity::update_many()
+        let update = self
+            .planned_meeting_update(meeting_id, expected_sequence)
             .col_expr(M::Status, Expr::value(MeetingStatus::Cancelled))
-            .col_expr(M::CancellationReason, Expr::value(reason))
-            .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
-            .filter(M::TenantId.eq(self.tenant_id()))
-            .filter(M::Id.eq(meeting_id))
-            .filter(M::Status.eq(MeetingStatus::Planned))
-            .filter(M::Sequence.eq(expected_sequence))
-            .exec(&*tx)
-            .await
-            .map_err(|e| super::classify(e, "cancelling a meeting"))?;
-        if result.rows_affected == 0 {
-            return Err(AppError::conflict("the meeting changed since you read it, or it is no longer planned"));
-        }
+            .col_expr(M::CancellationReason, Expr::value(reason));
+        self.run_planned_meeting_update(update, "cancelling a meeting").await?;
         self.meeting(meeting_id).await
     }
 
@@ -450,26 +432,43 @@ impl Store {
         minutes_reference: Option<String>,
         attendees: &[(Uuid, Option<Uuid>)],
     ) -> AppResult<meeting::Model> {
-        let tx = self.tx()?;
         use meeting::Column as M;
-        let result = meeting::Entity::update_many()
+        let update = self
+            .planned_meeting_update(meeting_id, expected_sequence)
             .col_expr(M::Status, Expr::value(MeetingStatus::Held))
             .col_expr(M::Notes, Expr::value(notes))
             .col_expr(M::MinutesReference, Expr::value(minutes_reference))
-            .col_expr(M::RecordedBy, Expr::value(Some(self.actor().person()?)))
+            .col_expr(M::RecordedBy, Expr::value(Some(self.actor().person()?)));
+        self.run_planned_meeting_update(update, "recording a planned meeting").await?;
+        self.insert_attendees(meeting_id, attendees).await?;
+        self.meeting(meeting_id).await
+    }
+
+    /// An update of a meeting that is still PLANNED at `expected_sequence`,
+    /// raising its sequence: every change to a plan goes through here.
+    fn planned_meeting_update(&self, meeting_id: Uuid, expected_sequence: i32) -> sea_orm::UpdateMany<meeting::Entity> {
+        use meeting::Column as M;
+        meeting::Entity::update_many()
             .col_expr(M::Sequence, Expr::col(M::Sequence).add(1))
             .filter(M::TenantId.eq(self.tenant_id()))
             .filter(M::Id.eq(meeting_id))
             .filter(M::Status.eq(MeetingStatus::Planned))
             .filter(M::Sequence.eq(expected_sequence))
-            .exec(&*tx)
-            .await
-            .map_err(|e| super::classify(e, "recording a planned meeting"))?;
+    }
+
+    /// Runs a [`Self::planned_meeting_update`]; CONFLICT when the meeting
+    /// moved on (another change, or it was held or cancelled).
+    async fn run_planned_meeting_update(
+        &self,
+        update: sea_orm::UpdateMany<meeting::Entity>,
+        doing: &'static str,
+    ) -> AppResult<()> {
+        let tx = self.tx()?;
+        let result = update.exec(&*tx).await.map_err(|e| super::classify(e, doing))?;
         if result.rows_affected == 0 {
             return Err(AppError::conflict("the meeting changed since you read it, or it is no longer planned"));
         }
-        self.insert_attendees(meeting_id, attendees).await?;
-        self.meeting(meeting_id).await
+        Ok(())
     }
 
     /// The agendas of the given meetings, each in its order.
