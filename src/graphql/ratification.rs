@@ -91,6 +91,27 @@ impl Ratification {
         self.0.dossier_hash.as_deref()
     }
 
+    /// Whether the terms the body decided on still stand: false when the
+    /// commitment (its text, due date, goal, contributions) or the network's
+    /// charter moved on after the decision, so the outcome rests on an older
+    /// dossier; null when the outcome named no dossier.
+    async fn dossier_current(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
+        let Some(hash) = self.0.dossier_hash.as_deref() else { return Ok(None) };
+        let loaders = loaders::from_context(ctx);
+        let Some(commitment) = loaders.load_one(CommitmentId(self.0.commitment_id)).await? else { return Ok(None) };
+        let parties = loaders.load_one(loaders::PartiesOf(commitment.id)).await?.unwrap_or_default();
+        let charter_version = loaders
+            .load_one(loaders::CharterVersionsOf(commitment.network_id))
+            .await?
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.version)
+            .max();
+        let terms =
+            crate::domain::dossier::Terms::from_rows(&commitment, &parties, self.0.organisation_id, charter_version);
+        Ok(Some(terms.content_hash() == hash))
+    }
+
     /// The member who recorded it, if you may see them.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         loaders::person(ctx, self.0.recorded_by).await

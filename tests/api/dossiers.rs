@@ -146,6 +146,43 @@ both!(a_partys_dossier_reads_in_english_and_in_dutch_and_binds_the_boards_decisi
         .expect("the decision's event")
         .clone();
     assert_eq!(decided_event["payload"]["dossierHash"], json!(hash), "the audit trail names the dossier");
+
+    // The decision stands on its terms until the commitment moves on.
+    let current = "query($c: ID!) { node(id: $c) { ... on Commitment { version ratifications { body { kind } organisation { id } dossierCurrent } } } }";
+    let board_current = |data: &Value| {
+        data["node"]["ratifications"]
+            .as_array()
+            .expect("ratifications")
+            .iter()
+            .map(|r| {
+                (
+                    r["organisation"]["id"] == json!(w.orgs[0]) && r["body"]["kind"] == "EXECUTIVE_BOARD",
+                    r["dossierCurrent"].clone(),
+                )
+            })
+            .filter(|(board, _)| *board)
+            .map(|(_, current)| current)
+            .next()
+            .expect("the board's ratification")
+    };
+    let before = app.ok(&w.facilitator.token, current, json!({ "c": commitment })).await;
+    assert_eq!(board_current(&before), json!(true));
+    let due = (app.clock_now().date_naive() + Duration::days(500)).format("%Y-%m-%d").to_string();
+    app.ok(
+        &w.facilitator.token,
+        "mutation($input: UpdateCommitmentInput!) { updateCommitment(input: $input) { commitment { version } } }",
+        json!({ "input": { "id": commitment, "expectedVersion": before["node"]["version"], "dueOn": due } }),
+    )
+    .await;
+    let after = app.ok(&w.facilitator.token, current, json!({ "c": commitment })).await;
+    assert_eq!(board_current(&after), json!(false), "the approval rests on an older dossier now");
+    let undecided = after["node"]["ratifications"]
+        .as_array()
+        .expect("ratifications")
+        .iter()
+        .filter(|r| r["dossierCurrent"].is_null())
+        .count();
+    assert!(undecided > 0, "an outcome without a dossier says nothing");
 });
 
 both!(a_decision_on_a_stale_dossier_is_refused_with_what_changed, |app| {
