@@ -231,6 +231,16 @@ pub enum ConditionStatus {
     Met,
 }
 
+/// How a generated document is written.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::service::agenda::DocumentFormat")]
+pub enum DocumentFormat {
+    /// Markdown, for a board portal or a document.
+    Markdown,
+    /// A standalone HTML page that prints on A4.
+    Html,
+}
+
 /// Where a network meeting stands, from plan to record.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::MeetingStatus")]

@@ -211,8 +211,9 @@ impl GoverningBody {
         Ok(entries.map(|entries| entries.into_iter().map(super::dossier::AgendaItem).collect()))
     }
 
-    /// `agendaItems` as a Markdown document, in `locale`, for a board portal
-    /// or the secretary's agenda; null where `agendaItems` is.
+    /// `agendaItems` as a document, in `locale`, for a board portal or the
+    /// secretary's agenda: Markdown, or a standalone HTML page that prints on
+    /// A4; null where `agendaItems` is.
     async fn agenda_document(
         &self,
         ctx: &Context<'_>,
@@ -220,10 +221,12 @@ impl GoverningBody {
         #[graphql(desc = "Only items due on or before this day.")] to: Option<Date>,
         #[graphql(desc = "The language to write it in; default from `Accept-Language`, else `viewer.language`.")]
         locale: Option<super::health::Locale>,
+        #[graphql(desc = "MARKDOWN (default) or HTML.", default_with = "super::enums::DocumentFormat::Markdown")]
+        format: super::enums::DocumentFormat,
     ) -> Result<Option<String>> {
         let locale = super::language(ctx, locale).await?;
-        Ok(crate::service::agenda::agenda_document(store(ctx), &self.0, from.map(|d| d.0), to.map(|d| d.0), locale)
-            .await?)
+        let (from, to) = (from.map(|d| d.0), to.map(|d| d.0));
+        Ok(crate::service::agenda::agenda_document(store(ctx), &self.0, from, to, locale, format.into()).await?)
     }
 }
 

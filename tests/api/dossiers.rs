@@ -342,6 +342,19 @@ both!(a_bodys_agenda_lists_what_awaits_it_for_its_members_and_directors, |app| {
     let document = agenda["node"]["agendaDocument"].as_str().expect("document");
     insta::assert_snapshot!("agenda_nl", golden(document, dossier_hash.as_str().expect("hash")));
 
+    // The same agenda as a page that prints, people's text kept as text.
+    let page = app
+        .ok(
+            &supervisor.token,
+            "query($b: ID!) { node(id: $b) { ... on GoverningBody { agendaDocument(locale: NL, format: HTML) } } }",
+            json!({ "b": board }),
+        )
+        .await;
+    let page = page["node"]["agendaDocument"].as_str().expect("a page");
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<html lang=\"nl\">"), "{page}");
+    assert!(page.contains("<h1>Agenda van Raad van Commissarissen, Woonstad</h1>"), "{page}");
+    assert!(page.contains("&lt;b&gt;beslissen") && !page.contains("<b>beslissen"), "{page}");
+
     // The period bounds the items, both ends included.
     for (from, to, expected) in [
         (Some(due.clone()), Some(due.clone()), 1),

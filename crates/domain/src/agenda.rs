@@ -7,7 +7,7 @@ use entity::{BodyRight, RatificationStatus, ratification};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::dossier::{ConsultationCounts, Contribution, block, inline};
+use crate::dossier::{ConsultationCounts, Contribution, block, inline, printable};
 use crate::i18n::{Arg, Locale, text};
 use crate::ratification::is_advisory;
 
@@ -100,6 +100,16 @@ pub fn decision_asked(locale: Locale, right: BodyRight, organisation: &str) -> S
 }
 
 impl Agenda<'_> {
+    /// The agenda as a standalone HTML page in `locale` that prints on A4.
+    pub fn html(&self, locale: Locale) -> String {
+        let title = text(
+            locale,
+            "agenda-heading",
+            &[("body", Arg::Text(self.body.to_owned())), ("organisation", Arg::Text(self.organisation.to_owned()))],
+        );
+        printable(&self.markdown(locale), &title, locale)
+    }
+
     /// The agenda as Markdown in `locale`, items in order of due date.
     pub fn markdown(&self, locale: Locale) -> String {
         let t = |id: &str, args: &[(&str, Arg)]| text(locale, id, args);

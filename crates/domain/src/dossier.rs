@@ -569,20 +569,26 @@ impl Dossier {
     /// was escaped for Markdown, and any HTML that still reaches the
     /// renderer is shown as text, never interpreted.
     pub fn html(&self, locale: Locale) -> String {
-        use pulldown_cmark::{Event, Options, Parser, html};
-        let markdown = self.markdown(locale);
-        let parser = Parser::new_ext(&markdown, Options::ENABLE_TABLES).map(|event| match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-            other => other,
-        });
-        let mut body = String::new();
-        html::push_html(&mut body, parser);
-        let title = html_escape(&self.commitment.title);
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-            lang = locale.tag(),
-        )
+        printable(&self.markdown(locale), &self.commitment.title, locale)
     }
+}
+
+/// A Markdown document as a standalone HTML page that prints on A4. Any HTML
+/// in the Markdown is shown as text, never interpreted: people's text was
+/// escaped already, and this makes sure of it.
+pub(crate) fn printable(markdown: &str, title: &str, locale: Locale) -> String {
+    use pulldown_cmark::{Event, Options, Parser, html};
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut body = String::new();
+    html::push_html(&mut body, parser);
+    let title = html_escape(title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        lang = locale.tag(),
+    )
 }
 
 /// A page that reads on screen and prints on A4 without cut tables.

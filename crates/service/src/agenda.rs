@@ -152,18 +152,29 @@ pub async fn agenda_items(
     Ok(Some(entries))
 }
 
-/// The agenda as a Markdown document in `locale`; `None` where
-/// [`agenda_items`] is.
+/// How a document is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentFormat {
+    Markdown,
+    /// A standalone page that prints on A4.
+    Html,
+}
+
+/// The agenda as a document in `locale`; `None` where [`agenda_items`] is.
 pub async fn agenda_document(
     store: &Store,
     body: &governing_body::Model,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     locale: Locale,
+    format: DocumentFormat,
 ) -> AppResult<Option<String>> {
     let Some(entries) = agenda_items(store, body, from, to).await? else { return Ok(None) };
     let organisation = store.organisation(body.organisation_id).await?;
     let items: Vec<Item> = entries.into_iter().map(|e| e.item).collect();
     let agenda = Agenda { body: &body.name, organisation: &organisation.name, from, to, items: &items };
-    Ok(Some(agenda.markdown(locale)))
+    Ok(Some(match format {
+        DocumentFormat::Markdown => agenda.markdown(locale),
+        DocumentFormat::Html => agenda.html(locale),
+    }))
 }
