@@ -7,7 +7,7 @@ use entity::{BodyRight, RatificationStatus, ratification};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::dossier::{ConsultationCounts, Contribution, block, inline, printable};
+use crate::dossier::{ConsultationCounts, Contribution, block, inline, printable, t_date};
 use crate::i18n::{Arg, Locale, text};
 use crate::ratification::is_advisory;
 
@@ -113,7 +113,6 @@ impl Agenda<'_> {
     /// The agenda as Markdown in `locale`, items in order of due date.
     pub fn markdown(&self, locale: Locale) -> String {
         let t = |id: &str, args: &[(&str, Arg)]| text(locale, id, args);
-        let date = |day: NaiveDate| t("dossier-date", &[("date", Arg::Date(day))]);
         let organisation = inline(self.organisation);
         let mut md = format!(
             "# {}\n\n",
@@ -141,7 +140,7 @@ impl Agenda<'_> {
             md.push_str(&format!("## {}. {}\n\n", number + 1, inline(&item.title)));
             md.push_str(&format!("**{}**\n\n", decision_asked(locale, item.right, &organisation)));
             if let Some(due) = item.due_on {
-                md.push_str(&format!("- {}\n", t("agenda-due", &[("due", Arg::Text(date(due)))])));
+                md.push_str(&format!("- {}\n", t("agenda-due", &[("due", Arg::Text(t_date(locale, due)))])));
             }
             md.push_str(&format!(
                 "- {}\n",

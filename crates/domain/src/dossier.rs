@@ -204,11 +204,23 @@ pub struct OwnBody {
 
 /// The party's consultation of its constituency, by stance: counts only,
 /// as for everyone outside the organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ConsultationCounts {
     pub support: usize,
     pub concern: usize,
     pub objection: usize,
+}
+
+impl ConsultationCounts {
+    /// Adds `n` inputs of `stance`.
+    pub fn add(&mut self, stance: entity::Stance, n: i64) {
+        let n = usize::try_from(n).unwrap_or(0);
+        match stance {
+            entity::Stance::Support => self.support += n,
+            entity::Stance::Concern => self.concern += n,
+            entity::Stance::Objection => self.objection += n,
+        }
+    }
 }
 
 /// A condition one of the party's bodies set.
@@ -603,7 +615,7 @@ fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn t_date(locale: Locale, day: NaiveDate) -> String {
+pub(crate) fn t_date(locale: Locale, day: NaiveDate) -> String {
     // A date alone, written the language's way, through the catalogue's
     // formatter (a message that is only its argument).
     text(locale, "dossier-date", &[("date", Arg::Date(day))])

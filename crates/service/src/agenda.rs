@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{ConditionStatus, Stance, commitment, commitment_party, governing_body, ratification};
+use entity::{ConditionStatus, commitment, commitment_party, governing_body, ratification};
 use uuid::Uuid;
 
 use crate::domain::agenda::{self as rules, Agenda, Item};
@@ -74,14 +74,7 @@ pub async fn agenda_items(
     }
     let mut consultation: HashMap<Uuid, ConsultationCounts> = HashMap::new();
     for (commitment_id, stance, n) in store.consultation_counts(&commitment_ids, organisation_id).await? {
-        let counts =
-            consultation.entry(commitment_id).or_insert(ConsultationCounts { support: 0, concern: 0, objection: 0 });
-        let n = usize::try_from(n).unwrap_or(0);
-        match stance {
-            Stance::Support => counts.support = n,
-            Stance::Concern => counts.concern = n,
-            Stance::Objection => counts.objection = n,
-        }
+        consultation.entry(commitment_id).or_default().add(stance, n);
     }
     // One read per network (a body's organisation is a partner in a few).
     let mut network_ids: Vec<Uuid> = commitments.values().map(|c| c.network_id).collect();
@@ -124,11 +117,7 @@ pub async fn agenda_items(
             },
             advice_asked: advisers.len(),
             advice_received: advisers.iter().filter(|r| r.outcome.is_some()).count(),
-            consultation: consultation.get(&commitment.id).copied().unwrap_or(ConsultationCounts {
-                support: 0,
-                concern: 0,
-                objection: 0,
-            }),
+            consultation: consultation.get(&commitment.id).copied().unwrap_or_default(),
             open_conditions: open_conditions.get(&commitment.id).cloned().unwrap_or_default(),
             dossier_hash: terms.content_hash(),
         };

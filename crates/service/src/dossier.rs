@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use entity::{ConditionStatus, Stance, commitment};
+use entity::{ConditionStatus, commitment};
 use uuid::Uuid;
 
 use crate::domain::dossier::{
@@ -45,7 +45,11 @@ pub async fn dossier(
     if policy::consultation_view(&store.actor(), commitment.network_id, organisation_id) == ConsultationView::Nothing {
         return Ok(None);
     }
-    let terms = terms_of(store, &commitment, organisation_id).await?;
+    // The charter's versions are read once: the current one is part of the
+    // terms, and the dossier says when it was adopted.
+    let charters = store.charter_versions_of(&[commitment.network_id]).await?;
+    let current_charter = charters.iter().max_by_key(|c| c.version);
+    let terms = Terms::from_rows(&commitment, &parties, organisation_id, current_charter.map(|c| c.version));
     let content_hash = terms.content_hash();
     store.keep_dossier_terms(commitment.id, organisation_id, &content_hash, &terms.to_json()).await?;
 
@@ -59,15 +63,7 @@ pub async fn dossier(
         Some(goal_id) => store.goals_by_ids(&[goal_id]).await?.pop().map(|g| Named { id: g.id, name: g.title }),
         None => None,
     };
-    let charter = match terms.charter_version {
-        Some(version) => store
-            .charter_versions_of(&[network.id])
-            .await?
-            .into_iter()
-            .find(|c| c.version == version)
-            .map(|c| Charter { version: c.version, adopted_at: c.adopted_at }),
-        None => None,
-    };
+    let charter = current_charter.map(|c| Charter { version: c.version, adopted_at: c.adopted_at });
 
     let ratifications = store.ratifications_of(&[commitment.id]).await?;
     let body_ids: Vec<Uuid> = ratifications.iter().map(|r| r.body_id).collect();
@@ -123,13 +119,10 @@ pub async fn dossier(
             met: c.status == ConditionStatus::Met,
         })
         .collect();
-    let inputs = store.consultation_inputs(commitment.id, organisation_id).await?;
-    let count = |stance: Stance| inputs.iter().filter(|i| i.stance == stance).count();
-    let consultation = ConsultationCounts {
-        support: count(Stance::Support),
-        concern: count(Stance::Concern),
-        objection: count(Stance::Objection),
-    };
+    let mut consultation = ConsultationCounts::default();
+    for (_, stance, n) in store.consultation_counts(&[commitment.id], organisation_id).await? {
+        consultation.add(stance, n);
+    }
 
     let mut history = vec![Step::Proposed { on: commitment.proposed_at.date_naive() }];
     history.extend(parties.iter().filter_map(|p| {
