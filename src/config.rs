@@ -149,6 +149,20 @@ pub struct ServeSettings {
     #[arg(long, env = "EENDRACHT_WEBHOOK_ALLOW_PRIVATE_TARGETS", action = clap::ArgAction::Set)]
     pub webhook_allow_private_targets: Option<bool>,
 
+    /// The address people and calendar apps reach this server at (e.g.
+    /// `https://api.example.nl`), for the calendar feed URLs it hands out.
+    /// Unset: `http://<EENDRACHT_LISTEN>` in development; in production the
+    /// URL is then only its path (`/calendar/<token>.ics`).
+    #[arg(long, env = "EENDRACHT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Where a front-end shows an item of a calendar feed, linked from each
+    /// event: `{type}` becomes the GraphQL type (`Meeting`, `Ratification`,
+    /// `Commitment`, `AlignmentRound`), `{id}` its global id, e.g.
+    /// `https://app.example.nl/items/{type}/{id}`. Unset: no links.
+    #[arg(long, env = "EENDRACHT_CALENDAR_LINK_TEMPLATE")]
+    pub calendar_link_template: Option<String>,
+
     /// How often the webhook worker looks for work when it has none.
     #[arg(long, env = "EENDRACHT_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
     pub webhook_poll_interval: std::time::Duration,

@@ -110,7 +110,19 @@ impl Application {
             clock.clone(),
             metrics.rate_limit_store_errors(),
         )?;
-        let schema = graphql::build_schema(serve.limits.into(), settings.is_production());
+        let listener =
+            TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;
+        // Port 0 picks a free port: the address feeds name is the one bound.
+        let public_url = match (&serve.public_url, settings.is_production()) {
+            (Some(url), _) => Some(url.clone()),
+            (None, false) => Some(format!("http://{}", listener.local_addr().context("the bound address")?)),
+            (None, true) => None,
+        };
+        let calendar_links = public_url
+            .map(|url| graphql::CalendarLinks::new(&url, serve.calendar_link_template.clone()))
+            .transpose()
+            .context("EENDRACHT_PUBLIC_URL or EENDRACHT_CALENDAR_LINK_TEMPLATE")?;
+        let schema = graphql::build_schema(serve.limits.into(), settings.is_production(), calendar_links.clone());
         // Read the field types now rather than on the first request.
         graphql::schema_types();
         let state = AppState {
@@ -134,6 +146,7 @@ impl Application {
             ws_keepalive: serve.ws_keepalive,
             shutdown: shutdown_notice,
             open_sockets,
+            calendar_links,
         };
         let connections = http::ConnectionLimits::new(
             serve.header_timeout,
@@ -141,8 +154,6 @@ impl Application {
             serve.idle_timeout,
             serve.max_connections,
         )?;
-        let listener =
-            TcpListener::bind(serve.listen).await.with_context(|| format!("listening on {}", serve.listen))?;
         Ok(Self {
             listener,
             router: http::router(state, &serve.cors_origins)?,

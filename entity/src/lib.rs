@@ -9,6 +9,7 @@ pub mod alignment_response;
 pub mod alignment_round;
 pub mod api_client;
 pub mod body_member;
+pub mod calendar_feed;
 pub mod charter_version;
 pub mod commitment;
 pub mod commitment_party;

@@ -16,6 +16,7 @@ mod m20261207_000009_languages;
 mod m20261207_000010_health_facts;
 mod m20261207_000011_dossiers;
 mod m20261207_000012_planned_meetings;
+mod m20261207_000013_calendar_feeds;
 mod support;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_health_facts::Migration),
             Box::new(m20261207_000011_dossiers::Migration),
             Box::new(m20261207_000012_planned_meetings::Migration),
+            Box::new(m20261207_000013_calendar_feeds::Migration),
         ]
     }
 }

@@ -22,7 +22,7 @@ macro_rules! node_types {
             const ALL: &'static [NodeType] = &[$(NodeType::$variant),*];
 
             /// The type name inside a global id (the GraphQL type's name).
-            fn name(self) -> &'static str {
+            pub fn type_name(self) -> &'static str {
                 match self {
                     $(NodeType::$variant => stringify!($variant)),*
                 }
@@ -58,10 +58,11 @@ node_types! {
     IdentityProvider => "identity provider",
     Webhook => "webhook",
     Event => "event",
+    CalendarFeed => "calendar feed",
 }
 
 pub fn global_id(node_type: NodeType, id: Uuid) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", node_type.name())))
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", node_type.type_name())))
 }
 
 /// Decodes any global id. Malformed → BAD_USER_INPUT.
@@ -70,7 +71,7 @@ pub fn decode_global_id(field: &str, id: &ID) -> AppResult<(NodeType, Uuid)> {
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let (type_name, uuid) = text.split_once(':').ok_or_else(malformed)?;
-    let node_type = NodeType::ALL.iter().copied().find(|t| t.name() == type_name).ok_or_else(malformed)?;
+    let node_type = NodeType::ALL.iter().copied().find(|t| t.type_name() == type_name).ok_or_else(malformed)?;
     let uuid = Uuid::parse_str(uuid).map_err(|_| malformed())?;
     Ok((node_type, uuid))
 }

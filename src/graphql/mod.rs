@@ -4,6 +4,7 @@
 
 mod alignment;
 mod batch;
+mod calendar;
 mod connection;
 pub mod cost;
 mod dossier;
@@ -56,10 +57,12 @@ pub struct Mutation(
     work::WorkMutation,
     ratification::RatificationMutation,
     integration::IntegrationMutation,
+    calendar::CalendarMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;
 
+pub use calendar::CalendarLinks;
 pub use limits::QueryLimits;
 pub(crate) use timeline::event_summary;
 
@@ -67,7 +70,8 @@ pub(crate) use timeline::event_summary;
 /// otherwise help a caller map the schema by guessing, and leaves the numbers
 /// out of limit errors. The limits are kept as schema data for the handler's
 /// own checks; [`transaction::OpenAtExecution`] opens the transaction only after validation.
-pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
+/// `links` say where calendar feeds are reached (none: a path alone).
+pub fn build_schema(limits: QueryLimits, production: bool, links: Option<CalendarLinks>) -> AppSchema {
     // Depth is checked in `limits::check_document`, which measures
     // introspection apart (async-graphql's own limit would refuse the
     // standard introspection queries of every GraphQL tool).
@@ -79,6 +83,9 @@ pub fn build_schema(limits: QueryLimits, production: bool) -> AppSchema {
         .extension(error::Phases)
         .extension(rate_limit::Costing::new(limits, production))
         .data(limits);
+    if let Some(links) = links {
+        builder = builder.data(links);
+    }
     // A span per resolver (target `async_graphql::graphql`), only when the log
     // filter wants them (`RUST_LOG=async_graphql=info`): the extension wraps
     // every field and cost about 3 % of the server's CPU in the benchmark even
@@ -102,7 +109,7 @@ pub fn schema_types() -> &'static spec::SchemaTypes {
 
 /// The SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(QueryLimits::default(), false).sdl_with_options(SDLExportOptions::new().include_specified_by())
+    build_schema(QueryLimits::default(), false, None).sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 /// A figure as a person reads it: rounded to `digits` decimals. Every float

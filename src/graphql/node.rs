@@ -4,6 +4,7 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use super::alignment::AlignmentRound;
+use super::calendar::CalendarFeed;
 use super::ids::{self, NodeType};
 use super::integration::{ApiClient, IdentityProvider, Webhook};
 use super::loaders::{
@@ -51,6 +52,7 @@ pub enum Node {
     IdentityProvider(IdentityProvider),
     Webhook(Webhook),
     Event(Event),
+    CalendarFeed(CalendarFeed),
 }
 
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
@@ -93,6 +95,10 @@ async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<
             .map(|m| Node::IdentityProvider(IdentityProvider(m))),
         // An event is seen where its network's timeline shows it.
         NodeType::Event => store(ctx).visible_event(id).await?.map(|m| Node::Event(Event(m))),
+        // Seen by its owner and an admin only.
+        NodeType::CalendarFeed => {
+            found(store(ctx).calendar_feed(id).await)?.map(|m| Node::CalendarFeed(CalendarFeed(m)))
+        }
     })
 }
 

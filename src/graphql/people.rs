@@ -71,6 +71,19 @@ impl Person {
         self.0.tenant_role.map(Into::into)
     }
 
+    /// The person's calendar feeds, revoked ones included: your own, or
+    /// anyone's for an ADMIN (who may revoke them); empty otherwise. Read one
+    /// person at a time: in a list, LIMIT_EXCEEDED.
+    async fn calendar_feeds(&self, ctx: &Context<'_>) -> Result<Vec<super::calendar::CalendarFeed>> {
+        if super::connection::in_list(ctx) {
+            return Err(crate::domain::AppError::LimitExceeded(
+                "calendar feeds are read for one person at a time: read them through node(id:) or viewer".to_owned(),
+            )
+            .into());
+        }
+        super::calendar::feeds_of(ctx, self.0.id).await
+    }
+
     /// The person's positions in organisations you may see, ended ones included.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
         let positions = loaders::from_context(ctx).load_one(PositionsOf(self.0.id)).await?.unwrap_or_default();

@@ -147,6 +147,10 @@ event_kind_values! {
     WebhookDisabled => "webhook.disabled",
     #[doc = "`webhook.redelivery_requested`; payload: `eventId`."]
     WebhookRedeliveryRequested => "webhook.redelivery_requested",
+    #[doc = "`calendar_feed.created`; payload: `personId`."]
+    CalendarFeedCreated => "calendar_feed.created",
+    #[doc = "`calendar_feed.revoked`; payload: `personId`."]
+    CalendarFeedRevoked => "calendar_feed.revoked",
 }
 
 /// The wire names a timeline filters on: `kinds` as given (each checked, so

@@ -86,6 +86,15 @@ impl Viewer {
         Ok(rows.into_iter().map(super::ratification::Ratification).collect())
     }
 
+    /// Your calendar feeds, newest first, revoked ones included (an API
+    /// client has none). The URLs themselves were shown once, when made.
+    async fn calendar_feeds(&self, ctx: &Context<'_>) -> Result<Vec<super::calendar::CalendarFeed>> {
+        match store(ctx).actor().person_id {
+            Some(person_id) => super::calendar::feeds_of(ctx, person_id).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The viewer's current positions: the organisations they act in today.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
         let actor = store(ctx).actor();

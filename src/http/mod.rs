@@ -2,11 +2,13 @@
 //! `GET /graphql` (a WebSocket upgrade for subscriptions, see
 //! [`subscriptions`]; otherwise GraphiQL, development only; a plain GET never
 //! executes an operation), `POST /oauth/token` (API clients' tokens),
+//! `GET /calendar/<token>.ics` (a person's calendar feed, see [`calendar`]),
 //! `GET /healthz` (alive), `GET /readyz` (database reachable) and
 //! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
 //! security headers; browsers may call from the configured CORS origins only.
 
 pub mod admission;
+mod calendar;
 mod documents;
 mod graphiql;
 mod graphql;
@@ -77,6 +79,8 @@ pub struct AppState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Held by every open WebSocket, so shutdown can wait for them to close.
     pub open_sockets: tokio::sync::mpsc::Sender<()>,
+    /// Where calendar feeds and their items are reached from outside.
+    pub calendar_links: Option<crate::graphql::CalendarLinks>,
 }
 
 impl AppState {
@@ -120,6 +124,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
     }
     Ok(app
         .route("/oauth/token", axum::routing::post(oauth::token))
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::metrics))

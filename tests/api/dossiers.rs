@@ -19,7 +19,13 @@ async fn dossier(app: &TestApp, token: &str, commitment: &str, organisation: &st
     app.gql(token, DOSSIER, json!({ "c": commitment, "o": organisation, "l": locale })).await
 }
 
-async fn ratification(app: &TestApp, w: &NetWorld, commitment: &str, organisation: &str, kind: &str) -> Value {
+pub(crate) async fn ratification(
+    app: &TestApp,
+    w: &NetWorld,
+    commitment: &str,
+    organisation: &str,
+    kind: &str,
+) -> Value {
     let data = app.ok(&w.facilitator.token, RATIFICATIONS, json!({ "c": commitment })).await;
     data["node"]["ratifications"]
         .as_array()
@@ -45,7 +51,7 @@ async fn record(app: &TestApp, token: &str, ratification: &Value, outcome: &str,
 /// initiative; the corporation consulted its staff, its works council
 /// advised, and both agreed at the table. Returns the commitment and the
 /// corporation's supervisor.
-async fn agreed_initiative(app: &TestApp, w: &NetWorld) -> (String, Member) {
+pub(crate) async fn agreed_initiative(app: &TestApp, w: &NetWorld) -> (String, Member) {
     let supervisor = app.member(&w.admin, "acme", "acme-rvc", &w.orgs[0], "SUPERVISOR").await;
     seat(
         app,

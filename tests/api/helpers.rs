@@ -806,6 +806,8 @@ pub fn serve_settings() -> ServeSettings {
         webhook_worker: false,
         webhook_allow_private_targets: None,
         webhook_poll_interval: std::time::Duration::from_secs(1),
+        public_url: None,
+        calendar_link_template: Some("https://app.example.nl/items/{type}/{id}".to_owned()),
     }
 }
 

@@ -9,6 +9,7 @@ mod alignment;
 mod auth;
 mod backup;
 mod bootstrap;
+mod calendar;
 mod clients;
 mod commitments;
 mod connections;

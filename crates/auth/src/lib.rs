@@ -10,6 +10,7 @@
 //! partner's identity provider ([`providers`]) is bound to one tenant and its
 //! own `tid` is ignored.
 
+pub mod feeds;
 pub mod outbound;
 
 mod keys;
@@ -48,6 +49,7 @@ impl Principal {
             Identity::Subject(subject) => subject.clone(),
             Identity::Email(email) => format!("email:{email}"),
             Identity::ApiClient(id) => format!("client:{id}"),
+            Identity::CalendarFeed(hash) => format!("feed:{}", &hash[..hash.len().min(16)]),
         }
     }
 }
@@ -62,6 +64,9 @@ pub enum Identity {
     Email(String),
     /// An API client (client credentials), by its id.
     ApiClient(Uuid),
+    /// The owner of a live calendar feed, by the hash of its secret
+    /// ([`feeds::FeedToken::hash`]): the person whose view the feed shows.
+    CalendarFeed(String),
 }
 
 /// How the tenant of a principal is known.

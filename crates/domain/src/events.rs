@@ -76,6 +76,8 @@ event_kinds! {
     WebhookUpdated => "webhook.updated",
     WebhookDisabled => "webhook.disabled",
     WebhookRedeliveryRequested => "webhook.redelivery_requested",
+    CalendarFeedCreated => "calendar_feed.created",
+    CalendarFeedRevoked => "calendar_feed.revoked",
 }
 
 impl EventKind {

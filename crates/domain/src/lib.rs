@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod actor;
 pub mod agenda;
 pub mod alignment;
+pub mod calendar;
 pub mod commitments;
 pub mod dossier;
 pub mod error;

@@ -11,6 +11,7 @@ use eendracht_store as store;
 
 pub mod agenda;
 pub mod alignment;
+pub mod calendar;
 pub mod dossier;
 pub mod health;
 pub mod integration;

@@ -76,6 +76,13 @@ const PERSON_BY_EMAIL: &str = person_query!(
      AND (SELECT count(*) FROM people p WHERE p.tenant_id = $1 AND lower(p.email) = $2 AND p.anonymized_at IS NULL) = 1"
 );
 
+/// The owner of a live feed: its secret's hash, not revoked, the person not
+/// anonymised.
+const PERSON_BY_FEED: &str = person_query!(
+    "SELECT p.id, p.tenant_role FROM calendar_feeds f JOIN people p ON p.tenant_id = f.tenant_id AND p.id = f.person_id \
+     WHERE f.tenant_id = $1 AND f.token_hash = $2 AND f.revoked_at IS NULL AND p.anonymized_at IS NULL"
+);
+
 #[derive(Deserialize)]
 struct PositionRow {
     organisation_id: Uuid,
@@ -136,6 +143,7 @@ pub(super) async fn person_actor(
     let (sql, key) = match identity {
         Identity::Subject(subject) => (PERSON_BY_SUBJECT, subject.as_str()),
         Identity::Email(email) => (PERSON_BY_EMAIL, email.as_str()),
+        Identity::CalendarFeed(hash) => (PERSON_BY_FEED, hash.as_str()),
         Identity::ApiClient(_) => {
             return Err(AppError::Internal(anyhow::anyhow!("an API client is not a person")));
         }

@@ -19,6 +19,7 @@ use eendracht_domain::{self as domain, clock, i18n};
 mod actor_sql;
 pub mod alignment;
 pub mod bus;
+pub mod calendar;
 mod connect;
 pub mod dossiers;
 mod errors;
@@ -46,8 +47,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    PartnershipStatus, PositionRole, api_client, body_member, governing_body, network_facilitator, partnership, person,
-    position, representation, tenant,
+    PartnershipStatus, PositionRole, api_client, body_member, calendar_feed, governing_body, network_facilitator,
+    partnership, person, position, representation, tenant,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QuerySelect,
@@ -413,6 +414,25 @@ async fn resolve_actor_portably(tx: &DatabaseTransaction, principal: &Principal,
             .all(tx)
             .await
             .context("looking up the token's person")?,
+        Identity::CalendarFeed(hash) => {
+            let owner = calendar_feed::Entity::find()
+                .select_only()
+                .column(calendar_feed::Column::PersonId)
+                .filter(calendar_feed::Column::TenantId.eq(tenant.id))
+                .filter(calendar_feed::Column::TokenHash.eq(hash.as_str()))
+                .filter(calendar_feed::Column::RevokedAt.is_null())
+                .into_tuple::<Uuid>()
+                .one(tx)
+                .await
+                .context("looking up the feed's person")?;
+            person::Entity::find()
+                .filter(person::Column::TenantId.eq(tenant.id))
+                .filter(person::Column::Id.is_in(owner))
+                .filter(person::Column::AnonymizedAt.is_null())
+                .all(tx)
+                .await
+                .context("looking up the feed's person")?
+        }
     };
     // Exactly one: an address that two people share names neither.
     let [person] = <[person::Model; 1]>::try_from(person)

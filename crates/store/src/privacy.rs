@@ -49,6 +49,8 @@ impl Store {
             .exec(&*tx)
             .await
             .context("anonymizing a person")?;
+        // Their calendar URLs stop answering with the next fetch.
+        self.revoke_calendar_feeds_of(id).await?;
         use position::Column as P;
         use representation::Column as R;
         position::Entity::update_many()
@@ -132,6 +134,7 @@ impl Store {
         section("consultationInputs", self.rows_naming(consultation_input::Column::AuthorId, id).await?);
         section("ratificationOutcomes", self.rows_naming(ratification_record::Column::RecordedBy, id).await?);
         section("conditionsMet", self.rows_naming(ratification_condition::Column::MetBy, id).await?);
+        section("calendarFeeds", self.rows_naming(entity::calendar_feed::Column::PersonId, id).await?);
         section("eventsAsActor", self.rows_naming(event::Column::ActorPersonId, id).await?);
         Ok(Value::Object(data))
     }

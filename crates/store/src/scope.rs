@@ -111,6 +111,7 @@ tables! {
         ratification: "ratification" => |actor| visibility::in_network_column(actor, entity::ratification::Column::NetworkId),
         api_client: "API client" => visibility::api_clients,
         webhook: "webhook" => visibility::webhooks,
+        calendar_feed: "calendar feed" => visibility::calendar_feeds,
     }
     dependent {
         body_member,

@@ -203,6 +203,7 @@ tenant_tables![
     webhook_outbox,
     webhook_delivery,
     webhook_attempt,
+    calendar_feed,
 ];
 
 /// A table's rows of one tenant in one number: how many, and a SHA-256 over

@@ -185,6 +185,16 @@ pub fn api_clients(actor: &Actor) -> Condition {
     Condition::all().add(entity::api_client::Column::OrganisationId.is_in(directed_organisations(actor)))
 }
 
+/// A calendar feed is seen by its owner, and by an admin, who may revoke it
+/// (someone who left, a URL that leaked). Its secret is never readable.
+pub fn calendar_feeds(actor: &Actor) -> Condition {
+    if actor.is_admin() {
+        return Condition::all();
+    }
+    // No person (an API client): no feed, as an empty IN matches nothing.
+    Condition::all().add(entity::calendar_feed::Column::PersonId.is_in(actor.person_id))
+}
+
 /// Webhooks are seen by whoever manages them: an admin; the DIRECTORs and API
 /// clients of the organisation; the facilitators of the network.
 pub fn webhooks(actor: &Actor) -> Condition {

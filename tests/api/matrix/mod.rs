@@ -90,6 +90,8 @@ struct Fx {
     /// A webhook of the party, and an event of the network it may receive.
     webhook: String,
     event: String,
+    /// A calendar feed of the party's staff member (the revoke target).
+    feed: String,
     seq: AtomicU32,
 }
 
@@ -421,6 +423,7 @@ async fn build_world(app: &TestApp) -> Fx {
         spare_client: String::new(),
         webhook: String::new(),
         event: String::new(),
+        feed: String::new(),
         seq: AtomicU32::new(0),
     };
 
@@ -429,6 +432,7 @@ async fn build_world(app: &TestApp) -> Fx {
     fx.api_client = app.client_token(&client_id, &secret).await;
     fx.spare_client = app.api_client_of(&fx.admin, &fx.p).await.0;
     fx.webhook = app.webhook_of(&fx.admin, &fx.p).await;
+    fx.feed = app.feed_of(&fx.staff_p.token).await;
 
     fx.c_proposed = app.propose_for(&fx).await;
     fx.event = id(&app
@@ -1101,6 +1105,21 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
                 "api_clients",
             )
         }
+        "createCalendarFeed" => write(
+            "mutation { createCalendarFeed(input: { name: \"Telefoon\" }) { __typename } }",
+            json!({}),
+            None,
+            "calendar_feeds",
+        ),
+        "revokeCalendarFeed" => {
+            let feed = if fresh { app.feed_of(&fx.staff_p.token).await } else { fx.feed.clone() };
+            write(
+                "mutation($f: ID!) { revokeCalendarFeed(input: { calendarFeedId: $f }) { __typename } }",
+                json!({ "f": feed }),
+                Some(json!({ "f": never("CalendarFeed") })),
+                "calendar_feeds",
+            )
+        }
         "addIdentityProvider" => write(
             "mutation($i: String!, $k: JSON!) { addIdentityProvider(input: { name: \"Partner\", issuer: $i, audience: \"api\", jwks: $k, matchBy: SUB }) { __typename } }",
             json!({ "i": format!("https://idp{}.example", fx.next()), "k": fixture_jwks() }),
@@ -1147,6 +1166,14 @@ impl TestApp {
             .await;
         let created = &data["createApiClient"];
         (id(&created["apiClient"]["id"]), id(&created["clientId"]), id(&created["clientSecret"]))
+    }
+
+    /// A new calendar feed of the person signed in with `token`.
+    async fn feed_of(&self, token: &str) -> String {
+        let data = self
+            .ok(token, "mutation { createCalendarFeed(input: { name: \"Werk\" }) { calendarFeed { id } } }", json!({}))
+            .await;
+        id(&data["createCalendarFeed"]["calendarFeed"]["id"])
     }
 
     /// A token from `POST /oauth/token`.

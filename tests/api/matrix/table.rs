@@ -310,6 +310,8 @@ const PARTY: &[Role] = &[
     SupervisoryBoardMember,
     TwoPositions,
 ];
+/// A calendar feed is its owner's: seen by them and an admin only.
+const FEEDS_ARE_THEIR_OWNERS: &str = "a feed is seen by its owner and an admin only";
 const PARTNER: &[Role] = &[PartnerDirector, PartnerSupervisor, PartnerStaff];
 /// Everyone who sees the network through an ACTIVE partnership.
 const MEMBERS: &[Role] = &[
@@ -1688,6 +1690,58 @@ pub static MATRIX: &[Entry] = &[
     Entry {
         area: Area::Integration,
         kind: Kind::Mutation,
+        operation: "createCalendarFeed",
+        target: "a calendar feed of one's own",
+        rules: &[
+            Rule { roles: &[Admin, Facilitator], outcome: Outcome::Allowed, reason: "every person has a calendar" },
+            Rule { roles: NOT_STEWARDS, outcome: Outcome::Allowed, reason: "every person has a calendar" },
+            Rule {
+                roles: &[ApiClient],
+                outcome: Outcome::Forbidden,
+                reason: "a client is no person and has no calendar",
+            },
+            Rule {
+                roles: &[OtherTenant],
+                outcome: Outcome::Allowed,
+                reason: "a feed of their own tenant, which shows nothing of this one",
+            },
+        ],
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
+        operation: "revokeCalendarFeed",
+        target: "a calendar feed of the party's staff member",
+        rules: &[
+            Rule {
+                roles: &[Admin],
+                outcome: Outcome::Allowed,
+                reason: "an admin revokes anyone's feed (someone who left, a URL that leaked)",
+            },
+            Rule { roles: &[PartyStaff], outcome: Outcome::Allowed, reason: "the feed's owner" },
+            Rule { roles: &[Facilitator], outcome: Outcome::Hidden, reason: FEEDS_ARE_THEIR_OWNERS },
+            Rule {
+                roles: &[
+                    OtherFacilitator,
+                    Representative,
+                    PartyDirector,
+                    PartySupervisor,
+                    WorksCouncilMember,
+                    SupervisoryBoardMember,
+                    TwoPositions,
+                ],
+                outcome: Outcome::Hidden,
+                reason: FEEDS_ARE_THEIR_OWNERS,
+            },
+            Rule { roles: PARTNER, outcome: Outcome::Hidden, reason: FEEDS_ARE_THEIR_OWNERS },
+            Rule { roles: OUTSIDERS, outcome: Outcome::Hidden, reason: FEEDS_ARE_THEIR_OWNERS },
+            Rule { roles: &[ApiClient], outcome: Outcome::Hidden, reason: FEEDS_ARE_THEIR_OWNERS },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
         operation: "addIdentityProvider",
         target: "a new identity provider of the tenant",
         rules: &[
@@ -1937,6 +1991,7 @@ mod tests {
                     | "createNetwork"
                     | "addIdentityProvider"
                     | "setTenantLanguage"
+                    | "createCalendarFeed"
             );
             let expected = if untargeted { Outcome::Allowed } else { Outcome::Hidden };
             assert_eq!(cell.outcome, expected, "{}", cell.entry.operation);
@@ -1954,6 +2009,7 @@ mod tests {
             "createNetwork",
             "addIdentityProvider",
             "setTenantLanguage",
+            "createCalendarFeed",
         ];
         for cell in cells().filter(|c| matches!(c.role, Role::OutsiderDirector | Role::OutsiderStaff)) {
             if !untargeted.contains(&cell.entry.operation) {
@@ -1977,10 +2033,10 @@ mod tests {
         // (exportPersonData's and setLanguage's target is the STF column's own
         // person; assignFacilitator's is a facilitator of the network the
         // other organisation is a partner of, whom they see: FORBIDDEN, not
-        // a right.)
-        for entry in
-            MATRIX.iter().filter(|e| !matches!(e.operation, "exportPersonData" | "setLanguage" | "assignFacilitator"))
-        {
+        // a right; revokeCalendarFeed's is the STF column's own feed.)
+        for entry in MATRIX.iter().filter(|e| {
+            !matches!(e.operation, "exportPersonData" | "setLanguage" | "assignFacilitator" | "revokeCalendarFeed")
+        }) {
             assert_eq!(
                 entry.cell(Role::TwoPositions).outcome,
                 entry.cell(Role::PartyStaff).outcome,
@@ -2042,6 +2098,8 @@ mod tests {
             "createWebhook",
             "updateWebhook",
             "redeliverWebhookEvent",
+            "createCalendarFeed",
+            "revokeCalendarFeed",
         ];
         for mutation in mutations {
             let entry = entry(mutation).unwrap_or_else(|| panic!("{mutation} is missing"));
