@@ -53,6 +53,9 @@ pub struct DemoSummary {
     pub network_name: String,
     /// A facilitator, a director, a supervisor and a staff member to sign in as.
     pub people: Vec<DemoPerson>,
+    /// Each of them's calendar feed token (`None`: revoked), once made
+    /// (`calendar_feeds`).
+    pub feeds: Vec<(&'static str, Option<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +210,47 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
     Ok(summary(true, network_id))
 }
 
+/// The calendar feed of each showcase person, made once (a feed named
+/// "Demo"): its secret is derived from `key` (the token-signing secret), so
+/// every run can print the same URL without keeping it. Returns each person's
+/// subject with their feed's token, or `None` where the person revoked it.
+pub async fn calendar_feeds(
+    db: &Db,
+    key: &[u8],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(&'static str, Option<String>)>> {
+    let mut feeds = Vec::with_capacity(SHOWCASE.len());
+    for person in SHOWCASE {
+        let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), person.subject);
+        let store = Store::begin(db, &principal, Access::Write, Arc::new(ManualClock::new(now)), STEP_TIMEOUT)
+            .await
+            .map_err(|e| explain(e, "signing in as a demo person"))?;
+        let token = crate::auth::feeds::FeedToken::derive(store.tenant_id(), key, person.subject);
+        let made = async {
+            let me = store.actor().person()?;
+            let existing = store.calendar_feeds_of(me).await?.into_iter().find(|f| f.token_hash == token.hash());
+            match existing {
+                Some(feed) => Ok(feed.revoked_at.is_none()),
+                None => {
+                    crate::service::calendar::create_feed_with(&store, "Demo", token.clone()).await?;
+                    Ok(true)
+                }
+            }
+        }
+        .await;
+        let live = match made {
+            Ok(live) => live,
+            Err(error) => {
+                store.rollback().await;
+                return Err(explain(error, "making a demo calendar feed"));
+            }
+        };
+        store.commit().await.map_err(|e| explain(e, "keeping a demo calendar feed"))?;
+        feeds.push((person.subject, live.then(|| token.expose())));
+    }
+    Ok(feeds)
+}
+
 fn summary(created: bool, network_id: Uuid) -> DemoSummary {
     DemoSummary {
         tenant_slug: TENANT_SLUG.to_owned(),
@@ -215,6 +259,7 @@ fn summary(created: bool, network_id: Uuid) -> DemoSummary {
         network_id,
         network_name: NETWORK_NAME.to_owned(),
         people: SHOWCASE.to_vec(),
+        feeds: Vec::new(),
     }
 }
 

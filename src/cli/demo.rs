@@ -9,7 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::config::Settings;
 use crate::demo::{self, DemoSummary};
-use crate::startup::{minter, open_database};
+use crate::startup::{hs_secret, minter, open_database};
+use secrecy::ExposeSecret;
 
 /// Where `serve` listens by default.
 const DEFAULT_GRAPHQL_URL: &str = "http://127.0.0.1:8080/graphql";
@@ -18,9 +19,25 @@ const TOKEN_TTL: Duration = Duration::from_secs(8 * 60 * 60);
 
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
-    let loaded = demo::load(&db, SystemClock.now()).await;
+    let loaded = match demo::load(&db, SystemClock.now()).await {
+        Ok(summary) => with_feeds(settings, &db, summary).await,
+        Err(error) => Err(error),
+    };
     db.close().await;
     print_summary(settings, &loaded?, DEFAULT_GRAPHQL_URL)
+}
+
+/// The summary with each showcase person's calendar feed, made once; none
+/// without a token-signing secret to derive them from.
+pub async fn with_feeds(
+    settings: &Settings,
+    db: &crate::store::Db,
+    mut summary: DemoSummary,
+) -> anyhow::Result<DemoSummary> {
+    if let Some(secret) = hs_secret(settings)? {
+        summary.feeds = demo::calendar_feeds(db, secret.expose_secret().as_bytes(), SystemClock.now()).await?;
+    }
+    Ok(summary)
 }
 
 /// Prints the demo tenant, a token for each showcase person and first
@@ -33,10 +50,16 @@ pub fn print_summary(settings: &Settings, summary: &DemoSummary, graphql_url: &s
     println!("Network: {}", summary.network_name);
     println!();
     let mut facilitator_token = None;
+    let base = graphql_url.trim_end_matches("/graphql");
     for person in &summary.people {
         let token = minter.mint(&summary.tenant_slug, person.subject, TOKEN_TTL, now)?;
         println!("{:<12} {} ({}), subject `{}`", person.role, person.name, person.description, person.subject);
         println!("             token (8h): {token}");
+        match summary.feeds.iter().find(|(subject, _)| *subject == person.subject) {
+            Some((_, Some(feed))) => println!("             calendar:   {base}/calendar/{feed}.ics"),
+            Some((_, None)) => println!("             calendar:   revoked (createCalendarFeed makes another)"),
+            None => {}
+        }
         if person.role == "facilitator" {
             facilitator_token = Some(token);
         }

@@ -13,6 +13,7 @@ pub async fn run(settings: &Settings, serve: &ServeSettings) -> anyhow::Result<(
     let addr = app.local_addr();
     if serve.demo {
         let summary = crate::demo::load(app.db(), SystemClock.now()).await?;
+        let summary = super::demo::with_feeds(settings, app.db(), summary).await?;
         super::demo::print_summary(settings, &summary, &format!("http://{addr}/graphql"))?;
     }
     tracing::info!(%addr, environment = ?settings.environment, "Eendracht is listening");

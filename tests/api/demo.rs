@@ -180,3 +180,29 @@ both!(the_demo_network_shows_a_year_of_collaboration_to_its_facilitator_and_supe
     assert!(!pending.is_empty(), "the supervisor has decisions to take");
     assert!(pending.iter().all(|r| r["body"]["kind"] == "SUPERVISORY_BOARD"), "{pending:#?}");
 });
+
+both!(the_demo_people_have_calendar_feeds_that_the_same_key_makes_again, |app| {
+    eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    let key = b"a demo key of at least thirty-two bytes";
+    let feeds = eendracht::demo::calendar_feeds(&app.db, key, app.clock_now()).await.expect("feeds");
+    assert_eq!(feeds.len(), 4);
+    assert!(feeds.iter().all(|(_, token)| token.is_some()));
+    let rows = app.count("calendar_feeds").await;
+    assert_eq!(rows, 4);
+    let again = eendracht::demo::calendar_feeds(&app.db, key, app.clock_now()).await.expect("feeds again");
+    assert_eq!(again, feeds, "the same URLs, made again from the key");
+    assert_eq!(app.count("calendar_feeds").await, rows, "and nothing written");
+
+    // The supervisor's calendar: the planned meeting, the Raad van
+    // Commissarissen's decisions, in Dutch.
+    let (_, token) = feeds.iter().find(|(subject, _)| *subject == "hendrik.bos").expect("the supervisor's");
+    let url = format!("{}/calendar/{}.ics", app.address, token.as_deref().expect("live"));
+    let body = app.client.get(&url).send().await.expect("the feed").text().await.expect("text");
+    let events = crate::calendar::parse(&body);
+    if events.is_empty() {
+        return; // no parser here (outside CI)
+    }
+    let summaries: Vec<&str> = events.iter().filter_map(|e| e["summary"].as_str()).collect();
+    assert!(summaries.iter().any(|s| s.starts_with("Netwerkoverleg") || s.contains("(Samen Wonen")), "{summaries:?}");
+    assert!(summaries.iter().any(|s| s.starts_with("Raad van Commissarissen besluit: ")), "{summaries:?}");
+});
