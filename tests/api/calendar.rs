@@ -1,15 +1,17 @@
 //! Calendar feeds: created and revoked through the API, fetched over real
-//! HTTP without a bearer header as calendar apps do, and read back by an
-//! independent iCalendar parser (Python's `icalendar`). A feed holds what
-//! concerns its owner and nothing they could not see.
+//! HTTP without a bearer header as calendar apps do, read back by an
+//! independent iCalendar parser (Python's `icalendar`) and imported into the
+//! calendar library of Thunderbird (ical.js), which must agree on every
+//! event's moments. A feed holds what concerns its owner and nothing they
+//! could not see.
 
 use base64::Engine;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 
-use crate::both;
 use crate::dossiers::agreed_initiative;
 use crate::helpers::{Member, NetWorld, TestApp, net_world};
+use crate::{both, both_with};
 
 const CREATE: &str = "mutation($n: String!) { createCalendarFeed(input: { name: $n }) {
     calendarFeed { id name revokedAt person { id } } url webcalUrl } }";
@@ -48,7 +50,44 @@ async fn events(app: &TestApp, url: &str) -> Vec<Value> {
     assert_eq!(response.headers()["content-type"], "text/calendar; charset=utf-8");
     assert!(response.headers()["cache-control"].to_str().expect("text").contains("private"));
     let body = response.text().await.expect("a body");
-    parse(&body)
+    let parsed = parse(&body);
+    if let Some(imported) = import(&body) {
+        let fields = |events: &[Value]| -> Vec<Value> {
+            let mut out: Vec<Value> =
+                events.iter().map(|e| json!([e["uid"], e["summary"], e["start"], e["end"], e["sequence"]])).collect();
+            out.sort_by_key(|v| v.to_string());
+            out
+        };
+        if !parsed.is_empty() || imported.is_empty() {
+            assert_eq!(fields(&imported), fields(&parsed), "ical.js and Python's icalendar read the same feed");
+        }
+        for event in imported.iter().filter(|e| !e["zone"].is_null()) {
+            assert_eq!(event["zone"], "Europe/Amsterdam", "{event}");
+        }
+    }
+    parsed
+}
+
+/// The feed imported into ical.js (`tests/clients/calendar.mjs`); `None`
+/// where Node.js is missing outside CI.
+fn import(document: &str) -> Option<Vec<Value>> {
+    let clients = crate::clients_install::graphql_ws()?;
+    let dir = tempfile::tempdir().expect("a directory");
+    let file = dir.path().join("feed.ics");
+    std::fs::write(&file, document).expect("write the feed");
+    let output = std::process::Command::new("node")
+        .arg(clients.join("calendar.mjs"))
+        .arg(&file)
+        .current_dir(&clients)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "ical.js refused the feed: {}", String::from_utf8_lossy(&output.stderr));
+    Some(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect(),
+    )
 }
 
 pub(crate) fn parse(document: &str) -> Vec<Value> {
@@ -268,3 +307,60 @@ both!(a_revoked_or_unknown_feed_answers_not_found_at_once, |app| {
         assert_eq!(app.client.get(&wrong).send().await.expect("answer").status(), 404, "{wrong}");
     }
 });
+
+/// A tenant with its admin only, who makes a feed: as few requests as
+/// possible before the budgets under test are spent.
+async fn lone_feed(app: &TestApp) -> (String, Created) {
+    let admin = app.bootstrap("acme", "acme-admin").await;
+    let id = app.ok(&admin, "{ viewer { signedInPerson { id } } }", json!({})).await["viewer"]["signedInPerson"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let feed = create(app, &Member { id, token: admin.clone() }, "Telefoon").await;
+    (admin, feed)
+}
+
+async fn fetch(app: &TestApp, url: &str) -> (u16, bool) {
+    let answer = app.client.get(url).send().await.expect("an answer");
+    (answer.status().as_u16(), answer.headers().get("retry-after").is_some())
+}
+
+both_with!(
+    guessing_feed_urls_is_refused_before_the_next_guess_is_looked_up,
+    |serve: &mut eendracht::config::ServeSettings| {
+        serve.rate_limits =
+            eendracht::config::RateLimits { tenant_points: 100_000, person_points: 1_000, auth_failures: 3 }
+    },
+    |app| {
+        let (_, feed) = lone_feed(&app).await;
+        let (base, _) = feed.url.rsplit_once('/').expect("a path");
+        // Three guesses spend the address's failures; the fourth is refused
+        // before it is looked up, and so is the real feed from that address.
+        let mut answers = Vec::new();
+        for guess in ["A", "B", "C", "D"] {
+            answers.push(fetch(&app, &format!("{base}/{}.ics", guess.repeat(64))).await);
+        }
+        assert_eq!(answers, [(404, false), (404, false), (404, false), (429, true)]);
+        assert_eq!(fetch(&app, &feed.url).await, (429, true));
+    }
+);
+
+both_with!(
+    a_feed_fetched_in_a_loop_runs_out_of_its_own_budget,
+    |serve: &mut eendracht::config::ServeSettings| {
+        serve.rate_limits =
+            eendracht::config::RateLimits { tenant_points: 100_000, person_points: 60, auth_failures: 3 }
+    },
+    |app| {
+        let (admin, feed) = lone_feed(&app).await;
+        // 25 points a fetch against a budget of 60: two fit, the third is refused.
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            answers.push(fetch(&app, &feed.url).await);
+        }
+        assert_eq!(answers, [(200, false), (200, false), (429, true)]);
+        // The owner's own API budget is another: their queries still run.
+        let viewer = app.gql(&admin, "{ viewer { calendarFeeds { id } } }", json!({})).await;
+        assert_eq!(viewer.data()["viewer"]["calendarFeeds"].as_array().map(Vec::len), Some(1));
+    }
+);

@@ -1,4 +1,5 @@
-//! The real clients some tests drive (`tests/clients`: graphql-ws on Node),
+//! The real clients some tests drive (`tests/clients`: graphql-ws and ical.js
+//! on Node),
 //! installed on first use with `npm ci` from the committed lockfile, so that
 //! `cargo test --workspace` passes on a fresh clone with nothing run first and
 //! every machine drives the same pinned versions.
@@ -44,6 +45,7 @@ fn under_ci() -> bool {
 fn installed(clients: &Path) -> bool {
     clients.join("node_modules/graphql-ws/package.json").exists()
         && clients.join("node_modules/ws/package.json").exists()
+        && clients.join("node_modules/ical.js/package.json").exists()
 }
 
 fn runs(program: &str) -> bool {

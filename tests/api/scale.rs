@@ -340,3 +340,23 @@ both_with!(seeding_is_deterministic_and_refuses_an_existing_tenant, generous, |a
     assert_eq!(ids(&app).await, ids(&other).await);
     assert_eq!(first.rows["commitments"], 30);
 });
+
+both!(a_calendar_feed_costs_the_same_statements_however_much_it_holds, |app| {
+    let mut counts = Vec::new();
+    let mut sizes = Vec::new();
+    for (i, commitments) in [20_u64, 200].into_iter().enumerate() {
+        let summary = seed(&app.db, &size(&format!("feed{i}"), 50 + i as u64, 5, commitments)).await.expect("seed");
+        let token = app.token(&summary.tenant, &summary.director_subject);
+        let created =
+            app.ok(&token, "mutation { createCalendarFeed(input: { name: \"Telefoon\" }) { url } }", json!({})).await;
+        let url = created["createCalendarFeed"]["url"].as_str().expect("url").to_owned();
+        // Warm up: the first request of a tenant reads what later ones remember.
+        app.client.get(&url).send().await.expect("the feed");
+        let before = app.app_db.statement_count();
+        let body = app.client.get(&url).send().await.expect("the feed").text().await.expect("text");
+        counts.push(app.app_db.statement_count() - before);
+        sizes.push(body.matches("BEGIN:VEVENT").count());
+    }
+    assert!(sizes[1] > sizes[0], "the larger network puts more in the feed: {sizes:?}");
+    assert_eq!(counts[0], counts[1], "a feed must not cost statements per entry ({sizes:?} entries)");
+});
