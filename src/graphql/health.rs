@@ -62,6 +62,9 @@ pub enum HealthSignalKind {
     CommitmentWithoutGoal,
     /// Open commitments flagged for re-planning (for example after a partner left).
     NeedsReplanning,
+    /// Outcomes a body recorded on a decision dossier (`dossierHash`) whose
+    /// terms the commitment, or its network's charter, has since left behind.
+    DecidedOnStaleDossier,
 }
 
 /// How urgent a signal is.
@@ -321,6 +324,17 @@ impl BackingHealth<'_> {
     /// How many times negative advice was overridden.
     async fn advice_overridden_count(&self) -> u64 {
         count(&self.0.advice_overridden)
+    }
+
+    /// Outcomes recorded on a decision dossier the open commitment has since
+    /// left behind (`Ratification.dossierCurrent` false; at most 50).
+    async fn decided_on_stale_dossier(&self, ctx: &Context<'_>) -> Result<Vec<Ratification>> {
+        load(ctx, &self.0.decided_on_stale_dossier, RatificationId, Ratification).await
+    }
+
+    /// How many outcomes were recorded on a dossier the commitment has left behind.
+    async fn decided_on_stale_dossier_count(&self) -> u64 {
+        count(&self.0.decided_on_stale_dossier)
     }
 
     /// Rejections decided in the last 180 days (at most 50).

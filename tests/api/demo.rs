@@ -164,6 +164,7 @@ both!(the_demo_network_shows_a_year_of_collaboration_to_its_facilitator_and_supe
         "NO_RECENT_QUICK_WIN",
         "COMMITMENT_WITHOUT_GOAL",
         "NEEDS_REPLANNING",
+        "DECIDED_ON_STALE_DOSSIER",
     ]);
     assert_eq!(kinds, every, "{health:#}");
     let director = app.token("demo", subject("director"));

@@ -173,6 +173,15 @@ both!(a_partys_dossier_reads_in_english_and_in_dutch_and_binds_the_boards_decisi
     };
     let before = app.ok(&w.facilitator.token, current, json!({ "c": commitment })).await;
     assert_eq!(board_current(&before), json!(true));
+    assert_eq!(stale_in_health(&app, &w).await, (json!([]), json!([]), json!(0)), "decided on the text as it stands");
+    let before_due = app
+        .ok(
+            &w.facilitator.token,
+            "query($c: ID!) { node(id: $c) { ... on Commitment { dueOn } } }",
+            json!({ "c": commitment }),
+        )
+        .await["node"]["dueOn"]
+        .clone();
     let due = (app.clock_now().date_naive() + Duration::days(500)).format("%Y-%m-%d").to_string();
     app.ok(
         &w.facilitator.token,
@@ -189,7 +198,51 @@ both!(a_partys_dossier_reads_in_english_and_in_dutch_and_binds_the_boards_decisi
         .filter(|r| r["dossierCurrent"].is_null())
         .count();
     assert!(undecided > 0, "an outcome without a dossier says nothing");
+
+    // Health names the board's decision, read from the maintained facts and
+    // recounted for `asOf` alike.
+    let board = app.ok(&w.facilitator.token, RATIFICATIONS, json!({ "c": commitment })).await["node"]["ratifications"]
+        .as_array()
+        .expect("ratifications")
+        .iter()
+        .find(|r| r["organisation"]["id"] == json!(w.orgs[0]) && r["body"]["kind"] == "EXECUTIVE_BOARD")
+        .expect("the board's")["id"]
+        .clone();
+    let (now, as_of, count) = stale_in_health(&app, &w).await;
+    assert_eq!(now, json!([board]));
+    assert_eq!(as_of, now, "the recount agrees with the maintained facts");
+    assert_eq!(count, json!(1));
+
+    // Putting the due date back makes the text the board decided on current again.
+    let version = app.ok(&w.facilitator.token, current, json!({ "c": commitment })).await["node"]["version"].clone();
+    app.ok(
+        &w.facilitator.token,
+        "mutation($input: UpdateCommitmentInput!) { updateCommitment(input: $input) { commitment { version } } }",
+        json!({ "input": { "id": commitment, "expectedVersion": version, "dueOn": before_due } }),
+    )
+    .await;
+    assert_eq!(stale_in_health(&app, &w).await, (json!([]), json!([]), json!(0)));
+
+    // A new charter version is a new basis: the decision no longer covers it.
+    app.adopt_charter(&w.facilitator.token, &w.network, "Betaalbaar wonen, zorg dichtbij en werk").await;
+    let (now, as_of, _) = stale_in_health(&app, &w).await;
+    assert_eq!((now, as_of), (json!([board.clone()]), json!([board])));
 });
+
+/// The ratification ids of health's stale-dossier signal now and recounted
+/// `asOf` now, and its count.
+async fn stale_in_health(app: &TestApp, w: &NetWorld) -> (Value, Value, Value) {
+    let query = "query($n: ID!, $at: DateTime) { network(id: $n) { health(asOf: $at) {
+        signals { kind subjectIds } backing { decidedOnStaleDossierCount } } } }";
+    let ids = |data: &Value| {
+        let signals = data["network"]["health"]["signals"].as_array().expect("signals").clone();
+        signals.iter().find(|s| s["kind"] == "DECIDED_ON_STALE_DOSSIER").map_or(json!([]), |s| s["subjectIds"].clone())
+    };
+    let now = app.ok(&w.facilitator.token, query, json!({ "n": w.network, "at": null })).await;
+    let at = app.clock_now().to_rfc3339();
+    let recounted = app.ok(&w.facilitator.token, query, json!({ "n": w.network, "at": at })).await;
+    (ids(&now), ids(&recounted), now["network"]["health"]["backing"]["decidedOnStaleDossierCount"].clone())
+}
 
 both!(a_decision_on_a_stale_dossier_is_refused_with_what_changed, |app| {
     let w = net_world(&app, "acme").await;

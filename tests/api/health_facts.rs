@@ -51,6 +51,7 @@ const HEALTH: &str = "query($n: ID!, $asOf: DateTime) { network(id: $n) { health
       daysSinceLastRound daysSinceLastMeeting }
     backing { openRatifications medianDaysWaiting oldestDaysWaiting oldestWaiting { id } overdue { id } overdueCount
       agreedWithoutConsultation { id } agreedWithoutConsultationCount adviceOverridden { id } adviceOverriddenCount
+      decidedOnStaleDossier { id } decidedOnStaleDossierCount
       recentRejections { id } recentRejectionsCount openConditionsCount
       partners { organisation { id } involved answered approved rejected rejectedLast180Days overdue openConditions
         followingThrough } }
@@ -78,7 +79,7 @@ const REFUSALS: [&str; 5] = ["BAD_USER_INPUT", "CONFLICT", "FORBIDDEN", "NOT_FOU
 
 /// The figures a run must have seen non-zero (or non-empty) at least once
 /// across its seeds: otherwise the comparison compared zeros.
-const MUST_EXERCISE: [&str; 22] = [
+const MUST_EXERCISE: [&str; 23] = [
     "expectations.alignmentIndex",
     "expectations.previousAlignmentIndex",
     "expectations.lowestScoringQuestion.value",
@@ -92,6 +93,7 @@ const MUST_EXERCISE: [&str; 22] = [
     "backing.overdueCount",
     "backing.agreedWithoutConsultationCount",
     "backing.adviceOverriddenCount",
+    "backing.decidedOnStaleDossierCount",
     "backing.recentRejectionsCount",
     "backing.openConditionsCount",
     "backing.partners[].rejectedLast180Days",
@@ -434,9 +436,27 @@ impl Tally {
     }
 }
 
+/// In a planned input, `{ DOSSIER_OF: [commitment, organisation] }` stands for
+/// the content hash of that party's dossier, read by the caller just before
+/// the call.
+const DOSSIER_OF: &str = "$dossierOf";
+
 async fn execute(api: &Api, planned: &Planned, tally: &mut Tally) {
     for call in &planned.calls {
-        let body = api.send(&call.token, &call.query, call.variables.clone()).await;
+        let mut variables = call.variables.clone();
+        if let Some(hash) = variables.pointer_mut("/input/dossierHash")
+            && let Some(of) = hash.get(DOSSIER_OF).cloned()
+        {
+            let read = api
+                .send(
+                    &call.token,
+                    "query($c: ID!, $o: ID!) { node(id: $c) { ... on Commitment { dossier(organisationId: $o) { contentHash } } } }",
+                    json!({ "c": of[0], "o": of[1] }),
+                )
+                .await;
+            *hash = read["data"]["node"]["dossier"]["contentHash"].clone();
+        }
+        let body = api.send(&call.token, &call.query, variables).await;
         tally.attempted += 1;
         let entry = tally.by_op.entry(planned.op).or_default();
         entry.0 += 1;
@@ -876,6 +896,11 @@ fn plan_op(op: &'static str, rng: &mut StdRng, w: &World, s: &State, now: DateTi
             // Bodies often meet before the outcome is recorded: rejections
             // leave the 180-day window before their recording would.
             let decided = day(now, -rng.random_range(0..=20));
+            // Bodies decide on the party's dossier as it stands when the call
+            // runs: later changes to the commitment or the charter leave those
+            // decisions stale. (No draw from `rng`: the seeds' runs stay as
+            // they were.)
+            let dossier = json!({ DOSSIER_OF: [c.id, w.partners[r.partner].org] });
             planned(
                 format!("{} of partner {} answers {outcome} ({decided}) on {}", r.body, r.partner, described(c)),
                 vec![call(
@@ -883,7 +908,7 @@ fn plan_op(op: &'static str, rng: &mut StdRng, w: &World, s: &State, now: DateTi
                     "recordRatificationOutcome",
                     json!({ "ratificationId": r.id, "expectedVersion": r.version, "outcome": outcome,
                         "decidedOn": decided, "minutesReference": "Notulen", "reason": "Besproken in de vergadering",
-                        "conditions": conditions }),
+                        "conditions": conditions, "dossierHash": dossier }),
                 )],
             )
         }

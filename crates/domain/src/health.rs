@@ -103,6 +103,9 @@ pub struct HealthFacts {
     pub agreed_without_consultation: Sample,
     /// Negative advice on commitments the party's deciding body approved anyway.
     pub advice_overridden: Sample,
+    /// Outcomes recorded on a decision dossier whose terms the open
+    /// commitment (or its network's charter) has since left behind.
+    pub decided_on_stale_dossier: Sample,
     pub rejections_recently: Sample,
     pub open_conditions: Sample,
     pub partners: Vec<PartnerBacking>,
@@ -153,10 +156,11 @@ pub enum SignalKind {
     NoRecentQuickWin,
     CommitmentWithoutGoal,
     NeedsReplanning,
+    DecidedOnStaleDossier,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 12] = [
+    pub const ALL: [SignalKind; 13] = [
         SignalKind::AlignmentDropping,
         SignalKind::CharterNotAcknowledged,
         SignalKind::NoRecentAlignmentRound,
@@ -169,6 +173,7 @@ impl SignalKind {
         SignalKind::NoRecentQuickWin,
         SignalKind::CommitmentWithoutGoal,
         SignalKind::NeedsReplanning,
+        SignalKind::DecidedOnStaleDossier,
     ];
 }
 
@@ -207,6 +212,7 @@ pub enum Detail {
     NoQuickWin { days: Option<i64>, max_days: i32 },
     WithoutGoal { count: u64 },
     Replanning { count: u64 },
+    StaleDossier { count: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -291,6 +297,14 @@ pub fn signals(facts: &HealthFacts, settings: &NetworkSettings) -> Vec<Signal> {
             Severity::Warning,
             facts.advice_overridden.ids.iter().map(|id| Concerned::Ratification(*id)).collect(),
             Detail::Overridden { count: facts.advice_overridden.count },
+        );
+    }
+    if !facts.decided_on_stale_dossier.is_empty() {
+        push(
+            SignalKind::DecidedOnStaleDossier,
+            Severity::Warning,
+            facts.decided_on_stale_dossier.ids.iter().map(|id| Concerned::Ratification(*id)).collect(),
+            Detail::StaleDossier { count: facts.decided_on_stale_dossier.count },
         );
     }
     let not_following: Vec<&PartnerBacking> = facts.partners.iter().filter(|p| p.not_following()).collect();
@@ -394,6 +408,7 @@ impl Signal {
             ),
             WithoutGoal { count: n } => ("health-commitments-without-goal", vec![("count", count(*n))]),
             Replanning { count: n } => ("health-needs-replanning", vec![("count", count(*n))]),
+            StaleDossier { count: n } => ("health-decided-on-stale-dossier", vec![("count", count(*n))]),
         };
         i18n::text(locale, id, &args)
     }
@@ -483,7 +498,7 @@ mod tests {
     #[test]
     fn counted_facts_fire_from_one() {
         type Case = (fn(&mut HealthFacts), SignalKind);
-        let cases: [Case; 8] = [
+        let cases: [Case; 9] = [
             (|f| f.partners_not_acknowledged = sample(1), SignalKind::CharterNotAcknowledged),
             (|f| f.overdue_ratifications = sample(1), SignalKind::RatificationOverdue),
             (|f| f.agreed_without_consultation = sample(1), SignalKind::AgreedWithoutConsultation),
@@ -495,6 +510,7 @@ mod tests {
             (|f| f.open_conditions = sample(1), SignalKind::ConditionsOpen),
             (|f| f.without_goal = sample(1), SignalKind::CommitmentWithoutGoal),
             (|f| f.needs_replanning = sample(1), SignalKind::NeedsReplanning),
+            (|f| f.decided_on_stale_dossier = sample(1), SignalKind::DecidedOnStaleDossier),
         ];
         for (set, kind) in cases {
             let mut facts = healthy();
@@ -525,6 +541,7 @@ mod tests {
                 Detail::NoQuickWin { days: Some(days), max_days: i32::try_from(n).unwrap_or_default() },
                 Detail::WithoutGoal { count: n },
                 Detail::Replanning { count: n },
+                Detail::StaleDossier { count: n },
             ]
         };
         let mut golden = String::new();

@@ -51,6 +51,10 @@ pub enum Kind {
     Overridden,
     /// Conditions of recorded outcomes not met yet (facts).
     OpenCondition,
+    /// Outcomes recorded on a dossier whose terms the open commitment has
+    /// since left behind (facts, per party): the body decided on a text that
+    /// no longer stands.
+    StaleDecision,
     /// Quick wins delivered, per day (the look-back window sums days).
     QuickWinDelivered,
     /// Commitments delivered per goal (in the organisation column) and day.
@@ -60,7 +64,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::OpenOrganisation,
         Kind::OpenCoalition,
         Kind::OpenNetwork,
@@ -77,6 +81,7 @@ impl Kind {
         Kind::UnconsultedCommitment,
         Kind::Overridden,
         Kind::OpenCondition,
+        Kind::StaleDecision,
         Kind::QuickWinDelivered,
         Kind::GoalDelivered,
         Kind::Built,
@@ -100,6 +105,7 @@ impl Kind {
             Kind::UnconsultedCommitment => "unconsulted_commitment",
             Kind::Overridden => "overridden",
             Kind::OpenCondition => "open_condition",
+            Kind::StaleDecision => "stale_decision",
             Kind::QuickWinDelivered => "quick_win_delivered",
             Kind::GoalDelivered => "goal_delivered",
             Kind::Built => "built",
@@ -186,11 +192,14 @@ fn approves(outcome: Option<RatificationOutcome>) -> bool {
 }
 
 /// What `commitment` adds to its network's health now, given all its
-/// ratifications and their conditions.
+/// ratifications and their conditions, and the content hash of each party's
+/// terms as they stand (`dossier::Terms`; only parties that decided on a
+/// dossier need one).
 pub fn contribution(
     commitment: &commitment::Model,
     ratifications: &[ratification::Model],
     conditions: &[ratification_condition::Model],
+    current_hashes: &BTreeMap<Uuid, String>,
 ) -> Contribution {
     let mut out = Contribution::default();
     let whole = |kind| Fact { kind, subject_id: commitment.id, organisation_id: WHOLE, at: None, due_on: None };
@@ -270,6 +279,17 @@ pub fn contribution(
                 subject_id: r.id,
                 organisation_id: organisation,
                 at: None,
+                due_on: None,
+            });
+        }
+        if let (true, true, Some(hash)) = (open, recorded && r.outcome.is_some(), r.dossier_hash.as_ref())
+            && current_hashes.get(&organisation) != Some(hash)
+        {
+            out.name(Fact {
+                kind: Kind::StaleDecision,
+                subject_id: r.id,
+                organisation_id: organisation,
+                at: r.recorded_at,
                 due_on: None,
             });
         }
@@ -393,7 +413,7 @@ mod tests {
     #[test]
     fn an_agreed_commitment_waits_for_each_party_and_counts_the_unconsulted_once() {
         let rs = [ratification(100, 10, BodyRight::Decides), ratification(200, 20, BodyRight::Decides)];
-        let c = contribution(&commitment(), &rs, &[]);
+        let c = contribution(&commitment(), &rs, &[], &BTreeMap::new());
         assert_eq!(n(&c, Kind::OpenCoalition, 0), 1);
         assert_eq!(n(&c, Kind::WithoutGoal, 0), 1);
         assert_eq!((n(&c, Kind::Waiting, 10), n(&c, Kind::Waiting, 20)), (1, 1));
@@ -419,7 +439,7 @@ mod tests {
             met_by: None,
         };
         let conditions = [condition(500, ConditionStatus::Open), condition(501, ConditionStatus::Met)];
-        let c = contribution(&commitment(), &[advice, decision], &conditions);
+        let c = contribution(&commitment(), &[advice, decision], &conditions, &BTreeMap::new());
         let overridden: Vec<_> = c.facts.iter().filter(|f| f.kind == Kind::Overridden).map(|f| f.subject_id).collect();
         assert_eq!(overridden, [Uuid::from_u128(100)]);
         assert_eq!((n(&c, Kind::OpenCondition, 10), n(&c, Kind::Approved, 10), n(&c, Kind::Answered, 10)), (1, 1, 2));
@@ -435,7 +455,7 @@ mod tests {
         let mut withdrawn = ratification(200, 20, BodyRight::Decides);
         withdrawn.withdrawn_at = Some(at(8));
         let rs = [decided(ratification(100, 10, BodyRight::Decides), RatificationOutcome::Rejected), withdrawn];
-        let c = contribution(&delivered, &rs, &[]);
+        let c = contribution(&delivered, &rs, &[], &BTreeMap::new());
         assert_eq!(n(&c, Kind::OpenCoalition, 0) + n(&c, Kind::WithoutGoal, 0), 0);
         let day = Tally { kind: Kind::QuickWinDelivered, organisation_id: WHOLE, day: at(9).date_naive() };
         assert_eq!(c.tallies.get(&day), Some(&1));
@@ -447,10 +467,15 @@ mod tests {
     #[test]
     fn tallies_round_trip_and_differences_drop_zeros() {
         let rs = [ratification(100, 10, BodyRight::Decides)];
-        let before = contribution(&commitment(), &rs, &[]);
+        let before = contribution(&commitment(), &rs, &[], &BTreeMap::new());
         let parsed = Contribution::parse_tallies(&before.tallies_json()).expect("parses");
         assert_eq!(parsed, before.tallies);
-        let after = contribution(&commitment(), &[decided(rs[0].clone(), RatificationOutcome::Approved)], &[]);
+        let after = contribution(
+            &commitment(),
+            &[decided(rs[0].clone(), RatificationOutcome::Approved)],
+            &[],
+            &BTreeMap::new(),
+        );
         let delta = difference(&before.tallies, &after.tallies);
         assert!(delta.values().all(|n| *n != 0));
         assert_eq!(
@@ -460,5 +485,24 @@ mod tests {
         assert!(
             Contribution::parse_tallies(r#"[["gone","00000000-0000-0000-0000-000000000000","1970-01-01",1]]"#).is_err()
         );
+    }
+
+    #[test]
+    fn a_decision_on_a_dossier_the_commitment_left_behind_is_named_until_it_is_closed() {
+        let mut on_dossier = decided(ratification(100, 10, BodyRight::Decides), RatificationOutcome::Approved);
+        on_dossier.dossier_hash = Some("sha256:a".into());
+        let without = decided(ratification(200, 20, BodyRight::Decides), RatificationOutcome::Approved);
+        let rs = [on_dossier, without];
+        let hashes = |hash: &str| BTreeMap::from([(Uuid::from_u128(10), hash.to_owned())]);
+        let stale = |c: &Contribution| -> Vec<Uuid> {
+            c.facts.iter().filter(|f| f.kind == Kind::StaleDecision).map(|f| f.subject_id).collect()
+        };
+        assert!(stale(&contribution(&commitment(), &rs, &[], &hashes("sha256:a"))).is_empty(), "the terms stand");
+        let moved = contribution(&commitment(), &rs, &[], &hashes("sha256:b"));
+        assert_eq!(stale(&moved), [Uuid::from_u128(100)], "only the decision taken on a dossier");
+        assert_eq!(n(&moved, Kind::StaleDecision, 10), 1);
+        let mut delivered = commitment();
+        delivered.delivered_at = Some(at(25));
+        assert!(stale(&contribution(&delivered, &rs, &[], &hashes("sha256:b"))).is_empty(), "delivered: done");
     }
 }

@@ -377,6 +377,51 @@ impl Store {
         self.sample(overridden, R::Id).await
     }
 
+    /// Outcomes recorded by `as_of` on a decision dossier whose terms the
+    /// commitment, open at `as_of`, has left behind: the terms as the
+    /// commitment stands now, on the charter version adopted by `as_of` (a
+    /// commitment's earlier texts are not kept; at the present moment this is
+    /// exactly what the maintained facts name). Reads only the decisions taken
+    /// on dossiers.
+    pub async fn decided_on_stale_dossier(
+        &self,
+        network_id: Uuid,
+        as_of: DateTime<Utc>,
+        scope: &HealthScope,
+    ) -> AppResult<Sample> {
+        use ratification::Column as R;
+        let tx = self.tx()?;
+        let open = self.open_commitments(network_id, as_of).select_only().column(commitment::Column::Id).into_query();
+        let decided = self
+            .ratifications_in_play(network_id, as_of, scope)
+            .filter(R::DossierHash.is_not_null())
+            .filter(R::Outcome.is_not_null())
+            .filter(R::RecordedAt.lte(as_of))
+            .filter(R::CommitmentId.in_subquery(open))
+            .all(&*tx)
+            .await
+            .context("loading decisions taken on dossiers")?;
+        if decided.is_empty() {
+            return Ok(Sample::default());
+        }
+        let ids: Vec<Uuid> = decided.iter().map(|r| r.commitment_id).collect();
+        let commitments = self
+            .tenant_only::<commitment::Entity>()
+            .filter(commitment::Column::Id.is_in(ids))
+            .all(&*tx)
+            .await
+            .context("loading commitments decided on dossiers")?;
+        let pairs: Vec<(Uuid, Uuid)> = decided.iter().map(|r| (r.commitment_id, r.organisation_id)).collect();
+        let hashes = self.terms_hashes(&commitments, &pairs, Some(as_of)).await?;
+        let mut stale: Vec<Uuid> = decided
+            .iter()
+            .filter(|r| hashes.get(&r.commitment_id).and_then(|h| h.get(&r.organisation_id)) != r.dossier_hash.as_ref())
+            .map(|r| r.id)
+            .collect();
+        stale.sort_unstable();
+        Ok(Sample { count: stale.len() as u64, ids: stale.into_iter().take(SAMPLE as usize).collect() })
+    }
+
     pub async fn rejections_since(
         &self,
         network_id: Uuid,

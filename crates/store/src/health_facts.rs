@@ -18,7 +18,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{commitment, health_contribution, health_fact, health_tally, ratification, ratification_condition};
+use entity::{
+    commitment, commitment_party, health_contribution, health_fact, health_tally, ratification, ratification_condition,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
@@ -27,6 +29,7 @@ use uuid::Uuid;
 
 use super::Store;
 use super::health::{ScopeCondition, days_before};
+use crate::domain::dossier::Terms;
 use crate::domain::health::{
     HealthScope, PartnerBacking, QUICK_WIN_WINDOW_DAYS, RECENT_DAYS, SAMPLE, Sample, ScopeCounts,
 };
@@ -55,6 +58,7 @@ pub struct WorkFacts {
     pub overdue_ratifications: Sample,
     pub agreed_without_consultation: Sample,
     pub advice_overridden: Sample,
+    pub decided_on_stale_dossier: Sample,
     pub open_conditions: Sample,
     pub partners: Vec<PartnerBacking>,
     pub open_by_scope: ScopeCounts,
@@ -168,15 +172,86 @@ impl Store {
         for r in ratifications {
             ratifications_of.entry(r.commitment_id).or_default().push(r);
         }
+        // The parties that decided on a dossier: their terms as they stand,
+        // hashed, tell whether those decisions still hold.
+        let decided_on_dossiers: Vec<(Uuid, Uuid)> = ratifications_of
+            .values()
+            .flatten()
+            .filter(|r| r.dossier_hash.is_some() && r.withdrawn_at.is_none())
+            .map(|r| (r.commitment_id, r.organisation_id))
+            .collect();
+        let mut hashes = self.terms_hashes(&commitments, &decided_on_dossiers, None).await?;
         Ok(commitments
             .into_iter()
             .map(|c| {
                 let rs = ratifications_of.remove(&c.id).unwrap_or_default();
                 let cs = conditions_of.remove(&c.id).unwrap_or_default();
-                let contribution = contribution(&c, &rs, &cs);
+                let current = hashes.remove(&c.id).unwrap_or_default();
+                let contribution = contribution(&c, &rs, &cs, &current);
                 (c, contribution)
             })
             .collect())
+    }
+
+    /// The content hash of the terms of each `(commitment, party)` among
+    /// `commitments` as they stand (`domain::dossier::Terms`), on the
+    /// network's current charter version or, given `as_of`, the one adopted
+    /// by then. Reads nothing when there is nothing to hash.
+    pub(crate) async fn terms_hashes(
+        &self,
+        commitments: &[commitment::Model],
+        pairs: &[(Uuid, Uuid)],
+        as_of: Option<DateTime<Utc>>,
+    ) -> AppResult<BTreeMap<Uuid, BTreeMap<Uuid, String>>> {
+        let mut out: BTreeMap<Uuid, BTreeMap<Uuid, String>> = BTreeMap::new();
+        if pairs.is_empty() {
+            return Ok(out);
+        }
+        let tx = self.tx()?;
+        let ids: BTreeSet<Uuid> = pairs.iter().map(|(c, _)| *c).collect();
+        let parties = self
+            .scoped::<commitment_party::Entity>()
+            .filter(commitment_party::Column::CommitmentId.is_in(ids.iter().copied()))
+            .all(&*tx)
+            .await
+            .context("loading parties for health")?;
+        let mut charters: BTreeMap<Uuid, Option<i32>> = BTreeMap::new();
+        for commitment in commitments.iter().filter(|c| ids.contains(&c.id)) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = charters.entry(commitment.network_id) {
+                slot.insert(match as_of {
+                    Some(as_of) => self.charter_version_as_of(commitment.network_id, as_of).await?,
+                    None => self.current_charter_version(commitment.network_id).await?,
+                });
+            }
+        }
+        for (commitment_id, organisation_id) in pairs {
+            let Some(commitment) = commitments.iter().find(|c| c.id == *commitment_id) else { continue };
+            let charter = charters.get(&commitment.network_id).copied().flatten();
+            let hash = Terms::from_rows(commitment, &parties, *organisation_id, charter).content_hash();
+            out.entry(*commitment_id).or_default().insert(*organisation_id, hash);
+        }
+        Ok(out)
+    }
+
+    /// Refreshes, with the next commit, every open commitment of the network
+    /// that a body decided on a dossier of: a new charter version changes the
+    /// terms those decisions were taken on.
+    pub(crate) async fn touch_decided_on_dossiers(&self, network_id: Uuid) -> AppResult<()> {
+        let tx = self.tx()?;
+        let ids: Vec<Uuid> = self
+            .tenant_only::<ratification::Entity>()
+            .select_only()
+            .column(ratification::Column::CommitmentId)
+            .distinct()
+            .filter(ratification::Column::NetworkId.eq(network_id))
+            .filter(ratification::Column::DossierHash.is_not_null())
+            .filter(ratification::Column::WithdrawnAt.is_null())
+            .into_tuple()
+            .all(&*tx)
+            .await
+            .context("finding decisions taken on dossiers")?;
+        ids.into_iter().for_each(|id| self.touch(id));
+        Ok(())
     }
 
     /// Brings the facts of `ids` (one batch) up to date.
@@ -551,6 +626,7 @@ impl Store {
                 .await?,
             agreed_without_consultation: unconsulted,
             advice_overridden: sample(Kind::Overridden, across(Kind::Overridden)).await?,
+            decided_on_stale_dossier: sample(Kind::StaleDecision, across(Kind::StaleDecision)).await?,
             open_conditions: sample(Kind::OpenCondition, across(Kind::OpenCondition)).await?,
             partners,
             open_by_scope: ScopeCounts {

@@ -200,7 +200,13 @@ impl Store {
             .exec_without_returning(&*tx)
             .await;
         match inserted {
-            Ok(_) => Ok(model),
+            Ok(_) => {
+                // The charter version is a term of every dossier: decisions
+                // taken on the previous one no longer cover what the
+                // commitment now rests on.
+                self.touch_decided_on_dossiers(network_id).await?;
+                Ok(model)
+            }
             Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                 Err(AppError::conflict("another charter version was adopted at the same time; reload and try again"))
             }

@@ -95,3 +95,8 @@ health-needs-replanning =
         [one] One commitment needs re-planning, for example because a partner left. Re-plan it with the remaining parties or drop it.
        *[other] { $count } commitments need re-planning, for example because a partner left. Re-plan them with the remaining parties or drop them.
     }
+health-decided-on-stale-dossier =
+    { $count ->
+        [one] A body decided on a decision dossier that the commitment has since moved away from. Ask the party to put the commitment as it now stands before the body again, with a new dossier.
+       *[other] { $count } decisions were taken on decision dossiers that the commitments have since moved away from. Ask the parties to put the commitments as they now stand before their bodies again, with new dossiers.
+    }

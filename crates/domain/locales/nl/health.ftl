@@ -96,3 +96,8 @@ health-needs-replanning =
         [one] Eén afspraak moet opnieuw worden gepland, bijvoorbeeld omdat een partner is vertrokken. Plan die opnieuw met de overgebleven partijen, of laat haar vallen.
        *[other] { $count } afspraken moeten opnieuw worden gepland, bijvoorbeeld omdat een partner is vertrokken. Plan ze opnieuw met de overgebleven partijen, of laat ze vallen.
     }
+health-decided-on-stale-dossier =
+    { $count ->
+        [one] Een orgaan heeft besloten op een besluitdossier dat niet meer overeenkomt met de afspraak zoals die nu luidt. Vraag de partij de afspraak opnieuw aan het orgaan voor te leggen, met een nieuw dossier.
+       *[other] { $count } besluiten zijn genomen op besluitdossiers die niet meer overeenkomen met de afspraken zoals die nu luiden. Vraag de partijen de afspraken opnieuw aan hun organen voor te leggen, met nieuwe dossiers.
+    }
