@@ -38,19 +38,7 @@ pub async fn feed(
     headers: HeaderMap,
 ) -> Response {
     let source = peer.map(|peer| peer.0.0.ip());
-    if let Some(source) = source
-        && let Some(decision) = state.rate_limiter.peek_failures(source).await
-        && decision.throttled
-    {
-        return too_many(decision.reset_secs);
-    }
-    let response = answer(&state, &file, &headers).await;
-    if response.status() == StatusCode::NOT_FOUND
-        && let Some(source) = source
-    {
-        state.rate_limiter.charge_failure(source).await;
-    }
-    response
+    state.rate_limiter.guarding_secrets(source, StatusCode::NOT_FOUND, too_many, answer(&state, &file, &headers)).await
 }
 
 async fn answer(state: &AppState, file: &str, headers: &HeaderMap) -> Response {

@@ -35,19 +35,10 @@ pub async fn token(
     // Guessing secrets is a flood of failures: an address that has spent its
     // failed authentications is refused before the next guess is checked.
     let source = peer.map(|peer| peer.0.0.ip());
-    if let Some(source) = source
-        && let Some(decision) = state.rate_limiter.peek_failures(source).await
-        && decision.throttled
-    {
-        return slow_down(decision.reset_secs);
-    }
-    let response = issue(&state, &headers, &body).await;
-    if response.status() == StatusCode::UNAUTHORIZED
-        && let Some(source) = source
-    {
-        state.rate_limiter.charge_failure(source).await;
-    }
-    response
+    state
+        .rate_limiter
+        .guarding_secrets(source, StatusCode::UNAUTHORIZED, slow_down, issue(&state, &headers, &body))
+        .await
 }
 
 async fn issue(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Response {

@@ -182,6 +182,33 @@ impl RateLimiter {
         self.count_budgets(self.failure_budget(source), Count::Spend(1)).await
     }
 
+    /// Answers a request that presents a secret of its own (client
+    /// credentials, a calendar feed's URL): `refused` (given the seconds to
+    /// wait) when `source` has spent its failed authentications, before the
+    /// secret is looked up; otherwise `answer`, and an answer with status
+    /// `failure` counts one more failure against `source`.
+    pub async fn guarding_secrets(
+        &self,
+        source: Option<IpAddr>,
+        failure: axum::http::StatusCode,
+        refused: impl FnOnce(u64) -> axum::response::Response,
+        answer: impl Future<Output = axum::response::Response>,
+    ) -> axum::response::Response {
+        if let Some(source) = source
+            && let Some(decision) = self.peek_failures(source).await
+            && decision.throttled
+        {
+            return refused(decision.reset_secs);
+        }
+        let response = answer.await;
+        if response.status() == failure
+            && let Some(source) = source
+        {
+            self.charge_failure(source).await;
+        }
+        response
+    }
+
     /// The budgets that apply, with their counter keys (without the window).
     fn budgets(&self, principal: &Principal) -> Vec<(u64, String)> {
         let tenant = match &principal.tenant {
