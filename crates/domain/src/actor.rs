@@ -107,6 +107,28 @@ impl Actor {
     }
 
     /// The organisations the person currently works for, in any role.
+    /// The networks the person takes part in: those they facilitate, sit at
+    /// the table of, or whose organisation is an ACTIVE partner of. What
+    /// their calendar and digest are about (an admin sees more, but takes
+    /// part in no more).
+    pub fn own_network_ids(&self) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = self
+            .facilitated_network_ids
+            .iter()
+            .copied()
+            .chain(
+                self.partnerships
+                    .iter()
+                    .filter(|p| p.status == entity::PartnershipStatus::Active)
+                    .map(|p| p.network_id),
+            )
+            .chain(self.representations.iter().map(|r| r.network_id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     pub fn organisation_ids(&self) -> Vec<Uuid> {
         let mut ids: Vec<Uuid> = self.positions.iter().map(|p| p.organisation_id).collect();
         ids.sort_unstable();

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
-use entity::{PartnershipStatus, calendar_feed};
+use entity::calendar_feed;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -92,15 +92,7 @@ pub async fn feed(store: &Store) -> AppResult<FeedContent> {
     let now = store.now();
     let organisation_ids = actor.organisation_ids();
 
-    let mut network_ids: Vec<Uuid> = actor
-        .facilitated_network_ids
-        .iter()
-        .copied()
-        .chain(actor.partnerships.iter().filter(|p| p.status == PartnershipStatus::Active).map(|p| p.network_id))
-        .chain(actor.representations.iter().map(|r| r.network_id))
-        .collect();
-    network_ids.sort_unstable();
-    network_ids.dedup();
+    let network_ids = actor.own_network_ids();
 
     let meetings = store.calendar_meetings(&network_ids, actor.today - LOOK_BACK).await?;
     let decisions: Vec<_> =
