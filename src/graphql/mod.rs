@@ -7,6 +7,7 @@ mod batch;
 mod calendar;
 mod connection;
 pub mod cost;
+mod digest;
 mod dossier;
 mod enums;
 pub mod error;

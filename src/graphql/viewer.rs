@@ -95,6 +95,29 @@ impl Viewer {
         }
     }
 
+    /// What concerns you since `since` (docs/digest.md): what awaits you
+    /// (your bodies' decisions, rounds you have not answered, conditions your
+    /// organisations must meet), what was agreed, delivered, dropped or decided
+    /// in your networks since, quick wins by goal, and the health signals your
+    /// view allows; one line per subject in its latest state. Null for an API
+    /// client, which is no person.
+    async fn digest(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The start of the period (exclusive), at most now.")] since: super::scalars::DateTime,
+        #[graphql(
+            desc = "The language of the texts; default from `Accept-Language`, else `viewer.language` (your own choice, else your tenant's)."
+        )]
+        locale: Option<super::health::Locale>,
+    ) -> Result<Option<super::digest::Digest>> {
+        if store(ctx).actor().person_id.is_none() {
+            return Ok(None);
+        }
+        let locale = super::language(ctx, locale).await?;
+        let found = crate::service::digest::digest(store(ctx), since.0, Some(locale)).await?;
+        Ok(Some(super::digest::Digest(found)))
+    }
+
     /// The viewer's current positions: the organisations they act in today.
     async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
         let actor = store(ctx).actor();

@@ -15,6 +15,7 @@ mod commitments;
 mod connections;
 mod crash;
 mod demo;
+mod digest;
 mod dossiers;
 mod events;
 mod execution;

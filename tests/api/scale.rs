@@ -360,3 +360,21 @@ both!(a_calendar_feed_costs_the_same_statements_however_much_it_holds, |app| {
     assert!(sizes[1] > sizes[0], "the larger network puts more in the feed: {sizes:?}");
     assert_eq!(counts[0], counts[1], "a feed must not cost statements per entry ({sizes:?} entries)");
 });
+
+both!(a_digest_costs_the_same_statements_however_much_moved, |app| {
+    let query = "query($since: DateTime!) { viewer { digest(since: $since) { markdown lines { section text } } } }";
+    let mut counts = Vec::new();
+    let mut lines = Vec::new();
+    for (i, commitments) in [20_u64, 200].into_iter().enumerate() {
+        let summary = seed(&app.db, &size(&format!("digest{i}"), 60 + i as u64, 5, commitments)).await.expect("seed");
+        let token = app.token(&summary.tenant, &summary.director_subject);
+        let since = json!({ "since": "2025-01-01T00:00:00Z" });
+        // Warm up: the first request of a tenant reads what later ones remember.
+        app.gql(&token, query, since.clone()).await;
+        let (statements, data) = counted(&app, &token, query, since).await;
+        counts.push(statements);
+        lines.push(data["viewer"]["digest"]["lines"].as_array().map_or(0, Vec::len));
+    }
+    assert!(lines[1] > lines[0], "more moved in the larger network: {lines:?}");
+    assert_eq!(counts[0], counts[1], "a digest must not cost statements per line ({lines:?} lines)");
+});

@@ -334,7 +334,7 @@ pub(crate) fn block(text: &str) -> String {
         .join("  \n")
 }
 
-fn enum_name<T: Serialize>(value: &T) -> String {
+pub(crate) fn enum_name<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 

@@ -9,6 +9,7 @@ pub mod agenda;
 pub mod alignment;
 pub mod calendar;
 pub mod commitments;
+pub mod digest;
 pub mod dossier;
 pub mod error;
 pub mod events;

@@ -21,6 +21,7 @@ pub mod alignment;
 pub mod bus;
 pub mod calendar;
 mod connect;
+pub mod digest;
 pub mod dossiers;
 mod errors;
 mod events;
