@@ -251,6 +251,24 @@ pub async fn calendar_feeds(
     Ok(feeds)
 }
 
+/// Each showcase person's digest of the week before `now`, in their own
+/// language, as Markdown: what `eendracht demo --digests` prints.
+pub async fn digests(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let mut out = Vec::with_capacity(SHOWCASE.len());
+    for person in SHOWCASE {
+        let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), person.subject);
+        let store = Store::begin(db, &principal, Access::Read, Arc::new(ManualClock::new(now)), STEP_TIMEOUT)
+            .await
+            .map_err(|e| explain(e, "signing in as a demo person"))?;
+        let digest = crate::service::digest::digest(&store, now - Duration::days(7), None).await;
+        store.rollback().await;
+        let digest = digest.map_err(|e| explain(e, "making a demo digest"))?;
+        let markdown = crate::domain::digest::markdown(&digest.owner, digest.since, &digest.lines, digest.locale);
+        out.push((person.subject, markdown));
+    }
+    Ok(out)
+}
+
 fn summary(created: bool, network_id: Uuid) -> DemoSummary {
     DemoSummary {
         tenant_slug: TENANT_SLUG.to_owned(),

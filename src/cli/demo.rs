@@ -17,14 +17,34 @@ const DEFAULT_GRAPHQL_URL: &str = "http://127.0.0.1:8080/graphql";
 /// How long the printed tokens are valid.
 const TOKEN_TTL: Duration = Duration::from_secs(8 * 60 * 60);
 
-pub async fn run(settings: &Settings) -> anyhow::Result<()> {
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Also print each person's digest of the last week (`viewer.digest`), in
+    /// their language.
+    #[arg(long)]
+    pub digests: bool,
+}
+
+pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     let loaded = match demo::load(&db, SystemClock.now()).await {
         Ok(summary) => with_feeds(settings, &db, summary).await,
         Err(error) => Err(error),
     };
+    let digests = match (&loaded, args.digests) {
+        (Ok(_), true) => Some(demo::digests(&db, SystemClock.now()).await),
+        _ => None,
+    };
     db.close().await;
-    print_summary(settings, &loaded?, DEFAULT_GRAPHQL_URL)
+    print_summary(settings, &loaded?, DEFAULT_GRAPHQL_URL)?;
+    if let Some(digests) = digests {
+        for (subject, markdown) in digests? {
+            println!();
+            println!("# ---- the week's digest of `{subject}` ----");
+            println!("{markdown}");
+        }
+    }
+    Ok(())
 }
 
 /// The summary with each showcase person's calendar feed, made once; none

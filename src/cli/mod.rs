@@ -47,7 +47,7 @@ pub enum Command {
     /// Mint an HS256 token for local use and tests.
     Token(token::Args),
     /// Load a realistic demo network (idempotent).
-    Demo,
+    Demo(demo::Args),
     /// Write deterministic bulk data for benchmarks into a new tenant.
     Seed(crate::seed::SeedSize),
 }
@@ -65,7 +65,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Schema => schema::run(),
         Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,
         Command::Token(args) => token::run(&cli.settings, &args),
-        Command::Demo => demo::run(&cli.settings).await,
+        Command::Demo(args) => demo::run(&cli.settings, &args).await,
         Command::Seed(size) => seed::run(&cli.settings, &size).await,
     }
 }

@@ -207,3 +207,22 @@ both!(the_demo_people_have_calendar_feeds_that_the_same_key_makes_again, |app| {
     assert!(summaries.iter().any(|s| s.starts_with("Netwerkoverleg") || s.contains("(Samen Wonen")), "{summaries:?}");
     assert!(summaries.iter().any(|s| s.starts_with("Raad van Commissarissen besluit: ")), "{summaries:?}");
 });
+
+both!(the_demo_prints_a_weeks_digest_for_each_of_its_people, |app| {
+    eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    let digests = eendracht::demo::digests(&app.db, app.clock_now()).await.expect("digests");
+    let subjects: Vec<&str> = digests.iter().map(|(subject, _)| *subject).collect();
+    assert_eq!(subjects, ["femke.devries", "marco.degraaf", "hendrik.bos", "eva.koster"]);
+    for (subject, markdown) in &digests {
+        assert!(markdown.starts_with("# Wat "), "{subject}: in Dutch, the demo tenant's language: {markdown}");
+        assert!(markdown.contains("\n## Wat op u wacht\n"), "{subject}: {markdown}");
+    }
+    let supervisor = &digests[2].1;
+    assert!(supervisor.contains("Raad van Commissarissen"), "the supervisory board's decisions await: {supervisor}");
+    let facilitator = &digests[0].1;
+    assert!(
+        facilitator.contains("Samen Wonen Regio Rivierenland: "),
+        "the facilitator reads the network's health: {facilitator}"
+    );
+    assert_eq!(eendracht::demo::digests(&app.db, app.clock_now()).await.expect("again"), digests, "the same twice");
+});
