@@ -221,10 +221,7 @@ pub async fn calendar_feeds(
 ) -> anyhow::Result<Vec<(&'static str, Option<String>)>> {
     let mut feeds = Vec::with_capacity(SHOWCASE.len());
     for person in SHOWCASE {
-        let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), person.subject);
-        let store = Store::begin(db, &principal, Access::Write, Arc::new(ManualClock::new(now)), STEP_TIMEOUT)
-            .await
-            .map_err(|e| explain(e, "signing in as a demo person"))?;
+        let store = signed_in(db, person.subject, Access::Write, now).await?;
         let token = crate::auth::feeds::FeedToken::derive(store.tenant_id(), key, person.subject);
         let made = async {
             let me = store.actor().person()?;
@@ -256,10 +253,7 @@ pub async fn calendar_feeds(
 pub async fn digests(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<(&'static str, String)>> {
     let mut out = Vec::with_capacity(SHOWCASE.len());
     for person in SHOWCASE {
-        let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), person.subject);
-        let store = Store::begin(db, &principal, Access::Read, Arc::new(ManualClock::new(now)), STEP_TIMEOUT)
-            .await
-            .map_err(|e| explain(e, "signing in as a demo person"))?;
+        let store = signed_in(db, person.subject, Access::Read, now).await?;
         let digest = crate::service::digest::digest(&store, now - Duration::days(7), None).await;
         store.rollback().await;
         let digest = digest.map_err(|e| explain(e, "making a demo digest"))?;
@@ -267,6 +261,14 @@ pub async fn digests(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<(&'stati
         out.push((person.subject, markdown));
     }
     Ok(out)
+}
+
+/// A transaction as one of the demo's people, at `now`.
+async fn signed_in(db: &Db, subject: &str, access: Access, now: DateTime<Utc>) -> anyhow::Result<Store> {
+    let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), subject);
+    Store::begin(db, &principal, access, Arc::new(ManualClock::new(now)), STEP_TIMEOUT)
+        .await
+        .map_err(|e| explain(e, "signing in as a demo person"))
 }
 
 fn summary(created: bool, network_id: Uuid) -> DemoSummary {
@@ -283,10 +285,8 @@ fn summary(created: bool, network_id: Uuid) -> DemoSummary {
 
 /// The summary of a demo loaded earlier, found as its facilitator sees it.
 async fn existing_summary(db: &Db, now: DateTime<Utc>) -> anyhow::Result<DemoSummary> {
-    let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), FACILITATOR);
-    let store = Store::begin(db, &principal, Access::Read, Arc::new(ManualClock::new(now)), STEP_TIMEOUT)
+    let store = signed_in(db, FACILITATOR, Access::Read, now)
         .await
-        .map_err(|e| explain(e, "signing in as the demo facilitator"))
         .context("the tenant `demo` exists but is not the demo; use another database")?;
     let page = store.networks_page(None, PageRequest { first: PageRequest::MAX_SIZE, after: None }).await;
     store.rollback().await;

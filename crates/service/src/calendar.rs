@@ -14,7 +14,7 @@ use crate::domain::agenda;
 use crate::domain::calendar::{Entry, Subject, When};
 use crate::domain::events::EventKind;
 use crate::domain::values::Name;
-use crate::domain::{AppError, AppResult, policy};
+use crate::domain::{AppResult, policy};
 use crate::i18n::{Locale, local_day};
 use crate::store::{NewEvent, Store};
 
@@ -87,8 +87,10 @@ pub struct FeedContent {
 pub async fn feed(store: &Store) -> AppResult<FeedContent> {
     let actor = store.actor();
     let person_id = actor.person()?;
-    let locale = crate::people::viewer_language(store).await?;
-    let owner = store.person(person_id).await?.name;
+    // The person once, for their name and their language.
+    let person = store.person(person_id).await?;
+    let locale = crate::people::language_of(store, Some(&person)).await?;
+    let owner = person.name;
     let now = store.now();
     let organisation_ids = actor.organisation_ids();
 
@@ -267,10 +269,4 @@ fn start_day(when: &When) -> NaiveDate {
         When::Timed { start, .. } => local_day(*start),
         When::Days { first, .. } => *first,
     }
-}
-
-/// Refuses what is not a live feed, in the words of NOT_FOUND: an unknown,
-/// revoked or malformed token all look the same.
-pub fn not_a_feed() -> AppError {
-    AppError::NotFound("calendar feed")
 }

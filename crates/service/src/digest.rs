@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use entity::RoundStatus;
+use entity::{CommitmentKind, RoundStatus};
 use uuid::Uuid;
 
 use crate::domain::digest::{Line, Section, Subject};
@@ -37,11 +37,12 @@ pub async fn digest(store: &Store, since: DateTime<Utc>, locale: Option<Locale>)
     if since > now {
         return Err(AppError::bad_input("since", "since must not be in the future"));
     }
+    let person = store.person(person_id).await?;
     let locale = match locale {
         Some(locale) => locale,
-        None => crate::people::viewer_language(store).await?,
+        None => crate::people::language_of(store, Some(&person)).await?,
     };
-    let owner = store.person(person_id).await?.name;
+    let owner = person.name;
     let network_ids = actor.own_network_ids();
     let organisation_ids = actor.organisation_ids();
 
@@ -54,7 +55,11 @@ pub async fn digest(store: &Store, since: DateTime<Utc>, locale: Option<Locale>)
     let conditions = store.conditions_to_meet(&organisation_ids).await?;
     let moved = store.commitments_moved_since(&network_ids, since).await?;
     let outcomes = store.outcomes_recorded_since(&network_ids, since).await?;
-    let quick_wins = store.quick_wins_delivered_since(&network_ids, since).await?;
+    // The quick wins delivered since are among the commitments that moved.
+    let quick_wins: Vec<&entity::commitment::Model> = moved
+        .iter()
+        .filter(|c| c.kind == CommitmentKind::QuickWin && c.delivered_at.is_some_and(|at| at > since))
+        .collect();
 
     // The names the lines need, one read per kind.
     let mut commitment_ids: Vec<Uuid> = decisions
@@ -149,7 +154,7 @@ pub async fn digest(store: &Store, since: DateTime<Utc>, locale: Option<Locale>)
         );
     }
     let mut by_goal: BTreeMap<(Uuid, Option<Uuid>), Vec<String>> = BTreeMap::new();
-    for commitment in &quick_wins {
+    for commitment in quick_wins {
         by_goal.entry((commitment.network_id, commitment.goal_id)).or_default().push(commitment.title.clone());
     }
     for ((network_id, goal_id), titles) in by_goal {

@@ -143,14 +143,20 @@ pub async fn viewer_language(store: &Store) -> AppResult<Locale> {
     if let Some(language) = *slot {
         return Ok(language);
     }
-    let chosen = match store.actor().person_id {
-        Some(person_id) => store.person(person_id).await?.language.as_deref().and_then(Locale::from_tag),
+    let person = match store.actor().person_id {
+        Some(person_id) => Some(store.person(person_id).await?),
         None => None,
     };
-    let language = match chosen {
-        Some(language) => language,
-        None => Locale::from_tag(&store.tenant().await?.language).unwrap_or(Locale::TENANT_DEFAULT),
-    };
+    let language = language_of(store, person.as_ref()).await?;
     *slot = Some(language);
     Ok(language)
+}
+
+/// The language to write to `person` in: their own choice, else their
+/// tenant's; for work that has read the person already (a feed, a digest).
+pub async fn language_of(store: &Store, person: Option<&person::Model>) -> AppResult<Locale> {
+    match person.and_then(|p| p.language.as_deref()).and_then(Locale::from_tag) {
+        Some(language) => Ok(language),
+        None => Ok(Locale::from_tag(&store.tenant().await?.language).unwrap_or(Locale::TENANT_DEFAULT)),
+    }
 }

@@ -59,11 +59,8 @@ impl Store {
         self.fetch_one::<calendar_feed::Entity>(id).await
     }
 
-    /// Stamps a feed revoked (a feed revoked before keeps its time).
+    /// Stamps a feed revoked.
     pub async fn revoke_calendar_feed(&self, feed: calendar_feed::Model) -> AppResult<calendar_feed::Model> {
-        if feed.revoked_at.is_some() {
-            return Ok(feed);
-        }
         let tx = self.tx()?;
         let mut active: calendar_feed::ActiveModel = feed.into();
         active.revoked_at = Set(Some(self.now()));

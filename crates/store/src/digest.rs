@@ -3,7 +3,7 @@
 //! Every read starts in `Store::visible`, as the person.
 
 use chrono::{DateTime, Utc};
-use entity::{CommitmentKind, ConditionStatus, commitment, ratification, ratification_condition};
+use entity::{ConditionStatus, commitment, ratification, ratification_condition};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use uuid::Uuid;
@@ -34,26 +34,6 @@ impl Store {
             .all(&*tx)
             .await
             .context("loading the commitments that moved")
-    }
-
-    /// Quick wins of `network_ids` delivered after `since`.
-    pub async fn quick_wins_delivered_since(
-        &self,
-        network_ids: &[Uuid],
-        since: DateTime<Utc>,
-    ) -> AppResult<Vec<commitment::Model>> {
-        use commitment::Column as C;
-        let tx = self.tx()?;
-        self.visible::<commitment::Entity>()
-            .filter(C::NetworkId.is_in(network_ids.iter().copied()))
-            .filter(C::Kind.eq(CommitmentKind::QuickWin))
-            .filter(C::DeliveredAt.gt(since))
-            .order_by_asc(C::DeliveredAt)
-            .order_by_asc(C::Id)
-            .limit(PER_KIND)
-            .all(&*tx)
-            .await
-            .context("loading the quick wins delivered")
     }
 
     /// Outcomes recorded after `since` in `network_ids`, still in play.
