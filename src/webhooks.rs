@@ -98,23 +98,8 @@ impl WebhookWorker {
     /// Ticks until `stop` resolves. A failing tick is logged and retried on
     /// the next; the worker never takes the server down.
     pub async fn run(self, stop: impl Future<Output = ()> + Send) {
-        tokio::pin!(stop);
-        loop {
-            let busy = match self.tick().await {
-                Ok(report) => report != TickReport::default(),
-                Err(error) => {
-                    tracing::error!(%error, "webhook worker tick failed");
-                    false
-                }
-            };
-            if busy {
-                continue;
-            }
-            tokio::select! {
-                () = &mut stop => return,
-                () = tokio::time::sleep(self.settings.poll_interval) => {}
-            }
-        }
+        let poll = self.settings.poll_interval;
+        run_ticks("webhook", poll, || async { self.tick().await.map(|t| t != TickReport::default()) }, stop).await;
     }
 
     /// One pass over every tenant.
@@ -206,6 +191,34 @@ impl WebhookWorker {
             .await
             .map_err(|e| describe_transport_error(&e))?;
         Ok(response.status().as_u16())
+    }
+}
+
+/// The loop of a background worker: `tick` at once again while it finds
+/// work (`Ok(true)`), else after `poll_interval`, until `stop` resolves. A
+/// failing tick is logged and retried on the next; a worker never takes the
+/// server down. The webhook and mail workers share it.
+pub async fn run_ticks<F, Fut>(name: &str, poll_interval: Duration, mut tick: F, stop: impl Future<Output = ()> + Send)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = AppResult<bool>>,
+{
+    tokio::pin!(stop);
+    loop {
+        let busy = match tick().await {
+            Ok(busy) => busy,
+            Err(error) => {
+                tracing::error!(%error, worker = name, "worker tick failed");
+                false
+            }
+        };
+        if busy {
+            continue;
+        }
+        tokio::select! {
+            () = &mut stop => return,
+            () = tokio::time::sleep(poll_interval) => {}
+        }
     }
 }
 

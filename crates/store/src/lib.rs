@@ -28,6 +28,7 @@ mod events;
 pub mod health;
 pub mod health_facts;
 pub mod integration;
+mod lease;
 pub mod networks;
 pub mod organisations;
 mod page;

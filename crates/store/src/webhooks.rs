@@ -15,18 +15,15 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono::{DateTime, Utc};
 use entity::{DeliveryStatus, event, webhook, webhook_attempt, webhook_delivery, webhook_outbox};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::events::NewEvent;
-use super::{Direction, Page, PageRequest, Store, classify};
+use super::{Direction, Page, PageRequest, Store, classify, lease};
 use crate::domain::events::EventKind;
-use crate::domain::integration::retry_delay;
 use crate::domain::{AppError, AppResult};
 use crate::errors::Context;
 
@@ -338,13 +335,7 @@ impl Store {
         let now = self.now();
         let due = self
             .scoped::<webhook_delivery::Entity>()
-            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
-            .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
-            .filter(
-                Condition::any()
-                    .add(webhook_delivery::Column::LeaseUntil.is_null())
-                    .add(webhook_delivery::Column::LeaseUntil.lte(now)),
-            )
+            .filter(lease::due::<webhook_delivery::Entity>(now))
             .filter(webhook_delivery::Column::WebhookId.in_subquery(self.enabled_webhook_ids()))
             .one(&*tx)
             .await
@@ -408,15 +399,10 @@ impl Store {
     pub async fn claim_due(&self, lease: std::time::Duration, limit: u64) -> AppResult<Vec<ClaimedDelivery>> {
         let tx = self.tx()?;
         let now = self.now();
-        let lease_until = now + ChronoDuration::from_std(lease).unwrap_or(ChronoDuration::minutes(1));
-        let free = Condition::any()
-            .add(webhook_delivery::Column::LeaseUntil.is_null())
-            .add(webhook_delivery::Column::LeaseUntil.lte(now));
+        let lease_until = lease::lease_end(now, lease);
         let due = self
             .scoped::<webhook_delivery::Entity>()
-            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
-            .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
-            .filter(free.clone())
+            .filter(lease::due::<webhook_delivery::Entity>(now))
             .filter(webhook_delivery::Column::WebhookId.in_subquery(self.enabled_webhook_ids()))
             .order_by_asc(webhook_delivery::Column::NextAttemptAt)
             .order_by_asc(webhook_delivery::Column::Id)
@@ -426,16 +412,7 @@ impl Store {
             .context("reading due deliveries")?;
         let mut claimed = Vec::with_capacity(due.len());
         for delivery in due {
-            let taken = webhook_delivery::Entity::update_many()
-                .col_expr(webhook_delivery::Column::LeaseUntil, Expr::value(lease_until))
-                .filter(webhook_delivery::Column::TenantId.eq(self.tenant_id()))
-                .filter(webhook_delivery::Column::Id.eq(delivery.id))
-                .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
-                .filter(free.clone())
-                .exec(&*tx)
-                .await
-                .context("leasing a delivery")?;
-            if taken.rows_affected == 1 {
+            if lease::take::<webhook_delivery::Entity>(&*tx, self.tenant_id(), delivery.id, now, lease_until).await? {
                 claimed.push(delivery);
             }
         }
@@ -496,28 +473,17 @@ impl Store {
         .await
         .context("logging a delivery attempt")?;
 
-        let attempts = delivery.attempts + 1;
-        let (status, next_attempt_at, delivered_at) = if outcome.succeeded() {
-            (DeliveryStatus::Delivered, None, Some(now))
-        } else {
-            match retry_delay(attempts.unsigned_abs(), jitter).filter(|_| !outcome.gone()) {
-                Some(wait) => (
-                    DeliveryStatus::Pending,
-                    Some(now + ChronoDuration::from_std(wait).unwrap_or(ChronoDuration::hours(1))),
-                    None,
-                ),
-                None => (DeliveryStatus::Failed, None, None),
-            }
-        };
+        let settled = lease::settle(delivery.attempts, outcome.succeeded(), outcome.gone(), jitter, now);
+        let (status, attempts) = (settled.status, settled.attempts);
         webhook_delivery::Entity::update_many()
             .col_expr(webhook_delivery::Column::Status, Expr::value(status))
             .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempts))
-            .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(next_attempt_at))
+            .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(settled.next_attempt_at))
             .col_expr(webhook_delivery::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(webhook_delivery::Column::LastStatusCode, Expr::value(outcome.status_code.map(i32::from)))
             .col_expr(webhook_delivery::Column::LastError, Expr::value(outcome.error.clone()))
             .col_expr(webhook_delivery::Column::LastAttemptAt, Expr::value(now))
-            .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(delivered_at))
+            .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(settled.done_at))
             .filter(webhook_delivery::Column::TenantId.eq(self.tenant_id()))
             .filter(webhook_delivery::Column::Id.eq(delivery.id))
             .exec(&*tx)
