@@ -166,6 +166,30 @@ pub struct ServeSettings {
     /// How often the webhook worker looks for work when it has none.
     #[arg(long, env = "EENDRACHT_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
     pub webhook_poll_interval: std::time::Duration,
+
+    /// The SMTP server reminders and digests go out through, in lettre's URL
+    /// form: `smtps://user:pass@host:465` (TLS), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), or `smtp://host:25` (plain, for a relay on the same host).
+    /// Unset: no mail is sent; reminders are still recorded. A secret: it may
+    /// hold a password.
+    #[arg(long, env = "EENDRACHT_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+
+    /// The sender of mail, e.g. `Eendracht <noreply@example.nl>`. Required
+    /// with `EENDRACHT_SMTP_URL` in production; in development
+    /// `Eendracht <eendracht@localhost>`.
+    #[arg(long, env = "EENDRACHT_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Run the mail worker (reminders, digests, sending) in this process.
+    /// Several processes may run it: reminders are made once and mails are
+    /// leased, so each is sent by one at a time.
+    #[arg(long, env = "EENDRACHT_MAIL_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub mail_worker: bool,
+
+    /// How often the mail worker looks for due reminders, digests and mail.
+    #[arg(long, env = "EENDRACHT_MAIL_POLL_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub mail_poll_interval: std::time::Duration,
 }
 
 /// The query limits' flags and variables (`EENDRACHT_MAX_*`); the defaults

@@ -18,6 +18,7 @@ pub mod config;
 pub mod demo;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod seed;
 pub mod startup;
 pub mod webhooks;

@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::config::{ServeSettings, Settings};
 use crate::graphql;
 use crate::http::{self, Admission, AppState, Metrics, RateLimiter};
+use crate::mail::{MailSettings, MailWorker, Smtp};
 use crate::outbound::OutboundPolicy;
 use crate::store::integration::StoredProviders;
 use crate::store::{self, Db};
@@ -53,6 +54,8 @@ pub struct Application {
     db: Db,
     /// The webhook worker, when this process runs one.
     worker: Option<WebhookWorker>,
+    /// The mail worker, when this process runs one.
+    mail_worker: Option<MailWorker>,
     /// Tells open WebSockets that the server is shutting down.
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Ends once every open WebSocket has closed.
@@ -119,9 +122,17 @@ impl Application {
             (None, true) => None,
         };
         let calendar_links = public_url
+            .clone()
             .map(|url| graphql::CalendarLinks::new(&url, serve.calendar_link_template.clone()))
             .transpose()
             .context("EENDRACHT_PUBLIC_URL or EENDRACHT_CALENDAR_LINK_TEMPLATE")?;
+        let mail_worker = if serve.mail_worker {
+            let smtp = smtp(settings, serve, public_url.as_deref(), calendar_links.clone())?;
+            let mail = MailSettings { poll_interval: serve.mail_poll_interval, smtp, ..MailSettings::default() };
+            Some(MailWorker::new(db.clone(), clock.clone(), mail)?)
+        } else {
+            None
+        };
         let schema = graphql::build_schema(serve.limits.into(), settings.is_production(), calendar_links.clone());
         // Read the field types now rather than on the first request.
         graphql::schema_types();
@@ -160,6 +171,7 @@ impl Application {
             connections,
             db,
             worker,
+            mail_worker,
             shutdown,
             sockets_closed,
         })
@@ -191,9 +203,15 @@ impl Application {
             // (and the webhook worker).
             let _ = notice.send(true);
         };
+        let mut mail_stopped = stopped.clone();
         let worker = self.worker.map(|worker| {
             tokio::spawn(worker.run(async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
+            }))
+        });
+        let mail_worker = self.mail_worker.map(|worker| {
+            tokio::spawn(worker.run(async move {
+                let _ = mail_stopped.wait_for(|stop| *stop).await;
             }))
         });
         // SQLite's query statistics follow the data as it grows (Db::optimize).
@@ -215,8 +233,9 @@ impl Application {
                 .context("serving HTTP")?;
         let deadline = drained.signalled_at + DRAIN_TIMEOUT;
         let remaining = || deadline.saturating_duration_since(Instant::now());
-        if let Some(worker) = worker {
-            // A delivery cut off here is sent again after its lease: nothing is lost.
+        // A delivery or mail cut off here is sent again after its lease:
+        // nothing is lost.
+        for worker in [worker, mail_worker].into_iter().flatten() {
             worker.abort();
         }
         if let Some(statistics) = statistics {
@@ -230,6 +249,34 @@ impl Application {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Where mail goes out, when `EENDRACHT_SMTP_URL` is set: the sender, and
+/// the public URL its links point at (required: a mail's unsubscribe link
+/// must work from anywhere).
+fn smtp(
+    settings: &Settings,
+    serve: &ServeSettings,
+    public_url: Option<&str>,
+    links: Option<graphql::CalendarLinks>,
+) -> anyhow::Result<Option<Smtp>> {
+    let Some(url) = &serve.smtp_url else { return Ok(None) };
+    let from = match (&serve.mail_from, settings.is_production()) {
+        (Some(from), _) => from.clone(),
+        (None, false) => "Eendracht <eendracht@localhost>".to_owned(),
+        (None, true) => anyhow::bail!("EENDRACHT_MAIL_FROM is required with EENDRACHT_SMTP_URL"),
+    };
+    let from: lettre::message::Mailbox = from.parse().with_context(|| format!("EENDRACHT_MAIL_FROM {from:?}"))?;
+    let base_url = public_url
+        .context("EENDRACHT_PUBLIC_URL is required with EENDRACHT_SMTP_URL: mail links to this server")?
+        .trim_end_matches('/')
+        .to_owned();
+    let domain = from.email.domain().to_owned();
+    let subject_link = links.map(|links| {
+        Arc::new(move |subject: &crate::domain::digest::Subject| links.mail_link(subject))
+            as crate::service::mail::SubjectLink
+    });
+    Ok(Some(Smtp { url: url.clone(), from, setup: crate::service::mail::MailSetup { base_url, domain, subject_link } }))
 }
 
 /// The tenants' and persons' shares of the pool; a request waits for its

@@ -330,3 +330,48 @@ pub enum DeliveryStatus {
     #[sea_orm(string_value = "FAILED")]
     Failed,
 }
+
+/// How often a person gets their digest by e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DigestRhythm {
+    /// No digest by e-mail (the default: a digest is opted into).
+    #[sea_orm(string_value = "OFF")]
+    Off,
+    /// Every morning, of the day before.
+    #[sea_orm(string_value = "DAILY")]
+    Daily,
+    /// Every Monday morning, of the week before.
+    #[sea_orm(string_value = "WEEKLY")]
+    Weekly,
+}
+
+/// What a mail is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MailKind {
+    /// One reminder, sent at once.
+    #[sea_orm(string_value = "REMINDER")]
+    Reminder,
+    /// A person's digest, on their rhythm.
+    #[sea_orm(string_value = "DIGEST")]
+    Digest,
+}
+
+/// Why a reminder went out: the network's reminder rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReminderRule {
+    /// A body's decision is due soon and it has recorded no outcome: to its members.
+    #[sea_orm(string_value = "RATIFICATION_DUE")]
+    RatificationDue,
+    /// An alignment round closes soon: to invitees who have not answered.
+    #[sea_orm(string_value = "ROUND_CLOSING")]
+    RoundClosing,
+    /// A condition stayed open past its date: to the party's DIRECTORs.
+    #[sea_orm(string_value = "CONDITION_OVERDUE")]
+    ConditionOverdue,
+}

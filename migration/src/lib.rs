@@ -17,6 +17,7 @@ mod m20261207_000010_health_facts;
 mod m20261207_000011_dossiers;
 mod m20261207_000012_planned_meetings;
 mod m20261207_000013_calendar_feeds;
+mod m20261208_000014_mail;
 mod support;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_dossiers::Migration),
             Box::new(m20261207_000012_planned_meetings::Migration),
             Box::new(m20261207_000013_calendar_feeds::Migration),
+            Box::new(m20261208_000014_mail::Migration),
         ]
     }
 }

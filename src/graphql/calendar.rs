@@ -44,10 +44,26 @@ impl CalendarLinks {
         format!("{}/calendar/{token}.ics", self.base_url)
     }
 
+    /// Where a front-end shows what a mail's line is about (a reminder's
+    /// decision, round or condition); `None` without a template or for a
+    /// line of no single object.
+    pub fn mail_link(&self, subject: &crate::domain::digest::Subject) -> Option<String> {
+        use crate::domain::digest::Subject as S;
+        let (node_type, id) = match subject {
+            S::Decision { ratification_id, .. } | S::Condition { ratification_id, .. } => {
+                (NodeType::Ratification, *ratification_id)
+            }
+            S::Round { round_id, .. } => (NodeType::AlignmentRound, *round_id),
+            S::Commitment { commitment_id, .. } => (NodeType::Commitment, *commitment_id),
+            S::Outcome { ratification_id, .. } => (NodeType::Ratification, *ratification_id),
+            S::QuickWins { .. } | S::Signal { .. } => return None,
+        };
+        self.fill(node_type, id)
+    }
+
     /// Where a front-end shows what an entry is about, by the type and global
     /// id the API knows it by; `None` without a template.
     pub fn link(&self, subject: &Subject) -> Option<String> {
-        let template = self.link_template.as_ref()?;
         let (node_type, id) = match subject {
             Subject::Meeting { id, .. } => (NodeType::Meeting, *id),
             Subject::Decision { ratification_id, .. } => (NodeType::Ratification, *ratification_id),
@@ -56,6 +72,12 @@ impl CalendarLinks {
             }
             Subject::RoundCloses { round_id, .. } => (NodeType::AlignmentRound, *round_id),
         };
+        self.fill(node_type, id)
+    }
+
+    /// The template filled in for one object; `None` without a template.
+    fn fill(&self, node_type: NodeType, id: uuid::Uuid) -> Option<String> {
+        let template = self.link_template.as_ref()?;
         let global = ids::global_id(node_type, id);
         Some(template.replace("{type}", node_type.type_name()).replace("{id}", global.as_str()))
     }

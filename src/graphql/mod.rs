@@ -17,6 +17,7 @@ pub mod input_text;
 mod integration;
 pub mod limits;
 pub mod loaders;
+mod mail;
 mod networks;
 mod node;
 pub mod operation;
@@ -59,6 +60,7 @@ pub struct Mutation(
     ratification::RatificationMutation,
     integration::IntegrationMutation,
     calendar::CalendarMutation,
+    mail::MailMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;

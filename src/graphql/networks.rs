@@ -276,6 +276,25 @@ impl NetworkSettings {
     async fn no_recent_quick_win_days(&self) -> i32 {
         self.0.no_recent_quick_win_days
     }
+
+    /// Members of a body are reminded this many days before its decision is
+    /// due, if it has recorded no outcome (default 7; 0: never).
+    async fn reminder_ratification_days_before(&self) -> i32 {
+        self.0.reminder_ratification_days_before
+    }
+
+    /// Invitees who have not answered are reminded this many days before a
+    /// round closes (default 2; 0: never).
+    async fn reminder_round_days_before(&self) -> i32 {
+        self.0.reminder_round_days_before
+    }
+
+    /// A condition is overdue this many days after the outcome that set it
+    /// (or at the commitment's due date, if sooner); its party's DIRECTORs
+    /// are then reminded (default 42; 0: never).
+    async fn reminder_condition_days(&self) -> i32 {
+        self.0.reminder_condition_days
+    }
 }
 
 #[derive(Clone)]
@@ -600,6 +619,12 @@ pub struct SetNetworkSettingsInput {
     pub too_much_together_share: Option<f64>,
     /// Days without a delivered quick win that make a signal, 1 to 1000.
     pub no_recent_quick_win_days: Option<i32>,
+    /// Days before a decision is due that its body's members are reminded, 0 (never) to 365.
+    pub reminder_ratification_days_before: Option<i32>,
+    /// Days before a round closes that invitees who have not answered are reminded, 0 (never) to 365.
+    pub reminder_round_days_before: Option<i32>,
+    /// Days after an outcome that its open conditions are overdue and reminded of, 0 (never) to 365.
+    pub reminder_condition_days: Option<i32>,
 }
 
 /// The result of `setNetworkSettings`.
@@ -791,6 +816,11 @@ impl NetworkMutation {
             alignment_drop_threshold: input.alignment_drop_threshold.unwrap_or(current.alignment_drop_threshold),
             too_much_together_share: input.too_much_together_share.unwrap_or(current.too_much_together_share),
             no_recent_quick_win_days: input.no_recent_quick_win_days.unwrap_or(current.no_recent_quick_win_days),
+            reminder_ratification_days_before: input
+                .reminder_ratification_days_before
+                .unwrap_or(current.reminder_ratification_days_before),
+            reminder_round_days_before: input.reminder_round_days_before.unwrap_or(current.reminder_round_days_before),
+            reminder_condition_days: input.reminder_condition_days.unwrap_or(current.reminder_condition_days),
         };
         let network = service::set_settings(store, network_id, settings).await?;
         Ok(SetNetworkSettingsPayload { network: Network(network) })

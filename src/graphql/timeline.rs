@@ -151,6 +151,8 @@ event_kind_values! {
     CalendarFeedCreated => "calendar_feed.created",
     #[doc = "`calendar_feed.revoked`; payload: `personId`."]
     CalendarFeedRevoked => "calendar_feed.revoked",
+    #[doc = "`mail_preferences.changed`; payload: `personId`, `digestRhythm`, `reminders`, `by` (`PERSON` or `UNSUBSCRIBE_LINK`)."]
+    MailPreferencesChanged => "mail_preferences.changed",
 }
 
 /// The wire names a timeline filters on: `kinds` as given (each checked, so

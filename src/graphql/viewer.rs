@@ -95,6 +95,20 @@ impl Viewer {
         }
     }
 
+    /// What you chose about e-mail (docs/mail.md); null for an API client.
+    async fn mail_preferences(&self, ctx: &Context<'_>) -> Result<Option<super::mail::MailPreferences>> {
+        super::mail::preferences_of_viewer(ctx).await
+    }
+
+    /// The reminders that went to you, newest first (an API client has none).
+    async fn reminders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1 to 100 (default 20).")] first: Option<i32>,
+    ) -> Result<Vec<super::mail::Reminder>> {
+        super::mail::reminders_of_viewer(ctx, first).await
+    }
+
     /// What concerns you since `since` (docs/digest.md): what awaits you
     /// (your bodies' decisions, rounds you have not answered, conditions your
     /// organisations must meet), what was agreed, delivered, dropped or decided

@@ -105,13 +105,15 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")], "no such calendar feed\n").into_response()
 }
 
-fn unavailable() -> Response {
+/// 503 with a short wait: the database is busy or away.
+pub(super) fn unavailable() -> Response {
     let mut response = (StatusCode::SERVICE_UNAVAILABLE, "busy; try again shortly\n").into_response();
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(5u32));
     response
 }
 
-fn too_many(retry_after_secs: u64) -> Response {
+/// 429 with when to come back: a budget or the source's guesses ran out.
+pub(super) fn too_many(retry_after_secs: u64) -> Response {
     let mut response = (StatusCode::TOO_MANY_REQUESTS, "too many requests; retry later\n").into_response();
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     response

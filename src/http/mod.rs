@@ -3,6 +3,8 @@
 //! [`subscriptions`]; otherwise GraphiQL, development only; a plain GET never
 //! executes an operation), `POST /oauth/token` (API clients' tokens),
 //! `GET /calendar/<token>.ics` (a person's calendar feed, see [`calendar`]),
+//! `GET`/`POST /mail/unsubscribe/<token>` (a mail's one-click unsubscribe, see
+//! [`unsubscribe`]),
 //! `GET /healthz` (alive), `GET /readyz` (database reachable) and
 //! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
 //! security headers; browsers may call from the configured CORS origins only.
@@ -20,6 +22,7 @@ pub mod persisted;
 pub mod rate_limit;
 pub mod serve;
 pub mod subscriptions;
+mod unsubscribe;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -125,6 +128,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
     Ok(app
         .route("/oauth/token", axum::routing::post(oauth::token))
         .route("/calendar/{file}", get(calendar::feed))
+        .route("/mail/unsubscribe/{token}", get(unsubscribe::show).post(unsubscribe::unsubscribe))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::metrics))

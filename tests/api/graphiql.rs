@@ -22,8 +22,8 @@ use serde_json::json;
 use crate::both;
 use crate::helpers::{Backend, Keys, NetWorld, net_world, spawn_app};
 
-/// The browser test's whole budget; a stuck page fails it, never hangs it.
-const BROWSER_BUDGET: Duration = Duration::from_secs(60);
+/// A browser test's whole budget; a stuck page fails it, never hangs it.
+pub(crate) const BROWSER_BUDGET: Duration = Duration::from_secs(60);
 
 /// The files the page loads, as it names them.
 fn assets(page: &str) -> Vec<String> {
@@ -91,10 +91,16 @@ both!(graphiql_works_offline_in_a_real_browser_docs_queries_and_subscriptions, |
         "address": app.address, "token": w.facilitator.token, "network": w.network, "name": name,
         "timeoutMs": BROWSER_BUDGET.as_millis() as u64 - 5_000,
     });
+    run_script(&browser, "graphiql.mjs", &options).await;
+});
+
+/// Runs `tests/browser/<script>` with `options` within [`BROWSER_BUDGET`];
+/// fails the test unless it exits 0 having printed `passed`.
+pub(crate) async fn run_script(browser: &Path, script: &str, options: &serde_json::Value) {
     let mut child = Command::new("node")
-        .arg(browser.join("graphiql.mjs"))
+        .arg(browser.join(script))
         .arg(options.to_string())
-        .current_dir(&browser)
+        .current_dir(browser)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -122,12 +128,12 @@ both!(graphiql_works_offline_in_a_real_browser_docs_queries_and_subscriptions, |
     };
     let (out, err) = (out.join().expect("stdout"), err.join().expect("stderr"));
     let passed = status.is_some_and(|status| status.success()) && out.contains("passed");
-    assert!(passed, "the browser test failed ({status:?}):\n{out}\n{err}");
-});
+    assert!(passed, "the browser test {script} failed ({status:?}):\n{out}\n{err}");
+}
 
 /// `tests/browser` with its packages installed and chromium present, or
 /// `None` when the caller must skip (something missing, outside CI).
-fn browser_install() -> Option<PathBuf> {
+pub(crate) fn browser_install() -> Option<PathBuf> {
     static INSTALL: OnceLock<Result<PathBuf, (bool, String)>> = OnceLock::new();
     match INSTALL.get_or_init(install) {
         Ok(browser) => Some(browser.clone()),

@@ -808,6 +808,11 @@ pub fn serve_settings() -> ServeSettings {
         webhook_poll_interval: std::time::Duration::from_secs(1),
         public_url: None,
         calendar_link_template: Some("https://app.example.nl/items/{type}/{id}".to_owned()),
+        // Mail tests run the worker themselves, tick by tick on the test clock.
+        smtp_url: None,
+        mail_from: None,
+        mail_worker: false,
+        mail_poll_interval: std::time::Duration::from_secs(30),
     }
 }
 

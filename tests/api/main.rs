@@ -31,6 +31,7 @@ mod introspection;
 mod isolation;
 mod isolation_random;
 mod limits;
+mod mail;
 mod matrix;
 mod meetings;
 mod networks;

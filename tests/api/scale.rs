@@ -378,3 +378,43 @@ both!(a_digest_costs_the_same_statements_however_much_moved, |app| {
     assert!(lines[1] > lines[0], "more moved in the larger network: {lines:?}");
     assert_eq!(counts[0], counts[1], "a digest must not cost statements per line ({lines:?} lines)");
 });
+
+both!(the_reminder_pass_costs_the_same_statements_however_many_are_due, |app| {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut counts = Vec::new();
+    let mut due = Vec::new();
+    for (i, commitments) in [20_u64, 200].into_iter().enumerate() {
+        let summary = seed(&app.db, &size(&format!("remind{i}"), 70 + i as u64, 5, commitments)).await.expect("seed");
+        // Every decision still awaited within a year is due: the rule reaches
+        // a year ahead, from the day before the first one.
+        let settings = json!({ "reminderRatificationDaysBefore": 365 });
+        entity::network::Entity::update_many()
+            .col_expr(entity::network::Column::Settings, sea_orm::sea_query::Expr::value(settings))
+            .filter(entity::network::Column::TenantId.eq(summary.tenant_id))
+            .exec(app.db.connection())
+            .await
+            .expect("settings");
+        let first = entity::ratification::Entity::find()
+            .filter(entity::ratification::Column::TenantId.eq(summary.tenant_id))
+            .filter(entity::ratification::Column::Status.eq(entity::RatificationStatus::Awaiting))
+            .order_by_asc(entity::ratification::Column::DueOn)
+            .one(app.db.connection())
+            .await
+            .expect("ratifications")
+            .and_then(|r| r.due_on)
+            .expect("an awaited decision");
+        let at = (first - chrono::Duration::days(1)).and_hms_opt(12, 0, 0).expect("a time").and_utc();
+        let clock = std::sync::Arc::new(eendracht::clock::ManualClock::new(at));
+        let store =
+            eendracht::store::Store::system(&app.app_db, summary.tenant_id, eendracht::store::Access::Read, clock)
+                .await
+                .expect("a store");
+        let before = app.app_db.statement_count();
+        let found = eendracht::service::mail::due_reminders(&store).await.expect("due reminders");
+        counts.push(app.app_db.statement_count() - before);
+        store.rollback().await;
+        due.push(found.len());
+    }
+    assert!(due[1] > due[0], "more is due in the larger network: {due:?}");
+    assert_eq!(counts[0], counts[1], "the pass must not cost statements per reminder ({due:?} due)");
+});

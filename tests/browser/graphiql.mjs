@@ -16,15 +16,13 @@
 // It prints one line per step passed and exits 0, or prints why and where a
 // screenshot is, and exits 1.
 
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launch } from './launch.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const address = new URL(options.address);
 const timeout = options.timeoutMs ?? 45000;
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const step = (text) => console.log(`ok: ${text}`);
 // What the script is waiting for, for the failure message.
 let current = 'the browser';
@@ -32,29 +30,7 @@ const now = (what) => {
   current = what;
 };
 
-const profile = mkdtempSync(join(tmpdir(), 'eendracht-graphiql-'));
-const browser = await puppeteer.launch({
-  executablePath,
-  headless: true,
-  // puppeteer's own defaults are replaced by exactly these.
-  ignoreDefaultArgs: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-    `--user-data-dir=${profile}`,
-    '--remote-debugging-pipe',
-    'about:blank',
-  ],
-  pipe: true,
-  protocolTimeout: timeout,
-});
+const { browser, close } = await launch('graphiql', timeout);
 
 let page;
 const foreign = [];
@@ -76,8 +52,7 @@ async function fail(reason) {
   }
   console.log(`FAILED while waiting for ${current}: ${reason}${where}`);
   if (errors.length) console.log(`page errors: ${errors.join(' | ')}`);
-  await browser.close().catch(() => {});
-  rmSync(profile, { recursive: true, force: true });
+  await close();
   process.exit(1);
 }
 
@@ -188,8 +163,7 @@ try {
 }
 
 clearTimeout(deadline);
-await browser.close();
-rmSync(profile, { recursive: true, force: true });
+await close();
 console.log('passed');
 
 // Waits until the server has `count` subscriptions listening (its gauge).

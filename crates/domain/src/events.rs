@@ -78,6 +78,7 @@ event_kinds! {
     WebhookRedeliveryRequested => "webhook.redelivery_requested",
     CalendarFeedCreated => "calendar_feed.created",
     CalendarFeedRevoked => "calendar_feed.revoked",
+    MailPreferencesChanged => "mail_preferences.changed",
 }
 
 impl EventKind {

@@ -17,6 +17,7 @@ pub mod governance;
 pub mod health;
 pub mod health_facts;
 pub mod integration;
+pub mod mail;
 pub mod policy;
 pub mod privacy;
 pub mod ratification;

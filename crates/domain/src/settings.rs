@@ -23,6 +23,16 @@ pub struct NetworkSettings {
     pub too_much_together_share: f64,
     /// NO_RECENT_QUICK_WIN when no quick win was delivered for this long (default 90).
     pub no_recent_quick_win_days: i32,
+    /// Remind the members of a body this many days before its decision is
+    /// due, when it has recorded no outcome (default 7; 0: never).
+    pub reminder_ratification_days_before: i32,
+    /// Remind invitees who have not answered this many days before a round
+    /// closes (default 2; 0: never).
+    pub reminder_round_days_before: i32,
+    /// A condition is overdue this many days after the outcome that set it,
+    /// or at the commitment's due date if that comes first; then its party's
+    /// DIRECTORs are reminded (default 42; 0: never).
+    pub reminder_condition_days: i32,
 }
 
 impl Default for NetworkSettings {
@@ -34,6 +44,9 @@ impl Default for NetworkSettings {
             alignment_drop_threshold: 0.1,
             too_much_together_share: 0.5,
             no_recent_quick_win_days: 90,
+            reminder_ratification_days_before: 7,
+            reminder_round_days_before: 2,
+            reminder_condition_days: 42,
         }
     }
 }
@@ -69,6 +82,16 @@ impl NetworkSettings {
         days("quickWinMaxDays", self.quick_win_max_days, 365)?;
         days("alignmentRoundMaxAgeDays", self.alignment_round_max_age_days, 1000)?;
         days("noRecentQuickWinDays", self.no_recent_quick_win_days, 1000)?;
+        let days_or_off = |field: &str, value: i32| {
+            if (0..=365).contains(&value) {
+                Ok(())
+            } else {
+                Err(AppError::bad_input(field, format!("{field} must be between 0 (never) and 365")))
+            }
+        };
+        days_or_off("reminderRatificationDaysBefore", self.reminder_ratification_days_before)?;
+        days_or_off("reminderRoundDaysBefore", self.reminder_round_days_before)?;
+        days_or_off("reminderConditionDays", self.reminder_condition_days)?;
         share("alignmentDropThreshold", self.alignment_drop_threshold)?;
         share("tooMuchTogetherShare", self.too_much_together_share)?;
         Ok(())

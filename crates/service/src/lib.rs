@@ -16,6 +16,7 @@ pub mod digest;
 pub mod dossier;
 pub mod health;
 pub mod integration;
+pub mod mail;
 pub mod meetings;
 pub mod networks;
 pub mod organisations;

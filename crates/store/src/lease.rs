@@ -1,5 +1,4 @@
-//! The outbox mechanics of leased deliveries (webhook deliveries, and any
-//! outbox after them): which rows
+//! The outbox mechanics that webhook deliveries and mails share: which rows
 //! are due, taking a lease on them by compare-and-set, and what an attempt
 //! makes of a row under the one retry schedule
 //! (`domain::integration::retry_delay`).
@@ -42,6 +41,21 @@ impl Leased for entity::webhook_delivery::Entity {
     }
     fn lease_until() -> Self::Column {
         entity::webhook_delivery::Column::LeaseUntil
+    }
+}
+
+impl Leased for entity::mail::Entity {
+    fn id() -> Self::Column {
+        entity::mail::Column::Id
+    }
+    fn status() -> Self::Column {
+        entity::mail::Column::Status
+    }
+    fn next_attempt_at() -> Self::Column {
+        entity::mail::Column::NextAttemptAt
+    }
+    fn lease_until() -> Self::Column {
+        entity::mail::Column::LeaseUntil
     }
 }
 

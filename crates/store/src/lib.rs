@@ -29,6 +29,7 @@ pub mod health;
 pub mod health_facts;
 pub mod integration;
 mod lease;
+pub mod mail;
 pub mod networks;
 pub mod organisations;
 mod page;

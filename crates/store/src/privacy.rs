@@ -49,8 +49,10 @@ impl Store {
             .exec(&*tx)
             .await
             .context("anonymizing a person")?;
-        // Their calendar URLs stop answering with the next fetch.
+        // Their calendar URLs stop answering with the next fetch, and no
+        // mail goes to them any more.
         self.revoke_calendar_feeds_of(id).await?;
+        self.stop_all_mail_to(id).await?;
         use position::Column as P;
         use representation::Column as R;
         position::Entity::update_many()
@@ -135,6 +137,9 @@ impl Store {
         section("ratificationOutcomes", self.rows_naming(ratification_record::Column::RecordedBy, id).await?);
         section("conditionsMet", self.rows_naming(ratification_condition::Column::MetBy, id).await?);
         section("calendarFeeds", self.rows_naming(entity::calendar_feed::Column::PersonId, id).await?);
+        section("mailPreferences", self.rows_naming(entity::mail_preference::Column::PersonId, id).await?);
+        section("reminders", self.rows_naming(entity::reminder::Column::PersonId, id).await?);
+        section("mails", self.rows_naming(entity::mail::Column::PersonId, id).await?);
         section("eventsAsActor", self.rows_naming(event::Column::ActorPersonId, id).await?);
         Ok(Value::Object(data))
     }

@@ -112,6 +112,8 @@ tables! {
         api_client: "API client" => visibility::api_clients,
         webhook: "webhook" => visibility::webhooks,
         calendar_feed: "calendar feed" => visibility::calendar_feeds,
+        reminder: "reminder" => visibility::reminders,
+        mail: "mail" => visibility::mails,
     }
     dependent {
         body_member,
@@ -138,6 +140,7 @@ tables! {
         webhook_outbox,
         webhook_delivery,
         webhook_attempt,
+        mail_preference,
     }
 }
 

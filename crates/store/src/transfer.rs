@@ -204,6 +204,9 @@ tenant_tables![
     webhook_delivery,
     webhook_attempt,
     calendar_feed,
+    mail_preference,
+    reminder,
+    mail,
 ];
 
 /// A table's rows of one tenant in one number: how many, and a SHA-256 over

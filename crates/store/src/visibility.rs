@@ -188,11 +188,27 @@ pub fn api_clients(actor: &Actor) -> Condition {
 /// A calendar feed is seen by its owner, and by an admin, who may revoke it
 /// (someone who left, a URL that leaked). Its secret is never readable.
 pub fn calendar_feeds(actor: &Actor) -> Condition {
+    own(actor, entity::calendar_feed::Column::PersonId)
+}
+
+/// A reminder and a mail are seen by the person they went to, and by an
+/// admin (who answers for what the deployment sends).
+pub fn reminders(actor: &Actor) -> Condition {
+    own(actor, entity::reminder::Column::PersonId)
+}
+
+/// See [`reminders`].
+pub fn mails(actor: &Actor) -> Condition {
+    own(actor, entity::mail::Column::PersonId)
+}
+
+/// Rows of the actor as a person, or every row for an admin.
+fn own(actor: &Actor, person_column: impl ColumnTrait) -> Condition {
     if actor.is_admin() {
         return Condition::all();
     }
-    // No person (an API client): no feed, as an empty IN matches nothing.
-    Condition::all().add(entity::calendar_feed::Column::PersonId.is_in(actor.person_id))
+    // No person (an API client): nothing, as an empty IN matches nothing.
+    Condition::all().add(person_column.is_in(actor.person_id))
 }
 
 /// Webhooks are seen by whoever manages them: an admin; the DIRECTORs and API

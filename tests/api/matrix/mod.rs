@@ -1111,6 +1111,12 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             None,
             "calendar_feeds",
         ),
+        "setMailPreferences" => write(
+            "mutation { setMailPreferences(input: { digestRhythm: WEEKLY }) { __typename } }",
+            json!({}),
+            None,
+            "mail_preferences",
+        ),
         "revokeCalendarFeed" => {
             let feed = if fresh { app.feed_of(&fx.staff_p.token).await } else { fx.feed.clone() };
             write(

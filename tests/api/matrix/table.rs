@@ -1710,6 +1710,18 @@ pub static MATRIX: &[Entry] = &[
     Entry {
         area: Area::Integration,
         kind: Kind::Mutation,
+        operation: "setMailPreferences",
+        target: "one's own mail preferences",
+        rules: &[
+            Rule { roles: &[Admin, Facilitator], outcome: Outcome::Allowed, reason: "every person chooses their mail" },
+            Rule { roles: NOT_STEWARDS, outcome: Outcome::Allowed, reason: "every person chooses their mail" },
+            Rule { roles: &[ApiClient], outcome: Outcome::Forbidden, reason: "a client is no person and gets no mail" },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Allowed, reason: "their own, in their own tenant" },
+        ],
+    },
+    Entry {
+        area: Area::Integration,
+        kind: Kind::Mutation,
         operation: "revokeCalendarFeed",
         target: "a calendar feed of the party's staff member",
         rules: &[
@@ -1992,6 +2004,7 @@ mod tests {
                     | "addIdentityProvider"
                     | "setTenantLanguage"
                     | "createCalendarFeed"
+                    | "setMailPreferences"
             );
             let expected = if untargeted { Outcome::Allowed } else { Outcome::Hidden };
             assert_eq!(cell.outcome, expected, "{}", cell.entry.operation);
@@ -2010,6 +2023,7 @@ mod tests {
             "addIdentityProvider",
             "setTenantLanguage",
             "createCalendarFeed",
+            "setMailPreferences",
         ];
         for cell in cells().filter(|c| matches!(c.role, Role::OutsiderDirector | Role::OutsiderStaff)) {
             if !untargeted.contains(&cell.entry.operation) {
@@ -2100,6 +2114,7 @@ mod tests {
             "redeliverWebhookEvent",
             "createCalendarFeed",
             "revokeCalendarFeed",
+            "setMailPreferences",
         ];
         for mutation in mutations {
             let entry = entry(mutation).unwrap_or_else(|| panic!("{mutation} is missing"));
