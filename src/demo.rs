@@ -263,6 +263,36 @@ pub async fn digests(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<(&'stati
     Ok(out)
 }
 
+/// The reminders the demo's network rules would send in the week from `now`,
+/// each on the first day it comes due, rendered as its mail (nothing is
+/// recorded): what `eendracht demo --reminders` prints.
+pub async fn reminders(
+    db: &Db,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(chrono::NaiveDate, crate::service::mail::Preview)>> {
+    let facilitator = signed_in(db, FACILITATOR, Access::Read, now).await?;
+    let tenant_id = facilitator.tenant_id();
+    facilitator.rollback().await;
+    let mut out: Vec<(chrono::NaiveDate, crate::service::mail::Preview)> = Vec::new();
+    for day in 0..=7 {
+        let at = now + Duration::days(day);
+        let store = Store::system(db, tenant_id, Access::Read, Arc::new(ManualClock::new(at)))
+            .await
+            .map_err(|e| explain(e, "reading the demo's reminders"))?;
+        let due = crate::service::mail::preview_reminders(&store).await;
+        store.rollback().await;
+        for preview in due.map_err(|e| explain(e, "reading the demo's reminders"))? {
+            let known = out.iter().any(|(_, p)| {
+                (p.rule, p.subject_id, p.person_id) == (preview.rule, preview.subject_id, preview.person_id)
+            });
+            if !known {
+                out.push((crate::i18n::local_day(at), preview));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A transaction as one of the demo's people, at `now`.
 async fn signed_in(db: &Db, subject: &str, access: Access, now: DateTime<Utc>) -> anyhow::Result<Store> {
     let principal = Principal::person(TenantRef::Slug(TENANT_SLUG.to_owned()), subject);
@@ -431,7 +461,20 @@ impl<'a> Story<'a> {
         self.join().await?;
         let goals = self.goals().await?;
         self.year(&goals).await?;
+        self.mail_preferences().await?;
         Ok(self.network)
+    }
+
+    /// Today: the supervisor takes the digest weekly, the director daily;
+    /// everyone keeps reminders (the default). With `EENDRACHT_SMTP_URL` they
+    /// arrive by mail (docs/mail.md).
+    async fn mail_preferences(&mut self) -> anyhow::Result<()> {
+        use entity::DigestRhythm::{Daily, Weekly};
+        for (subject, rhythm) in [("hendrik.bos", Weekly), ("marco.degraaf", Daily)] {
+            self.act(subject, |s| async move { crate::service::mail::set_preferences(&s, Some(rhythm), None).await })
+                .await?;
+        }
+        Ok(())
     }
 
     /// Day 0: the tenant, its admin, the organisations with their bodies, and

@@ -23,6 +23,11 @@ pub struct Args {
     /// their language.
     #[arg(long)]
     pub digests: bool,
+
+    /// Also print the reminders the network's rules would send in the coming
+    /// week, each as its mail reads, in its recipient's language.
+    #[arg(long)]
+    pub reminders: bool,
 }
 
 pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
@@ -35,6 +40,10 @@ pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
         (Ok(_), true) => Some(demo::digests(&db, SystemClock.now()).await),
         _ => None,
     };
+    let reminders = match (&loaded, args.reminders) {
+        (Ok(_), true) => Some(demo::reminders(&db, SystemClock.now()).await),
+        _ => None,
+    };
     db.close().await;
     print_summary(settings, &loaded?, DEFAULT_GRAPHQL_URL)?;
     if let Some(digests) = digests {
@@ -42,6 +51,18 @@ pub async fn run(settings: &Settings, args: &Args) -> anyhow::Result<()> {
             println!();
             println!("# ---- the week's digest of `{subject}` ----");
             println!("{markdown}");
+        }
+    }
+    if let Some(reminders) = reminders {
+        let reminders = reminders?;
+        println!();
+        println!("# ---- {} reminders the network's rules would send this week ----", reminders.len());
+        for (day, preview) in reminders {
+            println!();
+            println!("## {day}, to {}", preview.to.as_deref().unwrap_or("(no address: recorded, not mailed)"));
+            println!("Subject: {}", preview.mail.subject);
+            println!();
+            println!("{}", preview.mail.text);
         }
     }
     Ok(())

@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 use crate::both;
 
 /// Tables the demo writes to; a second load must leave every count alone.
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 23] = [
     "tenants",
+    "mail_preferences",
     "body_members",
     "mandate_rules",
     "expectations",
@@ -225,4 +226,40 @@ both!(the_demo_prints_a_weeks_digest_for_each_of_its_people, |app| {
         "the facilitator reads the network's health: {facilitator}"
     );
     assert_eq!(eendracht::demo::digests(&app.db, app.clock_now()).await.expect("again"), digests, "the same twice");
+});
+
+both!(the_demo_mails_its_reminders_and_digests_through_a_real_smtp_server, |app| {
+    use chrono::{Datelike, TimeZone};
+    eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    // The next Monday at 07:30 in Amsterdam: the supervisor's weekly digest
+    // and the director's daily one are due, and whatever reminders are.
+    let today = eendracht::i18n::local_day(app.clock_now());
+    let monday = today + chrono::Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
+    let at = eendracht::i18n::TIME_ZONE
+        .from_local_datetime(&monday.and_hms_opt(7, 30, 0).expect("a time"))
+        .single()
+        .expect("a moment")
+        .with_timezone(&chrono::Utc);
+    let previews = eendracht::demo::reminders(&app.db, app.clock_now()).await.expect("previews");
+    app.clock.set(at);
+    let expected = eendracht::demo::reminders(&app.db, at)
+        .await
+        .expect("previews")
+        .into_iter()
+        .filter(|(day, _)| *day == monday)
+        .count();
+    let Some(sink) = crate::mail::Sink::start(crate::mail::free_port(), &[]) else { return };
+    let worker = crate::mail::worker(&app, Some(sink.port));
+    let done = worker.tick().await.expect("a tick");
+    assert_eq!(done.digests, 2, "{done:?}");
+    assert_eq!(done.reminders, expected, "{done:?}");
+    let mails = sink.mails();
+    assert_eq!((mails.len(), done.attempted), (done.sent, done.sent), "every mail taken once: {done:?}");
+    for mail in &mails {
+        crate::mail::assert_well_formed(mail);
+        eprintln!("---- to {} ----\nSubject: {}\n\n{}", mail["to"], mail["subject"], crate::mail::text_part(mail));
+    }
+    let to = |who: &str| mails.iter().filter(|m| m["to"].as_str().is_some_and(|t| t.starts_with(who))).count();
+    assert!(to("hendrik") >= 1 && to("marco") >= 1, "{mails:?}");
+    eprintln!("{} reminders due in the demo's first week", previews.len());
 });
