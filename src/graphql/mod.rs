@@ -5,6 +5,7 @@
 mod alignment;
 mod batch;
 mod calendar;
+mod collaboration;
 mod connection;
 pub mod cost;
 mod digest;

@@ -93,6 +93,20 @@ impl Network {
         Ok(health.map(|h| super::health::NetworkHealth::new(h, locale)))
     }
 
+    /// Who works with whom (docs/collaboration.md): partners as nodes, the
+    /// commitments they share as weighted edges, the coalitions that deliver,
+    /// the partners in too much and those in nothing; also as JSON and
+    /// GraphML. Facilitators and admins see every edge, a partner's DIRECTORs
+    /// those of their own organisation, others the partners alone.
+    async fn collaboration_graph(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The moment to show (default now).")] as_of: Option<DateTime>,
+    ) -> Result<super::collaboration::CollaborationGraph> {
+        let graph = crate::service::collaboration::graph(store(ctx), &self.0, as_of.map(|at| at.0)).await?;
+        Ok(super::collaboration::CollaborationGraph(graph))
+    }
+
     /// The current charter: the latest adopted version, or null before the first.
     async fn charter(&self, ctx: &Context<'_>) -> Result<Option<CharterVersion>> {
         let versions = loaders::from_context(ctx).load_one(CharterVersionsOf(self.0.id)).await?.unwrap_or_default();
@@ -275,6 +289,12 @@ impl NetworkSettings {
     /// No quick win delivered for this many days is a signal (default 90).
     async fn no_recent_quick_win_days(&self) -> i32 {
         self.0.no_recent_quick_win_days
+    }
+
+    /// The collaboration graph flags a partner in more than this share of the
+    /// open commitments as over-committed (default 0.5).
+    async fn over_committed_share(&self) -> f64 {
+        self.0.over_committed_share
     }
 
     /// Members of a body are reminded this many days before its decision is
@@ -619,6 +639,8 @@ pub struct SetNetworkSettingsInput {
     pub too_much_together_share: Option<f64>,
     /// Days without a delivered quick win that make a signal, 1 to 1000.
     pub no_recent_quick_win_days: Option<i32>,
+    /// Share of open commitments above which a partner is over-committed, 0 to 1.
+    pub over_committed_share: Option<f64>,
     /// Days before a decision is due that its body's members are reminded, 0 (never) to 365.
     pub reminder_ratification_days_before: Option<i32>,
     /// Days before a round closes that invitees who have not answered are reminded, 0 (never) to 365.
@@ -816,6 +838,7 @@ impl NetworkMutation {
             alignment_drop_threshold: input.alignment_drop_threshold.unwrap_or(current.alignment_drop_threshold),
             too_much_together_share: input.too_much_together_share.unwrap_or(current.too_much_together_share),
             no_recent_quick_win_days: input.no_recent_quick_win_days.unwrap_or(current.no_recent_quick_win_days),
+            over_committed_share: input.over_committed_share.unwrap_or(current.over_committed_share),
             reminder_ratification_days_before: input
                 .reminder_ratification_days_before
                 .unwrap_or(current.reminder_ratification_days_before),

@@ -11,7 +11,9 @@
 //!   and a fetch must not unsubscribe anyone.
 //!
 //! An unknown or malformed token is 404 and counts as a failed
-//! authentication of the source, as at `/calendar` and `/oauth/token`.
+//! authentication of the source, as at `/calendar` and `/oauth/token`. A
+//! live link costs [`LINK_POINTS`] of its own budget and its tenant's, and
+//! takes a share of the database like any request.
 
 use std::net::SocketAddr;
 
@@ -23,6 +25,7 @@ use entity::MailKind;
 use super::AppState;
 use super::calendar::{too_many, unavailable};
 use crate::auth::feeds::FeedToken;
+use crate::auth::{Identity, Principal, TenantRef};
 use crate::domain::AppError;
 use crate::i18n::text;
 use crate::service::mail::{self as service, Unsubscribed};
@@ -57,6 +60,19 @@ async fn answer(
     let source = peer.map(|peer| peer.0.0.ip());
     let answer = async {
         let Some(token) = FeedToken::parse(token) else { return not_found() };
+        // The link's own budget and share of the database, and its tenant's,
+        // as for any request: a link used in a loop slows only itself. The
+        // principal only keys them; it is never resolved.
+        let principal = Principal {
+            tenant: TenantRef::Id(token.tenant()),
+            identity: Identity::Subject(format!("unsubscribe-link:{}", token.hash())),
+        };
+        if let Some(decision) = state.rate_limiter.charge(&principal, LINK_POINTS).await
+            && decision.throttled
+        {
+            return too_many(decision.reset_secs);
+        }
+        let Ok(_admitted) = state.admission.admit(&principal).await else { return unavailable() };
         match run(state, &token, access, step).await {
             Ok(Some(target)) => page(target, access == Access::Write),
             Ok(None) => not_found(),
@@ -65,6 +81,9 @@ async fn answer(
     };
     state.rate_limiter.guarding_secrets(source, StatusCode::NOT_FOUND, too_many, answer).await
 }
+
+/// What one use of a link costs, in rate-limit points: a small page.
+const LINK_POINTS: u64 = 5;
 
 type Step<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Option<Unsubscribed>, AppError>> + Send + 'a>>;
 

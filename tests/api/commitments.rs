@@ -9,7 +9,7 @@ use crate::helpers::{Gql, NetWorld, TestApp, net_world};
 
 const PROPOSE: &str = "mutation($input: ProposeCommitmentInput!) { proposeCommitment(input: $input) { commitment { id status scope version } } }";
 const AGREE: &str = "mutation($c: ID!, $o: ID!, $m: ID) { agreeCommitment(input: { commitmentId: $c, organisationId: $o, meetingId: $m }) { commitment { status parties { agreed } } } }";
-const PROGRESS: &str = "mutation($c: ID!, $s: CommitmentStatus) { addProgressUpdate(input: { commitmentId: $c, note: \"Stap gezet\", percent: 50, status: $s }) { commitment { status } } }";
+pub(crate) const PROGRESS: &str = "mutation($c: ID!, $s: CommitmentStatus) { addProgressUpdate(input: { commitmentId: $c, note: \"Stap gezet\", percent: 50, status: $s }) { commitment { status } } }";
 
 fn day(app: &TestApp, days: i64) -> String {
     (app.clock_now().date_naive() + Duration::days(days)).format("%Y-%m-%d").to_string()
@@ -17,7 +17,7 @@ fn day(app: &TestApp, days: i64) -> String {
 
 // The arguments are the proposal's own fields; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
-async fn propose(
+pub(crate) async fn propose(
     app: &TestApp,
     token: &str,
     w: &NetWorld,
@@ -39,12 +39,12 @@ async fn propose(
     .await
 }
 
-fn id(response: &Gql) -> String {
+pub(crate) fn id(response: &Gql) -> String {
     response["proposeCommitment"]["commitment"]["id"].as_str().expect("id").to_owned()
 }
 
 /// Proposes and has every party agree, returning an AGREED commitment's id.
-async fn agreed(app: &TestApp, w: &NetWorld, parties: &[usize], scope: &str) -> String {
+pub(crate) async fn agreed(app: &TestApp, w: &NetWorld, parties: &[usize], scope: &str) -> String {
     let orgs: Vec<&str> = parties.iter().map(|i| w.orgs[*i].as_str()).collect();
     let commitment = id(&propose(app, &w.facilitator.token, w, scope, "QUICK_WIN", &orgs, orgs[0], 30).await);
     for i in parties {

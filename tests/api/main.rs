@@ -11,6 +11,7 @@ mod backup;
 mod bootstrap;
 mod calendar;
 mod clients;
+mod collaboration;
 mod commitments;
 mod connections;
 mod crash;

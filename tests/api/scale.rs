@@ -418,3 +418,27 @@ both!(the_reminder_pass_costs_the_same_statements_however_many_are_due, |app| {
     assert!(due[1] > due[0], "more is due in the larger network: {due:?}");
     assert_eq!(counts[0], counts[1], "the pass must not cost statements per reminder ({due:?} due)");
 });
+
+both!(the_collaboration_graph_costs_the_same_statements_at_any_size, |app| {
+    let query = "query($id: ID!) { network(id: $id) { collaborationGraph { openCommitments
+        nodes { organisation { name } open } edges { source { name } target { name } weight }
+        coalitions { organisations { name } delivered } overCommitted { name } isolated { name } graphml json } } }";
+    let mut counts = Vec::new();
+    let mut edges = Vec::new();
+    for (i, commitments) in [20_u64, 200].into_iter().enumerate() {
+        let summary = seed(&app.db, &size(&format!("graph{i}"), 80 + i as u64, 5, commitments)).await.expect("seed");
+        let token = app.token(&summary.tenant, &summary.facilitator_subject);
+        let vars = json!({ "id": network_id(&summary) });
+        // Warm up: the first request of a tenant reads what later ones remember.
+        app.gql(&token, query, vars.clone()).await;
+        let (statements, data) = counted(&app, &token, query, vars).await;
+        counts.push(statements);
+        let graph = &data["network"]["collaborationGraph"];
+        edges.push(
+            graph["edges"].as_array().map_or(0, |e| e.iter().map(|e| e["weight"].as_i64().unwrap_or(0)).sum::<i64>()),
+        );
+    }
+    assert!(edges[1] > edges[0], "more is shared in the larger network: {edges:?}");
+    assert_eq!(counts[0], counts[1], "the graph must not cost statements per commitment ({edges:?} shared)");
+    eprintln!("collaboration graph: {} statements at 20 and {} at 200 commitments", counts[0], counts[1]);
+});

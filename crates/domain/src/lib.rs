@@ -8,6 +8,7 @@ pub mod actor;
 pub mod agenda;
 pub mod alignment;
 pub mod calendar;
+pub mod collaboration;
 pub mod commitments;
 pub mod digest;
 pub mod dossier;

@@ -23,6 +23,9 @@ pub struct NetworkSettings {
     pub too_much_together_share: f64,
     /// NO_RECENT_QUICK_WIN when no quick win was delivered for this long (default 90).
     pub no_recent_quick_win_days: i32,
+    /// The collaboration graph flags a partner in more than this share of the
+    /// open commitments as over-committed (default 0.5).
+    pub over_committed_share: f64,
     /// Remind the members of a body this many days before its decision is
     /// due, when it has recorded no outcome (default 7; 0: never).
     pub reminder_ratification_days_before: i32,
@@ -44,6 +47,7 @@ impl Default for NetworkSettings {
             alignment_drop_threshold: 0.1,
             too_much_together_share: 0.5,
             no_recent_quick_win_days: 90,
+            over_committed_share: 0.5,
             reminder_ratification_days_before: 7,
             reminder_round_days_before: 2,
             reminder_condition_days: 42,
@@ -94,6 +98,7 @@ impl NetworkSettings {
         days_or_off("reminderConditionDays", self.reminder_condition_days)?;
         share("alignmentDropThreshold", self.alignment_drop_threshold)?;
         share("tooMuchTogetherShare", self.too_much_together_share)?;
+        share("overCommittedShare", self.over_committed_share)?;
         Ok(())
     }
 }

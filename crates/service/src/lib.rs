@@ -12,6 +12,7 @@ use eendracht_store as store;
 pub mod agenda;
 pub mod alignment;
 pub mod calendar;
+pub mod collaboration;
 pub mod digest;
 pub mod dossier;
 pub mod health;

@@ -365,21 +365,27 @@ pub struct Unsubscribed {
     pub locale: Locale,
 }
 
-/// The mail whose link holds `token`: what it would stop, or `None` for a
+/// The mail whose link holds `token` and what it would stop; `None` for a
 /// link that is no mail's (or whose person is gone).
-pub async fn unsubscribe_target(store: &Store, token: &FeedToken) -> AppResult<Option<Unsubscribed>> {
+async fn target(store: &Store, token: &FeedToken) -> AppResult<Option<(entity::mail::Model, Unsubscribed)>> {
     let Some(mail) = store.mail_by_unsubscribe_hash(&token.hash()).await? else { return Ok(None) };
     let Some(person) = store.recipients(&[mail.person_id]).await?.into_iter().next() else { return Ok(None) };
     let locale = crate::people::language_of(store, Some(&person)).await?;
-    Ok(Some(Unsubscribed { kind: mail.kind, locale }))
+    let kind = mail.kind;
+    Ok(Some((mail, Unsubscribed { kind, locale })))
+}
+
+/// What the link holding `token` would stop, without stopping it (the page
+/// a plain visit shows).
+pub async fn unsubscribe_target(store: &Store, token: &FeedToken) -> AppResult<Option<Unsubscribed>> {
+    Ok(target(store, token).await?.map(|(_, target)| target))
 }
 
 /// One click on a mail's unsubscribe link (RFC 8058): stops that kind of
 /// mail for its person, with no sign-in; the link is the credential. Using
 /// it again changes nothing more.
 pub async fn unsubscribe(store: &Store, token: &FeedToken) -> AppResult<Option<Unsubscribed>> {
-    let Some(target) = unsubscribe_target(store, token).await? else { return Ok(None) };
-    let Some(mail) = store.mail_by_unsubscribe_hash(&token.hash()).await? else { return Ok(None) };
+    let Some((mail, target)) = target(store, token).await? else { return Ok(None) };
     let now = store.now();
     let current = store
         .mail_preferences(mail.person_id)

@@ -20,6 +20,7 @@ mod actor_sql;
 pub mod alignment;
 pub mod bus;
 pub mod calendar;
+pub mod collaboration;
 mod connect;
 pub mod digest;
 pub mod dossiers;
