@@ -1549,6 +1549,43 @@ impl<'a> Story<'a> {
         ))
         .await?;
 
+        // The municipality takes on one more of its own, and the table a
+        // second network-wide plan: the municipality is now in too much (the
+        // collaboration graph shows it), and the network does too much together.
+        self.day(357);
+        self.propose(Proposal {
+            by: FACILITATOR,
+            title: "Wijkteams in elke kern",
+            description: "Een wijkteam van gemeente, zorg en welzijn in elke kern, met één aanspreekpunt.",
+            scope: Organisation,
+            kind: Initiative,
+            parties: vec![(GEMEENTE, 60_000, 400)],
+            lead: GEMEENTE,
+            goal: Some(goals.dichtbij),
+            due_in_days: 240,
+            meeting: None,
+        })
+        .await?;
+        self.propose(Proposal {
+            by: FACILITATOR,
+            title: "Eén loket voor wonen, zorg en welzijn",
+            description: "Inwoners melden zich op één plek; de partners regelen de rest achter de schermen.",
+            scope: Network,
+            kind: Initiative,
+            parties: vec![
+                (GEMEENTE, 30_000, 200),
+                (DE_LINGE, 10_000, 60),
+                (WOONGOED, 10_000, 60),
+                (ZORGGROEP, 20_000, 120),
+                (WELZIJN, 10_000, 80),
+            ],
+            lead: GEMEENTE,
+            goal: Some(goals.dichtbij),
+            due_in_days: 300,
+            meeting: None,
+        })
+        .await?;
+
         // The next meeting is planned, with its agenda: the campaign to agree
         // to, the second round's results, and the round of questions.
         self.day(360);

@@ -93,6 +93,20 @@ both!(the_demo_network_shows_a_year_of_collaboration_to_its_facilitator_and_supe
     assert_eq!(left[0]["organisation"]["name"], "Scholengroep Rivierenland");
     assert_eq!(partners.iter().filter(|p| p["status"] == "ACTIVE").count(), 5);
 
+    // Who works with whom: one partner is in too much.
+    let graph = app
+        .ok(
+            &facilitator,
+            "query($id: ID!) { network(id: $id) { collaborationGraph { openCommitments overCommitted { name } isolated { name }
+                edges { weight } coalitions { organisations { name } delivered } } } }",
+            json!({ "id": networks[0]["id"] }),
+        )
+        .await;
+    let graph = &graph["network"]["collaborationGraph"];
+    assert_eq!(graph["overCommitted"], json!([{ "name": "Gemeente Rivierstad" }]), "{graph}");
+    assert_eq!(graph["isolated"], json!([{ "name": "Zorggroep Betuwe" }]), "only in what everyone is in: {graph}");
+    assert!(!graph["edges"].as_array().expect("edges").is_empty());
+
     let commitments = edges(&network["commitments"]);
     let scopes: BTreeSet<&str> = commitments.iter().map(|c| c["scope"].as_str().expect("scope")).collect();
     assert_eq!(scopes, BTreeSet::from(["COALITION", "NETWORK", "ORGANISATION"]));
