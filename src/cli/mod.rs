@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand.
 
+mod archive;
 mod backup;
 mod bootstrap;
 mod copy;
@@ -38,6 +39,8 @@ pub enum Command {
     /// Copy every tenant (or one, with --tenant) into an empty database, then
     /// verify both equal: SQLite to PostgreSQL, or a tenant's export.
     Copy(copy::Args),
+    /// Write one network's archive (JSON Lines) to a file or standard output.
+    Archive(archive::Args),
     /// Delete one tenant and everything it owns (export it first with copy).
     DeleteTenant(delete_tenant::Args),
     /// Print the GraphQL schema (SDL).
@@ -61,6 +64,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Migrate => migrate::run(&cli.settings).await,
         Command::Backup(args) => backup::run(&cli.settings, &args).await,
         Command::Copy(args) => copy::run(&cli.settings, &args).await,
+        Command::Archive(args) => archive::run(&cli.settings, &args).await,
         Command::DeleteTenant(args) => delete_tenant::run(&cli.settings, &args).await,
         Command::Schema => schema::run(),
         Command::Bootstrap(args) => bootstrap::run(&cli.settings, &args).await,

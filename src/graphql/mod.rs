@@ -67,6 +67,12 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 pub use calendar::CalendarLinks;
+
+/// The network a global id names (as the API writes ids), for the HTTP
+/// routes beside GraphQL; `None` for anything else.
+pub fn network_id(global: &str) -> Option<uuid::Uuid> {
+    ids::decode_id("id", &async_graphql::ID::from(global), ids::NodeType::Network).ok()
+}
 pub use limits::QueryLimits;
 pub(crate) use timeline::event_summary;
 

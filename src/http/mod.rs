@@ -4,12 +4,14 @@
 //! executes an operation), `POST /oauth/token` (API clients' tokens),
 //! `GET /calendar/<token>.ics` (a person's calendar feed, see [`calendar`]),
 //! `GET`/`POST /mail/unsubscribe/<token>` (a mail's one-click unsubscribe, see
-//! [`unsubscribe`]),
+//! [`unsubscribe`]), `GET /networks/<id>/archive` (a network's archive as JSON
+//! Lines, see [`archive`]),
 //! `GET /healthz` (alive), `GET /readyz` (database reachable) and
 //! `GET /metrics` (Prometheus). Every response carries `x-request-id` and the
 //! security headers; browsers may call from the configured CORS origins only.
 
 pub mod admission;
+mod archive;
 mod calendar;
 mod documents;
 mod graphiql;
@@ -129,6 +131,7 @@ pub fn router(state: AppState, cors_origins: &[String]) -> anyhow::Result<Router
         .route("/oauth/token", axum::routing::post(oauth::token))
         .route("/calendar/{file}", get(calendar::feed))
         .route("/mail/unsubscribe/{token}", get(unsubscribe::show).post(unsubscribe::unsubscribe))
+        .route("/networks/{id}/archive", get(archive::archive))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::metrics))

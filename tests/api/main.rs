@@ -6,6 +6,7 @@ mod helpers;
 mod clients_install;
 
 mod alignment;
+mod archive;
 mod auth;
 mod backup;
 mod bootstrap;

@@ -11,6 +11,7 @@ use eendracht_store as store;
 
 pub mod agenda;
 pub mod alignment;
+pub mod archive;
 pub mod calendar;
 pub mod collaboration;
 pub mod digest;

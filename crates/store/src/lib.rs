@@ -18,6 +18,7 @@ use eendracht_domain::{self as domain, clock, i18n};
 
 mod actor_sql;
 pub mod alignment;
+pub mod archive;
 pub mod bus;
 pub mod calendar;
 pub mod collaboration;
