@@ -132,68 +132,131 @@ impl Store {
         }
     }
 
-    /// Up to `limit` rows of `table` of the network after `after` (by id),
-    /// as stored (keys are the columns), and the last id read.
+    /// The next page of `table` of the network after `cursor`, as stored
+    /// (keys are the columns), and the cursor of the page after it (`None`
+    /// at the end). A table of its own (network id in its rows) pages by its
+    /// ids, `limit` rows at a time. A table that hangs from commitments or
+    /// ratifications pages by its parents, `limit / 5` of them at a time,
+    /// each read through its parent index: every page costs the same
+    /// whatever the network's size, rather than a scan of the whole table.
     pub async fn archive_page(
         &self,
         table: ArchiveTable,
         network_id: Uuid,
-        after: Option<Uuid>,
+        cursor: Option<Uuid>,
         limit: u64,
     ) -> AppResult<(Vec<Value>, Option<Uuid>)> {
         let tx = self.tx()?;
-        macro_rules! page {
+        macro_rules! own {
             ($select:expr, $id:expr) => {{
                 let mut select = $select;
-                if let Some(after) = after {
+                if let Some(after) = cursor {
                     select = select.filter($id.gt(after));
                 }
-                select.order_by_asc($id).limit(limit).into_json().all(&*tx).await.context("reading an archive page")?
+                let rows = select
+                    .order_by_asc($id)
+                    .limit(limit)
+                    .into_json()
+                    .all(&*tx)
+                    .await
+                    .context("reading an archive page")?;
+                let next = if rows.len() as u64 == limit { last_id(&rows, "id") } else { None };
+                (rows, next)
             }};
         }
-        let rows = match table {
-            ArchiveTable::Network => page!(self.archive_network(network_id), network::Column::Id),
-            ArchiveTable::People => page!(self.archive_people(network_id), person::Column::Id),
-            ArchiveTable::CharterVersions => page!(
+        macro_rules! children {
+            ($parent:ty, $parent_id:expr, $parent_network:expr, $select:expr, $fk:expr, $id:expr) => {{
+                let parents_per_page = (limit / 5).max(1);
+                let mut parents = self.tenant_only::<$parent>().filter($parent_network.eq(network_id));
+                if let Some(after) = cursor {
+                    parents = parents.filter($parent_id.gt(after));
+                }
+                let parent_ids: Vec<Uuid> = parents
+                    .select_only()
+                    .column($parent_id)
+                    .order_by_asc($parent_id)
+                    .limit(parents_per_page)
+                    .into_tuple()
+                    .all(&*tx)
+                    .await
+                    .context("reading an archive page's parents")?;
+                let rows = $select
+                    .filter($fk.is_in(parent_ids.iter().copied()))
+                    .order_by_asc($fk)
+                    .order_by_asc($id)
+                    .into_json()
+                    .all(&*tx)
+                    .await
+                    .context("reading an archive page")?;
+                let next = if parent_ids.len() as u64 == parents_per_page { parent_ids.last().copied() } else { None };
+                (rows, next)
+            }};
+        }
+        Ok(match table {
+            ArchiveTable::Network => own!(self.archive_network(network_id), network::Column::Id),
+            ArchiveTable::People => own!(self.archive_people(network_id), person::Column::Id),
+            ArchiveTable::CharterVersions => own!(
                 self.by_network::<charter_version::Entity>(charter_version::Column::NetworkId, network_id),
                 charter_version::Column::Id
             ),
-            ArchiveTable::Partnerships => page!(
+            ArchiveTable::Partnerships => own!(
                 self.by_network::<partnership::Entity>(partnership::Column::NetworkId, network_id),
                 partnership::Column::Id
             ),
-            ArchiveTable::Representations => page!(
+            ArchiveTable::Representations => own!(
                 self.by_network::<representation::Entity>(representation::Column::NetworkId, network_id),
                 representation::Column::Id
             ),
             ArchiveTable::Meetings => {
-                page!(self.by_network::<meeting::Entity>(meeting::Column::NetworkId, network_id), meeting::Column::Id)
+                own!(self.by_network::<meeting::Entity>(meeting::Column::NetworkId, network_id), meeting::Column::Id)
             }
             ArchiveTable::Goals => {
-                page!(self.by_network::<goal::Entity>(goal::Column::NetworkId, network_id), goal::Column::Id)
+                own!(self.by_network::<goal::Entity>(goal::Column::NetworkId, network_id), goal::Column::Id)
             }
-            ArchiveTable::Commitments => page!(
+            ArchiveTable::Commitments => own!(
                 self.by_network::<commitment::Entity>(commitment::Column::NetworkId, network_id),
                 commitment::Column::Id
             ),
-            ArchiveTable::CommitmentParties => page!(self.archive_parties(network_id), commitment_party::Column::Id),
-            ArchiveTable::ProgressUpdates => page!(self.archive_progress(network_id), progress_update::Column::Id),
-            ArchiveTable::Ratifications => page!(
+            ArchiveTable::CommitmentParties => children!(
+                commitment::Entity,
+                commitment::Column::Id,
+                commitment::Column::NetworkId,
+                self.tenant_only::<commitment_party::Entity>(),
+                commitment_party::Column::CommitmentId,
+                commitment_party::Column::Id
+            ),
+            ArchiveTable::ProgressUpdates => children!(
+                commitment::Entity,
+                commitment::Column::Id,
+                commitment::Column::NetworkId,
+                self.tenant_only::<progress_update::Entity>(),
+                progress_update::Column::CommitmentId,
+                progress_update::Column::Id
+            ),
+            ArchiveTable::Ratifications => own!(
                 self.by_network::<ratification::Entity>(ratification::Column::NetworkId, network_id),
                 ratification::Column::Id
             ),
-            ArchiveTable::RatificationRecords => {
-                page!(self.archive_records(network_id), ratification_record::Column::Id)
-            }
-            ArchiveTable::RatificationConditions => {
-                page!(self.archive_conditions(network_id), ratification_condition::Column::Id)
-            }
+            ArchiveTable::RatificationRecords => children!(
+                ratification::Entity,
+                ratification::Column::Id,
+                ratification::Column::NetworkId,
+                self.tenant_only::<ratification_record::Entity>(),
+                ratification_record::Column::RatificationId,
+                ratification_record::Column::Id
+            ),
+            ArchiveTable::RatificationConditions => children!(
+                ratification::Entity,
+                ratification::Column::Id,
+                ratification::Column::NetworkId,
+                self.tenant_only::<ratification_condition::Entity>(),
+                ratification_condition::Column::RatificationId,
+                ratification_condition::Column::Id
+            ),
             ArchiveTable::Events => {
-                page!(self.by_network::<event::Entity>(event::Column::NetworkId, network_id), event::Column::Id)
+                own!(self.by_network::<event::Entity>(event::Column::NetworkId, network_id), event::Column::Id)
             }
-        };
-        let last = rows.last().and_then(|row| row["id"].as_str()).and_then(|id| id.parse().ok());
-        Ok((rows, last))
+        })
     }
 
     fn by_network<E: TenantScoped>(&self, column: E::Column, network_id: Uuid) -> Select<E> {
@@ -274,4 +337,9 @@ impl Store {
         self.tenant_only::<ratification_condition::Entity>()
             .filter(ratification_condition::Column::RatificationId.in_subquery(self.ratification_ids(network_id)))
     }
+}
+
+/// The id in `key` of the last row.
+fn last_id(rows: &[Value], key: &str) -> Option<Uuid> {
+    rows.last().and_then(|row| row[key].as_str()).and_then(|id| id.parse().ok())
 }
