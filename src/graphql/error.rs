@@ -68,11 +68,33 @@ pub fn decorate(error: &mut ServerError, request_id: &str) {
         Some(AppError::Stale { changed, .. }) => Some(changed.clone()),
         _ => None,
     };
+    let items: Option<Vec<async_graphql::Value>> = match app_error(error) {
+        Some(AppError::Items { items, .. }) => Some(
+            items
+                .iter()
+                .map(|item| {
+                    let mut fields = async_graphql::indexmap::IndexMap::new();
+                    fields.insert(async_graphql::Name::new("index"), async_graphql::Value::from(item.index as u64));
+                    fields.insert(async_graphql::Name::new("code"), async_graphql::Value::from(item.code));
+                    fields
+                        .insert(async_graphql::Name::new("message"), async_graphql::Value::from(item.message.clone()));
+                    if let Some(field) = &item.field {
+                        fields.insert(async_graphql::Name::new("field"), async_graphql::Value::from(field.clone()));
+                    }
+                    async_graphql::Value::Object(fields)
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
     let extensions = error.extensions.get_or_insert_with(ErrorExtensionValues::default);
     extensions.set("code", code);
     extensions.set("requestId", request_id);
     if let Some(changed) = changed {
         extensions.set("changed", changed);
+    }
+    if let Some(items) = items {
+        extensions.set("items", items);
     }
 }
 

@@ -1076,6 +1076,20 @@ pub struct AddProgressUpdatePayload {
     pub commitment: Commitment,
 }
 
+/// Many progress updates, recorded all or nothing.
+#[derive(InputObject)]
+pub struct AddProgressUpdatesInput {
+    /// The updates, in the order they are recorded (at most the input list limit).
+    pub updates: Vec<AddProgressUpdateInput>,
+}
+
+/// The result of `addProgressUpdates`.
+#[derive(SimpleObject)]
+pub struct AddProgressUpdatesPayload {
+    /// Each update's commitment as it stood after it, in the order of `updates`.
+    pub commitments: Vec<Commitment>,
+}
+
 /// Drops a commitment, with a reason.
 #[derive(InputObject)]
 pub struct DropCommitmentInput {
@@ -1324,6 +1338,32 @@ impl WorkMutation {
         )
         .await?;
         Ok(AddProgressUpdatePayload { commitment: Commitment(commitment) })
+    }
+
+    /// Reports many progress updates at once (a partner's quarterly report),
+    /// in order, all or nothing: if any is refused, none is recorded, and the
+    /// error's `extensions.items` names each refused one by its `index` in
+    /// `updates`, with its `code`, `message` and `field`. Each update follows
+    /// `addProgressUpdate`'s rules.
+    async fn add_progress_updates(
+        &self,
+        ctx: &Context<'_>,
+        input: AddProgressUpdatesInput,
+    ) -> Result<AddProgressUpdatesPayload> {
+        let updates = input
+            .updates
+            .into_iter()
+            .map(|update| {
+                Ok(service::AddProgress {
+                    commitment_id: ids::decode_id("commitmentId", &update.commitment_id, NodeType::Commitment)?,
+                    note: update.note,
+                    percent: update.percent,
+                    status: update.status.map(Into::into),
+                })
+            })
+            .collect();
+        let commitments = service::add_progress_many(store(ctx), updates).await?;
+        Ok(AddProgressUpdatesPayload { commitments: commitments.into_iter().map(Commitment).collect() })
     }
 
     /// Drops a commitment. Facilitators of the network.

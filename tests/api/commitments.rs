@@ -465,3 +465,73 @@ both!(every_change_to_goals_meetings_and_commitments_writes_its_event, |app| {
     )
     .await;
 });
+
+const BULK: &str = "mutation($u: [AddProgressUpdateInput!]!) { addProgressUpdates(input: { updates: $u }) {
+    commitments { id status } } }";
+
+both!(a_quarterly_report_records_many_updates_all_or_nothing_naming_each_refused_one, |app| {
+    let w = net_world(&app, "acme").await;
+    let first = agreed(&app, &w, &[0], "ORGANISATION").await;
+    let second = agreed(&app, &w, &[0, 1], "COALITION").await;
+    let proposed =
+        id(&propose(&app, &w.facilitator.token, &w, "ORGANISATION", "QUICK_WIN", &[&w.orgs[0]], &w.orgs[0], 30).await);
+    let update = |c: &str, note: &str, percent: i64, status: Option<&str>| json!({ "commitmentId": c, "note": note, "percent": percent, "status": status });
+    let (rows, events) = (app.count("progress_updates").await, app.count("events").await);
+
+    // Five updates: one fine, an empty note, a commitment not yet agreed, an
+    // id that is no id, and one that names nothing. None is recorded; each
+    // refused one is named.
+    use base64::Engine;
+    let nowhere =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Commitment:{}", uuid::Uuid::now_v7()));
+    let report = json!([
+        update(&first, "Bouwteam gestart", 40, Some("IN_PROGRESS")),
+        update(&second, "", 20, None),
+        update(&proposed, "Te vroeg", 10, None),
+        update("bm9uc2Vuc2U", "Geen id", 10, None),
+        update(&nowhere, "Bestaat niet", 10, None),
+    ]);
+    let refused = app.gql(&w.staff[0][0].token, BULK, json!({ "u": report })).await;
+    assert_eq!(refused.code(), "BAD_USER_INPUT", "the first refused item's code");
+    assert_eq!(refused.message(), "4 of 5 updates were refused; nothing was recorded");
+    let items = refused.0["errors"][0]["extensions"]["items"].as_array().expect("items").clone();
+    let named: Vec<(i64, &str, Option<&str>)> = items
+        .iter()
+        .map(|i| (i["index"].as_i64().expect("index"), i["code"].as_str().expect("code"), i["field"].as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (1, "BAD_USER_INPUT", Some("note")),
+            (2, "CONFLICT", None),
+            (3, "BAD_USER_INPUT", Some("commitmentId")),
+            (4, "NOT_FOUND", None)
+        ]
+    );
+    assert_eq!(app.count("progress_updates").await, rows, "all or nothing");
+    assert_eq!(app.count("events").await, events);
+    let status = "query($c: ID!) { node(id: $c) { ... on Commitment { status } } }";
+    assert_eq!(app.ok(&w.staff[0][0].token, status, json!({ "c": first })).await["node"]["status"], "AGREED");
+
+    // The same report, corrected: recorded in order, the same commitment twice.
+    let report = json!([
+        update(&first, "Bouwteam gestart", 40, Some("IN_PROGRESS")),
+        update(&second, "Eerste overleg gevoerd", 20, None),
+        update(&first, "Opgeleverd", 100, Some("DELIVERED")),
+    ]);
+    let done = app.ok(&w.staff[0][0].token, BULK, json!({ "u": report })).await;
+    let statuses: Vec<&str> = done["addProgressUpdates"]["commitments"]
+        .as_array()
+        .expect("commitments")
+        .iter()
+        .map(|c| c["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses, ["IN_PROGRESS", "AGREED", "DELIVERED"], "each as it stood after its update");
+    assert_eq!(app.count("progress_updates").await, rows + 3);
+
+    // A staff member of a partner that is no party is refused for that item.
+    let other = app.gql(&w.staff[2][0].token, BULK, json!({ "u": [update(&second, "Niet van ons", 30, None)] })).await;
+    assert_eq!(other.code(), "FORBIDDEN");
+    let empty = app.gql(&w.staff[0][0].token, BULK, json!({ "u": [] })).await;
+    assert_eq!(empty.code(), "BAD_USER_INPUT");
+});

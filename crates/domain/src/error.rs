@@ -37,6 +37,12 @@ pub enum AppError {
     #[error("{message}")]
     Stale { message: String, changed: Vec<&'static str> },
 
+    /// A batch refused as a whole because some of its items were: the code
+    /// of the first refused item, with `extensions.items` naming each one
+    /// (its index in the input, its code, its message). Nothing was written.
+    #[error("{message}")]
+    Items { message: String, items: Vec<ItemError> },
+
     /// `LIMIT_EXCEEDED`: a query or input limit was exceeded.
     #[error("{0}")]
     LimitExceeded(String),
@@ -110,7 +116,29 @@ impl AppError {
             Self::PersistedQueryNotInList => "PERSISTED_QUERY_NOT_IN_LIST",
             Self::PersistedQueryIdRequired => "PERSISTED_QUERY_ID_REQUIRED",
             Self::Unavailable | Self::Internal(_) => "INTERNAL",
+            Self::Items { items, .. } => items.first().map_or("BAD_USER_INPUT", |item| item.code),
         }
+    }
+}
+
+/// One refused item of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemError {
+    /// Its position in the input list, from 0.
+    pub index: usize,
+    pub code: &'static str,
+    pub message: String,
+    /// The input field at fault, where one is.
+    pub field: Option<String>,
+}
+
+impl ItemError {
+    pub fn of(index: usize, error: &AppError) -> Self {
+        let field = match error {
+            AppError::BadUserInput { field, .. } => field.clone(),
+            _ => None,
+        };
+        Self { index, code: error.code(), message: error.to_string(), field }
     }
 }
 

@@ -26,4 +26,4 @@ pub mod settings;
 pub mod values;
 
 pub use actor::{Actor, CurrentPosition, CurrentRepresentation, OwnPartnership};
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, ItemError};

@@ -529,6 +529,43 @@ pub struct AddProgress {
     pub status: Option<CommitmentStatus>,
 }
 
+/// Reports many updates at once (a partner's quarterly report), in order,
+/// all or nothing: when any is refused, the whole is, with every refused
+/// item named by its index (`AppError::Items`), and nothing is written (the
+/// request's transaction rolls back). A failure of ours stops at once. An
+/// item the edge could not read (a malformed id) comes as its error.
+pub async fn add_progress_many(
+    store: &Store,
+    inputs: Vec<AppResult<AddProgress>>,
+) -> AppResult<Vec<commitment::Model>> {
+    if inputs.is_empty() {
+        return Err(AppError::bad_input("updates", "give at least one update"));
+    }
+    let total = inputs.len();
+    let mut done = Vec::with_capacity(total);
+    let mut refused = Vec::new();
+    for (index, input) in inputs.into_iter().enumerate() {
+        let result = match input {
+            Ok(input) => add_progress(store, input).await,
+            Err(error) => Err(error),
+        };
+        match result {
+            Ok(commitment) => done.push(commitment),
+            Err(error @ (AppError::Internal(_) | AppError::Unavailable | AppError::Timeout | AppError::Busy)) => {
+                return Err(error);
+            }
+            Err(error) => refused.push(crate::domain::ItemError::of(index, &error)),
+        }
+    }
+    if refused.is_empty() {
+        return Ok(done);
+    }
+    Err(AppError::Items {
+        message: format!("{} of {total} updates were refused; nothing was recorded", refused.len()),
+        items: refused,
+    })
+}
+
 /// People of a party (any current position) or a facilitator report
 /// progress; a status moves AGREED → IN_PROGRESS → DELIVERED.
 pub async fn add_progress(store: &Store, input: AddProgress) -> AppResult<commitment::Model> {

@@ -968,6 +968,13 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             "progress_updates",
         ),
 
+        "addProgressUpdates" => write(
+            "mutation($c: ID!) { addProgressUpdates(input: { updates: [{ commitmentId: $c, note: \"Kwartaalrapportage\", percent: 10 }] }) { __typename } }",
+            json!({ "c": fx.c_agreed }),
+            Some(json!({ "c": never("Commitment") })),
+            "progress_updates",
+        ),
+
         // ---- ratification ----
         "startConsultation" => {
             let commitment = if fresh { app.propose_for(fx).await } else { fx.c_proposed.clone() };

@@ -1511,6 +1511,28 @@ pub static MATRIX: &[Entry] = &[
     Entry {
         area: Area::Work,
         kind: Kind::Mutation,
+        operation: "addProgressUpdates",
+        target: "an AGREED commitment of the party, in a report of one",
+        rules: &[
+            Rule {
+                roles: &[Admin],
+                outcome: Outcome::Forbidden,
+                reason: "only people of a party, or a facilitator, report progress",
+            },
+            Rule { roles: &[Facilitator], outcome: Outcome::Allowed, reason: "facilitates the network" },
+            Rule {
+                roles: PARTY,
+                outcome: Outcome::Allowed,
+                reason: "any current position at a party reports progress (DIRECTOR and SUPERVISOR included)",
+            },
+            Rule { roles: PARTNER, outcome: Outcome::Forbidden, reason: "sees it, but is not a party to it" },
+            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
+            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+        ],
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
         operation: "dropCommitment",
         target: "a PROPOSED commitment of the party",
         rules: FACILITATOR_ONLY,
@@ -2098,6 +2120,7 @@ mod tests {
             "replanCommitment",
             "dropCommitment",
             "addProgressUpdate",
+            "addProgressUpdates",
             "startConsultation",
             "addConsultationInput",
             "recordRatificationOutcome",
