@@ -151,6 +151,12 @@ impl Actor {
         self.positions.iter().any(|p| p.organisation_id == organisation_id && p.role == role)
     }
 
+    /// The organisations the actor sees as a DIRECTOR (an API client's
+    /// included).
+    pub fn directed_organisation_ids(&self) -> Vec<Uuid> {
+        self.organisation_ids().into_iter().filter(|org| self.is_director_of(*org)).collect()
+    }
+
     /// Whether the actor sees what a DIRECTOR of the organisation sees (an
     /// API client of it included).
     pub fn is_director_of(&self, organisation_id: Uuid) -> bool {

@@ -62,7 +62,7 @@ pub async fn graph(
     let graph = if whole {
         graph
     } else {
-        let own: BTreeSet<Uuid> = actor.organisation_ids().into_iter().filter(|o| actor.is_director_of(*o)).collect();
+        let own: BTreeSet<Uuid> = actor.directed_organisation_ids().into_iter().collect();
         graph.seen_from(&own)
     };
     Ok(CollaborationGraph { at, graph, whole })

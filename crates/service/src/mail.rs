@@ -211,24 +211,19 @@ pub async fn remind(store: &Store, mail: Option<&MailSetup>) -> AppResult<Remind
     if due.is_empty() {
         return Ok(Reminded::default());
     }
-    let mut person_ids: Vec<Uuid> = due.iter().map(|d| d.new.person_id).collect();
-    person_ids.sort_unstable();
-    person_ids.dedup();
-    let people: HashMap<Uuid, person::Model> =
-        store.recipients(&person_ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let recipients = Recipients::of(store, &due).await?;
     let preferences: HashMap<Uuid, mail_preference::Model> =
-        store.mail_preferences_of(&person_ids).await?.into_iter().map(|p| (p.person_id, p)).collect();
-    let tenant_language = crate::people::language_of(store, None).await?;
+        store.mail_preferences_of(&recipients.ids).await?.into_iter().map(|p| (p.person_id, p)).collect();
     let mut done = Reminded::default();
     for item in due {
         // A former member is no recipient of anything.
-        let Some(person) = people.get(&item.new.person_id) else { continue };
+        let Some(person) = recipients.people.get(&item.new.person_id) else { continue };
         let Some(made) = store.insert_reminder(&item.new).await? else { continue };
         done.recorded += 1;
         let Some(setup) = mail else { continue };
         let wants = preferences.get(&person.id).is_none_or(|p| p.reminders && p.disabled_at.is_none());
         let Some(address) = person.email.as_deref().filter(|_| wants) else { continue };
-        let locale = person.language.as_deref().and_then(Locale::from_tag).unwrap_or(tenant_language);
+        let locale = recipients.locale(person);
         let token = FeedToken::mint(store.tenant_id());
         let links = setup.links(&token, Some(&item.reminder.line.subject));
         let rendered = rules::reminder(locale, &person.name, &item.reminder, &links);
@@ -252,6 +247,30 @@ pub async fn remind(store: &Store, mail: Option<&MailSetup>) -> AppResult<Remind
     Ok(done)
 }
 
+/// The people due reminders go to (former members left out), read once,
+/// and the language each reads.
+struct Recipients {
+    ids: Vec<Uuid>,
+    people: HashMap<Uuid, person::Model>,
+    tenant_language: Locale,
+}
+
+impl Recipients {
+    async fn of(store: &Store, due: &[DueReminder]) -> AppResult<Self> {
+        let mut ids: Vec<Uuid> = due.iter().map(|d| d.new.person_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let people = store.recipients(&ids).await?.into_iter().map(|p| (p.id, p)).collect();
+        let tenant_language = crate::people::language_of(store, None).await?;
+        Ok(Self { ids, people, tenant_language })
+    }
+
+    /// Their own choice, else their tenant's.
+    fn locale(&self, person: &person::Model) -> Locale {
+        person.language.as_deref().and_then(Locale::from_tag).unwrap_or(self.tenant_language)
+    }
+}
+
 /// A reminder as its mail would read, without making it: what the demo
 /// shows would go out.
 #[derive(Debug, Clone)]
@@ -267,18 +286,13 @@ pub struct Preview {
 /// their recipients as the mail would be (the unsubscribe link a stand-in).
 pub async fn preview_reminders(store: &Store) -> AppResult<Vec<Preview>> {
     let due = due_reminders(store).await?;
-    let mut person_ids: Vec<Uuid> = due.iter().map(|d| d.new.person_id).collect();
-    person_ids.sort_unstable();
-    person_ids.dedup();
-    let people: HashMap<Uuid, person::Model> =
-        store.recipients(&person_ids).await?.into_iter().map(|p| (p.id, p)).collect();
-    let tenant_language = crate::people::language_of(store, None).await?;
+    let recipients = Recipients::of(store, &due).await?;
     let links = Links { unsubscribe: "<unsubscribe link>".to_owned(), subject: None };
     Ok(due
         .into_iter()
         .filter_map(|item| {
-            let person = people.get(&item.new.person_id)?;
-            let locale = person.language.as_deref().and_then(Locale::from_tag).unwrap_or(tenant_language);
+            let person = recipients.people.get(&item.new.person_id)?;
+            let locale = recipients.locale(person);
             Some(Preview {
                 rule: item.new.rule,
                 subject_id: item.new.subject_id,

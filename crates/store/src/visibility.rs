@@ -173,7 +173,7 @@ pub fn people(actor: &Actor) -> Condition {
 
 /// The organisations the actor sees as a DIRECTOR (an API client included).
 fn directed_organisations(actor: &Actor) -> Vec<Uuid> {
-    actor.organisation_ids().into_iter().filter(|org| actor.is_director_of(*org)).collect()
+    actor.directed_organisation_ids()
 }
 
 /// API clients: an admin sees all; a DIRECTOR (or API client) those of its

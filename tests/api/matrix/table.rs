@@ -329,6 +329,23 @@ const MEMBERS: &[Role] = &[
 /// People of the tenant who do not see the network at all.
 const OUTSIDE: &[Role] = &[OtherFacilitator, OutsiderDirector, OutsiderSupervisor, OutsiderStaff];
 const OUTSIDERS: &[Role] = &[OutsiderDirector, OutsiderSupervisor, OutsiderStaff];
+/// Who reports progress, one update or a report of many.
+static PROGRESS_RULES: &[Rule] = &[
+    Rule {
+        roles: &[Admin],
+        outcome: Outcome::Forbidden,
+        reason: "only people of a party, or a facilitator, report progress",
+    },
+    Rule { roles: &[Facilitator], outcome: Outcome::Allowed, reason: "facilitates the network" },
+    Rule {
+        roles: PARTY,
+        outcome: Outcome::Allowed,
+        reason: "any current position at a party reports progress (DIRECTOR and SUPERVISOR included)",
+    },
+    Rule { roles: PARTNER, outcome: Outcome::Forbidden, reason: "sees it, but is not a party to it" },
+    Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
+    Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+];
 /// Everyone of the tenant who is not an admin or the network's facilitator.
 const NOT_STEWARDS: &[Role] = &[
     OtherFacilitator,
@@ -1491,44 +1508,14 @@ pub static MATRIX: &[Entry] = &[
         kind: Kind::Mutation,
         operation: "addProgressUpdate",
         target: "an AGREED commitment of the party",
-        rules: &[
-            Rule {
-                roles: &[Admin],
-                outcome: Outcome::Forbidden,
-                reason: "only people of a party, or a facilitator, report progress",
-            },
-            Rule { roles: &[Facilitator], outcome: Outcome::Allowed, reason: "facilitates the network" },
-            Rule {
-                roles: PARTY,
-                outcome: Outcome::Allowed,
-                reason: "any current position at a party reports progress (DIRECTOR and SUPERVISOR included)",
-            },
-            Rule { roles: PARTNER, outcome: Outcome::Forbidden, reason: "sees it, but is not a party to it" },
-            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
-            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
-        ],
+        rules: PROGRESS_RULES,
     },
     Entry {
         area: Area::Work,
         kind: Kind::Mutation,
         operation: "addProgressUpdates",
         target: "an AGREED commitment of the party, in a report of one",
-        rules: &[
-            Rule {
-                roles: &[Admin],
-                outcome: Outcome::Forbidden,
-                reason: "only people of a party, or a facilitator, report progress",
-            },
-            Rule { roles: &[Facilitator], outcome: Outcome::Allowed, reason: "facilitates the network" },
-            Rule {
-                roles: PARTY,
-                outcome: Outcome::Allowed,
-                reason: "any current position at a party reports progress (DIRECTOR and SUPERVISOR included)",
-            },
-            Rule { roles: PARTNER, outcome: Outcome::Forbidden, reason: "sees it, but is not a party to it" },
-            Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
-            Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
-        ],
+        rules: PROGRESS_RULES,
     },
     Entry {
         area: Area::Work,
