@@ -460,7 +460,9 @@ impl<'a> Story<'a> {
         self.found_network().await?;
         self.join().await?;
         let goals = self.goals().await?;
+        let measured = self.indicators(&goals).await?;
         self.year(&goals).await?;
+        self.account(&measured).await?;
         self.mail_preferences().await?;
         Ok(self.network)
     }
@@ -1629,6 +1631,252 @@ impl<'a> Story<'a> {
             })
             .await?;
         Ok(meeting.id)
+    }
+}
+
+/// The demo's indicators and yearly cycle (docs/indicators.md,
+/// docs/cycles.md): the year the story mostly runs in is the cycle's.
+struct Measured {
+    year: i32,
+    cycle: Uuid,
+    dwellings: Uuid,
+    evictions: Uuid,
+    waiting: Uuid,
+}
+
+impl Story<'_> {
+    /// Day 14, with the goals: three shared indicators with their baselines
+    /// and targets, the partners' figures of the two years before, and the
+    /// cycle of the year opened.
+    async fn indicators(&self, goals: &Goals) -> anyhow::Result<Measured> {
+        use crate::service::{cycles, indicators};
+        use entity::{IndicatorAggregation as Agg, IndicatorCadence as Cadence, IndicatorDirection as Dir};
+        let year = (self.start + Duration::days(200)).year();
+        let define = |goal: Uuid,
+                      name: &'static str,
+                      unit: &'static str,
+                      direction: Dir,
+                      aggregation: Agg,
+                      cadence: Cadence,
+                      baseline: (f64, String),
+                      reporters: [usize; 3],
+                      targets: Vec<(String, f64)>| {
+            let reporter_ids = reporters.iter().map(|org| self.org(*org)).collect();
+            self.act(FACILITATOR, move |s| async move {
+                indicators::create_indicator(
+                    &s,
+                    indicators::CreateIndicator {
+                        goal_id: goal,
+                        name: name.to_owned(),
+                        description: None,
+                        unit: unit.to_owned(),
+                        direction,
+                        aggregation,
+                        cadence,
+                        baseline: baseline.0,
+                        baseline_period: baseline.1,
+                        reporter_ids,
+                        targets,
+                    },
+                )
+                .await
+            })
+        };
+        let y = |offset: i32| (year + offset).to_string();
+        let dwellings = define(
+            goals.doorstroming,
+            "Woningen vrijgekomen door verhuizing van senioren",
+            "woningen",
+            Dir::Higher,
+            Agg::Sum,
+            Cadence::Yearly,
+            (120.0, y(-2)),
+            [DE_LINGE, WOONGOED, ZORGGROEP],
+            vec![(y(-1), 140.0), (y(0), 160.0), (y(1), 180.0)],
+        )
+        .await?
+        .id;
+        let evictions = define(
+            goals.achterstanden,
+            "Huisuitzettingen wegens huurachterstand",
+            "huishoudens",
+            Dir::Lower,
+            Agg::Sum,
+            Cadence::Yearly,
+            (38.0, y(-2)),
+            [GEMEENTE, DE_LINGE, WOONGOED],
+            vec![(y(-1), 30.0), (y(0), 20.0)],
+        )
+        .await?
+        .id;
+        let quarters = |year: i32| (1..=4).map(move |q| format!("{year}-Q{q}"));
+        let waiting = define(
+            goals.wijkteam,
+            "Wachttijd tot het eerste gesprek met het wijkteam",
+            "dagen",
+            Dir::Lower,
+            Agg::Mean,
+            Cadence::Quarterly,
+            (35.0, format!("{}-Q4", year - 2)),
+            [GEMEENTE, ZORGGROEP, WELZIJN],
+            quarters(year).map(|q| (q, 28.0)).collect(),
+        )
+        .await?
+        .id;
+
+        // The partners put the two years before on record, each its own
+        // figures in one report.
+        let history: [(usize, Vec<(Uuid, String, f64)>); 5] = [
+            (GEMEENTE, {
+                let mut f = vec![(evictions, y(-2), 9.0), (evictions, y(-1), 7.0)];
+                f.extend(quarters(year - 1).zip([34.0, 31.0, 30.0, 29.0]).map(|(q, v)| (waiting, q, v)));
+                f
+            }),
+            (
+                DE_LINGE,
+                vec![
+                    (dwellings, y(-2), 55.0),
+                    (dwellings, y(-1), 62.0),
+                    (evictions, y(-2), 16.0),
+                    (evictions, y(-1), 13.0),
+                ],
+            ),
+            (
+                WOONGOED,
+                vec![
+                    (dwellings, y(-2), 48.0),
+                    (dwellings, y(-1), 54.0),
+                    (evictions, y(-2), 13.0),
+                    (evictions, y(-1), 11.0),
+                ],
+            ),
+            (ZORGGROEP, {
+                let mut f = vec![(dwellings, y(-2), 17.0), (dwellings, y(-1), 20.0)];
+                f.extend(quarters(year - 1).zip([36.0, 33.0, 31.0, 30.0]).map(|(q, v)| (waiting, q, v)));
+                f
+            }),
+            (WELZIJN, quarters(year - 1).zip([33.0, 32.0, 29.0, 28.0]).map(|(q, v)| (waiting, q, v)).collect()),
+        ];
+        for (org, figures) in history {
+            self.report(org, figures, None).await?;
+        }
+
+        let network_id = self.network;
+        let title = format!("Prestatieafspraken {year}");
+        let cycle = self
+            .act(FACILITATOR, |s| async move { cycles::create_cycle(&s, network_id, year, Some(title)).await })
+            .await?
+            .id;
+        Ok(Measured { year, cycle, dwellings, evictions, waiting })
+    }
+
+    /// One partner's report of figures, recorded all or nothing.
+    async fn report(
+        &self,
+        org: usize,
+        figures: Vec<(Uuid, String, f64)>,
+        note: Option<&'static str>,
+    ) -> anyhow::Result<()> {
+        let organisation_id = self.org(org);
+        let inputs = figures
+            .into_iter()
+            .map(|(indicator_id, period, value)| {
+                Ok(crate::service::indicators::RecordMeasurement {
+                    indicator_id,
+                    organisation_id,
+                    period,
+                    value,
+                    note: note.map(str::to_owned),
+                })
+            })
+            .collect();
+        self.act(DIRECTORS[org], |s| async move { crate::service::indicators::record_measurements(&s, inputs).await })
+            .await?;
+        Ok(())
+    }
+
+    /// Days 361–363: the year's figures, one corrected; the year's
+    /// commitments put in the cycle and linked to the indicators they move;
+    /// the cycle closed with its report.
+    async fn account(&self, m: &Measured) -> anyhow::Result<()> {
+        use crate::service::{cycles, indicators};
+        self.day(361);
+        let y = m.year.to_string();
+        let quarters: Vec<String> = (1..=4).map(|q| format!("{}-Q{q}", m.year)).collect();
+        let waiting = |values: [f64; 4]| -> Vec<(Uuid, String, f64)> {
+            quarters.iter().cloned().zip(values).map(|(q, v)| (m.waiting, q, v)).collect()
+        };
+        let mut gemeente = vec![(m.evictions, y.clone(), 6.0)];
+        gemeente.extend(waiting([29.0, 30.0, 31.0, 33.0]));
+        let mut zorggroep = vec![(m.dwellings, y.clone(), 24.0)];
+        zorggroep.extend(waiting([30.0, 31.0, 33.0, 34.0]));
+        let reports: [(usize, Vec<(Uuid, String, f64)>); 5] = [
+            (GEMEENTE, gemeente),
+            (DE_LINGE, vec![(m.dwellings, y.clone(), 78.0), (m.evictions, y.clone(), 12.0)]),
+            (WOONGOED, vec![(m.dwellings, y.clone(), 61.0), (m.evictions, y.clone(), 10.0)]),
+            (ZORGGROEP, zorggroep),
+            (WELZIJN, waiting([28.0, 29.0, 30.0, 32.0])),
+        ];
+        for (org, figures) in reports {
+            self.report(org, figures, None).await?;
+        }
+        // Woongoed finds it counted a transfer twice.
+        self.day(362);
+        self.report(
+            WOONGOED,
+            vec![(m.dwellings, y.clone(), 59.0)],
+            Some("Twee verhuizingen binnen Woongoed dubbel geteld; gecorrigeerd."),
+        )
+        .await?;
+
+        let network_id = self.network;
+        let cycle = m.cycle;
+        let commitments = self
+            .act(FACILITATOR, |s| async move {
+                let mut ids = Vec::new();
+                let mut after = None;
+                loop {
+                    let page = s
+                        .commitments_page_of_network(network_id, &Default::default(), PageRequest { first: 100, after })
+                        .await?;
+                    ids.extend(page.items.iter().map(|c| (c.id, c.title.clone())));
+                    if !page.has_next_page {
+                        break;
+                    }
+                    after = page.items.last().map(|c| c.id);
+                }
+                Ok(ids)
+            })
+            .await?;
+        let ids: Vec<Uuid> = commitments.iter().map(|(id, _)| *id).collect();
+        let version = self
+            .act(FACILITATOR, |s| async move {
+                let cycle = s.cycle(cycle).await?;
+                cycles::change_commitments(&s, cycle.id, cycle.version, ids, vec![]).await
+            })
+            .await?
+            .version;
+        let links: [(&str, Vec<Uuid>); 4] = [
+            ("Regionale woonzorgvisie 2030", vec![m.dwellings]),
+            ("Spreekuur huurachterstanden in wijkcentrum De Brug", vec![m.evictions]),
+            ("Huisbezoeken bij 75-plussers in Rivierstad-Oost", vec![m.dwellings, m.waiting]),
+            ("Wijkteams in elke kern", vec![m.waiting]),
+        ];
+        for (title, indicator_ids) in links {
+            let Some((commitment, _)) = commitments.iter().find(|(_, t)| t == title) else { continue };
+            let commitment = *commitment;
+            self.act(
+                FACILITATOR,
+                |s| async move { indicators::set_contributions(&s, commitment, indicator_ids).await },
+            )
+            .await?;
+        }
+
+        self.day(363);
+        let note = "Het eerste jaar van de regionale samenwerking: meer doorstroming dan afgesproken, maar de wachttijd voor het wijkteam loopt op.";
+        self.act(FACILITATOR, |s| async move { cycles::close_cycle(&s, cycle, version, Some(note.to_owned())).await })
+            .await?;
+        Ok(())
     }
 }
 

@@ -625,6 +625,9 @@ impl<'a> Generator<'a> {
                     dropped_reason: (status == CommitmentStatus::Dropped).then(|| "No longer needed".to_owned()),
                     updated_at: proposed,
                     version: 1,
+                    replanned_count: 0,
+                    last_replanned_at: None,
+                    last_replanning_reason: None,
                 });
                 for &p in &involved {
                     let org = partners[p];

@@ -30,6 +30,11 @@ pub struct Model {
     pub dropped_reason: Option<String>,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// How often the commitment was re-planned, when last, and why (the
+    /// reason it was flagged, which the re-plan clears).
+    pub replanned_count: i32,
+    pub last_replanned_at: Option<DateTimeUtc>,
+    pub last_replanning_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -375,3 +375,54 @@ pub enum ReminderRule {
     #[sea_orm(string_value = "CONDITION_OVERDUE")]
     ConditionOverdue,
 }
+
+/// Which way an indicator should move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorDirection {
+    /// More is better: dwellings made available, people housed with care.
+    #[sea_orm(string_value = "HIGHER")]
+    Higher,
+    /// Less is better: waiting times, evictions.
+    #[sea_orm(string_value = "LOWER")]
+    Lower,
+}
+
+/// How the reporters' figures make the network's figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorAggregation {
+    /// Counts that add up (dwellings).
+    #[sea_orm(string_value = "SUM")]
+    Sum,
+    /// Figures that do not (waiting times): the mean of the reporters'.
+    #[sea_orm(string_value = "MEAN")]
+    Mean,
+}
+
+/// How often an indicator is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorCadence {
+    /// Periods are years: `2026`.
+    #[sea_orm(string_value = "YEARLY")]
+    Yearly,
+    /// Periods are quarters: `2026-Q1`.
+    #[sea_orm(string_value = "QUARTERLY")]
+    Quarterly,
+}
+
+/// Whether a cycle is still running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CycleStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Closed: its report is frozen.
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}

@@ -18,6 +18,7 @@ mod m20261207_000011_dossiers;
 mod m20261207_000012_planned_meetings;
 mod m20261207_000013_calendar_feeds;
 mod m20261208_000014_mail;
+mod m20261208_000015_indicators;
 mod support;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_planned_meetings::Migration),
             Box::new(m20261207_000013_calendar_feeds::Migration),
             Box::new(m20261208_000014_mail::Migration),
+            Box::new(m20261208_000015_indicators::Migration),
         ]
     }
 }

@@ -65,6 +65,9 @@ pub enum HealthSignalKind {
     /// Outcomes a body recorded on a decision dossier (`dossierHash`) whose
     /// terms the commitment, or its network's charter, has since left behind.
     DecidedOnStaleDossier,
+    /// Shared indicators whose network total stalled (moved less than
+    /// `indicatorStallShare`) or moved the wrong way for two periods running.
+    IndicatorNotMoving,
 }
 
 /// How urgent a signal is.
@@ -512,8 +515,8 @@ impl HealthSignal {
     }
 
     /// Global ids of what the signal is about (rounds, partnerships,
-    /// representations, ratifications, conditions, commitments, organisations
-    /// or goals; at most 50 of each kind).
+    /// representations, ratifications, conditions, commitments, organisations,
+    /// goals or indicators; at most 50 of each kind).
     async fn subject_ids(&self) -> Vec<ID> {
         self.signal
             .concerned
@@ -527,6 +530,7 @@ impl HealthSignal {
                 Concerned::RatificationCondition(id) => ids::global_id(NodeType::RatificationCondition, id),
                 Concerned::Organisation(id) => ids::global_id(NodeType::Organisation, id),
                 Concerned::Goal(id) => ids::global_id(NodeType::Goal, id),
+                Concerned::Indicator(id) => ids::global_id(NodeType::Indicator, id),
             })
             .collect()
     }

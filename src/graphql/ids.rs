@@ -59,6 +59,9 @@ node_types! {
     Webhook => "webhook",
     Event => "event",
     CalendarFeed => "calendar feed",
+    Indicator => "indicator",
+    Measurement => "measurement",
+    Cycle => "cycle",
 }
 
 pub fn global_id(node_type: NodeType, id: Uuid) -> ID {

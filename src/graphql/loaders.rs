@@ -242,6 +242,24 @@ pub struct WebhooksOfNetwork(pub Uuid);
 /// A webhook delivery's attempts, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AttemptsOf(pub Uuid);
+/// A goal's indicators, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorsOfGoal(pub Uuid);
+/// The indicators a commitment contributes to, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorsOfCommitment(pub Uuid);
+/// An indicator's reporters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReportersOf(pub Uuid);
+/// An indicator's targets, by period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TargetsOf(pub Uuid);
+/// Every measurement of an indicator, corrections included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MeasurementsOf(pub Uuid);
+/// A cycle's commitments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommitmentsOfCycle(pub Uuid);
 
 macro_rules! by_id_loader {
     ($key:ident, $model:ty, $method:ident) => {
@@ -372,6 +390,25 @@ list_loader!(AttemptsOf, entity::webhook_attempt::Model, |store, ids| store.webh
 list_loader!(InvitationsOf, (Uuid, Uuid), |store, ids| store.viewer_invitations(&ids), |row| row.0);
 list_loader!(OwnAnswersOf, (Uuid, String, i32, Option<String>), |store, ids| store.own_answers_in(&ids), |row| row.0);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
+list_loader!(IndicatorsOfGoal, entity::indicator::Model, |store, ids| store.indicators_of_goals(&ids), |row| row
+    .goal_id);
+list_loader!(
+    IndicatorsOfCommitment,
+    (Uuid, entity::indicator::Model),
+    |store, ids| store.contributions_of(&ids),
+    |row| row.0
+);
+list_loader!(ReportersOf, entity::indicator_reporter::Model, |store, ids| store.reporters_of(&ids), |row| row
+    .indicator_id);
+list_loader!(TargetsOf, entity::indicator_target::Model, |store, ids| store.targets_of(&ids), |row| row.indicator_id);
+list_loader!(MeasurementsOf, entity::measurement::Model, |store, ids| store.measurements_of(&ids), |row| row
+    .indicator_id);
+list_loader!(
+    CommitmentsOfCycle,
+    (Uuid, entity::commitment::Model),
+    |store, ids| store.commitments_of_cycles(&ids),
+    |row| row.0
+);
 
 /// Every round of a page in the same statements (`service::alignment::results_of`).
 impl Loader<RoundResultsOf> for StoreLoader {

@@ -8,12 +8,14 @@ mod calendar;
 mod collaboration;
 mod connection;
 pub mod cost;
+mod cycles;
 mod digest;
 mod dossier;
 mod enums;
 pub mod error;
 mod health;
 mod ids;
+mod indicators;
 pub mod input_text;
 mod integration;
 pub mod limits;
@@ -62,6 +64,8 @@ pub struct Mutation(
     integration::IntegrationMutation,
     calendar::CalendarMutation,
     mail::MailMutation,
+    indicators::IndicatorMutation,
+    cycles::CycleMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -107,6 +107,42 @@ impl Network {
         Ok(super::collaboration::CollaborationGraph(graph))
     }
 
+    /// The network's shared indicators, by name: what it measures to judge
+    /// progress on its goals.
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<super::indicators::Indicator>> {
+        let found = store(ctx).indicators_of_network(self.0.id).await?;
+        Ok(found.into_iter().map(super::indicators::Indicator).collect())
+    }
+
+    /// The network's yearly cycles, newest year first.
+    async fn cycles(&self, ctx: &Context<'_>) -> Result<Vec<super::cycles::Cycle>> {
+        let found = store(ctx).cycles_of_network(self.0.id).await?;
+        Ok(found.into_iter().map(super::cycles::Cycle).collect())
+    }
+
+    /// The network's cycle for a year, or null.
+    async fn cycle(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year.")] year: i32,
+    ) -> Result<Option<super::cycles::Cycle>> {
+        Ok(store(ctx).cycle_of_year(self.0.id, year).await?.map(super::cycles::Cycle))
+    }
+
+    /// The accountability report of the network's cycle for a year, as
+    /// structured JSON and as Markdown for a council or supervisory board:
+    /// frozen once the cycle closed, a draft while it runs. Null when the
+    /// network has no cycle for the year.
+    async fn cycle_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cycle's year.")] cycle: i32,
+        #[graphql(desc = "The language of the Markdown; default from `Accept-Language`, else `viewer.language`.")]
+        locale: Option<super::health::Locale>,
+    ) -> Result<Option<super::cycles::CycleReport>> {
+        super::cycles::report(ctx, &self.0, cycle, locale).await
+    }
+
     /// The current charter: the latest adopted version, or null before the first.
     async fn charter(&self, ctx: &Context<'_>) -> Result<Option<CharterVersion>> {
         let versions = loaders::from_context(ctx).load_one(CharterVersionsOf(self.0.id)).await?.unwrap_or_default();
@@ -295,6 +331,18 @@ impl NetworkSettings {
     /// open commitments as over-committed (default 0.5).
     async fn over_committed_share(&self) -> f64 {
         self.0.over_committed_share
+    }
+
+    /// Whether partners see each other's indicator figures (default false:
+    /// each partner sees its own and the network total).
+    async fn share_partner_figures(&self) -> bool {
+        self.0.share_partner_figures
+    }
+
+    /// An indicator's total that moves by less than this share of the period
+    /// before has stalled (default 0.01).
+    async fn indicator_stall_share(&self) -> f64 {
+        self.0.indicator_stall_share
     }
 
     /// Members of a body are reminded this many days before its decision is
@@ -647,6 +695,10 @@ pub struct SetNetworkSettingsInput {
     pub reminder_round_days_before: Option<i32>,
     /// Days after an outcome that its open conditions are overdue and reminded of, 0 (never) to 365.
     pub reminder_condition_days: Option<i32>,
+    /// Whether partners see each other's indicator figures.
+    pub share_partner_figures: Option<bool>,
+    /// Relative change below which an indicator has stalled, 0 to 1.
+    pub indicator_stall_share: Option<f64>,
 }
 
 /// The result of `setNetworkSettings`.
@@ -844,6 +896,8 @@ impl NetworkMutation {
                 .unwrap_or(current.reminder_ratification_days_before),
             reminder_round_days_before: input.reminder_round_days_before.unwrap_or(current.reminder_round_days_before),
             reminder_condition_days: input.reminder_condition_days.unwrap_or(current.reminder_condition_days),
+            share_partner_figures: input.share_partner_figures.unwrap_or(current.share_partner_figures),
+            indicator_stall_share: input.indicator_stall_share.unwrap_or(current.indicator_stall_share),
         };
         let network = service::set_settings(store, network_id, settings).await?;
         Ok(SetNetworkSettingsPayload { network: Network(network) })

@@ -5,7 +5,9 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 
 use super::alignment::AlignmentRound;
 use super::calendar::CalendarFeed;
+use super::cycles::Cycle;
 use super::ids::{self, NodeType};
+use super::indicators::Indicator;
 use super::integration::{ApiClient, IdentityProvider, Webhook};
 use super::loaders::{
     self, BodyId, CharterVersionId, ExpectationId, NetworkId, OrganisationId, PartnershipId, PersonId, PositionId,
@@ -53,6 +55,8 @@ pub enum Node {
     Webhook(Webhook),
     Event(Event),
     CalendarFeed(CalendarFeed),
+    Indicator(Indicator),
+    Cycle(Cycle),
 }
 
 async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<Option<Node>> {
@@ -99,6 +103,10 @@ async fn load(ctx: &Context<'_>, node_type: NodeType, id: uuid::Uuid) -> Result<
         NodeType::CalendarFeed => {
             found(store(ctx).calendar_feed(id).await)?.map(|m| Node::CalendarFeed(CalendarFeed(m)))
         }
+        NodeType::Indicator => found(store(ctx).indicator(id).await)?.map(|m| Node::Indicator(Indicator(m))),
+        // Measurements are reached through their indicator.
+        NodeType::Measurement => None,
+        NodeType::Cycle => found(store(ctx).cycle(id).await)?.map(|m| Node::Cycle(Cycle(m))),
     })
 }
 

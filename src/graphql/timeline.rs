@@ -153,6 +153,20 @@ event_kind_values! {
     CalendarFeedRevoked => "calendar_feed.revoked",
     #[doc = "`mail_preferences.changed`; payload: `personId`, `digestRhythm`, `reminders`, `by` (`PERSON` or `UNSUBSCRIBE_LINK`)."]
     MailPreferencesChanged => "mail_preferences.changed",
+    #[doc = "`indicator.created`; payload: `goalId`, `reporters`, `targetPeriods`."]
+    IndicatorCreated => "indicator.created",
+    #[doc = "`indicator.changed`; payload: `version`, `reporters` and `targetPeriods` (null when unchanged)."]
+    IndicatorChanged => "indicator.changed",
+    #[doc = "`indicator.measured`; payload: `measurementId`, `organisationId`, `period`, `correctsId`; never the figure."]
+    IndicatorMeasured => "indicator.measured",
+    #[doc = "`commitment.indicators_set`; payload: `indicators`."]
+    CommitmentIndicatorsSet => "commitment.indicators_set",
+    #[doc = "`cycle.created`; payload: `year`."]
+    CycleCreated => "cycle.created",
+    #[doc = "`cycle.commitments_changed`; payload: `added`, `removed`, `version`."]
+    CycleCommitmentsChanged => "cycle.commitments_changed",
+    #[doc = "`cycle.closed`; payload: `year`, `commitments` (a count)."]
+    CycleClosed => "cycle.closed",
 }
 
 /// The wire names a timeline filters on: `kinds` as given (each checked, so
@@ -190,6 +204,8 @@ fn subject_type(kind: &str) -> Option<NodeType> {
         ("meeting", _) => NodeType::Meeting,
         ("commitment", _) => NodeType::Commitment,
         ("ratification", _) => NodeType::Ratification,
+        ("indicator", _) => NodeType::Indicator,
+        ("cycle", _) => NodeType::Cycle,
         _ => return None,
     })
 }
@@ -208,6 +224,9 @@ fn payload_id_type(kind: &str, key: &str) -> Option<NodeType> {
         "bodyId" => NodeType::GoverningBody,
         "ratificationId" => NodeType::Ratification,
         "parentId" | "goalId" => NodeType::Goal,
+        "indicators" => NodeType::Indicator,
+        "added" | "removed" if kind == "cycle.commitments_changed" => NodeType::Commitment,
+        "reporters" => NodeType::Organisation,
         "meetingId" => NodeType::Meeting,
         "eventId" => NodeType::Event,
         _ => return None,

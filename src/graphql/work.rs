@@ -8,8 +8,8 @@ use super::connection::{self, connection};
 use super::enums::{CommitmentKind, CommitmentScope, CommitmentStatus, GoalHorizon};
 use super::ids::{self, NodeType};
 use super::loaders::{
-    self, AgendaOf, AttendeesOf, CommitmentId, CommitmentsOfMeeting, GoalId, GoalResultsOf, MeetingId, NetworkId,
-    OrganisationId, PartiesOf, RatificationsOf,
+    self, AgendaOf, AttendeesOf, CommitmentId, CommitmentsOfMeeting, GoalId, GoalResultsOf, IndicatorsOfCommitment,
+    IndicatorsOfGoal, MeetingId, NetworkId, OrganisationId, PartiesOf, RatificationsOf,
 };
 use super::networks::Network;
 use super::organisations::Organisation;
@@ -96,6 +96,12 @@ impl Goal {
     async fn results(&self, ctx: &Context<'_>) -> Result<GoalResults> {
         let results = loaders::from_context(ctx).load_one(GoalResultsOf(self.0.id)).await?;
         Ok(GoalResults(results.unwrap_or_default()))
+    }
+
+    /// The shared indicators that measure progress on the goal, by name.
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<super::indicators::Indicator>> {
+        let found = loaders::from_context(ctx).load_one(IndicatorsOfGoal(self.0.id)).await?.unwrap_or_default();
+        Ok(found.into_iter().map(super::indicators::Indicator).collect())
     }
 }
 
@@ -500,6 +506,12 @@ impl Commitment {
         let page = connection::page_request(first, after.as_deref())?;
         let page = store(ctx).progress_page(self.0.id, page).await?;
         Ok(ProgressUpdateConnection::new(page.map(ProgressUpdate)))
+    }
+
+    /// The shared indicators the commitment contributes to, by name.
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<super::indicators::Indicator>> {
+        let found = loaders::from_context(ctx).load_one(IndicatorsOfCommitment(self.0.id)).await?.unwrap_or_default();
+        Ok(found.into_iter().map(|(_, i)| super::indicators::Indicator(i)).collect())
     }
 }
 

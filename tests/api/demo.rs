@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::both;
 
 /// Tables the demo writes to; a second load must leave every count alone.
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 28] = [
     "tenants",
     "mail_preferences",
     "body_members",
@@ -32,6 +32,11 @@ const TABLES: [&str; 23] = [
     "consultation_inputs",
     "progress_updates",
     "events",
+    "indicators",
+    "indicator_targets",
+    "measurements",
+    "cycles",
+    "cycle_commitments",
 ];
 
 const NETWORK: &str = "query($id: ID!) { network(id: $id) {
@@ -276,4 +281,67 @@ both!(the_demo_mails_its_reminders_and_digests_through_a_real_smtp_server, |app|
     let to = |who: &str| mails.iter().filter(|m| m["to"].as_str().is_some_and(|t| t.starts_with(who))).count();
     assert!(to("hendrik") >= 1 && to("marco") >= 1, "{mails:?}");
     eprintln!("{} reminders due in the demo's first week", previews.len());
+});
+
+const INDICATORS: &str = "query($id: ID!) { network(id: $id) {
+    indicators { name unit direction cadence figures { trend periods { period total complete target withheld } current { value } } }
+    health { signals { kind subjectIds } }
+    cycles { year status commitments { title } }
+} }";
+
+const REPORT: &str = "query($id: ID!, $y: Int!, $l: Locale) { network(id: $id) {
+    cycleReport(cycle: $y, locale: $l) { draft cycle { year status closingNote } json markdown } } }";
+
+both!(the_demo_measures_two_years_and_accounts_for_its_closed_cycle, |app| {
+    let summary = eendracht::demo::load(&app.db, app.clock_now()).await.expect("the demo loads");
+    let subject = |role: &str| summary.people.iter().find(|p| p.role == role).expect("showcase person").subject;
+    let facilitator = app.token("demo", subject("facilitator"));
+    let network = summary.network_id.to_string();
+    let networks = app.ok(&facilitator, "{ networks { edges { node { id } } } }", json!({})).await;
+    let id = networks["networks"]["edges"][0]["node"]["id"].clone();
+    assert!(!network.is_empty());
+
+    let data = app.ok(&facilitator, INDICATORS, json!({ "id": id })).await["network"].clone();
+    let indicators = data["indicators"].as_array().expect("indicators").clone();
+    assert_eq!(indicators.len(), 3, "{indicators:#?}");
+    let waiting = indicators.iter().find(|i| i["unit"] == "dagen").expect("the waiting time");
+    assert_eq!(waiting["cadence"], "QUARTERLY");
+    assert_eq!(waiting["figures"]["periods"].as_array().expect("periods").len(), 8, "two years of quarters");
+    assert_eq!(waiting["figures"]["trend"], "WORSENING");
+    let dwellings = indicators.iter().find(|i| i["unit"] == "woningen").expect("the dwellings");
+    let periods = dwellings["figures"]["periods"].as_array().expect("periods");
+    // Three years of figures and next year's target; Woongoed's correction counts.
+    assert_eq!(periods.len(), 4, "{periods:#?}");
+    assert_eq!(periods[2]["total"], 78.0 + 59.0 + 24.0);
+    assert_eq!(periods[2]["target"], 160.0);
+    assert_eq!(periods[3]["total"], Value::Null);
+    let kinds: Vec<&str> =
+        data["health"]["signals"].as_array().expect("signals").iter().filter_map(|s| s["kind"].as_str()).collect();
+    assert!(kinds.contains(&"INDICATOR_NOT_MOVING"), "the waiting time rose three quarters running: {kinds:?}");
+    let cycles = data["cycles"].as_array().expect("cycles");
+    assert_eq!(cycles.len(), 1);
+    assert_eq!(cycles[0]["status"], "CLOSED");
+    let year = cycles[0]["year"].as_i64().expect("year");
+    assert!(cycles[0]["commitments"].as_array().expect("commitments").len() >= 10);
+
+    let mut markdown = Vec::new();
+    for locale in ["NL", "EN"] {
+        let report = app.ok(&facilitator, REPORT, json!({ "id": id, "y": year, "l": locale })).await;
+        let report = report["network"]["cycleReport"].clone();
+        assert_eq!(report["draft"], false);
+        assert_eq!(
+            report["json"]["summary"]["commitments"],
+            cycles[0]["commitments"].as_array().map(Vec::len).unwrap_or_default()
+        );
+        markdown.push(report["markdown"].as_str().expect("markdown").to_owned());
+    }
+    insta::assert_snapshot!("cycle_report_nl", markdown[0]);
+    insta::assert_snapshot!("cycle_report_en", markdown[1]);
+
+    // A partner's director reads the same frozen report; no cycle, no report.
+    let director = app.token("demo", "annemiek.vos");
+    let read = app.ok(&director, REPORT, json!({ "id": id, "y": year, "l": "NL" })).await;
+    assert_eq!(read["network"]["cycleReport"]["markdown"].as_str(), Some(markdown[0].as_str()));
+    let none = app.ok(&facilitator, REPORT, json!({ "id": id, "y": year + 1, "l": "NL" })).await;
+    assert_eq!(none["network"]["cycleReport"], Value::Null);
 });

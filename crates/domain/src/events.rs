@@ -79,6 +79,13 @@ event_kinds! {
     CalendarFeedCreated => "calendar_feed.created",
     CalendarFeedRevoked => "calendar_feed.revoked",
     MailPreferencesChanged => "mail_preferences.changed",
+    IndicatorCreated => "indicator.created",
+    IndicatorChanged => "indicator.changed",
+    IndicatorMeasured => "indicator.measured",
+    CommitmentIndicatorsSet => "commitment.indicators_set",
+    CycleCreated => "cycle.created",
+    CycleCommitmentsChanged => "cycle.commitments_changed",
+    CycleClosed => "cycle.closed",
 }
 
 impl EventKind {

@@ -116,6 +116,8 @@ pub struct HealthFacts {
     pub without_goal: Sample,
     pub goals_without_recent_result: Sample,
     pub needs_replanning: Sample,
+    /// Indicators that stalled or moved the wrong way for two periods.
+    pub indicators_not_moving: Sample,
 }
 
 /// Open (not delivered, not dropped) commitments by scope.
@@ -157,10 +159,11 @@ pub enum SignalKind {
     CommitmentWithoutGoal,
     NeedsReplanning,
     DecidedOnStaleDossier,
+    IndicatorNotMoving,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 13] = [
+    pub const ALL: [SignalKind; 14] = [
         SignalKind::AlignmentDropping,
         SignalKind::CharterNotAcknowledged,
         SignalKind::NoRecentAlignmentRound,
@@ -174,6 +177,7 @@ impl SignalKind {
         SignalKind::CommitmentWithoutGoal,
         SignalKind::NeedsReplanning,
         SignalKind::DecidedOnStaleDossier,
+        SignalKind::IndicatorNotMoving,
     ];
 }
 
@@ -195,6 +199,7 @@ pub enum Concerned {
     RatificationCondition(Uuid),
     Organisation(Uuid),
     Goal(Uuid),
+    Indicator(Uuid),
 }
 
 /// The numbers a message needs.
@@ -213,6 +218,7 @@ pub enum Detail {
     WithoutGoal { count: u64 },
     Replanning { count: u64 },
     StaleDossier { count: u64 },
+    NotMoving { count: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -360,6 +366,14 @@ pub fn signals(facts: &HealthFacts, settings: &NetworkSettings) -> Vec<Signal> {
             Detail::Replanning { count: facts.needs_replanning.count },
         );
     }
+    if !facts.indicators_not_moving.is_empty() {
+        push(
+            SignalKind::IndicatorNotMoving,
+            Severity::Warning,
+            facts.indicators_not_moving.ids.iter().map(|id| Concerned::Indicator(*id)).collect(),
+            Detail::NotMoving { count: facts.indicators_not_moving.count },
+        );
+    }
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.kind.cmp(&b.kind)));
     out
 }
@@ -409,6 +423,7 @@ impl Signal {
             WithoutGoal { count: n } => ("health-commitments-without-goal", vec![("count", count(*n))]),
             Replanning { count: n } => ("health-needs-replanning", vec![("count", count(*n))]),
             StaleDossier { count: n } => ("health-decided-on-stale-dossier", vec![("count", count(*n))]),
+            NotMoving { count: n } => ("health-indicators-not-moving", vec![("count", count(*n))]),
         };
         i18n::text(locale, id, &args)
     }

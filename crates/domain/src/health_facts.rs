@@ -367,6 +367,9 @@ mod tests {
             dropped_reason: None,
             updated_at: at(2),
             version: 1,
+            replanned_count: 0,
+            last_replanned_at: None,
+            last_replanning_reason: None,
         }
     }
 

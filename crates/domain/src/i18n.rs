@@ -104,15 +104,17 @@ pub enum Arg {
 
 /// The catalogue's files, compiled in. A language's files together hold
 /// every message id; `tests` checks they agree.
-const FILES: [(Locale, &str, &str); 12] = [
+const FILES: [(Locale, &str, &str); 14] = [
     (Locale::En, "alignment.ftl", include_str!("../locales/en/alignment.ftl")),
     (Locale::En, "calendar.ftl", include_str!("../locales/en/calendar.ftl")),
+    (Locale::En, "cycle.ftl", include_str!("../locales/en/cycle.ftl")),
     (Locale::En, "digest.ftl", include_str!("../locales/en/digest.ftl")),
     (Locale::En, "mail.ftl", include_str!("../locales/en/mail.ftl")),
     (Locale::En, "dossier.ftl", include_str!("../locales/en/dossier.ftl")),
     (Locale::En, "health.ftl", include_str!("../locales/en/health.ftl")),
     (Locale::Nl, "alignment.ftl", include_str!("../locales/nl/alignment.ftl")),
     (Locale::Nl, "calendar.ftl", include_str!("../locales/nl/calendar.ftl")),
+    (Locale::Nl, "cycle.ftl", include_str!("../locales/nl/cycle.ftl")),
     (Locale::Nl, "digest.ftl", include_str!("../locales/nl/digest.ftl")),
     (Locale::Nl, "mail.ftl", include_str!("../locales/nl/mail.ftl")),
     (Locale::Nl, "dossier.ftl", include_str!("../locales/nl/dossier.ftl")),

@@ -36,6 +36,12 @@ pub struct NetworkSettings {
     /// or at the commitment's due date if that comes first; then its party's
     /// DIRECTORs are reminded (default 42; 0: never).
     pub reminder_condition_days: i32,
+    /// Whether partners see each other's indicator figures; off by default:
+    /// each partner sees its own figures and the network total.
+    pub share_partner_figures: bool,
+    /// An indicator's total that moves by less than this share of the period
+    /// before has stalled (default 0.01: one per cent).
+    pub indicator_stall_share: f64,
 }
 
 impl Default for NetworkSettings {
@@ -51,6 +57,8 @@ impl Default for NetworkSettings {
             reminder_ratification_days_before: 7,
             reminder_round_days_before: 2,
             reminder_condition_days: 42,
+            share_partner_figures: false,
+            indicator_stall_share: 0.01,
         }
     }
 }
@@ -99,6 +107,7 @@ impl NetworkSettings {
         share("alignmentDropThreshold", self.alignment_drop_threshold)?;
         share("tooMuchTogetherShare", self.too_much_together_share)?;
         share("overCommittedShare", self.over_committed_share)?;
+        share("indicatorStallShare", self.indicator_stall_share)?;
         Ok(())
     }
 }

@@ -50,7 +50,7 @@ pub async fn health(
         None => store.maintained(network.id, as_of, &scope).await?,
         Some(_) => None,
     };
-    let facts = facts(store, network.id, as_of, &scope, maintained).await?;
+    let facts = facts(store, network.id, as_of, &scope, &settings, maintained).await?;
     let signals = health::signals(&facts, &settings);
     Ok(Some(Health { scope, facts, signals, settings }))
 }
@@ -60,6 +60,7 @@ async fn facts(
     network_id: Uuid,
     as_of: DateTime<Utc>,
     scope: &HealthScope,
+    settings: &NetworkSettings,
     maintained: Option<WorkFacts>,
 ) -> AppResult<HealthFacts> {
     let rounds = store.closed_rounds_as_of(network_id, as_of, 2).await?;
@@ -110,6 +111,19 @@ async fn facts(
         without_goal: work.without_goal,
         goals_without_recent_result: work.goals_without_recent_result,
         needs_replanning: work.needs_replanning,
+        // Read from the figures either way: a few per reporter and period,
+        // not the history of the work.
+        indicators_not_moving: crate::indicators::not_moving(
+            store,
+            network_id,
+            as_of,
+            settings,
+            match scope {
+                HealthScope::Network => None,
+                HealthScope::Organisations(own) => Some(own.as_slice()),
+            },
+        )
+        .await?,
     })
 }
 

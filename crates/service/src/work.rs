@@ -538,32 +538,15 @@ pub async fn add_progress_many(
     store: &Store,
     inputs: Vec<AppResult<AddProgress>>,
 ) -> AppResult<Vec<commitment::Model>> {
-    if inputs.is_empty() {
-        return Err(AppError::bad_input("updates", "give at least one update"));
-    }
-    let total = inputs.len();
-    let mut done = Vec::with_capacity(total);
-    let mut refused = Vec::new();
+    let mut batch = crate::Batch::new("updates", &inputs)?;
     for (index, input) in inputs.into_iter().enumerate() {
         let result = match input {
             Ok(input) => add_progress(store, input).await,
             Err(error) => Err(error),
         };
-        match result {
-            Ok(commitment) => done.push(commitment),
-            Err(error @ (AppError::Internal(_) | AppError::Unavailable | AppError::Timeout | AppError::Busy)) => {
-                return Err(error);
-            }
-            Err(error) => refused.push(crate::domain::ItemError::of(index, &error)),
-        }
+        batch.take(index, result)?;
     }
-    if refused.is_empty() {
-        return Ok(done);
-    }
-    Err(AppError::Items {
-        message: format!("{} of {total} updates were refused; nothing was recorded", refused.len()),
-        items: refused,
-    })
+    batch.finish()
 }
 
 /// People of a party (any current position) or a facilitator report

@@ -8,7 +8,8 @@
 //! are the exception: only those the network names to its partners.
 
 use entity::{
-    charter_version, commitment, commitment_party, event, goal, meeting, network, network_facilitator, partnership,
+    charter_version, commitment, commitment_indicator, commitment_party, cycle, cycle_commitment, event, goal,
+    indicator, indicator_reporter, indicator_target, measurement, meeting, network, network_facilitator, partnership,
     person, progress_update, ratification, ratification_condition, ratification_record, representation,
 };
 use sea_orm::sea_query::{Query, SelectStatement};
@@ -38,11 +39,18 @@ pub enum ArchiveTable {
     Ratifications,
     RatificationRecords,
     RatificationConditions,
+    Indicators,
+    IndicatorTargets,
+    IndicatorReporters,
+    Measurements,
+    CommitmentIndicators,
+    Cycles,
+    CycleCommitments,
     Events,
 }
 
 impl ArchiveTable {
-    pub const ALL: [ArchiveTable; 14] = [
+    pub const ALL: [ArchiveTable; 21] = [
         ArchiveTable::Network,
         ArchiveTable::People,
         ArchiveTable::CharterVersions,
@@ -56,6 +64,13 @@ impl ArchiveTable {
         ArchiveTable::Ratifications,
         ArchiveTable::RatificationRecords,
         ArchiveTable::RatificationConditions,
+        ArchiveTable::Indicators,
+        ArchiveTable::IndicatorTargets,
+        ArchiveTable::IndicatorReporters,
+        ArchiveTable::Measurements,
+        ArchiveTable::CommitmentIndicators,
+        ArchiveTable::Cycles,
+        ArchiveTable::CycleCommitments,
         ArchiveTable::Events,
     ];
 
@@ -75,6 +90,13 @@ impl ArchiveTable {
             ArchiveTable::Ratifications => "ratification",
             ArchiveTable::RatificationRecords => "ratification_record",
             ArchiveTable::RatificationConditions => "ratification_condition",
+            ArchiveTable::Indicators => "indicator",
+            ArchiveTable::IndicatorTargets => "indicator_target",
+            ArchiveTable::IndicatorReporters => "indicator_reporter",
+            ArchiveTable::Measurements => "measurement",
+            ArchiveTable::CommitmentIndicators => "commitment_indicator",
+            ArchiveTable::Cycles => "cycle",
+            ArchiveTable::CycleCommitments => "cycle_commitment",
             ArchiveTable::Events => "event",
         }
     }
@@ -128,6 +150,29 @@ impl Store {
             }
             ArchiveTable::RatificationRecords => count!(self.archive_records(network_id)),
             ArchiveTable::RatificationConditions => count!(self.archive_conditions(network_id)),
+            ArchiveTable::Indicators => {
+                count!(self.by_network::<indicator::Entity>(indicator::Column::NetworkId, network_id))
+            }
+            ArchiveTable::IndicatorTargets => count!(
+                self.tenant_only::<indicator_target::Entity>()
+                    .filter(indicator_target::Column::IndicatorId.in_subquery(self.indicator_ids(network_id)))
+            ),
+            ArchiveTable::IndicatorReporters => count!(
+                self.tenant_only::<indicator_reporter::Entity>()
+                    .filter(indicator_reporter::Column::IndicatorId.in_subquery(self.indicator_ids(network_id)))
+            ),
+            ArchiveTable::Measurements => {
+                count!(self.by_network::<measurement::Entity>(measurement::Column::NetworkId, network_id))
+            }
+            ArchiveTable::CommitmentIndicators => count!(
+                self.tenant_only::<commitment_indicator::Entity>()
+                    .filter(commitment_indicator::Column::IndicatorId.in_subquery(self.indicator_ids(network_id)))
+            ),
+            ArchiveTable::Cycles => count!(self.by_network::<cycle::Entity>(cycle::Column::NetworkId, network_id)),
+            ArchiveTable::CycleCommitments => count!(
+                self.tenant_only::<cycle_commitment::Entity>()
+                    .filter(cycle_commitment::Column::CycleId.in_subquery(self.cycle_ids(network_id)))
+            ),
             ArchiveTable::Events => count!(self.by_network::<event::Entity>(event::Column::NetworkId, network_id)),
         }
     }
@@ -253,6 +298,51 @@ impl Store {
                 ratification_condition::Column::RatificationId,
                 ratification_condition::Column::Id
             ),
+            ArchiveTable::Indicators => own!(
+                self.by_network::<indicator::Entity>(indicator::Column::NetworkId, network_id),
+                indicator::Column::Id
+            ),
+            ArchiveTable::IndicatorTargets => children!(
+                indicator::Entity,
+                indicator::Column::Id,
+                indicator::Column::NetworkId,
+                self.tenant_only::<indicator_target::Entity>(),
+                indicator_target::Column::IndicatorId,
+                indicator_target::Column::Id
+            ),
+            ArchiveTable::IndicatorReporters => children!(
+                indicator::Entity,
+                indicator::Column::Id,
+                indicator::Column::NetworkId,
+                self.tenant_only::<indicator_reporter::Entity>(),
+                indicator_reporter::Column::IndicatorId,
+                indicator_reporter::Column::Id
+            ),
+            ArchiveTable::Measurements => own!(
+                self.by_network::<measurement::Entity>(measurement::Column::NetworkId, network_id),
+                measurement::Column::Id
+            ),
+            // A network has few indicators, each contributed to by a few
+            // commitments: paged by indicator.
+            ArchiveTable::CommitmentIndicators => children!(
+                indicator::Entity,
+                indicator::Column::Id,
+                indicator::Column::NetworkId,
+                self.tenant_only::<commitment_indicator::Entity>(),
+                commitment_indicator::Column::IndicatorId,
+                commitment_indicator::Column::Id
+            ),
+            ArchiveTable::Cycles => {
+                own!(self.by_network::<cycle::Entity>(cycle::Column::NetworkId, network_id), cycle::Column::Id)
+            }
+            ArchiveTable::CycleCommitments => children!(
+                cycle::Entity,
+                cycle::Column::Id,
+                cycle::Column::NetworkId,
+                self.tenant_only::<cycle_commitment::Entity>(),
+                cycle_commitment::Column::CycleId,
+                cycle_commitment::Column::Id
+            ),
             ArchiveTable::Events => {
                 own!(self.by_network::<event::Entity>(event::Column::NetworkId, network_id), event::Column::Id)
             }
@@ -303,6 +393,28 @@ impl Store {
             commitment::Column::Id,
             commitment::Column::TenantId,
             commitment::Column::NetworkId,
+            network_id,
+        )
+    }
+
+    fn indicator_ids(&self, network_id: Uuid) -> SelectStatement {
+        ids_in_network(
+            self.tenant_id(),
+            indicator::Entity,
+            indicator::Column::Id,
+            indicator::Column::TenantId,
+            indicator::Column::NetworkId,
+            network_id,
+        )
+    }
+
+    fn cycle_ids(&self, network_id: Uuid) -> SelectStatement {
+        ids_in_network(
+            self.tenant_id(),
+            cycle::Entity,
+            cycle::Column::Id,
+            cycle::Column::TenantId,
+            cycle::Column::NetworkId,
             network_id,
         )
     }

@@ -29,6 +29,7 @@ mod errors;
 mod events;
 pub mod health;
 pub mod health_facts;
+pub mod indicators;
 pub mod integration;
 mod lease;
 pub mod mail;

@@ -114,6 +114,9 @@ tables! {
         calendar_feed: "calendar feed" => visibility::calendar_feeds,
         reminder: "reminder" => visibility::reminders,
         mail: "mail" => visibility::mails,
+        indicator: "indicator" => |actor| visibility::in_network_column(actor, entity::indicator::Column::NetworkId),
+        measurement: "measurement" => |actor| visibility::in_network_column(actor, entity::measurement::Column::NetworkId),
+        cycle: "cycle" => |actor| visibility::in_network_column(actor, entity::cycle::Column::NetworkId),
     }
     dependent {
         body_member,
@@ -141,6 +144,10 @@ tables! {
         webhook_delivery,
         webhook_attempt,
         mail_preference,
+        indicator_target,
+        indicator_reporter,
+        commitment_indicator,
+        cycle_commitment,
     }
 }
 

@@ -207,6 +207,13 @@ tenant_tables![
     mail_preference,
     reminder,
     mail,
+    indicator,
+    indicator_target,
+    indicator_reporter,
+    measurement,
+    commitment_indicator,
+    cycle,
+    cycle_commitment,
 ];
 
 /// A table's rows of one tenant in one number: how many, and a SHA-256 over

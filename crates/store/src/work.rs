@@ -666,6 +666,9 @@ impl Store {
             dropped_reason: None,
             updated_at: now,
             version: 1,
+            replanned_count: 0,
+            last_replanned_at: None,
+            last_replanning_reason: None,
         };
         commitment::Entity::insert(commitment::ActiveModel::from(model.clone()))
             .exec_without_returning(&*tx)
@@ -847,6 +850,9 @@ impl Store {
             .col_expr(commitment::Column::AgreedAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
             .col_expr(commitment::Column::NeedsReplanning, Expr::value(false))
             .col_expr(commitment::Column::ReplanningReason, Expr::value(Option::<String>::None))
+            .col_expr(commitment::Column::ReplannedCount, Expr::col(commitment::Column::ReplannedCount).add(1))
+            .col_expr(commitment::Column::LastReplannedAt, Expr::value(now))
+            .col_expr(commitment::Column::LastReplanningReason, Expr::value(current.replanning_reason.clone()))
             .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
             .col_expr(commitment::Column::UpdatedAt, Expr::value(now))
             .filter(commitment::Column::TenantId.eq(self.tenant_id()))

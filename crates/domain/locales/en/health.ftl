@@ -100,3 +100,8 @@ health-decided-on-stale-dossier =
         [one] A body decided on a decision dossier that the commitment has since moved away from. Ask the party to put the commitment as it now stands before the body again, with a new dossier.
        *[other] { $count } decisions were taken on decision dossiers that the commitments have since moved away from. Ask the parties to put the commitments as they now stand before their bodies again, with new dossiers.
     }
+health-indicators-not-moving =
+    { $count ->
+        [one] One shared indicator has stalled or moved the wrong way for two periods. Put it on the next meeting's agenda: are the commitments that should move it still the right ones?
+       *[other] { $count } shared indicators have stalled or moved the wrong way for two periods. Put them on the next meeting's agenda: are the commitments that should move them still the right ones?
+    }

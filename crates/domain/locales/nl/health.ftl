@@ -101,3 +101,8 @@ health-decided-on-stale-dossier =
         [one] Een orgaan heeft besloten op een besluitdossier dat niet meer overeenkomt met de afspraak zoals die nu luidt. Vraag de partij de afspraak opnieuw aan het orgaan voor te leggen, met een nieuw dossier.
        *[other] { $count } besluiten zijn genomen op besluitdossiers die niet meer overeenkomen met de afspraken zoals die nu luiden. Vraag de partijen de afspraken opnieuw aan hun organen voor te leggen, met nieuwe dossiers.
     }
+health-indicators-not-moving =
+    { $count ->
+        [one] Eén gezamenlijke indicator staat al twee perioden stil of beweegt de verkeerde kant op. Zet die op de agenda van het volgende overleg: zijn de afspraken die haar moeten bewegen nog de goede?
+       *[other] { $count } gezamenlijke indicatoren staan al twee perioden stil of bewegen de verkeerde kant op. Zet ze op de agenda van het volgende overleg: zijn de afspraken die ze moeten bewegen nog de goede?
+    }
