@@ -1634,6 +1634,9 @@ impl<'a> Story<'a> {
     }
 }
 
+/// A figure a partner reports: the indicator, the period, the value.
+type Figure = (Uuid, String, f64);
+
 /// The demo's indicators and yearly cycle (docs/indicators.md,
 /// docs/cycles.md): the year the story mostly runs in is the cycle's.
 struct Measured {
@@ -1726,7 +1729,7 @@ impl Story<'_> {
 
         // The partners put the two years before on record, each its own
         // figures in one report.
-        let history: [(usize, Vec<(Uuid, String, f64)>); 5] = [
+        let history: [(usize, Vec<Figure>); 5] = [
             (GEMEENTE, {
                 let mut f = vec![(evictions, y(-2), 9.0), (evictions, y(-1), 7.0)];
                 f.extend(quarters(year - 1).zip([34.0, 31.0, 30.0, 29.0]).map(|(q, v)| (waiting, q, v)));
@@ -1771,12 +1774,7 @@ impl Story<'_> {
     }
 
     /// One partner's report of figures, recorded all or nothing.
-    async fn report(
-        &self,
-        org: usize,
-        figures: Vec<(Uuid, String, f64)>,
-        note: Option<&'static str>,
-    ) -> anyhow::Result<()> {
+    async fn report(&self, org: usize, figures: Vec<Figure>, note: Option<&'static str>) -> anyhow::Result<()> {
         let organisation_id = self.org(org);
         let inputs = figures
             .into_iter()
@@ -1803,14 +1801,14 @@ impl Story<'_> {
         self.day(361);
         let y = m.year.to_string();
         let quarters: Vec<String> = (1..=4).map(|q| format!("{}-Q{q}", m.year)).collect();
-        let waiting = |values: [f64; 4]| -> Vec<(Uuid, String, f64)> {
+        let waiting = |values: [f64; 4]| -> Vec<Figure> {
             quarters.iter().cloned().zip(values).map(|(q, v)| (m.waiting, q, v)).collect()
         };
         let mut gemeente = vec![(m.evictions, y.clone(), 6.0)];
         gemeente.extend(waiting([29.0, 30.0, 31.0, 33.0]));
         let mut zorggroep = vec![(m.dwellings, y.clone(), 24.0)];
         zorggroep.extend(waiting([30.0, 31.0, 33.0, 34.0]));
-        let reports: [(usize, Vec<(Uuid, String, f64)>); 5] = [
+        let reports: [(usize, Vec<Figure>); 5] = [
             (GEMEENTE, gemeente),
             (DE_LINGE, vec![(m.dwellings, y.clone(), 78.0), (m.evictions, y.clone(), 12.0)]),
             (WOONGOED, vec![(m.dwellings, y.clone(), 61.0), (m.evictions, y.clone(), 10.0)]),

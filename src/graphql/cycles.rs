@@ -46,6 +46,7 @@ impl Cycle {
         &self.0.title
     }
 
+    /// Running or closed.
     async fn status(&self) -> CycleStatus {
         self.0.status.into()
     }
@@ -147,6 +148,7 @@ pub(crate) async fn report(
 /// Opens a network's cycle for a year.
 #[derive(InputObject)]
 pub struct CreateCycleInput {
+    /// The network.
     pub network_id: ID,
     /// 2000 to 2100; one cycle per year.
     pub year: i32,
@@ -164,15 +166,16 @@ pub struct CreateCyclePayload {
 /// Adds commitments to an open cycle, or takes them out.
 #[derive(InputObject)]
 pub struct ChangeCycleCommitmentsInput {
+    /// An open cycle.
     pub cycle_id: ID,
     /// The version you read; a stale one is a CONFLICT.
     pub expected_version: i32,
-    /// Commitments of the network to add.
-    #[graphql(default, validator(max_items = 500))]
-    pub add: Vec<ID>,
-    /// Commitments to take out.
-    #[graphql(default, validator(max_items = 500))]
-    pub remove: Vec<ID>,
+    /// Commitments of the network to add (default none; at most 100 at a time).
+    #[graphql(validator(max_items = 100))]
+    pub add: Option<Vec<ID>>,
+    /// Commitments to take out (default none; at most 100 at a time).
+    #[graphql(validator(max_items = 100))]
+    pub remove: Option<Vec<ID>>,
 }
 
 /// The result of `changeCycleCommitments`.
@@ -185,6 +188,7 @@ pub struct ChangeCycleCommitmentsPayload {
 /// Closes a cycle, freezing its report.
 #[derive(InputObject)]
 pub struct CloseCycleInput {
+    /// An open cycle whose year has begun.
     pub cycle_id: ID,
     /// The version you read; a stale one is a CONFLICT.
     pub expected_version: i32,
@@ -227,8 +231,8 @@ impl CycleMutation {
             store(ctx),
             ids::decode_id("cycleId", &input.cycle_id, NodeType::Cycle)?,
             input.expected_version,
-            ids::decode_ids("add", &input.add, NodeType::Commitment)?,
-            ids::decode_ids("remove", &input.remove, NodeType::Commitment)?,
+            ids::decode_ids("add", &input.add.unwrap_or_default(), NodeType::Commitment)?,
+            ids::decode_ids("remove", &input.remove.unwrap_or_default(), NodeType::Commitment)?,
         )
         .await?;
         Ok(ChangeCycleCommitmentsPayload { cycle: Cycle(cycle) })

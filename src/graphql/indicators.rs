@@ -78,6 +78,12 @@ impl Indicator {
         Ok(loaders::from_context(ctx).load_one(GoalId(self.0.goal_id)).await?.map(Goal))
     }
 
+    /// Changes with every change to its reporters or targets; give it back to
+    /// change them.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Its name: "Dwellings made available to people with care needs".
     async fn name(&self) -> &str {
         &self.0.name
@@ -318,23 +324,28 @@ impl Measurement {
 pub struct IndicatorTargetInput {
     /// `2027` for a YEARLY indicator, `2027-Q2` for a QUARTERLY one.
     pub period: String,
+    /// The network's figure aimed at.
     pub value: f64,
 }
 
 /// Defines an indicator on a goal.
 #[derive(InputObject)]
 pub struct CreateIndicatorInput {
+    /// A goal of the network.
     pub goal_id: ID,
     /// 1 to 200 characters.
     pub name: String,
+    /// What it measures and how.
     pub description: Option<String>,
     /// What a figure counts, 1 to 40 characters: `dwellings`, `days`, `%`.
     pub unit: String,
+    /// Which way it should move.
     pub direction: IndicatorDirection,
     /// Default SUM.
     pub aggregation: Option<IndicatorAggregation>,
     /// Default YEARLY.
     pub cadence: Option<IndicatorCadence>,
+    /// The network's figure before the work began.
     pub baseline: f64,
     /// The period the baseline was measured in.
     pub baseline_period: String,
@@ -354,6 +365,7 @@ pub struct CreateIndicatorPayload {
 /// Replaces an indicator's reporters, its targets, or both.
 #[derive(InputObject)]
 pub struct ChangeIndicatorInput {
+    /// The indicator to change.
     pub indicator_id: ID,
     /// The version you read; a stale one is a CONFLICT.
     pub expected_version: i32,
@@ -373,11 +385,13 @@ pub struct ChangeIndicatorPayload {
 /// A reporter's figure for one period.
 #[derive(InputObject)]
 pub struct RecordMeasurementInput {
+    /// The indicator measured.
     pub indicator_id: ID,
     /// The reporting organisation: one you act in.
     pub organisation_id: ID,
     /// A period that has begun, in the indicator's cadence.
     pub period: String,
+    /// The figure, in the indicator's unit.
     pub value: f64,
     /// Required when it corrects a figure on record: why.
     pub note: Option<String>,
@@ -408,6 +422,7 @@ pub struct RecordMeasurementsPayload {
 /// Says which indicators a commitment contributes to.
 #[derive(InputObject)]
 pub struct SetCommitmentIndicatorsInput {
+    /// The commitment.
     pub commitment_id: ID,
     /// Indicators of the commitment's network; all of them (empty: none).
     #[graphql(validator(max_items = 50))]

@@ -417,6 +417,22 @@ impl Commitment {
         self.0.replanning_reason.as_deref()
     }
 
+    /// How often it was re-planned.
+    async fn replanned_count(&self) -> i32 {
+        self.0.replanned_count
+    }
+
+    /// When it was last re-planned.
+    async fn last_replanned_at(&self) -> Option<DateTime> {
+        self.0.last_replanned_at.map(DateTime)
+    }
+
+    /// Why it was last re-planned: the reason it had been flagged for, kept
+    /// past the re-plan (null for re-plans before this was kept).
+    async fn last_replanning_reason(&self) -> Option<&str> {
+        self.0.last_replanning_reason.as_deref()
+    }
+
     /// Incremented by every change; pass it as `expectedVersion`.
     async fn version(&self) -> i32 {
         self.0.version

@@ -27,7 +27,11 @@ seen, counts = {}, {}
 refs = {'commitment_party': ('commitment_id', 'commitment'), 'progress_update': ('commitment_id', 'commitment'),
         'ratification': ('commitment_id', 'commitment'), 'ratification_record': ('ratification_id', 'ratification'),
         'ratification_condition': ('ratification_id', 'ratification'), 'commitment': ('network_id', 'network'),
-        'partnership': ('network_id', 'network'), 'charter_version': ('network_id', 'network')}
+        'partnership': ('network_id', 'network'), 'charter_version': ('network_id', 'network'),
+        'indicator': ('goal_id', 'goal'), 'indicator_target': ('indicator_id', 'indicator'),
+        'indicator_reporter': ('indicator_id', 'indicator'), 'measurement': ('indicator_id', 'indicator'),
+        'commitment_indicator': ('commitment_id', 'commitment'), 'cycle': ('network_id', 'network'),
+        'cycle_commitment': ('cycle_id', 'cycle')}
 for line in rows:
     kind, data = line['type'], line['data']
     counts[kind] = counts.get(kind, 0) + 1
@@ -66,6 +70,34 @@ both!(a_facilitator_takes_the_whole_network_as_json_lines_a_stranger_tool_reads_
     let w = net_world(&app, "acme").await;
     let (commitment, _) = agreed_initiative(&app, &w).await;
     app.ok(&w.staff[0][0].token, PROGRESS, json!({ "c": commitment, "s": "IN_PROGRESS" })).await;
+    // An indicator with a figure, the commitment contributing, in a cycle.
+    let indicator = crate::indicators::indicator(&app, &w, &[0, 1, 2]).await;
+    app.ok(
+        &w.staff[0][0].token,
+        crate::indicators::RECORD,
+        json!({ "i": indicator, "o": w.orgs[0], "p": "2025", "v": 3.0 }),
+    )
+    .await;
+    app.ok(
+        &w.facilitator.token,
+        "mutation($c: ID!, $i: ID!) { setCommitmentIndicators(input: { commitmentId: $c, indicatorIds: [$i] }) { commitment { id } } }",
+        json!({ "c": commitment, "i": indicator }),
+    )
+    .await;
+    let cycle = app
+        .ok(
+            &w.facilitator.token,
+            "mutation($n: ID!) { createCycle(input: { networkId: $n, year: 2026 }) { cycle { id } } }",
+            json!({ "n": w.network }),
+        )
+        .await["createCycle"]["cycle"]["id"]
+        .clone();
+    app.ok(
+        &w.facilitator.token,
+        "mutation($c: ID!, $a: ID!) { changeCycleCommitments(input: { cycleId: $c, expectedVersion: 1, add: [$a] }) { cycle { id } } }",
+        json!({ "c": cycle, "a": commitment }),
+    )
+    .await;
 
     let response = fetch(&app, Some(&w.facilitator.token), &w.network).await;
     assert_eq!(response.status(), 200);
@@ -88,6 +120,17 @@ both!(a_facilitator_takes_the_whole_network_as_json_lines_a_stranger_tool_reads_
     assert!(counts["ratification_record"].as_i64() >= Some(1), "the works council's advice: {counts}");
     assert!(counts["progress_update"].as_i64() >= Some(1));
     assert!(counts["event"].as_i64() > Some(10));
+    for (kind, rows) in [
+        ("indicator", 1),
+        ("indicator_target", 2),
+        ("indicator_reporter", 3),
+        ("measurement", 1),
+        ("commitment_indicator", 1),
+        ("cycle", 1),
+        ("cycle_commitment", 1),
+    ] {
+        assert_eq!(counts[kind], rows, "{kind}: {counts}");
+    }
     // The facilitator and the three representatives, by name only.
     assert_eq!(counts["person"], 4, "{counts}");
     assert!(!body.contains("@example.nl"), "no e-mail address leaves in an archive");

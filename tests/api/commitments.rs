@@ -273,7 +273,7 @@ both!(a_leaving_partner_flags_its_open_commitments_and_replanning_clears_the_fla
     assert_eq!(still, not_flagged);
     assert_eq!(still["node"]["needsReplanning"], false, "a commitment without the leaving party is not flagged");
     let replan = "mutation($c: ID!, $v: Int!, $o: ID!) { replanCommitment(input: { id: $c, expectedVersion: $v, scope: ORGANISATION, parties: [{ organisationId: $o }], leadOrganisationId: $o }) {
-        commitment { needsReplanning status scope parties { organisation { id } agreed } } } }";
+        commitment { needsReplanning status scope parties { organisation { id } agreed } replannedCount lastReplanningReason } } }";
     let by_director =
         app.gql(&w.directors[1].token, replan, json!({ "c": open, "v": nodes[0]["version"], "o": w.orgs[1] })).await;
     assert_eq!(by_director.code(), "FORBIDDEN");
@@ -281,8 +281,10 @@ both!(a_leaving_partner_flags_its_open_commitments_and_replanning_clears_the_fla
         app.ok(&w.facilitator.token, replan, json!({ "c": open, "v": nodes[0]["version"], "o": w.orgs[1] })).await;
     assert_eq!(
         replanned["replanCommitment"]["commitment"],
-        json!({ "needsReplanning": false, "status": "PROPOSED", "scope": "ORGANISATION", "parties": [{ "organisation": { "id": w.orgs[1] }, "agreed": false }] })
+        json!({ "needsReplanning": false, "status": "PROPOSED", "scope": "ORGANISATION", "parties": [{ "organisation": { "id": w.orgs[1] }, "agreed": false }],
+            "replannedCount": 1, "lastReplanningReason": nodes[0]["replanningReason"] })
     );
+    assert!(nodes[0]["replanningReason"].is_string(), "the flag's reason, kept past the re-plan: {nodes:?}");
 });
 
 both!(goal_results_count_delivered_commitments_of_the_goal_and_its_sub_goals, |app| {

@@ -185,6 +185,7 @@ both!(the_demo_network_shows_a_year_of_collaboration_to_its_facilitator_and_supe
         "COMMITMENT_WITHOUT_GOAL",
         "NEEDS_REPLANNING",
         "DECIDED_ON_STALE_DOSSIER",
+        "INDICATOR_NOT_MOVING",
     ]);
     assert_eq!(kinds, every, "{health:#}");
     let director = app.token("demo", subject("director"));

@@ -28,6 +28,7 @@ mod health;
 mod health_facts;
 mod http;
 mod identity_providers;
+mod indicators;
 mod input;
 mod introspection;
 mod isolation;

@@ -442,3 +442,71 @@ both!(the_collaboration_graph_costs_the_same_statements_at_any_size, |app| {
     assert_eq!(counts[0], counts[1], "the graph must not cost statements per commitment ({edges:?} shared)");
     eprintln!("collaboration graph: {} statements at 20 and {} at 200 commitments", counts[0], counts[1]);
 });
+
+both!(a_cycle_report_costs_the_same_statements_at_any_size, |app| {
+    let ids = "query($id: ID!, $after: String) { network(id: $id) {
+        partners(first: 3) { edges { node { organisation { id } } } }
+        goals(first: 1) { edges { node { id } } }
+        commitments(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } } }";
+    let report = "query($id: ID!) { network(id: $id) { cycleReport(cycle: 2026, locale: NL) { json markdown } } }";
+    let mut counts = Vec::new();
+    let mut sizes = Vec::new();
+    for (i, commitments) in [20_u64, 200].into_iter().enumerate() {
+        let summary = seed(&app.db, &size(&format!("cycle{i}"), 90 + i as u64, 5, commitments)).await.expect("seed");
+        let token = app.token(&summary.tenant, &summary.facilitator_subject);
+        let network = network_id(&summary);
+        let mut all = Vec::new();
+        let mut after = Value::Null;
+        let mut first_page = Value::Null;
+        loop {
+            let data = app.ok(&token, ids, json!({ "id": network, "after": after })).await;
+            let page = data["network"]["commitments"].clone();
+            all.extend(page["edges"].as_array().expect("edges").iter().map(|e| e["node"]["id"].clone()));
+            if first_page.is_null() {
+                first_page = data["network"].clone();
+            }
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        let cycle = app
+            .ok(
+                &token,
+                "mutation($n: ID!) { createCycle(input: { networkId: $n, year: 2026 }) { cycle { id } } }",
+                json!({ "n": network }),
+            )
+            .await["createCycle"]["cycle"]["id"]
+            .clone();
+        // At most a hundred a time, as any input list.
+        for (version, chunk) in all.chunks(100).enumerate() {
+            app.ok(
+                &token,
+                "mutation($c: ID!, $v: Int!, $a: [ID!]) { changeCycleCommitments(input: { cycleId: $c, expectedVersion: $v, add: $a }) { cycle { id } } }",
+                json!({ "c": cycle, "v": version + 1, "a": chunk }),
+            )
+            .await;
+        }
+        let reporters: Vec<Value> = first_page["partners"]["edges"]
+            .as_array()
+            .expect("partners")
+            .iter()
+            .map(|e| e["node"]["organisation"]["id"].clone())
+            .collect();
+        app.ok(
+            &token,
+            "mutation($g: ID!, $r: [ID!]!) { createIndicator(input: { goalId: $g, name: \"Woningen\", unit: \"woningen\",
+                direction: HIGHER, baseline: 10, baselinePeriod: \"2024\", reporterIds: $r, targets: [{ period: \"2026\", value: 20 }] }) { indicator { id } } }",
+            json!({ "g": first_page["goals"]["edges"][0]["node"]["id"], "r": reporters }),
+        )
+        .await;
+        let vars = json!({ "id": network });
+        app.gql(&token, report, vars.clone()).await;
+        let (statements, data) = counted(&app, &token, report, vars).await;
+        counts.push(statements);
+        sizes.push(data["network"]["cycleReport"]["json"]["summary"]["commitments"].as_i64().unwrap_or_default());
+    }
+    assert_eq!(sizes, [20, 200], "every commitment is in its cycle");
+    assert_eq!(counts[0], counts[1], "the report must not cost statements per commitment");
+    eprintln!("cycle report: {} statements at 20 and {} at 200 commitments", counts[0], counts[1]);
+});

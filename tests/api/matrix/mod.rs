@@ -76,6 +76,9 @@ struct Fx {
     colleague_position: String,
     meeting: String,
     goal: String,
+    /// An indicator the party reports on, and an open cycle of 2026.
+    indicator: String,
+    cycle: String,
     c_proposed: String,
     c_agreed: String,
     c_consulting: String,
@@ -259,7 +262,8 @@ impl TestApp {
             .ok(
                 &fx.admin,
                 "query($id: ID!) { node(id: $id) { ... on Organisation { version } ... on Network { version }
-                    ... on Goal { version } ... on Commitment { version } } }",
+                    ... on Goal { version } ... on Commitment { version } ... on Indicator { version }
+                    ... on Cycle { version } } }",
                 json!({ "id": node }),
             )
             .await;
@@ -371,6 +375,21 @@ async fn build_world(app: &TestApp) -> Fx {
             json!({ "n": network }),
         )
         .await["createGoal"]["goal"]["id"]);
+    let indicator = id(&app
+        .ok(
+            &fac.token,
+            "mutation($g: ID!, $p: ID!) { createIndicator(input: { goalId: $g, name: \"Woningen\", unit: \"woningen\",
+                direction: HIGHER, baseline: 10, baselinePeriod: \"2024\", reporterIds: [$p] }) { indicator { id } } }",
+            json!({ "g": goal, "p": p }),
+        )
+        .await["createIndicator"]["indicator"]["id"]);
+    let cycle = id(&app
+        .ok(
+            &fac.token,
+            "mutation($n: ID!) { createCycle(input: { networkId: $n, year: 2026 }) { cycle { id } } }",
+            json!({ "n": network }),
+        )
+        .await["createCycle"]["cycle"]["id"]);
 
     // The party is INVITED to a second network of the facilitator.
     let invitations = app.create_network(&fac.token, "Regio Noord").await;
@@ -411,6 +430,8 @@ async fn build_world(app: &TestApp) -> Fx {
         colleague_position,
         meeting,
         goal,
+        indicator,
+        cycle,
         c_proposed: String::new(),
         c_agreed: String::new(),
         c_consulting: String::new(),
@@ -974,6 +995,86 @@ async fn prepare(app: &TestApp, fx: &Fx, operation: &str, fresh: bool) -> Option
             Some(json!({ "c": never("Commitment") })),
             "progress_updates",
         ),
+
+        // ---- indicators and cycles ----
+        "createIndicator" => write(
+            "mutation($g: ID!, $p: ID!) { createIndicator(input: { goalId: $g, name: \"Wachttijd\", unit: \"dagen\",
+                direction: LOWER, baseline: 30, baselinePeriod: \"2024\", reporterIds: [$p] }) { __typename } }",
+            json!({ "g": fx.goal, "p": fx.p }),
+            Some(json!({ "g": never("Goal"), "p": fx.p })),
+            "indicators",
+        ),
+        "changeIndicator" => {
+            let version = app.version_of(fx, &fx.indicator).await;
+            write(
+                "mutation($i: ID!, $v: Int!) { changeIndicator(input: { indicatorId: $i, expectedVersion: $v,
+                    targets: [{ period: \"2026\", value: 20 }] }) { __typename } }",
+                json!({ "i": fx.indicator, "v": version }),
+                Some(json!({ "i": never("Indicator"), "v": version })),
+                "indicator_targets",
+            )
+        }
+        "recordMeasurement" => write(
+            "mutation($i: ID!, $p: ID!) { recordMeasurement(input: { indicatorId: $i, organisationId: $p,
+                period: \"2025\", value: 12, note: \"Jaarcijfer\" }) { __typename } }",
+            json!({ "i": fx.indicator, "p": fx.p }),
+            Some(json!({ "i": never("Indicator"), "p": fx.p })),
+            "measurements",
+        ),
+        "recordMeasurements" => write(
+            "mutation($i: ID!, $p: ID!) { recordMeasurements(input: { measurements: [{ indicatorId: $i,
+                organisationId: $p, period: \"2025\", value: 12, note: \"Kwartaalrapportage\" }] }) { __typename } }",
+            json!({ "i": fx.indicator, "p": fx.p }),
+            Some(json!({ "i": never("Indicator"), "p": fx.p })),
+            "measurements",
+        ),
+        "setCommitmentIndicators" => write(
+            "mutation($c: ID!, $i: ID!) { setCommitmentIndicators(input: { commitmentId: $c, indicatorIds: [$i] }) { __typename } }",
+            json!({ "c": fx.c_agreed, "i": fx.indicator }),
+            Some(json!({ "c": never("Commitment"), "i": fx.indicator })),
+            "commitment_indicators",
+        ),
+        "createCycle" => {
+            // A year of its own for every request that may run.
+            let year = 2030 + i64::from(fx.seq.fetch_add(1, Ordering::Relaxed) % 70);
+            write(
+                "mutation($n: ID!, $y: Int!) { createCycle(input: { networkId: $n, year: $y }) { __typename } }",
+                json!({ "n": fx.network, "y": year }),
+                Some(json!({ "n": never("Network"), "y": year })),
+                "cycles",
+            )
+        }
+        "changeCycleCommitments" => {
+            let version = app.version_of(fx, &fx.cycle).await;
+            write(
+                "mutation($c: ID!, $v: Int!, $a: ID!) { changeCycleCommitments(input: { cycleId: $c, expectedVersion: $v, add: [$a] }) { __typename } }",
+                json!({ "c": fx.cycle, "v": version, "a": fx.c_agreed }),
+                Some(json!({ "c": never("Cycle"), "v": version, "a": fx.c_agreed })),
+                "cycle_commitments",
+            )
+        }
+        "closeCycle" => {
+            let cycle = if fresh {
+                // A cycle of a past year of its own: closing one ends it.
+                let year = 2025 - i64::from(fx.seq.fetch_add(1, Ordering::Relaxed) % 25);
+                id(&app
+                    .ok(
+                        &fx.fac.token,
+                        "mutation($n: ID!, $y: Int!) { createCycle(input: { networkId: $n, year: $y }) { cycle { id } } }",
+                        json!({ "n": fx.network, "y": year }),
+                    )
+                    .await["createCycle"]["cycle"]["id"])
+            } else {
+                fx.cycle.clone()
+            };
+            let version = app.version_of(fx, &cycle).await;
+            write(
+                "mutation($c: ID!, $v: Int!) { closeCycle(input: { cycleId: $c, expectedVersion: $v }) { __typename } }",
+                json!({ "c": cycle, "v": version }),
+                Some(json!({ "c": never("Cycle"), "v": version })),
+                "cycles",
+            )
+        }
 
         // ---- ratification ----
         "startConsultation" => {

@@ -471,6 +471,41 @@ const STEWARDS_RUN_NETWORK: &[Rule] = &[
 ];
 
 /// Facilitator work on the network or something in it (admins included out).
+/// Who records an organisation's figures: its own people, nobody for it.
+static MEASUREMENT_RULES: &[Rule] = &[
+    Rule {
+        roles: &[Admin, Facilitator],
+        outcome: Outcome::Forbidden,
+        reason: "only people of the reporting organisation record its figures",
+    },
+    Rule {
+        roles: PARTY,
+        outcome: Outcome::Allowed,
+        reason: "any current position at the reporting organisation records its figures",
+    },
+    Rule {
+        roles: PARTNER,
+        outcome: Outcome::Forbidden,
+        reason: "sees the indicator, but reports for its own organisation",
+    },
+    Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
+    Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+];
+
+/// Who says which indicators a commitment moves.
+static CONTRIBUTION_RULES: &[Rule] = &[
+    Rule {
+        roles: &[Admin],
+        outcome: Outcome::Forbidden,
+        reason: "only people of a party, or a facilitator, link a commitment to indicators",
+    },
+    Rule { roles: &[Facilitator], outcome: Outcome::Allowed, reason: "facilitates the network" },
+    Rule { roles: PARTY, outcome: Outcome::Allowed, reason: "any current position at a party" },
+    Rule { roles: PARTNER, outcome: Outcome::Forbidden, reason: "sees it, but is not a party to it" },
+    Rule { roles: OUTSIDE, outcome: Outcome::Hidden, reason: NOT_THEIR_NETWORK },
+    Rule { roles: &[OtherTenant], outcome: Outcome::Hidden, reason: TENANT_WALL },
+];
+
 const FACILITATOR_ONLY: &[Rule] = &[
     Rule {
         roles: &[Admin],
@@ -1524,6 +1559,63 @@ pub static MATRIX: &[Entry] = &[
         target: "a PROPOSED commitment of the party",
         rules: FACILITATOR_ONLY,
     },
+    // ---- indicators and cycles ----
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "createIndicator",
+        target: "a goal of the network, the party reporting",
+        rules: FACILITATOR_ONLY,
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "changeIndicator",
+        target: "an indicator of the network",
+        rules: FACILITATOR_ONLY,
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "recordMeasurement",
+        target: "an indicator the party reports on, for the party",
+        rules: MEASUREMENT_RULES,
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "recordMeasurements",
+        target: "an indicator the party reports on, for the party, in a report of one",
+        rules: MEASUREMENT_RULES,
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "setCommitmentIndicators",
+        target: "an AGREED commitment of the party and an indicator of the network",
+        rules: CONTRIBUTION_RULES,
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "createCycle",
+        target: "the network, for a year it has no cycle for",
+        rules: FACILITATOR_ONLY,
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "changeCycleCommitments",
+        target: "an open cycle of the network and an AGREED commitment",
+        rules: FACILITATOR_ONLY,
+    },
+    Entry {
+        area: Area::Work,
+        kind: Kind::Mutation,
+        operation: "closeCycle",
+        target: "an open cycle of the network whose year has begun",
+        rules: FACILITATOR_ONLY,
+    },
     // ---- ratification ----
     Entry {
         area: Area::Ratification,
@@ -2096,6 +2188,14 @@ mod tests {
             "setMandate",
             "createGoal",
             "updateGoal",
+            "createIndicator",
+            "changeIndicator",
+            "recordMeasurement",
+            "recordMeasurements",
+            "setCommitmentIndicators",
+            "createCycle",
+            "changeCycleCommitments",
+            "closeCycle",
             "recordMeeting",
             "planMeeting",
             "changeMeetingPlan",
