@@ -158,6 +158,17 @@ both!(each_partner_records_its_own_figures_and_sees_the_total_and_its_own, |app|
     let facilitator = figures(&app, &w.facilitator.token, &duo, None).await;
     assert_eq!(facilitator["figures"]["periods"][0]["total"], 12.0);
 
+    // Whoever recorded a figure finds it in their own export.
+    let export = app
+        .ok(
+            &w.staff[0][0].token,
+            "mutation($p: ID!) { exportPersonData(input: { personId: $p }) { data } }",
+            json!({ "p": w.staff[0][0].id }),
+        )
+        .await;
+    let recorded = export["exportPersonData"]["data"]["measurementsRecorded"].as_array().expect("a section").len();
+    assert_eq!(recorded, 4, "2023, 2024, its correction, and the duo's 2024");
+
     // An outsider does not see the indicator at all.
     let hidden = app.ok(&w.outsider.token, FIGURES, json!({ "i": ind })).await;
     assert_eq!(hidden["node"], Value::Null);

@@ -45,6 +45,27 @@ pub struct NewMeasurement {
 }
 
 impl Store {
+    /// The rows of `query` whose `column` is one of `ids`, in statements of
+    /// at most `IDS_PER_STATEMENT` ids; each in `query`'s order.
+    async fn where_in<E>(
+        &self,
+        query: sea_orm::Select<E>,
+        column: E::Column,
+        ids: &[Uuid],
+        doing: &'static str,
+    ) -> AppResult<Vec<E::Model>>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        let tx = self.tx()?;
+        let mut rows = Vec::new();
+        for chunk in ids.chunks(IDS_PER_STATEMENT) {
+            rows.extend(query.clone().filter(column.is_in(chunk.iter().copied())).all(&*tx).await.context(doing)?);
+        }
+        Ok(rows)
+    }
+
     // ---- indicators ----
 
     pub async fn indicator(&self, id: Uuid) -> AppResult<indicator::Model> {
@@ -69,19 +90,8 @@ impl Store {
 
     /// The indicators of several goals, in one statement per chunk.
     pub async fn indicators_of_goals(&self, goal_ids: &[Uuid]) -> AppResult<Vec<indicator::Model>> {
-        let tx = self.tx()?;
-        let mut rows = Vec::new();
-        for ids in goal_ids.chunks(IDS_PER_STATEMENT) {
-            rows.extend(
-                self.visible::<indicator::Entity>()
-                    .filter(indicator::Column::GoalId.is_in(ids.iter().copied()))
-                    .order_by_asc(indicator::Column::Name)
-                    .all(&*tx)
-                    .await
-                    .context("loading goals' indicators")?,
-            );
-        }
-        Ok(rows)
+        let query = self.visible::<indicator::Entity>().order_by_asc(indicator::Column::Name);
+        self.where_in(query, indicator::Column::GoalId, goal_ids, "loading goals' indicators").await
     }
 
     pub async fn insert_indicator(&self, new: NewIndicator) -> AppResult<indicator::Model> {
@@ -189,36 +199,15 @@ impl Store {
 
     /// The targets of several indicators, by period.
     pub async fn targets_of(&self, indicator_ids: &[Uuid]) -> AppResult<Vec<indicator_target::Model>> {
-        let tx = self.tx()?;
-        let mut rows = Vec::new();
-        for ids in indicator_ids.chunks(IDS_PER_STATEMENT) {
-            rows.extend(
-                self.scoped::<indicator_target::Entity>()
-                    .filter(indicator_target::Column::IndicatorId.is_in(ids.iter().copied()))
-                    .order_by_asc(indicator_target::Column::Period)
-                    .all(&*tx)
-                    .await
-                    .context("loading indicators' targets")?,
-            );
-        }
-        Ok(rows)
+        let query = self.scoped::<indicator_target::Entity>().order_by_asc(indicator_target::Column::Period);
+        self.where_in(query, indicator_target::Column::IndicatorId, indicator_ids, "loading indicators' targets").await
     }
 
     /// The reporters of several indicators.
     pub async fn reporters_of(&self, indicator_ids: &[Uuid]) -> AppResult<Vec<indicator_reporter::Model>> {
-        let tx = self.tx()?;
-        let mut rows = Vec::new();
-        for ids in indicator_ids.chunks(IDS_PER_STATEMENT) {
-            rows.extend(
-                self.scoped::<indicator_reporter::Entity>()
-                    .filter(indicator_reporter::Column::IndicatorId.is_in(ids.iter().copied()))
-                    .order_by_asc(indicator_reporter::Column::Id)
-                    .all(&*tx)
-                    .await
-                    .context("loading indicators' reporters")?,
-            );
-        }
-        Ok(rows)
+        let query = self.scoped::<indicator_reporter::Entity>().order_by_asc(indicator_reporter::Column::Id);
+        self.where_in(query, indicator_reporter::Column::IndicatorId, indicator_ids, "loading indicators' reporters")
+            .await
     }
 
     // ---- measurements ----
@@ -269,19 +258,8 @@ impl Store {
     /// network's figures are a few per reporter and period, and "the figure
     /// as of" needs the history (`indicators::current`).
     pub async fn measurements_of(&self, indicator_ids: &[Uuid]) -> AppResult<Vec<measurement::Model>> {
-        let tx = self.tx()?;
-        let mut rows = Vec::new();
-        for ids in indicator_ids.chunks(IDS_PER_STATEMENT) {
-            rows.extend(
-                self.visible::<measurement::Entity>()
-                    .filter(measurement::Column::IndicatorId.is_in(ids.iter().copied()))
-                    .order_by_asc(measurement::Column::Id)
-                    .all(&*tx)
-                    .await
-                    .context("loading measurements")?,
-            );
-        }
-        Ok(rows)
+        let query = self.visible::<measurement::Entity>().order_by_asc(measurement::Column::Id);
+        self.where_in(query, measurement::Column::IndicatorId, indicator_ids, "loading measurements").await
     }
 
     /// Every measurement of a network's indicators (health, the cycle report).

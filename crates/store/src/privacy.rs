@@ -140,6 +140,8 @@ impl Store {
         section("mailPreferences", self.rows_naming(entity::mail_preference::Column::PersonId, id).await?);
         section("reminders", self.rows_naming(entity::reminder::Column::PersonId, id).await?);
         section("mails", self.rows_naming(entity::mail::Column::PersonId, id).await?);
+        section("measurementsRecorded", self.rows_naming(entity::measurement::Column::RecordedBy, id).await?);
+        section("cyclesClosed", self.rows_naming(entity::cycle::Column::ClosedBy, id).await?);
         section("eventsAsActor", self.rows_naming(event::Column::ActorPersonId, id).await?);
         Ok(Value::Object(data))
     }
