@@ -510,3 +510,33 @@ both!(a_cycle_report_costs_the_same_statements_at_any_size, |app| {
     assert_eq!(counts[0], counts[1], "the report must not cost statements per commitment");
     eprintln!("cycle report: {} statements at 20 and {} at 200 commitments", counts[0], counts[1]);
 });
+
+both!(indicators_and_their_figures_cost_the_same_statements_however_many_there_are, |app| {
+    use crate::indicators::{RECORD, indicator};
+    let query = "query($id: ID!) { network(id: $id) { indicators { name goal { title } targets { period value }
+        reporters { name } figures { trend periods { period total target withheld } current { organisation { name } value }
+        history { value recordedBy { name } } } } } }";
+    let mut counts = Vec::new();
+    let mut figures = Vec::new();
+    for (i, (indicators, years)) in [(1_usize, 1_i32), (6, 4)].into_iter().enumerate() {
+        let w = crate::helpers::net_world(&app, &format!("figures{i}")).await;
+        for _ in 0..indicators {
+            let id = indicator(&app, &w, &[0, 1, 2]).await;
+            for year in 2022..2022 + years {
+                for (org, staff) in w.orgs.iter().zip(&w.staff) {
+                    let vars = json!({ "i": id, "o": org, "p": year.to_string(), "v": f64::from(year - 2000) });
+                    app.ok(&staff[0].token, RECORD, vars).await;
+                }
+            }
+        }
+        let vars = json!({ "id": w.network });
+        app.gql(&w.facilitator.token, query, vars.clone()).await;
+        let (statements, data) = counted(&app, &w.facilitator.token, query, vars).await;
+        counts.push(statements);
+        let listed = data["network"]["indicators"].as_array().map_or(0, Vec::len);
+        figures.push(listed);
+    }
+    assert_eq!(figures, [1, 6]);
+    assert_eq!(counts[0], counts[1], "indicators must not cost statements each");
+    eprintln!("indicators with figures: {} statements for 1 and {} for 6 indicators (12 times the figures)", counts[0], counts[1]);
+});
