@@ -3,7 +3,7 @@
 //! as the viewer may see them, and the mutations that define indicators and
 //! record their figures.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use entity::{indicator, indicator_target, measurement};
 use uuid::Uuid;
 
@@ -362,13 +362,19 @@ pub struct CreateIndicatorPayload {
     pub indicator: Indicator,
 }
 
-/// Replaces an indicator's reporters, its targets, or both.
+/// Renames an indicator, or replaces its reporters or its targets.
 #[derive(InputObject)]
 pub struct ChangeIndicatorInput {
     /// The indicator to change.
     pub indicator_id: ID,
     /// The version you read; a stale one is a CONFLICT.
     pub expected_version: i32,
+    /// A new name (absent: unchanged).
+    pub name: Option<String>,
+    /// A new description; null clears it (absent: unchanged).
+    pub description: MaybeUndefined<String>,
+    /// A new unit (absent: unchanged).
+    pub unit: Option<String>,
     /// The new reporters (absent: unchanged).
     pub reporter_ids: Option<Vec<ID>>,
     /// The new targets, all of them (absent: unchanged).
@@ -478,17 +484,29 @@ impl IndicatorMutation {
         Ok(CreateIndicatorPayload { indicator: Indicator(indicator) })
     }
 
-    /// Replaces an indicator's reporters, its targets, or both; figures on
-    /// record stay. Facilitators of the network.
+    /// Renames an indicator (name, description, unit), or replaces its
+    /// reporters or its targets; figures on record stay, and so do its
+    /// direction, aggregation, cadence and baseline, which they were measured
+    /// against. Facilitators of the network.
     async fn change_indicator(&self, ctx: &Context<'_>, input: ChangeIndicatorInput) -> Result<ChangeIndicatorPayload> {
         let reporters =
             input.reporter_ids.map(|ids| ids::decode_ids("reporterIds", &ids, NodeType::Organisation)).transpose()?;
+        let description = match input.description {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(text) => Some(Some(text)),
+        };
         let indicator = service::change_indicator(
             store(ctx),
-            ids::decode_id("indicatorId", &input.indicator_id, NodeType::Indicator)?,
-            input.expected_version,
-            reporters,
-            targets(input.targets),
+            service::ChangeIndicator {
+                indicator_id: ids::decode_id("indicatorId", &input.indicator_id, NodeType::Indicator)?,
+                expected_version: input.expected_version,
+                name: input.name,
+                description,
+                unit: input.unit,
+                reporter_ids: reporters,
+                targets: targets(input.targets),
+            },
         )
         .await?;
         Ok(ChangeIndicatorPayload { indicator: Indicator(indicator) })

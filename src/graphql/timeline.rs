@@ -155,7 +155,7 @@ event_kind_values! {
     MailPreferencesChanged => "mail_preferences.changed",
     #[doc = "`indicator.created`; payload: `goalId`, `reporters`, `targetPeriods`."]
     IndicatorCreated => "indicator.created",
-    #[doc = "`indicator.changed`; payload: `version`, `reporters` and `targetPeriods` (null when unchanged)."]
+    #[doc = "`indicator.changed`; payload: `version`, `changed` (the parts changed), `reporters` and `targetPeriods` (null when unchanged)."]
     IndicatorChanged => "indicator.changed",
     #[doc = "`indicator.measured`; payload: `measurementId`, `organisationId`, `period`, `correctsId`; never the figure."]
     IndicatorMeasured => "indicator.measured",

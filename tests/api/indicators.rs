@@ -169,6 +169,18 @@ both!(each_partner_records_its_own_figures_and_sees_the_total_and_its_own, |app|
     let recorded = export["exportPersonData"]["data"]["measurementsRecorded"].as_array().expect("a section").len();
     assert_eq!(recorded, 4, "2023, 2024, its correction, and the duo's 2024");
 
+    // The facilitator renames it and moves a target; a stale version is refused.
+    let change = "mutation($i: ID!, $v: Int!) { changeIndicator(input: { indicatorId: $i, expectedVersion: $v,
+        name: \"Woningen vrijgekomen voor senioren\", description: null, targets: [{ period: \"2025\", value: 140 }] }) {
+        indicator { name version targets { period value } } } }";
+    let changed =
+        app.ok(&w.facilitator.token, change, json!({ "i": ind, "v": 1 })).await["changeIndicator"]["indicator"].clone();
+    assert_eq!(changed["name"], "Woningen vrijgekomen voor senioren");
+    assert_eq!(changed["version"], 2);
+    assert_eq!(changed["targets"], json!([{ "period": "2025", "value": 140.0 }]));
+    assert_eq!(app.gql(&w.facilitator.token, change, json!({ "i": ind, "v": 1 })).await.code(), "CONFLICT");
+    assert_eq!(app.gql(&w.directors[0].token, change, json!({ "i": ind, "v": 2 })).await.code(), "FORBIDDEN");
+
     // An outsider does not see the indicator at all.
     let hidden = app.ok(&w.outsider.token, FIGURES, json!({ "i": ind })).await;
     assert_eq!(hidden["node"], Value::Null);

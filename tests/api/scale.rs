@@ -538,5 +538,8 @@ both!(indicators_and_their_figures_cost_the_same_statements_however_many_there_a
     }
     assert_eq!(figures, [1, 6]);
     assert_eq!(counts[0], counts[1], "indicators must not cost statements each");
-    eprintln!("indicators with figures: {} statements for 1 and {} for 6 indicators (12 times the figures)", counts[0], counts[1]);
+    eprintln!(
+        "indicators with figures: {} statements for 1 and {} for 6 indicators (12 times the figures)",
+        counts[0], counts[1]
+    );
 });

@@ -17,7 +17,7 @@ use crate::domain::indicators::{self as rules, Disclosure, Period, Total, Trend}
 use crate::domain::settings::NetworkSettings;
 use crate::domain::values::{Name, Text};
 use crate::domain::{Actor, AppError, AppResult, policy, values};
-use crate::store::indicators::{NewIndicator, NewMeasurement};
+use crate::store::indicators::{IndicatorChanges, NewIndicator, NewMeasurement};
 use crate::store::{NewEvent, Store};
 
 /// At most this many reporters and targets per indicator: a network, not a
@@ -45,10 +45,7 @@ pub async fn create_indicator(store: &Store, input: CreateIndicator) -> AppResul
     policy::require_facilitator(&store.actor(), goal.network_id)?;
     let name = Name::parse("name", &input.name)?.into_inner();
     let description = Text::parse_optional("description", input.description.as_deref())?.map(Text::into_inner);
-    let unit = Name::parse("unit", &input.unit)?.into_inner();
-    if unit.chars().count() > 40 {
-        return Err(AppError::bad_input("unit", "unit must be at most 40 characters"));
-    }
+    let unit = check_unit(&input.unit)?;
     let baseline = rules::check_value("baseline", input.baseline)?;
     let baseline_period = Period::parse("baselinePeriod", &input.baseline_period, input.cadence)?.to_string();
     let reporters = check_reporters(store, goal.network_id, input.reporter_ids).await?;
@@ -85,6 +82,15 @@ pub async fn create_indicator(store: &Store, input: CreateIndicator) -> AppResul
         )
         .await?;
     Ok(indicator)
+}
+
+/// A unit is a short name: 1 to 40 characters.
+fn check_unit(raw: &str) -> AppResult<String> {
+    let unit = Name::parse("unit", raw)?.into_inner();
+    if unit.chars().count() > 40 {
+        return Err(AppError::bad_input("unit", "unit must be at most 40 characters"));
+    }
+    Ok(unit)
 }
 
 /// Reporters are ACTIVE partners of the network, each named once.
@@ -130,25 +136,51 @@ fn check_targets(cadence: IndicatorCadence, targets: Vec<(String, f64)>) -> AppR
     Ok(checked.into_iter().map(|(p, v)| (p.to_string(), v)).collect())
 }
 
-/// Replaces an indicator's targets, its reporters, or both. A facilitator.
-pub async fn change_indicator(
-    store: &Store,
-    indicator_id: Uuid,
-    expected_version: i32,
-    reporter_ids: Option<Vec<Uuid>>,
-    targets: Option<Vec<(String, f64)>>,
-) -> AppResult<indicator::Model> {
-    let indicator = store.indicator(indicator_id).await?;
+/// What `changeIndicator` changes; `None` leaves a part as it is.
+pub struct ChangeIndicator {
+    pub indicator_id: Uuid,
+    pub expected_version: i32,
+    pub name: Option<String>,
+    /// `Some(None)` clears it.
+    pub description: Option<Option<String>>,
+    pub unit: Option<String>,
+    pub reporter_ids: Option<Vec<Uuid>>,
+    pub targets: Option<Vec<(String, f64)>>,
+}
+
+/// Renames an indicator, replaces its targets or its reporters. A
+/// facilitator. Its direction, aggregation, cadence and baseline stay: the
+/// figures on record were measured against them.
+pub async fn change_indicator(store: &Store, input: ChangeIndicator) -> AppResult<indicator::Model> {
+    let indicator = store.indicator(input.indicator_id).await?;
     policy::require_facilitator(&store.actor(), indicator.network_id)?;
-    let reporters = match reporter_ids {
+    let name = input.name.map(|n| Name::parse("name", &n).map(Name::into_inner)).transpose()?;
+    let description = input
+        .description
+        .map(|d| Text::parse_optional("description", d.as_deref()).map(|t| t.map(Text::into_inner)))
+        .transpose()?;
+    let unit = input.unit.map(|u| check_unit(&u)).transpose()?;
+    let reporters = match input.reporter_ids {
         Some(ids) => Some(check_reporters(store, indicator.network_id, ids).await?),
         None => None,
     };
-    let targets = targets.map(|t| check_targets(indicator.cadence, t)).transpose()?;
-    if reporters.is_none() && targets.is_none() {
-        return Err(AppError::bad_input("reporterIds", "give the reporters, the targets or both"));
+    let targets = input.targets.map(|t| check_targets(indicator.cadence, t)).transpose()?;
+    let changed: Vec<&str> = [
+        ("name", name.is_some()),
+        ("description", description.is_some()),
+        ("unit", unit.is_some()),
+        ("reporters", reporters.is_some()),
+        ("targets", targets.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(field, given)| given.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        return Err(AppError::bad_input("indicatorId", "give something to change"));
     }
-    let indicator = store.bump_indicator(indicator.id, expected_version).await?;
+    let indicator = store
+        .change_indicator(indicator.id, input.expected_version, IndicatorChanges { name, description, unit })
+        .await?;
     if let Some(reporters) = &reporters {
         store.replace_reporters(indicator.id, reporters).await?;
     }
@@ -162,6 +194,7 @@ pub async fn change_indicator(
             indicator.network_id,
             json!({
                 "version": indicator.version,
+                "changed": changed,
                 "reporters": reporters,
                 "targetPeriods": targets.as_ref().map(|t| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()),
             }),

@@ -34,6 +34,13 @@ pub struct NewIndicator {
     pub baseline_period: String,
 }
 
+/// What changes of an indicator itself; `None` leaves a field alone.
+pub struct IndicatorChanges {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub unit: Option<String>,
+}
+
 pub struct NewMeasurement {
     pub network_id: Uuid,
     pub indicator_id: Uuid,
@@ -121,13 +128,28 @@ impl Store {
         Ok(model)
     }
 
-    /// Moves an indicator's version on, checking the caller read the latest:
-    /// the write that changes its targets or reporters.
-    pub async fn bump_indicator(&self, id: Uuid, expected_version: i32) -> AppResult<indicator::Model> {
+    /// Changes an indicator and moves its version on, checking the caller
+    /// read the latest (a change of its targets or reporters moves it too).
+    pub async fn change_indicator(
+        &self,
+        id: Uuid,
+        expected_version: i32,
+        changes: IndicatorChanges,
+    ) -> AppResult<indicator::Model> {
         let tx = self.tx()?;
-        let result = indicator::Entity::update_many()
+        let mut update = indicator::Entity::update_many()
             .col_expr(indicator::Column::Version, Expr::col(indicator::Column::Version).add(1))
-            .col_expr(indicator::Column::UpdatedAt, Expr::value(self.now()))
+            .col_expr(indicator::Column::UpdatedAt, Expr::value(self.now()));
+        if let Some(name) = changes.name {
+            update = update.col_expr(indicator::Column::Name, Expr::value(name));
+        }
+        if let Some(description) = changes.description {
+            update = update.col_expr(indicator::Column::Description, Expr::value(description));
+        }
+        if let Some(unit) = changes.unit {
+            update = update.col_expr(indicator::Column::Unit, Expr::value(unit));
+        }
+        let result = update
             .filter(indicator::Column::TenantId.eq(self.tenant_id()))
             .filter(indicator::Column::Id.eq(id))
             .filter(indicator::Column::Version.eq(expected_version))
