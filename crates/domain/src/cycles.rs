@@ -614,3 +614,188 @@ impl CycleReport {
         md
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use entity::{
+        CommitmentKind, CommitmentScope, CommitmentStatus, IndicatorCadence, RatificationStatus, commitment, indicator,
+        indicator_target, measurement, ratification,
+    };
+
+    use super::*;
+
+    fn at(month: u32, day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, month, day, 9, 0, 0).single().expect("a valid time")
+    }
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// A year of one delivered quick win ratified with a condition, and one
+    /// indicator two of three partners reported on.
+    fn year(share_partner_figures: bool) -> CycleReport {
+        let commitment = commitment::Model {
+            id: id(1),
+            tenant_id: id(2),
+            network_id: id(3),
+            goal_id: Some(id(40)),
+            title: "Spreekuur *huurachterstanden*".into(),
+            description: None,
+            scope: CommitmentScope::Organisation,
+            kind: CommitmentKind::QuickWin,
+            lead_organisation_id: id(10),
+            due_on: at(5, 1).date_naive(),
+            status: CommitmentStatus::Delivered,
+            needs_replanning: false,
+            replanning_reason: None,
+            proposed_at: at(1, 5),
+            proposed_by: None,
+            proposed_in_meeting_id: None,
+            agreed_at: Some(at(1, 10)),
+            delivered_at: Some(at(4, 20)),
+            dropped_at: None,
+            dropped_reason: None,
+            updated_at: at(4, 20),
+            version: 3,
+            replanned_count: 1,
+            last_replanned_at: Some(at(1, 8)),
+            last_replanning_reason: Some("a party left the network".into()),
+        };
+        let ratification = ratification::Model {
+            id: id(20),
+            tenant_id: id(2),
+            network_id: id(3),
+            commitment_id: id(1),
+            organisation_id: id(10),
+            body_id: id(30),
+            right: BodyRight::Decides,
+            status: RatificationStatus::Done,
+            outcome: Some(RatificationOutcome::ApprovedWithConditions),
+            reason: None,
+            decided_on: Some(at(2, 1).date_naive()),
+            minutes_reference: None,
+            recorded_by: None,
+            recorded_at: Some(at(2, 1)),
+            consultation_started_at: None,
+            due_on: None,
+            withdrawn_at: None,
+            created_at: at(1, 10),
+            version: 2,
+            dossier_hash: None,
+        };
+        let condition = ratification_condition::Model {
+            id: id(21),
+            tenant_id: id(2),
+            ratification_id: id(20),
+            organisation_id: id(10),
+            text: "Twice a year to the board".into(),
+            status: ConditionStatus::Open,
+            met_at: None,
+            met_by: None,
+        };
+        let indicator = indicator::Model {
+            id: id(50),
+            tenant_id: id(2),
+            network_id: id(3),
+            goal_id: id(40),
+            name: "Waiting days".into(),
+            description: None,
+            unit: "days".into(),
+            direction: IndicatorDirection::Lower,
+            aggregation: IndicatorAggregation::Mean,
+            cadence: IndicatorCadence::Yearly,
+            baseline: 40.0,
+            baseline_period: "2024".into(),
+            created_at: at(1, 1),
+            updated_at: at(1, 1),
+            version: 1,
+        };
+        let target = indicator_target::Model {
+            id: id(51),
+            tenant_id: id(2),
+            indicator_id: id(50),
+            period: "2026".into(),
+            value: 30.0,
+        };
+        let figure = |n: u128, org: u128, value: f64| measurement::Model {
+            id: id(n),
+            tenant_id: id(2),
+            network_id: id(3),
+            indicator_id: id(50),
+            organisation_id: id(org),
+            period: "2026".into(),
+            value,
+            note: None,
+            corrects_id: None,
+            recorded_by: None,
+            recorded_at: at(6, 1),
+        };
+        let names: HashMap<Uuid, String> =
+            [(10, "Woonstichting"), (11, "Gemeente"), (12, "Zorg"), (30, "Bestuur"), (40, "Wonen")]
+                .into_iter()
+                .map(|(n, name)| (id(n), name.to_owned()))
+                .collect();
+        build(&Rows {
+            network: "Regio",
+            year: 2026,
+            title: "2026",
+            status: CycleStatus::Closed,
+            as_of: at(12, 20),
+            closing_note: Some("Voor de raad"),
+            commitments: &[commitment],
+            parties: &[],
+            ratifications: &[ratification],
+            conditions: &[condition],
+            names: &names,
+            indicators: &[indicator],
+            targets: &[target],
+            reporters: &[(id(50), id(10)), (id(50), id(11)), (id(50), id(12))],
+            measurements: &[figure(60, 10, 28.0), figure(61, 11, 31.0)],
+            contributions: &[(id(1), id(50))],
+            share_partner_figures,
+        })
+    }
+
+    #[test]
+    fn a_report_reads_back_from_its_frozen_json_unchanged() {
+        let report = year(false);
+        let frozen = serde_json::to_value(&report).expect("serialises");
+        let thawed: CycleReport = serde_json::from_value(frozen.clone()).expect("reads back");
+        assert_eq!(thawed, report);
+        assert_eq!(serde_json::to_value(&thawed).expect("serialises"), frozen);
+        for locale in [Locale::Nl, Locale::En] {
+            assert_eq!(thawed.markdown(locale), report.markdown(locale));
+        }
+    }
+
+    #[test]
+    fn the_report_counts_and_judges_as_the_rules_say() {
+        let report = year(false);
+        let summary = &report.summary;
+        assert_eq!(
+            (summary.commitments, summary.agreed, summary.delivered, summary.quick_wins_delivered),
+            (1, 1, 1, 1)
+        );
+        assert_eq!((summary.ratified, summary.replanned), (1, 1), "approved with conditions ratifies");
+        let c = &report.commitments[0];
+        assert_eq!(c.replanning_reason.as_deref(), Some("a party left the network"));
+        assert_eq!(
+            c.ratifications[0].conditions,
+            [ReportCondition { text: "Twice a year to the board".into(), met: false }]
+        );
+        assert_eq!(c.indicators, ["Waiting days"]);
+        // Two of three reported: the total is withheld unless figures are shared.
+        let period = &report.indicators[0].periods[0];
+        assert_eq!((period.actual, period.withheld, period.met), (None, true, None));
+        assert_eq!(report.indicators[0].partners, None);
+        let shared = year(true);
+        let period = &shared.indicators[0].periods[0];
+        assert_eq!((period.actual, period.withheld, period.met), (Some(29.5), false, Some(true)));
+        assert_eq!(shared.summary.indicators_met, 1);
+        assert_eq!(shared.indicators[0].partners.as_ref().map(Vec::len), Some(3));
+        // Names are escaped in the Markdown.
+        assert!(report.markdown(Locale::En).contains("Spreekuur \\*huurachterstanden\\*"));
+    }
+}
