@@ -19,7 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    commitment, commitment_party, health_contribution, health_fact, health_tally, ratification, ratification_condition,
+    commitment, commitment_party, health_contribution, health_fact, health_tally, network, ratification,
+    ratification_condition,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -238,6 +239,21 @@ impl Store {
     /// terms those decisions were taken on.
     pub(crate) async fn touch_decided_on_dossiers(&self, network_id: Uuid) -> AppResult<()> {
         let tx = self.tx()?;
+        if self.backend() == DbBackend::Postgres {
+            // Waits for every transaction refreshing this network's
+            // commitments (they hold it shared, `refresh`), so their
+            // decisions are seen below; those that come after wait for this
+            // one and hash on the new charter.
+            self.tenant_only::<network::Entity>()
+                .select_only()
+                .column(network::Column::Id)
+                .filter(network::Column::Id.eq(network_id))
+                .lock_exclusive()
+                .into_tuple::<Uuid>()
+                .all(&*tx)
+                .await
+                .context("locking the network for its new charter")?;
+        }
         let ids: Vec<Uuid> = self
             .tenant_only::<ratification::Entity>()
             .select_only()
@@ -258,6 +274,31 @@ impl Store {
     async fn refresh(&self, ids: &[Uuid]) -> AppResult<()> {
         let tx = self.tx()?;
         let tenant_id = self.tenant_id();
+        if self.backend() == DbBackend::Postgres {
+            // The networks first, shared: a charter adoption locks its network
+            // for update before it looks for the decisions taken on dossiers
+            // (`touch_decided_on_dossiers`). So a decision recorded at the same
+            // moment is either seen by the adoption, or hashed here on the new
+            // charter once the adoption commits; without the lock each missed
+            // the other and the decision was not seen to be stale. Always in
+            // this order (network, then contributions), so the two never
+            // deadlock.
+            let networks = self
+                .tenant_only::<commitment::Entity>()
+                .select_only()
+                .column(commitment::Column::NetworkId)
+                .filter(commitment::Column::Id.is_in(ids.iter().copied()))
+                .into_query();
+            self.tenant_only::<network::Entity>()
+                .select_only()
+                .column(network::Column::Id)
+                .filter(network::Column::Id.in_subquery(networks))
+                .lock_shared()
+                .into_tuple::<Uuid>()
+                .all(&*tx)
+                .await
+                .context("locking the networks of refreshed commitments")?;
+        }
         // Locked first: a second transaction refreshing one of these waits
         // here, then reads what the first committed.
         let mut before = self
