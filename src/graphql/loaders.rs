@@ -242,6 +242,12 @@ pub struct WebhooksOfNetwork(pub Uuid);
 /// A webhook delivery's attempts, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AttemptsOf(pub Uuid);
+/// A network's indicators, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorsOfNetwork(pub Uuid);
+/// A network's cycles, newest year first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CyclesOfNetwork(pub Uuid);
 /// A goal's indicators, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IndicatorsOfGoal(pub Uuid);
@@ -390,6 +396,9 @@ list_loader!(AttemptsOf, entity::webhook_attempt::Model, |store, ids| store.webh
 list_loader!(InvitationsOf, (Uuid, Uuid), |store, ids| store.viewer_invitations(&ids), |row| row.0);
 list_loader!(OwnAnswersOf, (Uuid, String, i32, Option<String>), |store, ids| store.own_answers_in(&ids), |row| row.0);
 list_loader!(QuestionsOf, alignment_question::Model, |store, ids| store.questions_of(&ids), |row| row.round_id);
+list_loader!(IndicatorsOfNetwork, entity::indicator::Model, |store, ids| store.indicators_of_networks(&ids), |row| row
+    .network_id);
+list_loader!(CyclesOfNetwork, entity::cycle::Model, |store, ids| store.cycles_of_networks(&ids), |row| row.network_id);
 list_loader!(IndicatorsOfGoal, entity::indicator::Model, |store, ids| store.indicators_of_goals(&ids), |row| row
     .goal_id);
 list_loader!(

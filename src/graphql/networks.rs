@@ -110,13 +110,14 @@ impl Network {
     /// The network's shared indicators, by name: what it measures to judge
     /// progress on its goals.
     async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<super::indicators::Indicator>> {
-        let found = store(ctx).indicators_of_network(self.0.id).await?;
+        let found =
+            loaders::from_context(ctx).load_one(loaders::IndicatorsOfNetwork(self.0.id)).await?.unwrap_or_default();
         Ok(found.into_iter().map(super::indicators::Indicator).collect())
     }
 
     /// The network's yearly cycles, newest year first.
     async fn cycles(&self, ctx: &Context<'_>) -> Result<Vec<super::cycles::Cycle>> {
-        let found = store(ctx).cycles_of_network(self.0.id).await?;
+        let found = loaders::from_context(ctx).load_one(loaders::CyclesOfNetwork(self.0.id)).await?.unwrap_or_default();
         Ok(found.into_iter().map(super::cycles::Cycle).collect())
     }
 

@@ -95,6 +95,18 @@ both!(each_partner_records_its_own_figures_and_sees_the_total_and_its_own, |app|
     assert_eq!(record(w.staff[0][0].token.clone(), a.clone(), "2025-Q1", 1.0).await.code(), "BAD_USER_INPUT");
     assert_eq!(record(w.outsider.token.clone(), w.outsider_org.clone(), "2025", 1.0).await.code(), "NOT_FOUND");
 
+    // Its goal and its network list it.
+    let listed = app
+        .ok(
+            &w.directors[1].token,
+            "query($i: ID!, $n: ID!) { node(id: $i) { ... on Indicator { goal { indicators { id } } } }
+                network(id: $n) { indicators { id } } }",
+            json!({ "i": ind, "n": w.network }),
+        )
+        .await;
+    assert_eq!(listed["node"]["goal"]["indicators"], json!([{ "id": ind }]));
+    assert_eq!(listed["network"]["indicators"], json!([{ "id": ind }]));
+
     // The facilitator sees every figure and the totals against the targets.
     let whole = figures(&app, &w.facilitator.token, &ind, None).await;
     let periods = whole["figures"]["periods"].as_array().expect("periods").clone();

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{IndicatorAggregation, IndicatorCadence, IndicatorDirection, measurement};
 use uuid::Uuid;
 
@@ -71,11 +71,6 @@ impl Period {
     pub fn starts_on(self) -> NaiveDate {
         let month = self.quarter.map_or(1, |q| u32::from(q - 1) * 3 + 1);
         NaiveDate::from_ymd_opt(self.year, month, 1).unwrap_or(NaiveDate::MIN)
-    }
-
-    /// Whether the period lies in a year.
-    pub fn in_year(self, year: i32) -> bool {
-        self.year == year
     }
 
     /// The period just before, in the same cadence.
@@ -274,11 +269,6 @@ pub fn periods_in_year(cadence: IndicatorCadence, year: i32) -> Vec<Period> {
         IndicatorCadence::Yearly => vec![Period { year, quarter: None }],
         IndicatorCadence::Quarterly => (1..=4).map(|q| Period { year, quarter: Some(q) }).collect(),
     }
-}
-
-/// Today's year, for the default cycle.
-pub fn year_of(day: NaiveDate) -> i32 {
-    day.year()
 }
 
 #[cfg(test)]

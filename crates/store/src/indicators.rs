@@ -15,11 +15,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::Store;
+use super::work::IDS_PER_STATEMENT;
 use crate::domain::{AppError, AppResult};
 use crate::errors::Context;
-
-/// Ids per `IN (…)` list: well under either engine's limit on parameters.
-const IDS_PER_STATEMENT: usize = 500;
 
 pub struct NewIndicator {
     pub network_id: Uuid,
@@ -95,6 +93,15 @@ impl Store {
             .context("loading a network's indicators")
     }
 
+    /// The indicators of several networks, by name.
+    pub async fn indicators_of_networks(&self, network_ids: &[Uuid]) -> AppResult<Vec<indicator::Model>> {
+        let query = self
+            .visible::<indicator::Entity>()
+            .order_by_asc(indicator::Column::Name)
+            .order_by_asc(indicator::Column::Id);
+        self.where_in(query, indicator::Column::NetworkId, network_ids, "loading networks' indicators").await
+    }
+
     /// The indicators of several goals, in one statement per chunk.
     pub async fn indicators_of_goals(&self, goal_ids: &[Uuid]) -> AppResult<Vec<indicator::Model>> {
         let query = self.visible::<indicator::Entity>().order_by_asc(indicator::Column::Name);
@@ -166,16 +173,6 @@ impl Store {
 
     /// Replaces an indicator's targets.
     pub async fn replace_targets(&self, indicator_id: Uuid, targets: &[(String, f64)]) -> AppResult<()> {
-        let tx = self.tx()?;
-        indicator_target::Entity::delete_many()
-            .filter(indicator_target::Column::TenantId.eq(self.tenant_id()))
-            .filter(indicator_target::Column::IndicatorId.eq(indicator_id))
-            .exec(&*tx)
-            .await
-            .context("clearing an indicator's targets")?;
-        if targets.is_empty() {
-            return Ok(());
-        }
         let rows = targets.iter().map(|(period, value)| {
             indicator_target::ActiveModel::from(indicator_target::Model {
                 id: Uuid::now_v7(),
@@ -185,25 +182,14 @@ impl Store {
                 value: *value,
             })
         });
-        indicator_target::Entity::insert_many(rows)
-            .exec_without_returning(&*tx)
-            .await
-            .context("inserting an indicator's targets")?;
-        Ok(())
+        let old = indicator_target::Entity::delete_many()
+            .filter(indicator_target::Column::TenantId.eq(self.tenant_id()))
+            .filter(indicator_target::Column::IndicatorId.eq(indicator_id));
+        self.replace_rows(old, rows.collect(), "replacing an indicator's targets").await
     }
 
     /// Replaces an indicator's reporters.
     pub async fn replace_reporters(&self, indicator_id: Uuid, organisations: &[Uuid]) -> AppResult<()> {
-        let tx = self.tx()?;
-        indicator_reporter::Entity::delete_many()
-            .filter(indicator_reporter::Column::TenantId.eq(self.tenant_id()))
-            .filter(indicator_reporter::Column::IndicatorId.eq(indicator_id))
-            .exec(&*tx)
-            .await
-            .context("clearing an indicator's reporters")?;
-        if organisations.is_empty() {
-            return Ok(());
-        }
         let rows = organisations.iter().map(|organisation_id| {
             indicator_reporter::ActiveModel::from(indicator_reporter::Model {
                 id: Uuid::now_v7(),
@@ -212,10 +198,28 @@ impl Store {
                 organisation_id: *organisation_id,
             })
         });
-        indicator_reporter::Entity::insert_many(rows)
-            .exec_without_returning(&*tx)
-            .await
-            .context("inserting an indicator's reporters")?;
+        let old = indicator_reporter::Entity::delete_many()
+            .filter(indicator_reporter::Column::TenantId.eq(self.tenant_id()))
+            .filter(indicator_reporter::Column::IndicatorId.eq(indicator_id));
+        self.replace_rows(old, rows.collect(), "replacing an indicator's reporters").await
+    }
+
+    /// Sets a parent's list whole: deletes the rows `old` names, inserts
+    /// `rows`.
+    async fn replace_rows<A>(
+        &self,
+        old: sea_orm::DeleteMany<A::Entity>,
+        rows: Vec<A>,
+        doing: &'static str,
+    ) -> AppResult<()>
+    where
+        A: sea_orm::ActiveModelTrait + Send,
+    {
+        let tx = self.tx()?;
+        old.exec(&*tx).await.context(doing)?;
+        if !rows.is_empty() {
+            A::Entity::insert_many(rows).exec_without_returning(&*tx).await.context(doing)?;
+        }
         Ok(())
     }
 
@@ -302,36 +306,27 @@ impl Store {
             .select_only()
             .column(indicator_reporter::Column::IndicatorId)
             .column(indicator_reporter::Column::OrganisationId)
-            .filter(
-                indicator_reporter::Column::IndicatorId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(indicator::Column::Id)
-                        .from(indicator::Entity)
-                        .and_where(indicator::Column::TenantId.eq(self.tenant_id()))
-                        .and_where(indicator::Column::NetworkId.eq(network_id))
-                        .to_owned(),
-                ),
-            )
+            .filter(indicator_reporter::Column::IndicatorId.in_subquery(self.indicator_ids_of(network_id)))
             .into_tuple()
             .all(&*tx)
             .await
             .context("loading a network's reporters")
     }
 
+    /// `SELECT id FROM indicators WHERE <tenant> AND network_id = …`.
+    fn indicator_ids_of(&self, network_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+        sea_orm::sea_query::Query::select()
+            .column(indicator::Column::Id)
+            .from(indicator::Entity)
+            .and_where(indicator::Column::TenantId.eq(self.tenant_id()))
+            .and_where(indicator::Column::NetworkId.eq(network_id))
+            .to_owned()
+    }
+
     // ---- contributions ----
 
     /// Replaces the indicators a commitment contributes to.
     pub async fn replace_contributions(&self, commitment_id: Uuid, indicator_ids: &[Uuid]) -> AppResult<()> {
-        let tx = self.tx()?;
-        commitment_indicator::Entity::delete_many()
-            .filter(commitment_indicator::Column::TenantId.eq(self.tenant_id()))
-            .filter(commitment_indicator::Column::CommitmentId.eq(commitment_id))
-            .exec(&*tx)
-            .await
-            .context("clearing a commitment's indicators")?;
-        if indicator_ids.is_empty() {
-            return Ok(());
-        }
         let rows = indicator_ids.iter().map(|indicator_id| {
             commitment_indicator::ActiveModel::from(commitment_indicator::Model {
                 id: Uuid::now_v7(),
@@ -340,10 +335,10 @@ impl Store {
                 indicator_id: *indicator_id,
             })
         });
-        commitment_indicator::Entity::insert_many(rows)
-            .exec_without_returning(&*tx)
-            .await
-            .context("linking a commitment to indicators")?;
+        let old = commitment_indicator::Entity::delete_many()
+            .filter(commitment_indicator::Column::TenantId.eq(self.tenant_id()))
+            .filter(commitment_indicator::Column::CommitmentId.eq(commitment_id));
+        self.replace_rows(old, rows.collect(), "linking a commitment to indicators").await?;
         self.touch(commitment_id);
         Ok(())
     }
@@ -385,16 +380,7 @@ impl Store {
             .select_only()
             .column(commitment_indicator::Column::CommitmentId)
             .column(commitment_indicator::Column::IndicatorId)
-            .filter(
-                commitment_indicator::Column::IndicatorId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(indicator::Column::Id)
-                        .from(indicator::Entity)
-                        .and_where(indicator::Column::TenantId.eq(self.tenant_id()))
-                        .and_where(indicator::Column::NetworkId.eq(network_id))
-                        .to_owned(),
-                ),
-            )
+            .filter(commitment_indicator::Column::IndicatorId.in_subquery(self.indicator_ids_of(network_id)))
             .into_tuple()
             .all(&*tx)
             .await
@@ -407,15 +393,10 @@ impl Store {
         self.fetch_one::<cycle::Entity>(id).await
     }
 
-    /// A network's cycles, newest year first.
-    pub async fn cycles_of_network(&self, network_id: Uuid) -> AppResult<Vec<cycle::Model>> {
-        let tx = self.tx()?;
-        self.visible::<cycle::Entity>()
-            .filter(cycle::Column::NetworkId.eq(network_id))
-            .order_by_desc(cycle::Column::Year)
-            .all(&*tx)
-            .await
-            .context("loading a network's cycles")
+    /// The cycles of several networks, newest year first.
+    pub async fn cycles_of_networks(&self, network_ids: &[Uuid]) -> AppResult<Vec<cycle::Model>> {
+        let query = self.visible::<cycle::Entity>().order_by_desc(cycle::Column::Year);
+        self.where_in(query, cycle::Column::NetworkId, network_ids, "loading networks' cycles").await
     }
 
     pub async fn cycle_of_year(&self, network_id: Uuid, year: i32) -> AppResult<Option<cycle::Model>> {

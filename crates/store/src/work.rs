@@ -16,7 +16,7 @@ use crate::errors::Context;
 /// The most ids one statement names. A list that grows with the data (a
 /// goal's sub-goals, a leaving partner's open commitments) is named this many
 /// at a time, so no statement binds a value per row of a large network.
-const IDS_PER_STATEMENT: usize = 500;
+pub(crate) const IDS_PER_STATEMENT: usize = 500;
 
 /// A party as proposed.
 #[derive(Debug, Clone)]
